@@ -1,0 +1,141 @@
+"""Command line: thin wrappers that parse options and call the library."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from expunge import __version__
+from expunge.errors import ExpungeError
+
+app = typer.Typer(
+    name="expunge",
+    help="Find a person's data in AI training datasets and models, remove it, prove it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+err_console = Console(stderr=True, highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"expunge {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    pass
+
+
+def _parse_types(types: str | None, ner: bool) -> tuple[str, ...] | None:
+    from expunge.detect import ENTITY_TYPES
+
+    if not types:
+        return None
+    wanted = tuple(dict.fromkeys(t.strip() for t in types.split(",") if t.strip()))
+    unknown = [t for t in wanted if t not in ENTITY_TYPES]
+    if unknown:
+        raise ExpungeError(
+            f"unknown type(s) in --types: {', '.join(unknown)}", "choose from: " + ", ".join(ENTITY_TYPES)
+        )
+    if "person" in wanted and not ner:
+        raise ExpungeError("--types person needs the NER stage", "add --ner (needs expunge[ner])")
+    return wanted
+
+
+@app.command(
+    epilog="Example: expunge scan demo-data/ --out demo-out --workers 2",
+)
+def scan(
+    dataset: Annotated[str, typer.Argument(help="A file, a directory or a glob; every file is a shard.")],
+    format: Annotated[
+        str, typer.Option("--format", help="auto|jsonl|parquet|csv|tsv|warc|wet|hf")
+    ] = "auto",
+    text_field: Annotated[str | None, typer.Option(help="Column/key holding the text.")] = None,
+    url_field: Annotated[str | None, typer.Option(help="Column/key holding the source URL.")] = None,
+    id_field: Annotated[str | None, typer.Option(help="Column/key holding the record id.")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Parallel shard tasks (default: number of cores).")
+    ] = os.cpu_count() or 1,
+    engine: Annotated[str, typer.Option(help="local (process pool) or ray.")] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option(help="Address of an existing Ray cluster (default: start one).")
+    ] = None,
+    types: Annotated[
+        str | None, typer.Option(help="Comma-separated entity types (default: all pattern types).")
+    ] = None,
+    phone_region: Annotated[
+        str, typer.Option(help="Region for phone numbers written without +country code.")
+    ] = "US",
+    min_score: Annotated[float, typer.Option(min=0.0, max=1.0, help="Drop findings below this.")] = 0.5,
+    ner: Annotated[bool, typer.Option("--ner", help="Also find names with spaCy (expunge[ner]).")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write findings.jsonl, summary.json, report.html here; re-runs are incremental."),
+    ] = None,
+    on_error: Annotated[str, typer.Option(help="stop (default) or skip bad rows.")] = "stop",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Scan a dataset for personal data: counts per type, exact locations, HTML report."""
+    from expunge.engine import make_executor
+    from expunge.io import open_dataset
+    from expunge.records import FieldSpec
+    from expunge.report.terminal import ScanProgress, print_scan_summary
+    from expunge.scan import ScanConfig, run_scan
+
+    if on_error not in ("stop", "skip"):
+        raise ExpungeError(f"unknown --on-error value {on_error!r}", "use stop or skip")
+    if ner:
+        from expunge.detect.ner import check_ner_available
+
+        check_ner_available()
+    if phone_region.upper() != phone_region or len(phone_region) != 2:
+        raise ExpungeError(f"--phone-region {phone_region!r} is not a region code", "use e.g. US, GB, DE")
+    config = ScanConfig(
+        fields=FieldSpec(text=text_field, url=url_field, id=id_field),
+        types=_parse_types(types, ner),
+        phone_region=phone_region,
+        min_score=min_score,
+        on_error=on_error,  # type: ignore[arg-type]
+        ner=ner,
+    )
+    data = open_dataset(dataset, format)
+    executor = make_executor(engine, workers, ray_address)
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        outcome = run_scan(data, config, executor, out, live_progress=False)
+    else:
+        with ScanProgress(console) as progress:
+            outcome = run_scan(data, config, executor, out, progress.hooks())
+    print_scan_summary(Console(highlight=False), outcome.summary)
+    if out is not None:
+        print(f"report: {out / 'report.html'}")
+        print(f"findings: {out / 'findings.jsonl'}  summary: {out / 'summary.json'}")
+
+
+def main() -> None:
+    try:
+        app()
+    except ExpungeError as error:
+        err_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err_console.print("interrupted; nothing was written")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

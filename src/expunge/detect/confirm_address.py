@@ -1,0 +1,136 @@
+"""Confirmers for street_address (US/UK and German layouts) and date_of_birth."""
+
+from __future__ import annotations
+
+import re
+
+from expunge.detect.hits import Hit, Run
+from expunge.detect.spans import IS_ALNUM
+
+_STATES = (
+    b"AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|"
+    b"NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI"
+)
+_CITY = rb"[A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+){0,3}"
+_UK_POSTCODE = rb"[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}"
+# What may follow "123 Main Street": directional, unit, then a locality that proves it is an
+# address (city + state/ZIP, or a UK postcode). A capitalised word alone proves nothing.
+_US_TAIL = re.compile(
+    rb"(?: (?:N|S|E|W|NE|NW|SE|SW)\.?(?![A-Za-z]))?"
+    rb"(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Rm|Room|Bldg|#)\.? ?#? ?[A-Za-z0-9-]{1,6}(?![A-Za-z0-9]))?"
+    rb"(?P<loc>,? ?(?:" + _CITY + rb",? )?(?:(?:" + _STATES + rb")(?: \d{5}(?:-\d{4})?)?|\d{5}(?:-\d{4})?)(?![A-Za-z0-9])"
+    rb"|,? ?(?:" + _CITY + rb",? )?" + _UK_POSTCODE + rb"(?![A-Za-z0-9]))?"
+)
+_WEAK_SUFFIXES = frozenset(
+    b"way walk row run loop hill green point close square sq place pl court ct grove park "
+    b"gardens gdns mews dr circle cir cove cv trail trl plaza plz crossing xing pike".split()
+)
+
+
+def street_us(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
+    """street_address (US/UK): number + 1-4 capitalised words + USPS suffix, optional unit,
+    city/state/ZIP or UK postcode; weak suffixes and year-like numbers need the locality."""
+    e = ends[-1]
+    if s > lo and (IS_ALNUM[buf[s - 1]] or buf[s - 1] in b".,-/$#"):
+        return None
+    number_end = buf.index(b" ", s, e)
+    house = buf[s:number_end]
+    if house.lstrip(b"0") == b"" or not house[:1].isdigit():
+        return None
+    suffix = buf[buf.rindex(b" ", s, e) + 1 : e].lower()
+    tail = _US_TAIL.match(buf, e, min(hi, e + 90))
+    end = tail.end() if tail is not None else e
+    located = tail is not None and tail.group("loc") is not None
+    if located:
+        return ("street_address", s, end, 0.85, "pattern+locality")
+    digits = house.rstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    year_like = len(digits) == 4 and digits[:2] in (b"19", b"20")
+    if suffix.rstrip(b".") in _WEAK_SUFFIXES or year_like:
+        return ("street_address", s, end, 0.4, "pattern")
+    return ("street_address", s, end, 0.6, "pattern")
+
+
+_DE_STRONG = (b"stra\xc3\x9fe", b"strasse", b"str.", b"allee", b"gasse", b"platz")
+_DE_TAIL = re.compile(
+    rb",? (?:D-|A-|CH-)?\d{4,5} (?:[A-Z]|\xc3[\x84\x96\x9c])(?:[a-z-]|\xc3[\x9f\xa4\xb6\xbc])+"
+    rb"(?: (?:am|an der|im|in der|bei) (?:[A-Z]|\xc3[\x84\x96\x9c])(?:[a-z-]|\xc3[\x9f\xa4\xb6\xbc])+)?"
+)
+_UPPER_LEAD = (0xC3,)  # Ä Ö Ü start with 0xC3 (followed by 0x84 / 0x96 / 0x9C)
+
+
+def _word_start(buf: bytes, i: int, lo: int) -> int:
+    """Start of the word ending at i (letters, '-', '.', and any non-ASCII byte)."""
+    while i > lo and (IS_ALNUM[buf[i - 1]] or buf[i - 1] in b"-."):
+        i -= 1
+    return i
+
+
+def _capitalised(buf: bytes, i: int) -> bool:
+    c = buf[i]
+    return 0x41 <= c <= 0x5A or (c in _UPPER_LEAD and buf[i + 1] in (0x84, 0x96, 0x9C))
+
+
+def street_de(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
+    """street_address (German layout): 'Hauptstraße 12', 'Berliner Str. 5', optional
+    ', 10115 Berlin'; -weg/-ring/-damm streets only count with the postcode."""
+    e = ends[-1]
+    num = e
+    while num > lo and buf[num - 1] in b"0123456789abcdefgh":
+        num -= 1
+    suffix_end = num - 1 if buf[num - 1] == 0x20 else num
+    start = _word_start(buf, suffix_end, lo)
+    if start >= suffix_end or not _capitalised(buf, start):
+        return None
+    word = buf[start:suffix_end].lower()
+    if word in (b"stra\xc3\x9fe", b"strasse", b"str.") and start - 1 > lo and buf[start - 1] == 0x20:
+        prev = _word_start(buf, start - 1, lo)  # "Berliner Straße": take the adjective too
+        if prev < start - 1 and _capitalised(buf, prev):
+            start = prev
+    elif not any(word.endswith(x) for x in (b"stra\xc3\x9fe", b"strasse", b"str.")) and len(word) < 6:
+        return None  # a bare "Weg 5" / "Ring 3" is too ambiguous
+    tail = _DE_TAIL.match(buf, e, min(hi, e + 60))
+    if tail is not None:
+        return ("street_address", start, tail.end(), 0.85, "pattern+postcode")
+    strong = any(word.endswith(x) for x in _DE_STRONG)
+    return ("street_address", start, e, 0.65 if strong else 0.4, "pattern")
+
+
+_MONTHS = (
+    rb"jan(?:uary|uar|vier)?|feb(?:ruary|ruar)?|f\xc3\xa9vrier|m(?:ar(?:ch|s)?|\xc3\xa4rz)|apr(?:il)?|avril"
+    rb"|ma[iy]|june?|juni|juin|july?|juli|juillet|aug(?:ust)?|ao\xc3\xbbt|sep(?:t|tember|tembre)?"
+    rb"|o[ck]t(?:ober|obre)?|nov(?:ember|embre)?|de[cz](?:ember)?|d\xc3\xa9cembre"
+)
+_DATE = re.compile(
+    rb"(?P<y1>(?:19|20)\d\d)[-/.](?P<m1>\d{1,2})[-/.](?P<d1>\d{1,2})(?!\d)"
+    rb"|(?P<a2>\d{1,2})[-/.](?P<b2>\d{1,2})[-/.](?P<y2>(?:19|20)\d\d|\d\d)(?!\d)"
+    rb"|(?P<mon3>" + _MONTHS + rb")\.? (?P<d3>\d{1,2})(?:st|nd|rd|th)?,? (?P<y3>(?:19|20)\d\d)(?!\d)"
+    rb"|(?P<d4>\d{1,2})(?:st|nd|rd|th|er)?\.?(?: of)? (?P<mon4>" + _MONTHS + rb")\.?,? (?P<y4>(?:19|20)\d\d)(?!\d)",
+    re.I,
+)
+_SENTENCE_END = re.compile(rb"[\n;!?]|\.\s")
+
+
+def _plausible(day: int, month: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= (29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
+
+
+def _date_ok(m: re.Match[bytes]) -> bool:
+    g = m.groupdict()
+    if g["y1"]:
+        return _plausible(int(g["d1"]), int(g["m1"]))
+    if g["y2"]:
+        a, b = int(g["a2"]), int(g["b2"])
+        return _plausible(a, b) or _plausible(b, a)  # day-first or month-first
+    return _plausible(int(g["d3"] or g["d4"]), 1)
+
+
+def dob(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
+    """date_of_birth: a valid date within ~40 chars after a birth word (born, DOB, date of
+    birth, birthday, geboren, née...) in the same sentence; other dates are never findings."""
+    e = ends[-1]
+    m = _DATE.search(buf, e, min(hi, e + 72))
+    if m is None or m.start() - e > 40 or _SENTENCE_END.search(buf, e, m.start()):
+        return None
+    if IS_ALNUM[buf[m.start() - 1]] or not _date_ok(m):
+        return None
+    return ("date_of_birth", m.start(), m.end(), 0.85, "context+date")

@@ -1,0 +1,22 @@
+"""The entity types expunge knows, and which of them the pattern detector handles."""
+
+from __future__ import annotations
+
+ENTITY_TYPES: tuple[str, ...] = (
+    "email",
+    "phone",
+    "credit_card",
+    "iban",
+    "ip_address",
+    "us_ssn",
+    "url",
+    "social_handle",
+    "street_address",
+    "date_of_birth",
+    "person",
+    "crypto_wallet",
+    "secret",
+)
+
+# "person" needs a NER model; the optional NER stage finds it, the pattern detector never does.
+PATTERN_TYPES: tuple[str, ...] = tuple(t for t in ENTITY_TYPES if t != "person")

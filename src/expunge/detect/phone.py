@@ -1,0 +1,242 @@
+"""Phone validation: libphonenumber's own metadata, without paying for `phonenumbers.parse`.
+
+`phonenumbers.parse` + `is_valid_number` costs ~80 µs per call, too slow for a scanner that
+sees hundreds of phone-shaped candidates per MB. The validity rules live in the metadata
+(per-region regexes per number type); this module compiles them once per country code and
+replays `is_valid_number`'s region selection. Shapes the fast path cannot normalise (regions
+whose national prefix needs a transform rule) go to the real `phonenumbers` calls, memoised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
+
+_TYPE_FIELDS = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager",
+                "uan", "voicemail", "fixed_line", "mobile")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _RegionRules:
+    leading_digits: re.Pattern[bytes] | None
+    general: re.Pattern[bytes] | None
+    general_lengths: frozenset[int]
+    by_length: dict[int, re.Pattern[bytes]]  # union of the type patterns allowing that length
+    any_length: re.Pattern[bytes] | None  # union of type patterns that carry no length list
+
+
+def _metadata(region: str, cc: int) -> PhoneMetadata | None:
+    if region == "001":  # non-geographic numbering plans (+800, +882, ...)
+        return PhoneMetadata.metadata_for_nongeo_region(cc, None)
+    return PhoneMetadata.metadata_for_region(region, None)
+
+
+def _compile(pattern: str | None) -> re.Pattern[bytes] | None:
+    # Bytes patterns: candidates arrive as bytes from the scan buffer, no decode needed.
+    return re.compile(pattern.encode("ascii")) if pattern else None
+
+
+def _union(patterns: list[str]) -> re.Pattern[bytes] | None:
+    return _compile("(?:" + ")|(?:".join(patterns) + ")") if patterns else None
+
+
+def _rules_for(md: PhoneMetadata) -> _RegionRules:
+    general = md.general_desc
+    lengths: dict[int, list[str]] = {}
+    unbounded: list[str] = []
+    for name in _TYPE_FIELDS:
+        desc = getattr(md, name)
+        if desc is None or not desc.national_number_pattern:
+            continue
+        if desc.possible_length:
+            for n in desc.possible_length:
+                lengths.setdefault(n, []).append(desc.national_number_pattern)
+        else:
+            unbounded.append(desc.national_number_pattern)
+    return _RegionRules(
+        leading_digits=_compile(md.leading_digits),
+        general=_compile(general.national_number_pattern) if general is not None else None,
+        general_lengths=frozenset(general.possible_length if general is not None else ()),
+        by_length={n: p for n, pats in lengths.items() if (p := _union(pats)) is not None},
+        any_length=_union(unbounded),
+    )
+
+
+@lru_cache(maxsize=None)
+def _country_rules(cc: int) -> tuple[_RegionRules, ...]:
+    rules = []
+    for region in COUNTRY_CODE_TO_REGION_CODE.get(cc, ()):
+        md = _metadata(region, cc)
+        if md is not None:
+            rules.append(_rules_for(md))
+    return tuple(rules)
+
+
+def _type_ok(rules: _RegionRules, nsn: bytes) -> bool:
+    # Mirrors is_valid_number_for_region: general description first, then any concrete type.
+    n = len(nsn)
+    if rules.general is None or (rules.general_lengths and n not in rules.general_lengths):
+        return False
+    if rules.general.fullmatch(nsn) is None:
+        return False
+    by_len = rules.by_length.get(n)
+    if by_len is not None and by_len.fullmatch(nsn) is not None:
+        return True
+    return rules.any_length is not None and rules.any_length.fullmatch(nsn) is not None
+
+
+def valid_national_number(cc: int, nsn: bytes) -> bool:
+    """is_valid_number for (country code, national significant number), regex-only."""
+    rules = _country_rules(cc)
+    if not rules:
+        return False
+    if len(rules) == 1:
+        return _type_ok(rules[0], nsn)
+    for r in rules:  # same region choice as region_code_for_number
+        if r.leading_digits is not None:
+            if r.leading_digits.match(nsn):
+                return _type_ok(r, nsn)
+        elif _type_ok(r, nsn):
+            return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class _Home:
+    """What parsing a number written without '+' needs to know about the hint region."""
+
+    cc: int
+    intl_prefix: re.Pattern[bytes] | None
+    national_prefix: re.Pattern[bytes] | None
+    general: re.Pattern[bytes] | None
+    simple: bool  # False when a transform rule is involved: use phonenumbers.parse instead
+
+
+@lru_cache(maxsize=None)
+def _home(region: str) -> _Home:
+    md = PhoneMetadata.metadata_for_region(region, None)
+    if md is None:
+        raise ValueError(f"unknown phone region {region!r}")
+    general = md.general_desc
+    return _Home(
+        cc=md.country_code,
+        intl_prefix=_compile(md.international_prefix),
+        national_prefix=_compile(md.national_prefix_for_parsing),
+        general=_compile(general.national_number_pattern) if general is not None else None,
+        simple=not md.national_prefix_transform_rule,
+    )
+
+
+def _split_country_code(digits: bytes) -> tuple[int, bytes] | None:
+    if digits[:1] == b"0":  # country codes never start with 0
+        return None
+    for size in (1, 2, 3):
+        cc = int(digits[:size]) if len(digits) >= size else 0
+        if cc in COUNTRY_CODE_TO_REGION_CODE:
+            return cc, digits[size:]
+    return None
+
+
+def _strip_national_prefix(home: _Home, number: bytes) -> bytes:
+    # Same rule as libphonenumber: strip the prefix unless that turns a viable number unviable.
+    if home.national_prefix is None:
+        return number
+    m = home.national_prefix.match(number)
+    if m is None or m.end() == 0:
+        return number
+    stripped = number[m.end() :]
+    if home.general is None:
+        return stripped
+    if home.general.fullmatch(number) and not home.general.fullmatch(stripped):
+        return number
+    return stripped
+
+
+_slow_cache: dict[tuple[bytes, str], bool] = {}
+_fast_cache: dict[tuple[bytes, str], bool] = {}
+_SEPARATORS = b" \t()-./\xc2\xa0"
+
+
+def _slow_valid(raw: bytes, region: str) -> bool:
+    key = (raw, region)
+    hit = _slow_cache.get(key)
+    if hit is None:
+        try:
+            hit = phonenumbers.is_valid_number(phonenumbers.parse(raw.decode("utf-8"), region))
+        except (phonenumbers.NumberParseException, UnicodeDecodeError):
+            hit = False
+        if len(_slow_cache) > 20_000:
+            _slow_cache.clear()
+        _slow_cache[key] = hit
+    return hit
+
+
+def is_valid_phone(raw: bytes, region: str) -> bool:
+    """Whether `raw` (digits with separators, optional leading + or 00) is a valid number.
+
+    Numbers with '+' / '00' / the region's international prefix carry their country code;
+    others are read as national numbers of `region`. Same answers as
+    `phonenumbers.is_valid_number(phonenumbers.parse(raw, region))` except that '00' is always
+    read as the international prefix (the ITU recommendation), whatever the region dials.
+    """
+    key = (raw, region)
+    hit = _fast_cache.get(key)
+    if hit is None:
+        hit = _is_valid_phone(raw, region)
+        if len(_fast_cache) > 50_000:  # web text repeats footer numbers; bound the memory
+            _fast_cache.clear()
+        _fast_cache[key] = hit
+    return hit
+
+
+def _is_valid_phone(raw: bytes, region: str) -> bool:
+    trunk_written = b"(0)" in raw  # "+44 (0)20 ...": the trunk 0 is shown but never dialled
+    digits = raw.replace(b"(0)", b"").translate(None, _SEPARATORS).lstrip(b"+")
+    if not digits.isdigit() or not 6 <= len(digits) <= 17:
+        return False
+    if raw.startswith(b"+"):
+        split = _split_country_code(digits)
+    elif digits.startswith(b"00"):
+        split = _split_country_code(digits[2:])
+    else:
+        home = _home(region)
+        m = home.intl_prefix.match(digits) if home.intl_prefix is not None else None
+        if m is not None and m.end() > 0:
+            split = _split_country_code(digits[m.end() :])
+        elif not home.simple:
+            return _slow_valid(raw, region)
+        else:
+            return _valid_home_number(home, digits)
+    if split is None:
+        return False
+    cc, rest = split
+    regions = COUNTRY_CODE_TO_REGION_CODE[cc]
+    home = _home(regions[0]) if regions[0] != "001" else None
+    if home is not None and not home.simple:
+        return _slow_valid(b"+%d%s" % (cc, rest), "ZZ")
+    if home is not None and not trunk_written:
+        rest = _strip_national_prefix(home, rest)
+    return valid_national_number(cc, rest)
+
+
+def _valid_home_number(home: _Home, digits: bytes) -> bool:
+    if valid_national_number(home.cc, _strip_national_prefix(home, digits)):
+        return True
+    # libphonenumber also accepts the home country code written without '+' ("49 30 ...").
+    cc = b"%d" % home.cc
+    if not digits.startswith(cc) or home.general is None or home.general.fullmatch(digits):
+        return False
+    rest = _strip_national_prefix(home, digits[len(cc) :])
+    return home.general.fullmatch(rest) is not None and valid_national_number(home.cc, rest)
+
+
+def check_region(region: str) -> str:
+    """Upper-cased region code, or ValueError when libphonenumber does not know it."""
+    code = region.upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"unknown phone region {region!r}; use an ISO 3166 code such as 'US'")
+    return code

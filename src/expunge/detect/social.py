@@ -1,0 +1,87 @@
+"""Which URLs are a person's profile on a social platform (reported as social_handle)."""
+
+from __future__ import annotations
+
+import re
+
+# Site paths that are not user names, per platform (lower case).
+_TWITTER_STOP = frozenset(
+    "home explore search i intent share hashtag settings login logout signup tos privacy "
+    "notifications messages compose about help download jobs account widgets search-home "
+    "following followers lists topics communities premium verified-choose".split()
+)
+_INSTAGRAM_STOP = frozenset(
+    "p reel reels explore accounts stories about developer legal direct tv web press api "
+    "challenge emails session privacy".split()
+)
+_FACEBOOK_STOP = frozenset(
+    "pages groups events watch marketplace help policies privacy login logout sharer "
+    "sharer.php share share.php dialog photo.php permalink.php story.php hashtag gaming "
+    "business ads legal notes plugins tr photo photos video videos reel reels home.php "
+    "settings l.php terms.php about policy.php search fundraisers media people".split()
+)
+_GITHUB_STOP = frozenset(
+    "features about pricing enterprise login logout join explore topics trending collections "
+    "marketplace sponsors orgs settings notifications issues pulls search security site "
+    "contact customer-stories readme team apps codespaces copilot new organizations events "
+    "github blog mobile nonprofit education pages solutions resources partners premium-support "
+    "signup password_reset sessions dashboard discussions stars watching account "
+    "advisories users integrations".split()
+)
+_YOUTUBE_STOP = frozenset("watch results feed playlist shorts embed live t".split())
+_REDDIT_USER_DIRS = frozenset({"user", "u"})
+_YOUTUBE_USER_DIRS = frozenset({"channel", "c", "user"})
+
+_TWITTER_USER = re.compile(r"[A-Za-z0-9_]{1,15}")
+_INSTAGRAM_USER = re.compile(r"[A-Za-z0-9_.]{1,30}")
+_FACEBOOK_USER = re.compile(r"[A-Za-z0-9.]{5,50}")
+_GITHUB_USER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
+_SLUG = re.compile(r"[A-Za-z0-9_.%-]{2,100}")
+_FLICKR_USER = re.compile(r"[A-Za-z0-9_.-]{2,60}|\d{5,12}@N\d\d")
+_AT_USER = re.compile(r"@[A-Za-z0-9_.-]{1,60}")
+
+
+def _host_key(host: str) -> str:
+    host = host.lower()
+    for prefix in ("www.", "m.", "mobile.", "mbasic.", "web.", "touch."):
+        if host.startswith(prefix):
+            return host[len(prefix) :]
+    return host
+
+
+def is_profile(host: str, path: str, query: str) -> bool:
+    """True for a profile URL, given host, path (starting with '/' or empty) and query."""
+    site = _host_key(host)
+    parts = [p for p in path.split("/") if p]
+    if not parts:
+        return False
+    first = parts[0]
+    low = first.lower()
+    if site in ("twitter.com", "x.com"):
+        return low not in _TWITTER_STOP and _TWITTER_USER.fullmatch(first) is not None and (
+            len(parts) == 1 or parts[1] in ("status", "with_replies", "media", "likes")
+        )
+    if site == "instagram.com":
+        return len(parts) == 1 and low not in _INSTAGRAM_STOP and bool(_INSTAGRAM_USER.fullmatch(first))
+    if site in ("facebook.com", "fb.com"):
+        if low == "profile.php":
+            return query.startswith("id=") or "&id=" in query
+        return len(parts) == 1 and low not in _FACEBOOK_STOP and bool(_FACEBOOK_USER.fullmatch(first))
+    if site == "linkedin.com":
+        return low in ("in", "pub") and len(parts) >= 2 and bool(_SLUG.fullmatch(parts[1]))
+    if site == "tiktok.com":
+        return bool(_AT_USER.fullmatch(first))
+    if site == "github.com":
+        return len(parts) == 1 and low not in _GITHUB_STOP and bool(_GITHUB_USER.fullmatch(first))
+    if site == "flickr.com":
+        return low in ("people", "photos") and len(parts) >= 2 and bool(
+            _FLICKR_USER.fullmatch(parts[1])
+        ) and parts[1].lower() not in ("tags", "upload", "organize", "search")
+    if site == "reddit.com" or site == "old.reddit.com":
+        return low in _REDDIT_USER_DIRS and len(parts) >= 2 and bool(_SLUG.fullmatch(parts[1]))
+    if site == "youtube.com":
+        if first.startswith("@"):
+            return bool(_AT_USER.fullmatch(first))
+        return low in _YOUTUBE_USER_DIRS and len(parts) >= 2 and low not in _YOUTUBE_STOP
+    # Mastodon-style instances (and medium.com, etc.): https://host/@user is a profile page.
+    return len(parts) == 1 and bool(_AT_USER.fullmatch(first))

@@ -1,0 +1,68 @@
+"""Byte-level helpers shared by the confirmers: character classes and boundary checks.
+
+Candidates are confirmed on the UTF-8 scan buffer (offsets map back to characters only for
+the few that survive), so these look at single bytes; any byte >= 0x80 counts as a letter,
+which keeps a match from starting or ending in the middle of a non-ASCII word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def _table(chars: bytes, high: bool = False) -> bytes:
+    return bytes(1 if (i in chars or (high and i >= 0x80)) else 0 for i in range(256))
+
+
+DIGITS = b"0123456789"
+LETTERS = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+IS_DIGIT = _table(DIGITS)
+IS_ALNUM = _table(DIGITS + LETTERS, high=True)  # non-ASCII letters count as "glued"
+IS_WORD = _table(DIGITS + LETTERS + b"_", high=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a confirmer may see: the buffer, its record's byte range, and the run options."""
+
+    buf: bytes
+    lo: int  # record start (inclusive)
+    hi: int  # record end (exclusive)
+
+
+def prev_byte(buf: bytes, start: int, lo: int) -> int:
+    """Byte before `start` inside the record, or 0x0A (a neutral separator) at its start."""
+    return buf[start - 1] if start > lo else 0x0A
+
+
+def next_byte(buf: bytes, end: int, hi: int) -> int:
+    """Byte at `end` inside the record, or 0x0A at its end."""
+    return buf[end] if end < hi else 0x0A
+
+
+def glued_left(buf: bytes, start: int, lo: int) -> bool:
+    """A letter/digit right before: the candidate is part of a bigger token."""
+    return IS_ALNUM[prev_byte(buf, start, lo)] == 1
+
+
+def glued_right(buf: bytes, end: int, hi: int) -> bool:
+    return IS_ALNUM[next_byte(buf, end, hi)] == 1
+
+
+def continues_number(buf: bytes, start: int, end: int, lo: int, hi: int) -> bool:
+    """A digit run that goes on past a '.', ',' or '-' on either side (1.2.3.4.5, 12,345,678)."""
+    if start - 2 >= lo and buf[start - 1] in b".,-/:" and IS_DIGIT[buf[start - 2]]:
+        return True
+    return end + 1 < hi and buf[end] in b".,-/:" and IS_DIGIT[buf[end + 1]] == 1
+
+
+TRAILING_PUNCT = b".,;:!?)]}'\"*>"
+
+
+def strip_trailing(buf: bytes, start: int, end: int) -> int:
+    """End after dropping sentence punctuation; a ')' stays when the span opened one."""
+    while end > start and buf[end - 1] in TRAILING_PUNCT:
+        if buf[end - 1] == 0x29 and buf.count(b"(", start, end) > buf.count(b")", start, end - 1):
+            break
+        end -= 1
+    return end

@@ -1,0 +1,241 @@
+"""Cheap checks that turn a pattern candidate into a confirmed finding.
+
+All take the candidate's own characters (str or bytes, already stripped of separators where
+noted) and return a bool or a small verdict; none looks at surrounding text (context.py does).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+
+from expunge.detect.keccak import keccak256
+
+# --- payment cards ---------------------------------------------------------------------------
+
+
+def luhn_ok(digits: str) -> bool:
+    """Luhn mod-10 over an all-digit string."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i & 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def card_issuer(digits: str) -> tuple[str, bool] | None:
+    """(network, needs_card_context) when the IIN prefix and length fit a card network."""
+    n = len(digits)
+    p1, p2, p3, p4 = digits[0], int(digits[:2]), int(digits[:3]), int(digits[:4])
+    if p1 == "4":
+        return ("visa", False) if n in (13, 16, 19) else None
+    if 51 <= p2 <= 55 or 2221 <= p4 <= 2720:
+        return ("mastercard", False) if n == 16 else None
+    if p2 in (34, 37):
+        return ("amex", False) if n == 15 else None
+    if p4 == 6011 or 644 <= p3 <= 649 or p2 == 65:
+        return ("discover", False) if 16 <= n <= 19 else None
+    if 3528 <= p4 <= 3589:
+        return ("jcb", False) if 16 <= n <= 19 else None
+    if 300 <= p3 <= 305 or p2 in (36, 38, 39):
+        return ("diners", False) if 14 <= n <= 19 else None
+    if p2 == 62:
+        return ("unionpay", False) if 16 <= n <= 19 else None
+    if p2 == 50 or 56 <= p2 <= 69:
+        # Maestro ranges overlap with many other numbering schemes: only trusted with context.
+        return ("maestro", True) if 12 <= n <= 19 else None
+    return None
+
+
+# --- IBAN ------------------------------------------------------------------------------------
+
+# ISO 13616 registry lengths: every SEPA member plus the other common IBAN countries.
+IBAN_LENGTHS: dict[str, int] = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
+    "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28,
+    "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23,
+    "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26,
+    "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20,
+    "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30,
+    "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22,
+    "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28,
+    "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+}  # fmt: skip
+
+
+def iban_ok(compact: str) -> bool:
+    """Registry length for the country AND mod-97 of the rearranged number equal to 1."""
+    if IBAN_LENGTHS.get(compact[:2]) != len(compact) or not compact[2:4].isdigit():
+        return False
+    rearranged = compact[4:] + compact[:4]
+    # int(c, 36) maps 0-9 to 0-9 and A-Z to 10-35, which is exactly the ISO 7064 substitution.
+    numeric = "".join(str(int(c, 36)) for c in rearranged)
+    return int(numeric) % 97 == 1
+
+
+# --- US SSN ----------------------------------------------------------------------------------
+
+_SSN_ADVERTISED = frozenset({"078051120", "219099999", "123456789"})
+
+
+def ssn_ok(digits: str) -> bool:
+    """SSA rules: no area 000/666/9xx, no group 00, no serial 0000, no famous sample numbers."""
+    if len(digits) != 9 or not digits.isdigit() or digits in _SSN_ADVERTISED:
+        return False
+    area = int(digits[:3])
+    return area != 0 and area != 666 and area < 900 and digits[3:5] != "00" and digits[5:] != "0000"
+
+
+# --- IPv4 ------------------------------------------------------------------------------------
+
+
+def ipv4_octets(candidate: str) -> list[int] | None:
+    """Octets when each part is 0-255 without a leading zero, else None."""
+    parts = candidate.split(".")
+    if len(parts) != 4:
+        return None
+    octets = []
+    for part in parts:
+        if not part.isdigit() or len(part) > 3 or (len(part) > 1 and part[0] == "0"):
+            return None
+        value = int(part)
+        if value > 255:
+            return None
+        octets.append(value)
+    return octets
+
+
+# --- crypto wallets --------------------------------------------------------------------------
+
+_B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_B58_INDEX = {c: i for i, c in enumerate(_B58_ALPHABET)}
+
+
+def base58_decode(text: str) -> bytes | None:
+    """Bitcoin-style base58 (one big integer, leading '1's become zero bytes)."""
+    value = 0
+    for ch in text:
+        digit = _B58_INDEX.get(ch)
+        if digit is None:
+            return None
+        value = value * 58 + digit
+    body = value.to_bytes((value.bit_length() + 7) // 8, "big")
+    return b"\x00" * (len(text) - len(text.lstrip("1"))) + body
+
+
+def btc_base58_ok(address: str) -> bool:
+    """Legacy P2PKH (version 0x00) / P2SH (0x05): 25 bytes, last 4 = double-SHA256 checksum."""
+    raw = base58_decode(address)
+    if raw is None or len(raw) != 25 or raw[0] not in (0x00, 0x05):
+        return False
+    return hashlib.sha256(hashlib.sha256(raw[:21]).digest()).digest()[:4] == raw[21:]
+
+
+_BECH32_CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+_BECH32_CONST, _BECH32M_CONST = 1, 0x2BC830A3
+
+
+def _bech32_polymod(values: list[int]) -> int:
+    generators = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+    chk = 1
+    for v in values:
+        top = chk >> 25
+        chk = ((chk & 0x1FFFFFF) << 5) ^ v
+        for i in range(5):
+            if (top >> i) & 1:
+                chk ^= generators[i]
+    return chk
+
+
+def bech32_segwit_ok(address: str) -> bool:
+    """bc1 segwit address: single case, bech32 checksum for v0, bech32m for v1..v16 (BIP 173/350)."""
+    if address.lower() != address and address.upper() != address:
+        return False
+    address = address.lower()
+    hrp, _, data_part = address.rpartition("1")
+    if hrp != "bc" or len(data_part) < 7:
+        return False
+    try:
+        data = [_BECH32_CHARSET.index(c) for c in data_part]
+    except ValueError:
+        return False
+    expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+    const = _bech32_polymod(expanded + data)
+    version = data[0]
+    if version > 16:
+        return False
+    payload_bits = (len(data) - 7) * 5  # data minus version char and 6 checksum chars
+    program_len = payload_bits // 8
+    if version == 0:
+        return const == _BECH32_CONST and program_len in (20, 32)
+    return const == _BECH32M_CONST and 2 <= program_len <= 40
+
+
+def eth_checksum_state(address: str) -> str:
+    """'plain' for single-case hex (no checksum to check), 'valid' / 'invalid' for EIP-55."""
+    body = address[2:]
+    if body == body.lower() or body == body.upper():
+        return "plain"
+    digest = keccak256(body.lower().encode("ascii")).hex()
+    for ch, nibble in zip(body, digest, strict=True):
+        if ch.isalpha() and ch.isupper() != (int(nibble, 16) >= 8):
+            return "invalid"
+    return "valid"
+
+
+def _monero_base58_decode(text: str) -> bytes | None:
+    # Monero encodes 8-byte blocks as 11 chars; the final partial block maps sizes via this table.
+    sizes = {0: 0, 2: 1, 3: 2, 5: 3, 6: 4, 7: 5, 9: 6, 10: 7, 11: 8}
+    out = bytearray()
+    for i in range(0, len(text), 11):
+        chunk = text[i : i + 11]
+        size = sizes.get(len(chunk))
+        if size is None:
+            return None
+        value = 0
+        for ch in chunk:
+            digit = _B58_INDEX.get(ch)
+            if digit is None:
+                return None
+            value = value * 58 + digit
+        if value >= 1 << (8 * size):
+            return None
+        out += value.to_bytes(size, "big")
+    return bytes(out)
+
+
+def monero_ok(address: str) -> bool:
+    """Standard (prefix 18) or subaddress (42) Monero address with its Keccak checksum."""
+    raw = _monero_base58_decode(address)
+    if raw is None or len(raw) != 69 or raw[0] not in (18, 42):
+        return False
+    return keccak256(raw[:-4])[:4] == raw[-4:]
+
+
+# --- secrets ---------------------------------------------------------------------------------
+
+_PLACEHOLDER_WORDS = ("example", "your", "xxxx", "test", "dummy", "sample", "placeholder",
+                      "redacted", "changeme", "insert", "replace", "fake", "0000", "1234", "abcd")  # fmt: skip
+
+
+def shannon_entropy(text: str) -> float:
+    """Bits per character of the character distribution."""
+    if not text:
+        return 0.0
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
+
+
+def looks_random(body: str, min_entropy: float = 3.0) -> bool:
+    """True for key material; False for placeholders like XXXXXXXX, your-api-key, sk-test-1234."""
+    lowered = body.lower()
+    if any(word in lowered for word in _PLACEHOLDER_WORDS):
+        return False
+    if max(Counter(body).values()) > len(body) // 3:
+        return False
+    return shannon_entropy(body) >= min_entropy

@@ -1,0 +1,38 @@
+"""Executors decide where shard tasks run; they never change what a task computes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol
+
+from expunge.records import Shard
+from expunge.scan.task import ScanConfig, ShardResult
+
+ProgressFn = Callable[[int, int], None]
+
+
+class Executor(Protocol):
+    def map_shards(
+        self,
+        shards: Sequence[Shard],
+        config: ScanConfig,
+        previous: dict[str, str],
+        incremental: bool,
+        on_progress: ProgressFn | None,
+    ) -> Iterator[ShardResult]:
+        """Yield one result per shard, in completion order. The first user error stops the run."""
+        ...
+
+
+def make_executor(engine: str, workers: int, ray_address: str | None = None) -> Executor:
+    from expunge.errors import ExpungeError
+
+    if engine == "local":
+        from expunge.engine.local import LocalExecutor
+
+        return LocalExecutor(workers)
+    if engine == "ray":
+        from expunge.engine.ray import RayExecutor
+
+        return RayExecutor(workers, ray_address)
+    raise ExpungeError(f"unknown engine {engine!r}", "use --engine local or --engine ray")

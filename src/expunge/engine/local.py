@@ -1,0 +1,97 @@
+"""Local executor: a process pool over shards (or inline when one worker is enough)."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any
+
+from expunge.engine import ProgressFn
+from expunge.records import Shard
+from expunge.scan.task import ScanConfig, ShardResult, scan_shard
+
+_progress_queue: Any = None  # set in each worker by _init_worker
+
+
+def _init_worker(progress_queue: Any) -> None:
+    global _progress_queue
+    _progress_queue = progress_queue
+
+
+def _report(records: int, nbytes: int) -> None:
+    _progress_queue.put((records, nbytes))
+
+
+def _run_task(shard: Shard, config: ScanConfig, incremental: bool, previous: str | None) -> ShardResult:
+    return scan_shard(shard, config, incremental, previous, _report if _progress_queue else None)
+
+
+class LocalExecutor:
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+
+    def map_shards(
+        self,
+        shards: Sequence[Shard],
+        config: ScanConfig,
+        previous: dict[str, str],
+        incremental: bool,
+        on_progress: ProgressFn | None,
+    ) -> Iterator[ShardResult]:
+        workers = min(self.workers, len(shards))
+        if workers <= 1:
+            # In-process: no start-up cost, and tracebacks of real bugs stay readable.
+            for shard in shards:
+                yield scan_shard(shard, config, incremental, previous.get(shard.label), on_progress)
+            return
+        yield from self._pool(shards, config, previous, incremental, on_progress, workers)
+
+    def _pool(
+        self,
+        shards: Sequence[Shard],
+        config: ScanConfig,
+        previous: dict[str, str],
+        incremental: bool,
+        on_progress: ProgressFn | None,
+        workers: int,
+    ) -> Iterator[ShardResult]:
+        # forkserver: workers do not inherit the parent's threads (the progress display).
+        context = mp.get_context("forkserver")
+        progress_queue = context.Queue() if on_progress else None
+        stop = threading.Event()
+        drainer = None
+        if on_progress is not None and progress_queue is not None:
+            drainer = threading.Thread(
+                target=_drain, args=(progress_queue, on_progress, stop), daemon=True
+            )
+            drainer.start()
+        pool = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_init_worker, initargs=(progress_queue,)
+        )
+        try:
+            pending: set[Future[ShardResult]] = {
+                pool.submit(_run_task, s, config, incremental, previous.get(s.label)) for s in shards
+            }
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()  # re-raises a worker's error here
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            stop.set()
+            if drainer is not None:
+                drainer.join(timeout=2)
+
+
+def _drain(progress_queue: Any, on_progress: ProgressFn, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            records, nbytes = progress_queue.get(timeout=0.1)
+        except queue.Empty:
+            continue
+        except (EOFError, OSError):
+            return
+        on_progress(records, nbytes)

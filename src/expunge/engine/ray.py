@@ -1,0 +1,63 @@
+"""Ray executor: the same shard task as Ray tasks, on a local Ray or an existing cluster.
+
+Shard paths must be readable from every Ray worker (local disk for a local Ray, shared storage
+or the same mount on a cluster).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from expunge.engine import ProgressFn
+from expunge.errors import ExpungeError
+from expunge.records import Shard
+from expunge.scan.task import ScanConfig, ShardResult, scan_shard
+
+
+class RayExecutor:
+    def __init__(self, workers: int, address: str | None) -> None:
+        self.workers = max(1, workers)
+        self.address = address
+
+    def map_shards(
+        self,
+        shards: Sequence[Shard],
+        config: ScanConfig,
+        previous: dict[str, str],
+        incremental: bool,
+        on_progress: ProgressFn | None,
+    ) -> Iterator[ShardResult]:
+        try:
+            import ray
+            from ray.exceptions import RayTaskError
+        except ImportError:
+            raise ExpungeError(
+                "--engine ray needs Ray", "install it with: pip install 'expunge[ray]'"
+            ) from None
+        started_here = not ray.is_initialized()
+        if started_here:
+            ray.init(
+                address=self.address,
+                num_cpus=None if self.address else self.workers,
+                include_dashboard=False,
+                log_to_driver=False,
+                configure_logging=False,
+            )
+        remote_scan = ray.remote(num_cpus=1, max_retries=0)(scan_shard)
+        try:
+            refs = [
+                remote_scan.remote(s, config, incremental, previous.get(s.label), None) for s in shards
+            ]
+            while refs:
+                done, refs = ray.wait(refs, num_returns=1)
+                try:
+                    yield ray.get(done[0])
+                except RayTaskError as error:
+                    if isinstance(error.cause, ExpungeError):
+                        for ref in refs:
+                            ray.cancel(ref)
+                        raise error.cause from None
+                    raise
+        finally:
+            if started_here:
+                ray.shutdown()

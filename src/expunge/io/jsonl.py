@@ -1,0 +1,162 @@
+"""JSON Lines (plain, .gz, .zst): one object per line, parsed with orjson.
+
+The loop is the hot path of most scans, so it does as little as possible per line: one
+orjson call, a few dict lookups, no per-record dict beyond what orjson builds. Blank lines
+are noticed only when parsing fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import orjson
+
+from expunge.errors import ErrorPolicy
+from expunge.records import FieldSpec, Location, Record, Shard
+
+from .fields import key_choices, list_names
+from .problems import TEXT_FIELD_FIX, TRUNCATED_FIX, brief
+from .streams import STREAM_ERRORS, open_decompressed, stream_failure
+
+_MISSING = object()
+_BLANK = object()
+_BOM = b"\xef\xbb\xbf"
+_JSON_ARRAY_FIX = "convert it to one object per line, e.g. jq -c '.[]' FILE > FILE.jsonl"
+
+
+def read_jsonl(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
+    label = shard.label
+    keys = key_choices(fields)
+    text_first, text_rest = keys.text[0], keys.text[1:]
+    url_first, url_rest = keys.url[0], keys.url[1:]
+    id_first, id_rest = keys.id[0], keys.id[1:]
+    loads = orjson.loads
+    decode_error = orjson.JSONDecodeError
+
+    with open_decompressed(shard.path, label) as opened:
+        line_no = 0  # physical lines read, 1-based once counted
+        offset = 0  # byte offset of the next line in the uncompressed stream
+        row = 0  # records and bad rows; blank lines take no row
+        try:
+            for line in opened.stream:
+                line_no += 1
+                start = offset
+                offset += len(line)
+                try:
+                    obj = loads(line)
+                except decode_error as exc:
+                    if line.isspace():
+                        continue
+                    obj = _parse_after_bom(line) if line_no == 1 else _MISSING
+                    if obj is _BLANK:
+                        continue
+                    if obj is _MISSING:
+                        if row == 0 and line.lstrip(_BOM + b" \t").startswith(b"["):
+                            _reject_json_array(errors, label, line_no)
+                            return
+                        reason = f"malformed JSON: {_json_error(exc)}"
+                        errors.bad_row(label, f"line {line_no}", reason)
+                        row += 1
+                        continue
+                if type(obj) is not dict:
+                    if row == 0 and type(obj) is list:
+                        _reject_json_array(errors, label, line_no)
+                        return
+                    errors.bad_row(
+                        label, f"line {line_no}", f"not a JSON object but {_json_kind(obj)}"
+                    )
+                    row += 1
+                    continue
+
+                text = obj.get(text_first, _MISSING)
+                if text is _MISSING and text_rest:
+                    text = _lookup(obj, text_rest)
+                if type(text) is not str:
+                    if text is None:
+                        text = ""
+                    else:
+                        errors.bad_row(
+                            label,
+                            f"line {line_no}",
+                            _text_problem(text, keys.text, obj),
+                            TEXT_FIELD_FIX if text is _MISSING else "",
+                        )
+                        row += 1
+                        continue
+
+                # A null url/id counts as absent; the alternatives are tried only then.
+                url = obj.get(url_first)
+                if url is None and url_rest:
+                    url = _lookup(obj, url_rest)
+                    url = None if url is _MISSING else url
+                if url is not None and type(url) is not str:
+                    url = str(url)
+                doc_id = obj.get(id_first)
+                if doc_id is None and id_rest:
+                    doc_id = _lookup(obj, id_rest)
+                    doc_id = None if doc_id is _MISSING else doc_id
+                if doc_id is not None and type(doc_id) is not str:
+                    doc_id = str(doc_id)
+
+                yield Record(text, Location(label, row, start), doc_id, url)
+                row += 1
+        except STREAM_ERRORS as exc:
+            reason = stream_failure(opened.codec, line_no, "lines")
+            errors.bad_row(label, f"line {line_no + 1}", f"{reason}: {brief(exc)}", TRUNCATED_FIX)
+
+
+def _parse_after_bom(line: bytes) -> object:
+    """Parse a first line that starts with a UTF-8 byte order mark (Windows tools add one)."""
+    if not line.startswith(_BOM):
+        return _MISSING
+    rest = line[len(_BOM) :]
+    if rest.isspace() or not rest:
+        return _BLANK
+    try:
+        return orjson.loads(rest)
+    except orjson.JSONDecodeError:
+        return _MISSING
+
+
+def _lookup(obj: dict[str, object], keys: tuple[str, ...]) -> object:
+    """Value of the first key present (may be None), or _MISSING when none is."""
+    for key in keys:
+        value = obj.get(key, _MISSING)
+        if value is not _MISSING:
+            return value
+    return _MISSING
+
+
+def _text_problem(value: object, keys: tuple[str, ...], obj: dict[str, object]) -> str:
+    if value is _MISSING:
+        tried = f"key {keys[0]!r}" if len(keys) == 1 else f"text key (tried {list_names(keys)})"
+        return f"no {tried}; keys are: {list_names(list(obj))}"
+    return f"text is {_json_kind(value)}, not a string"
+
+
+def _json_kind(value: object) -> str:
+    kinds = {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "an object",
+    }
+    return kinds.get(type(value), "null" if value is None else type(value).__name__)
+
+
+def _json_error(exc: ValueError) -> str:
+    """orjson's reason without the line number (always 1 here) but with the column."""
+    msg = brief(Exception(getattr(exc, "msg", None) or exc))
+    column = getattr(exc, "colno", None)
+    if msg.startswith("str is not valid UTF-8"):
+        return "not valid UTF-8"
+    return f"{msg} at column {column}" if isinstance(column, int) else msg
+
+
+def _reject_json_array(errors: ErrorPolicy, label: str, line_no: int) -> None:
+    """A file holding one JSON array: every line would be a bad row, so say it once."""
+    errors.bad_row(
+        label, f"line {line_no}", "file is a JSON array, not JSON Lines", _JSON_ARRAY_FIX
+    )

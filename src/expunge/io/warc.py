@@ -1,0 +1,191 @@
+"""WARC and WET files (plain or gzip per record), read with warcio.
+
+Yielded as records:
+  - `response` and `resource` records whose payload is HTML (text extracted) or text/plain;
+  - `conversion` records (the text of WET files), as they are.
+Everything else (requests, metadata, warcinfo, revisits, images, PDFs...) is passed over and
+takes no row. `offset` is the byte offset of the WARC record in the file as stored (for
+.warc.gz, the offset of its gzip member: what CDX indexes use to seek to it).
+
+warcio stops quietly at a cut-off gzip member, so after the last record we check that it
+ended where the file ends.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from warcio.archiveiterator import WARCIterator
+
+from expunge.errors import ErrorPolicy, ExpungeError
+from expunge.records import FieldSpec, Location, Record, Shard
+
+from .html_text import html_to_text
+from .problems import TRUNCATED_FIX, brief, plural
+from .streams import open_input
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_PLAIN_TYPES = ("text/plain",)
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(
+    rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE
+)
+_META_SCAN_BYTES = 4096
+_TAIL_SLACK = 16  # uncompressed WARCs end with blank lines that no record's length covers
+
+
+class _WarcReader(WARCIterator):
+    """WARC only: on garbage, plain ArchiveIterator guesses ARC and "finds" records.
+
+    warcio prints the bytes that follow a record whose Content-Length is wrong; expunge must
+    never echo content, so that warning is silenced and `err_count` is checked instead.
+    """
+
+    INC_RECORD = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Payload:
+    text: str
+    url: str | None
+    record_id: str | None
+
+
+def read_warc(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
+    """Field names do not apply: text, url and id come from the WARC headers and payload."""
+    label = shard.label
+    with open_input(shard.path, label) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        archive = _WarcReader(handle)
+        records = iter(archive)
+        row = 0
+        seen = 0  # WARC records of any type read so far
+        end = 0  # where the last complete WARC record ended
+        while True:
+            try:
+                warc_record = next(records)
+            except StopIteration:
+                break
+            except ExpungeError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - warcio raises assorted types, even AttributeError
+                _corrupt(errors, label, end, seen, exc)
+                return
+            try:
+                payload = _payload_of(warc_record)
+                offset = archive.get_record_offset()  # reads the rest of the record
+                length = archive.get_record_length()
+            except Exception as exc:  # noqa: BLE001 - as above, while reading the payload
+                _corrupt(errors, label, end, seen, exc)
+                return
+            if getattr(warc_record.raw_stream, "limit", 0) > 0 or archive.err_count:
+                # The file ended inside the record, or its Content-Length is wrong.
+                _corrupt(errors, label, offset, seen, None)
+                return
+            seen += 1
+            end = offset + length
+            if payload is None:
+                continue
+            yield Record(payload.text, Location(label, row, offset), payload.record_id, payload.url)
+            row += 1
+        if size - end > _TAIL_SLACK and _has_data_after(handle, end):
+            _corrupt(errors, label, end, seen, None)
+
+
+def _payload_of(warc_record: Any) -> _Payload | None:
+    kind = warc_record.rec_type
+    if kind == "conversion":
+        content_type = warc_record.rec_headers.get_header("Content-Type") or ""
+        body = warc_record.content_stream().read()
+        text = _decode(body, _charset(content_type))
+    elif kind in ("response", "resource"):
+        content_type = _payload_type(warc_record)
+        media = content_type.split(";", 1)[0].strip().lower()
+        if media in _HTML_TYPES:
+            body = warc_record.content_stream().read()
+            charset = _charset(content_type) or _meta_charset(body)
+            text = html_to_text(_decode(body, charset))
+        elif media in _PLAIN_TYPES:
+            body = warc_record.content_stream().read()
+            text = _decode(body, _charset(content_type))
+        else:
+            return None
+    else:
+        return None
+    headers = warc_record.rec_headers
+    return _Payload(
+        text,
+        _strip_angles(headers.get_header("WARC-Target-URI")),
+        headers.get_header("WARC-Record-ID"),
+    )
+
+
+def _payload_type(warc_record: Any) -> str:
+    http = warc_record.http_headers
+    if http is not None:
+        declared = http.get_header("Content-Type")
+        if declared:
+            return str(declared)
+    headers = warc_record.rec_headers
+    if warc_record.rec_type == "resource":
+        return str(headers.get_header("Content-Type") or "")
+    # Common Crawl adds the type it sniffed when the server sent none.
+    return str(headers.get_header("WARC-Identified-Payload-Type") or "")
+
+
+def _charset(content_type: str) -> str | None:
+    match = _CHARSET.search(content_type)
+    return match.group(1) if match else None
+
+
+def _meta_charset(body: bytes) -> str | None:
+    match = _META_CHARSET.search(body[:_META_SCAN_BYTES])
+    return match.group(1).decode("ascii") if match else None
+
+
+def _decode(body: bytes, charset: str | None) -> str:
+    if charset:
+        try:
+            codecs.lookup(charset)
+        except LookupError:
+            charset = None
+    return body.decode(charset or "utf-8", "replace")
+
+
+def _strip_angles(uri: str | None) -> str | None:
+    # WARC/1.0 examples wrap the URI in <...>; some writers copied that.
+    if uri and uri.startswith("<") and uri.endswith(">"):
+        return uri[1:-1]
+    return uri
+
+
+def _has_data_after(handle: BinaryIO, end: int) -> bool:
+    handle.seek(end)
+    while chunk := handle.read(1 << 16):
+        if chunk.strip():
+            return True
+    return False
+
+
+def _corrupt(
+    errors: ErrorPolicy, label: str, end: int, seen: int, exc: BaseException | None
+) -> None:
+    reason = f"truncated or corrupt WARC data after {plural(seen, 'record')}"
+    fix = TRUNCATED_FIX
+    if exc is not None:
+        message = _warcio_message(exc)
+        reason += f": {message}"
+        if "non-chunked gzip" in message:
+            reason = "the whole WARC is one gzip stream, not one gzip member per record"
+            fix = "recompress it: warcio recompress IN.warc.gz OUT.warc.gz"
+    errors.bad_row(label, f"offset {end}", reason, fix)
+
+
+def _warcio_message(exc: BaseException) -> str:
+    # warcio quotes the offending bytes ("first line: [...]"); errors must not echo content.
+    return brief(exc).split(", first line", 1)[0].split(": [", 1)[0]

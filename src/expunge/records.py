@@ -1,0 +1,83 @@
+"""Record, Location and Dataset: the shapes every reader, step and sink share."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a record lives: shard path, 0-based row index, byte offset when the format has one."""
+
+    shard: str
+    row: int
+    offset: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One detected span of personal data. Offsets are character offsets into `Record.text`.
+
+    `validator` names what confirmed it (e.g. 'luhn+iin', 'iban-mod97', 'phonenumbers',
+    'pattern' when only the pattern and context vouch for it).
+    """
+
+    type: str
+    start: int
+    end: int
+    score: float
+    validator: str
+
+
+@dataclass(slots=True)
+class Record:
+    """One document of a dataset. `text` is the field that is scanned; `fields` holds the rest."""
+
+    text: str
+    location: Location
+    id: str | None = None
+    url: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    _hash: str | None = field(default=None, repr=False)
+
+    @property
+    def content_hash(self) -> str:
+        """blake2b-128 of the text, hex; computed on first use because most records never need it."""
+        if self._hash is None:
+            self._hash = hashlib.blake2b(
+                self.text.encode("utf-8", "surrogatepass"), digest_size=16
+            ).hexdigest()
+        return self._hash
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """Which columns hold text, url and id. None means: use the format's / layout's default."""
+
+    text: str | None = None
+    url: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """One file of a dataset and the format it is read with."""
+
+    path: str  # where to open it
+    format: str  # jsonl | parquet | csv | tsv | warc | wet | hf
+    name: str = ""  # path relative to the dataset root: what reports and findings show
+
+    @property
+    def label(self) -> str:
+        return self.name or self.path
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """A list of shards. Built by `expunge.io.discover.open_dataset`."""
+
+    root: str
+    shards: tuple[Shard, ...]

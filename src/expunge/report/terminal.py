@@ -1,0 +1,137 @@
+"""Terminal output of a scan: live progress and the summary tables (rich)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Self
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from expunge.scan.run import ProgressHooks
+from expunge.scan.task import ShardResult
+
+
+class _RateColumn(ProgressColumn):
+    """records/s and MB/s of text, from the live counters kept in the task's fields."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = task.elapsed or 0.0
+        if elapsed <= 0:
+            return Text("")
+        records = task.fields.get("records", 0)
+        mb = task.fields.get("text_bytes", 0) / 1e6
+        return Text(f"{records / elapsed:,.0f} rec/s  {mb / elapsed:,.1f} MB/s", style="cyan")
+
+
+class ScanProgress:
+    """Owns a rich Progress; gives the scan runner its hooks. Counters are updated from threads."""
+
+    def __init__(self, console: Console) -> None:
+        self._lock = threading.Lock()
+        self._records = 0
+        self._bytes = 0
+        self.progress = Progress(
+            TextColumn("[bold]scanning"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("shards"),
+            _RateColumn(),
+            TextColumn("{task.fields[records]:,} records"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        )
+        self._task = self.progress.add_task("scan", total=None, records=0, text_bytes=0, start=False)
+
+    def hooks(self) -> ProgressHooks:
+        return ProgressHooks(start=self._start, records=self._on_records, shard_done=self._on_shard)
+
+    def _start(self, shards: int, total_bytes: int) -> None:
+        # The bar advances in file bytes so that ETA weighs big shards more than small ones.
+        self.progress.update(self._task, total=max(total_bytes, 1))
+        self.progress.start_task(self._task)
+
+    def _on_records(self, records: int, nbytes: int) -> None:
+        with self._lock:
+            self._records += records
+            self._bytes += nbytes
+            self.progress.update(self._task, records=self._records, text_bytes=self._bytes)
+
+    def _on_shard(self, result: ShardResult, counted_live: bool) -> None:
+        with self._lock:
+            if not counted_live:
+                self._records += result.records if not result.reused else 0
+                self._bytes += result.bytes if not result.reused else 0
+            self.progress.update(
+                self._task, advance=result.size, records=self._records, text_bytes=self._bytes
+            )
+
+    def __enter__(self) -> Self:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+
+def print_scan_summary(console: Console, summary: dict[str, Any], top_shards: int = 5) -> None:
+    totals = summary["totals"]
+    records = totals["records"]
+    share = totals["records_with_pii"] / records if records else 0.0
+    mb = totals["bytes"] / 1e6
+    speed = mb / summary["elapsed_s"] if summary["elapsed_s"] else 0.0
+    console.print(
+        f"[bold]{totals['records_with_pii']:,}[/] of {records:,} records ({share:.1%}) contain personal data: "
+        f"{totals['findings']:,} findings in {totals['shards']} shards "
+        f"({mb:,.1f} MB of text in {summary['elapsed_s']:.1f} s, {speed:,.1f} MB/s)"
+    )
+    if totals.get("shards_reused"):
+        console.print(f"{totals['shards_reused']} unchanged shards reused from the previous scan")
+    if summary["by_type"]:
+        table = Table(title="Findings by type", title_justify="left")
+        table.add_column("type")
+        table.add_column("findings", justify="right")
+        table.add_column("records", justify="right")
+        table.add_column("% of records", justify="right")
+        for kind, counts in summary["by_type"].items():
+            table.add_row(
+                kind,
+                f"{counts['findings']:,}",
+                f"{counts['records']:,}",
+                f"{counts['records'] / records:.1%}" if records else "-",
+            )
+        console.print(table)
+    shards = sorted(summary["shards"], key=lambda s: -s["findings"])[:top_shards]
+    if shards and shards[0]["findings"]:
+        table = Table(title=f"Top {len(shards)} shards by findings", title_justify="left")
+        table.add_column("shard", overflow="fold")
+        table.add_column("records", justify="right")
+        table.add_column("with PII", justify="right")
+        table.add_column("findings", justify="right")
+        for s in shards:
+            pct = s["records_with_pii"] / s["records"] if s["records"] else 0.0
+            table.add_row(Text(s["shard"]), f"{s['records']:,}", f"{pct:.1%}", f"{s['findings']:,}")
+        console.print(table)
+    if totals["skipped_rows"]:
+        console.print(
+            f"[yellow]{totals['skipped_rows']:,} bad rows skipped[/] "
+            + "; first: "
+            + ", ".join(escape(f"{s['shard']} {s['where']}") for s in summary["skipped"][:3])
+        )
+    if not summary["ner"]["enabled"]:
+        console.print(f"[dim]{summary['ner']['note']}[/]")

@@ -1,0 +1,254 @@
+"""Run a scan over a whole dataset: schedule shard tasks, merge results, write outputs atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from expunge import __version__
+from expunge.engine import Executor, ProgressFn
+from expunge.records import Dataset
+from expunge.scan.state import STATE_VERSION, load_state, shard_key, state_dir, write_json_atomic
+from expunge.scan.task import SAMPLES_PER_TYPE, ScanConfig, ShardResult
+
+MAX_SKIPPED_LISTED = 1000
+NER_OFF_NOTE = (
+    "Names (person) were not scanned: pattern detection only. "
+    "Install expunge[ner] and pass --ner to find names with a local spaCy model."
+)
+
+
+@dataclass(slots=True)
+class ScanOutcome:
+    summary: dict[str, Any]
+    out_dir: Path | None
+
+
+@dataclass(slots=True)
+class ProgressHooks:
+    """How the caller shows progress; all optional so the library runs silently."""
+
+    start: Callable[[int, int], None] | None = None  # (shards, total file bytes)
+    records: ProgressFn | None = None  # live (records, text bytes) from workers
+    shard_done: Callable[[ShardResult, bool], None] | None = None  # (result, counted_live)
+
+
+def run_scan(
+    dataset: Dataset,
+    config: ScanConfig,
+    executor: Executor,
+    out_dir: Path | None,
+    hooks: ProgressHooks | None = None,
+    *,
+    live_progress: bool = True,
+) -> ScanOutcome:
+    hooks = hooks or ProgressHooks()
+    started_at = datetime.now(UTC)
+    clock = time.perf_counter()
+    fingerprint = config.fingerprint()
+    previous: dict[str, dict[str, Any]] = {}
+    created_out = False
+    staging: Path | None = None
+    if out_dir is not None:
+        if out_dir.exists() and not out_dir.is_dir():
+            from expunge.errors import ExpungeError
+
+            raise ExpungeError(f"--out {out_dir} exists and is not a directory", "pick a directory path")
+        previous = load_state(out_dir, fingerprint, dataset.root)
+        created_out = not out_dir.exists()
+        staging = state_dir(out_dir) / f"staging-{uuid.uuid4().hex[:8]}"
+        staging.mkdir(parents=True)
+
+    sizes = {s.label: os.path.getsize(s.path) for s in dataset.shards}
+    previous_checksums = {
+        name: entry["checksum"]
+        for name, entry in previous.items()
+        if name in sizes and entry.get("size") == sizes[name] and entry.get("checksum")
+    }
+    if hooks.start:
+        hooks.start(len(dataset.shards), sum(sizes.values()))
+
+    entries: dict[str, dict[str, Any]] = {}
+    try:
+        results = executor.map_shards(
+            dataset.shards,
+            config,
+            previous_checksums,
+            out_dir is not None,
+            hooks.records if live_progress else None,
+        )
+        for result in results:
+            if result.reused:
+                entry = dict(previous[result.shard])
+                entry["reused"] = True
+            else:
+                entry = _entry_from_result(result)
+                if staging is not None:
+                    _write_shard_findings(staging / f"{shard_key(result.shard)}.jsonl", result)
+            entries[result.shard] = entry
+            if hooks.shard_done:
+                hooks.shard_done(result, live_progress and not result.reused)
+    except BaseException:
+        if out_dir is not None:
+            shutil.rmtree(out_dir if created_out else staging, ignore_errors=True)  # type: ignore[arg-type]
+        raise
+
+    ordered = [entries[s.label] for s in dataset.shards]
+    summary = _summary(dataset, config, ordered, started_at, time.perf_counter() - clock)
+    if out_dir is not None and staging is not None:
+        _publish(out_dir, staging, dataset, ordered, summary, fingerprint)
+    return ScanOutcome(summary=summary, out_dir=out_dir)
+
+
+def _entry_from_result(result: ShardResult) -> dict[str, Any]:
+    entry = asdict(result)
+    entry.pop("findings")
+    entry["skipped"] = [asdict(b) for b in result.skipped]
+    entry["findings"] = len(result.findings)
+    return entry
+
+
+def _write_shard_findings(path: Path, result: ShardResult) -> None:
+    with open(path, "wb") as out:
+        for row, rid, kind, start, end, score, validator in result.findings:
+            out.write(
+                orjson.dumps(
+                    {
+                        "shard": result.shard,
+                        "row": row,
+                        "id": rid,
+                        "type": kind,
+                        "start": start,
+                        "end": end,
+                        "score": score,
+                        "validator": validator,
+                    }
+                )
+            )
+            out.write(b"\n")
+
+
+def _publish(
+    out_dir: Path,
+    staging: Path,
+    dataset: Dataset,
+    entries: list[dict[str, Any]],
+    summary: dict[str, Any],
+    fingerprint: str,
+) -> None:
+    """Move staged results into place; every visible file is replaced by a rename, never rewritten."""
+    from expunge.report.html import render_scan_report
+
+    cache = state_dir(out_dir) / "shards"
+    cache.mkdir(parents=True, exist_ok=True)
+    for entry in entries:
+        key = shard_key(entry["shard"])
+        staged = staging / f"{key}.jsonl"
+        if staged.exists():
+            os.replace(staged, cache / f"{key}.jsonl")
+    keep = {f"{shard_key(e['shard'])}.jsonl" for e in entries}
+    for stale in cache.iterdir():
+        if stale.name not in keep:
+            stale.unlink()
+
+    tmp_findings = out_dir / f".findings.jsonl.tmp-{os.getpid()}"
+    with open(tmp_findings, "wb") as out:
+        for entry in entries:
+            with open(cache / f"{shard_key(entry['shard'])}.jsonl", "rb") as part:
+                shutil.copyfileobj(part, out, 1 << 20)
+    os.replace(tmp_findings, out_dir / "findings.jsonl")
+    write_json_atomic(out_dir / "summary.json", summary)
+    tmp_html = out_dir / f".report.html.tmp-{os.getpid()}"
+    tmp_html.write_text(render_scan_report(summary), "utf-8")
+    os.replace(tmp_html, out_dir / "report.html")
+    write_json_atomic(
+        state_dir(out_dir) / "state.json",
+        {
+            "version": STATE_VERSION,
+            "fingerprint": fingerprint,
+            "dataset_root": dataset.root,
+            "shards": {e["shard"]: {**e, "reused": False} for e in entries},
+        },
+    )
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _summary(
+    dataset: Dataset,
+    config: ScanConfig,
+    entries: list[dict[str, Any]],
+    started_at: datetime,
+    elapsed: float,
+) -> dict[str, Any]:
+    from expunge.detect import PATTERN_TYPES
+
+    findings_by_type: Counter[str] = Counter()
+    records_by_type: Counter[str] = Counter()
+    samples: list[dict[str, Any]] = []
+    per_type_samples: Counter[str] = Counter()
+    skipped: list[dict[str, Any]] = []
+    for entry in entries:
+        findings_by_type.update(entry["by_type"])
+        records_by_type.update(entry["records_by_type"])
+        for sample in entry["samples"]:
+            if per_type_samples[sample["type"]] < SAMPLES_PER_TYPE:
+                per_type_samples[sample["type"]] += 1
+                samples.append(sample)
+        skipped.extend(entry["skipped"])
+    types = list(config.types) if config.types else list(PATTERN_TYPES) + (["person"] if config.ner else [])
+    totals = {
+        "shards": len(entries),
+        "records": sum(e["records"] for e in entries),
+        "bytes": sum(e["bytes"] for e in entries),
+        "records_with_pii": sum(e["records_with_pii"] for e in entries),
+        "findings": sum(e["findings"] for e in entries),
+        "skipped_rows": len(skipped),
+        "shards_reused": sum(1 for e in entries if e.get("reused")),
+    }
+    return {
+        "tool": "expunge",
+        "version": __version__,
+        "command": "scan",
+        "dataset": dataset.root,
+        "format": ",".join(sorted({s.format for s in dataset.shards})),
+        "started": started_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "elapsed_s": round(elapsed, 3),
+        "types_scanned": types,
+        "ner": {"enabled": config.ner, "note": "" if config.ner else NER_OFF_NOTE},
+        "totals": totals,
+        "by_type": {
+            t: {"findings": n, "records": records_by_type[t]}
+            for t, n in findings_by_type.most_common()
+        },
+        "shards": [
+            {
+                "shard": e["shard"],
+                "format": e["format"],
+                "records": e["records"],
+                "bytes": e["bytes"],
+                "records_with_pii": e["records_with_pii"],
+                "findings": e["findings"],
+                "by_type": e["by_type"],
+                "skipped_rows": len(e["skipped"]),
+                "reused": bool(e.get("reused")),
+            }
+            for e in entries
+        ],
+        "skipped": skipped[:MAX_SKIPPED_LISTED],
+        "samples": sorted(samples, key=lambda s: (s["type"], s["shard"], s["row"], s["start"])),
+    }
+
+
+def dumps_summary(summary: dict[str, Any]) -> str:
+    return json.dumps(summary, indent=2, ensure_ascii=False)
