@@ -26,9 +26,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -91,8 +92,12 @@ def machine_info() -> dict[str, Any]:
 
 def corpus_shards(corpus: Path) -> list[Path]:
     """Data shards only: the truth files live in the same directory and are not data."""
-    skip = {"truth.jsonl", "truth_warc_values.jsonl"}
-    return sorted(p for p in corpus.rglob("*.jsonl") if p.name not in skip and not p.name.startswith("."))
+    # Side files: truth.jsonl by name, the rest start with "_" (as expunge's discovery skips).
+    return sorted(
+        p
+        for p in corpus.rglob("*.jsonl")
+        if p.name != "truth.jsonl" and not p.name.startswith((".", "_"))
+    )
 
 
 def iter_docs(shards: Sequence[Path], corpus: Path) -> Iterator[tuple[DocKey, str]]:
@@ -129,7 +134,9 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------------------------
 
 
-def ceiling(shards: Sequence[Path], loads: Callable[[bytes], Any], size: CorpusSize) -> dict[str, float]:
+def ceiling(
+    shards: Sequence[Path], loads: Callable[[bytes], Any], size: CorpusSize
+) -> dict[str, float]:
     t0 = time.perf_counter()
     n = 0
     for path in shards:
@@ -179,20 +186,63 @@ class ScanRun:
     stderr_tail: str
 
 
-def run_scan(cmd: Sequence[str], data_dir: Path, workers: int, out: Path, size: CorpusSize) -> ScanRun:
-    args = [*cmd, "scan", str(data_dir), "--workers", str(workers), "--out", str(out)]
-    t0 = time.perf_counter()
-    with tempfile.TemporaryFile() as err:
+def group_usage(pgid: int) -> dict[int, tuple[float, int]]:
+    """CPU seconds (user + system) and RSS bytes of each live process in a process group.
+
+    rusage would miss pool workers that the CLI does not reap itself (forkserver children),
+    so the whole group is sampled from /proc instead."""
+    tick, page = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE")
+    out: dict[int, tuple[float, int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
         try:
-            proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err)
+            raw = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue  # exited meanwhile
+        # Fields after "(comm)": state ppid pgrp ... utime(14) stime(15) ... rss(24), 1-based.
+        f = raw[raw.rindex(")") + 2 :].split()
+        if int(f[2]) == pgid:
+            out[int(entry.name)] = ((int(f[11]) + int(f[12])) / tick, int(f[21]) * page)
+    return out
+
+
+def sample_group(pgid: int, stop: threading.Event, cpu: dict[int, float], rss: list[int]) -> None:
+    """Until `stop`: keep each process's latest CPU seconds and the peak of summed RSS."""
+    while not stop.is_set():
+        snap = group_usage(pgid)
+        for pid, (secs, _) in snap.items():
+            cpu[pid] = max(cpu.get(pid, 0.0), secs)
+        rss[0] = max(rss[0], sum(r for _, r in snap.values()))
+        stop.wait(0.1)
+
+
+def run_scan(
+    cmd: Sequence[str], data_dir: Path, workers: int, out: Path, size: CorpusSize
+) -> ScanRun:
+    args = [*cmd, "scan", str(data_dir), "--workers", str(workers), "--out", str(out)]
+    cpu: dict[int, float] = {}
+    peak_rss = [0]
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        try:
+            # A new session makes the CLI and all its workers one process group to sample.
+            proc = subprocess.Popen(
+                args, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True
+            )
         except OSError as exc:
             return ScanRun(workers, shlex.join(args), -1, 0, 0, 0, 0, 0, 0, str(exc))
-        # wait4 gives this child's own CPU time and peak RSS (children of the CLI included).
-        _, status, usage = os.wait4(proc.pid, 0)
+        # Sampling runs beside the wait so that wall time is not rounded to the sample period.
+        stop = threading.Event()
+        sampler = threading.Thread(target=sample_group, args=(proc.pid, stop, cpu, peak_rss))
+        sampler.start()
+        proc.wait()
         wall = time.perf_counter() - t0
+        stop.set()
+        sampler.join()
         err.seek(0)
         tail = err.read()[-2000:].decode("utf-8", "replace")
-    rc = os.waitstatus_to_exitcode(status)
+    rc = proc.returncode
     findings_path = out / "findings.jsonl"
     n = sum(1 for _ in findings_path.open("rb")) if rc == 0 and findings_path.exists() else 0
     return ScanRun(
@@ -200,8 +250,8 @@ def run_scan(cmd: Sequence[str], data_dir: Path, workers: int, out: Path, size: 
         command=shlex.join(args),
         returncode=rc,
         wall_s=wall,
-        cpu_s=usage.ru_utime + usage.ru_stime,
-        max_rss_mb=usage.ru_maxrss / 1024,
+        cpu_s=sum(cpu.values()),
+        max_rss_mb=peak_rss[0] / 1e6,
         mb_s=size.text_bytes / 1e6 / wall,
         docs_s=size.docs / wall,
         findings=n,
@@ -234,11 +284,16 @@ def build_presidio(tmp: Path) -> tuple[Any, dict[str, Any]]:
     t0 = time.perf_counter()
     model_dir = tmp / "spacy-blank-en"
     spacy.blank("en").to_disk(model_dir)
-    config = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": str(model_dir)}]}
+    config = {
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": "en", "model_name": str(model_dir)}],
+    }
     nlp_engine = NlpEngineProvider(nlp_configuration=config).create_engine()
     analyzer = AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=["en"])
     analyzer.registry.remove_recognizer("SpacyRecognizer")
-    analyzer.analyze("warm-up: mail a.b@example.org", language="en", entities=list(PRESIDIO_ENTITIES))
+    analyzer.analyze(
+        "warm-up: mail a.b@example.org", language="en", entities=list(PRESIDIO_ENTITIES)
+    )
     setup = {
         "nlp_engine": "spacy, blank('en') pipeline saved to a temp dir (tokenizer only)",
         "recognizers": sorted({r.name for r in analyzer.get_recognizers("en")}),
@@ -260,7 +315,9 @@ def take_subset(docs: Iterable[tuple[DocKey, str]], mb: float) -> list[tuple[Doc
     return out
 
 
-def run_presidio(analyzer: Any, subset: Sequence[tuple[DocKey, str]]) -> tuple[list[dict[str, Any]], float]:
+def run_presidio(
+    analyzer: Any, subset: Sequence[tuple[DocKey, str]]
+) -> tuple[list[dict[str, Any]], float]:
     entities = list(PRESIDIO_ENTITIES)
     findings: list[dict[str, Any]] = []
     t0 = time.perf_counter()
@@ -303,7 +360,9 @@ class Score:
     @property
     def f1(self) -> float | None:
         p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None else None)
+        return (
+            2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None else None)
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -317,18 +376,26 @@ def evaluate(
     truth: Iterable[dict[str, Any]],
     docs: set[DocKey] | None = None,
     types: Sequence[str] = TYPES,
+    false_positives: list[dict[str, Any]] | None = None,
 ) -> dict[str, Score]:
     """One-to-one matching: a finding is a true positive when it overlaps a not yet matched
-    truth span of the same shard, row and type. `docs` restricts both sides to a subset."""
+    truth span of the same shard, row and type. `docs` restricts both sides to a subset;
+    false positives are appended to `false_positives` when it is given."""
     scores = {t: Score() for t in types}
     open_spans: dict[tuple[str, int, str], list[list[int]]] = {}
     for t in truth:
         if t["type"] in scores and (docs is None or (t["shard"], t["row"]) in docs):
             scores[t["type"]].truth += 1
-            open_spans.setdefault((t["shard"], t["row"], t["type"]), []).append([t["start"], t["end"], 0])
+            open_spans.setdefault((t["shard"], t["row"], t["type"]), []).append(
+                [t["start"], t["end"], 0]
+            )
     # Earlier spans first so that two findings over one value cannot both take it.
     ordered = sorted(
-        (f for f in findings if f["type"] in scores and (docs is None or (f["shard"], f["row"]) in docs)),
+        (
+            f
+            for f in findings
+            if f["type"] in scores and (docs is None or (f["shard"], f["row"]) in docs)
+        ),
         key=lambda f: (f["shard"], f["row"], f["type"], f["start"], f["end"]),
     )
     for f in ordered:
@@ -339,6 +406,9 @@ def evaluate(
                 span[2] = 1
                 s.tp += 1
                 break
+        else:
+            if false_positives is not None:
+                false_positives.append(f)
     return scores
 
 
@@ -351,6 +421,37 @@ def micro(scores: dict[str, Score], only: Iterable[str] | None = None) -> Score:
             total.found += s.found
             total.tp += s.tp
     return total
+
+
+Spans = dict[DocKey, list[tuple[str, int, int]]]
+
+
+def index_spans(rows: Iterable[dict[str, Any]], key: str) -> Spans:
+    out: Spans = {}
+    for r in rows:
+        out.setdefault((r["shard"], r["row"]), []).append((r[key], r["start"], r["end"]))
+    return out
+
+
+def fp_causes(
+    fps: Iterable[dict[str, Any]], truth: Spans, decoys: Spans
+) -> dict[str, dict[str, int]]:
+    """What each false positive overlaps: a decoy (the benchmark's traps), a value of another
+    type (type confusion), a value of its own type already matched (duplicate) or nothing."""
+    causes: dict[str, dict[str, int]] = {}
+    for f in fps:
+        key = (f["shard"], f["row"])
+        hit = [(k, a, b) for k, a, b in truth.get(key, ()) if f["start"] < b and a < f["end"]]
+        if any(k == f["type"] for k, _, _ in hit):
+            cause = "duplicate"
+        elif hit:
+            cause = f"inside {hit[0][0]}"
+        else:
+            dec = [k for k, a, b in decoys.get(key, ()) if f["start"] < b and a < f["end"]]
+            cause = f"decoy {dec[0]}" if dec else "unexplained"
+        per_type = causes.setdefault(f["type"], {})
+        per_type[cause] = per_type.get(cause, 0) + 1
+    return {t: dict(sorted(c.items(), key=lambda kv: -kv[1])) for t, c in sorted(causes.items())}
 
 
 # --------------------------------------------------------------------------------------------
@@ -366,17 +467,24 @@ def _n(x: float) -> str:
     return f"{x:,.0f}"
 
 
-def md_machine(m: dict[str, Any], size: CorpusSize, shards: int, corpus: Path, stats: dict[str, Any]) -> list[str]:
+def md_machine(
+    m: dict[str, Any], size: CorpusSize, shards: int, corpus: Path, stats: dict[str, Any]
+) -> list[str]:
     pk = ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v)
     decoys = stats.get("decoy_total") or sum(stats.get("decoys", {}).values())
+    planted = _n(sum(stats.get("types", {}).values()))
     return [
-        f"**Machine:** {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, {m['os']}, "
-        f"Python {m['python']}  ",
+        (
+            f"**Machine:** {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, {m['os']}, "
+            f"Python {m['python']}  "
+        ),
         f"**Packages:** {pk}  ",
-        f"**Corpus:** `{corpus}` — {size.text_bytes / 1e6:.1f} MB of text "
-        f"({size.file_bytes / 1e6:.1f} MB JSONL), {_n(size.docs)} docs in {shards} shards, "
-        f"{_n(sum(stats.get('types', {}).values()))} planted values, {_n(decoys)} decoys "
-        f"(seed {stats.get('seed', '?')}).",
+        (
+            f"**Corpus:** `{corpus}` — {size.text_bytes / 1e6:.1f} MB of text "
+            f"({size.file_bytes / 1e6:.1f} MB JSONL), {_n(size.docs)} docs in {shards} shards, "
+            f"{planted} planted values, {_n(decoys)} decoys "
+            f"(seed {stats.get('seed', '?')})."
+        ),
         "",
     ]
 
@@ -390,16 +498,25 @@ def md_ceilings(c: dict[str, dict[str, float]]) -> list[str]:
 
 
 def md_scans(runs: Sequence[ScanRun], c: dict[str, dict[str, float]]) -> list[str]:
-    rows = ["### expunge scan throughput (wall time of the CLI, process start included)", "",
-            "| workers | wall s | CPU s | peak RSS MB | MB/s | docs/s | vs orjson ceiling | vs json ceiling | findings |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    rows = [
+        "### expunge scan throughput (wall time of the CLI, process start included)",
+        "",
+        "CPU s and RSS are sampled every 0.1 s over the CLI's process group (workers included).",
+        "",
+        (
+            "| workers | wall s | CPU s | peak RSS MB (sum) | MB/s | docs/s | vs orjson ceiling "
+            "| vs json ceiling | findings |"
+        ),
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in runs:
         if r.returncode != 0:
             rows.append(f"| {r.workers} | failed (exit {r.returncode}) | | | | | | | |")
             continue
         rows.append(
             f"| {r.workers} | {r.wall_s:.1f} | {r.cpu_s:.1f} | {r.max_rss_mb:.0f} | {r.mb_s:.2f} | "
-            f"{_n(r.docs_s)} | {r.mb_s / c['orjson']['mb_s']:.1%} | {r.mb_s / c['json']['mb_s']:.1%} | "
+            f"{_n(r.docs_s)} | {r.mb_s / c['orjson']['mb_s']:.1%} | "
+            f"{r.mb_s / c['json']['mb_s']:.1%} | "
             f"{_n(r.findings)} |"
         )
     return [*rows, ""]
@@ -416,22 +533,35 @@ def md_accuracy(title: str, scores: dict[str, Score]) -> list[str]:
     return [*rows, ""]
 
 
-def md_side_by_side(exp: dict[str, Score] | None, pres: dict[str, Score], subset_info: str) -> list[str]:
-    rows = [f"### expunge vs Presidio on the same subset ({subset_info})", "",
-            "| type | truth | expunge P | expunge R | expunge F1 | Presidio P | Presidio R | Presidio F1 |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+def md_side_by_side(
+    exp: dict[str, Score] | None, pres: dict[str, Score], subset_info: str
+) -> list[str]:
+    rows = [
+        f"### expunge vs Presidio on the same subset ({subset_info})",
+        "",
+        (
+            "| type | truth | expunge P | expunge R | expunge F1 | Presidio P | Presidio R "
+            "| Presidio F1 |"
+        ),
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     covered = set(PRESIDIO_ENTITIES.values())
     for t in TYPES:
         s = pres[t]
         e = exp[t] if exp else None
         ecols = f"{_f(e.precision)} | {_f(e.recall)} | {_f(e.f1)}" if e else "– | – | –"
-        pcols = f"{_f(s.precision)} | {_f(s.recall)} | {_f(s.f1)}" if t in covered else "n/a | n/a | n/a"
+        pcols = (
+            f"{_f(s.precision)} | {_f(s.recall)} | {_f(s.f1)}"
+            if t in covered
+            else "n/a | n/a | n/a"
+        )
         rows.append(f"| {t} | {s.truth} | {ecols} | {pcols} |")
     for label, only in (("types Presidio covers", covered), ("all types", None)):
         p = micro(pres, only)
         e = micro(exp, only) if exp else None
         ecols = f"{_f(e.precision)} | {_f(e.recall)} | {_f(e.f1)}" if e else "– | – | –"
-        rows.append(f"| **micro, {label}** | {p.truth} | {ecols} | {_f(p.precision)} | {_f(p.recall)} | {_f(p.f1)} |")
+        pcols = f"{_f(p.precision)} | {_f(p.recall)} | {_f(p.f1)}"
+        rows.append(f"| **micro, {label}** | {p.truth} | {ecols} | {pcols} |")
     return [*rows, ""]
 
 
@@ -446,10 +576,121 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--json", type=Path, help="write all results here")
     ap.add_argument("--presidio-mb", type=float, default=5.0, help="0 skips Presidio")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="the multi-worker run")
-    ap.add_argument("--findings", type=Path, help="evaluate this findings.jsonl, do not run expunge")
+    ap.add_argument(
+        "--findings", type=Path, help="evaluate this findings.jsonl, do not run expunge"
+    )
     ap.add_argument("--expunge-cmd", help="command prefix instead of the installed expunge CLI")
     ap.add_argument("--skip-ceilings", action="store_true")
     return ap.parse_args(argv)
+
+
+@dataclass
+class PresidioResult:
+    setup: dict[str, Any]
+    docs: int
+    text_bytes: int
+    seconds: float
+    scores: dict[str, Score]  # every type; only PRESIDIO_ENTITIES values are meaningful
+    scores_ge_05: dict[str, Score]
+    fp_causes: dict[str, dict[str, int]]
+    expunge_scores: dict[str, Score] | None  # expunge on the same documents
+
+    @property
+    def mb_s(self) -> float:
+        return self.text_bytes / 1e6 / self.seconds
+
+    @property
+    def docs_s(self) -> float:
+        return self.docs / self.seconds
+
+    def as_dict(self) -> dict[str, Any]:
+        covered = PRESIDIO_ENTITIES.values()
+        return {
+            "setup": self.setup,
+            "subset": {"docs": self.docs, "text_bytes": self.text_bytes},
+            "seconds": self.seconds,
+            "mb_s": self.mb_s,
+            "docs_s": self.docs_s,
+            "accuracy": {t: self.scores[t].as_dict() for t in covered},
+            "accuracy_score_ge_0_5": {t: self.scores_ge_05[t].as_dict() for t in covered},
+            "false_positive_causes": self.fp_causes,
+            "expunge_accuracy_on_subset": (
+                {t: s.as_dict() for t, s in self.expunge_scores.items()}
+                if self.expunge_scores
+                else None
+            ),
+        }
+
+
+def bench_presidio(
+    shards: Sequence[Path],
+    corpus: Path,
+    gt: GroundTruth,
+    findings: Sequence[dict[str, Any]] | None,
+    mb: float,
+    tmp: Path,
+) -> PresidioResult:
+    subset = take_subset(iter_docs(shards, corpus), mb)
+    docs = {k for k, _ in subset}
+    analyzer, setup = build_presidio(tmp)
+    p_findings, secs = run_presidio(analyzer, subset)
+    fps: list[dict[str, Any]] = []
+    scores = evaluate(p_findings, gt.rows, docs, false_positives=fps)
+    return PresidioResult(
+        setup=setup,
+        docs=len(subset),
+        text_bytes=sum(len(t.encode("utf-8")) for _, t in subset),
+        seconds=secs,
+        scores=scores,
+        scores_ge_05=evaluate([f for f in p_findings if f["score"] >= 0.5], gt.rows, docs),
+        fp_causes=fp_causes(fps, gt.by_doc, gt.decoys),
+        expunge_scores=evaluate(findings, gt.rows, docs) if findings is not None else None,
+    )
+
+
+@dataclass
+class GroundTruth:
+    rows: list[dict[str, Any]]
+    by_doc: Spans
+    decoys: Spans  # empty when the corpus has no _decoys.jsonl
+    stats: dict[str, Any]
+
+    @classmethod
+    def load(cls, corpus: Path) -> GroundTruth:
+        rows = read_jsonl(corpus / "truth.jsonl")
+        decoys = corpus / "_decoys.jsonl"
+        stats = corpus / "truth_stats.json"
+        return cls(
+            rows=rows,
+            by_doc=index_spans(rows, "type"),
+            decoys=index_spans(read_jsonl(decoys), "kind") if decoys.exists() else {},
+            stats=json.loads(stats.read_text()) if stats.exists() else {},
+        )
+
+
+def run_expunge(
+    args: argparse.Namespace, corpus: Path, shards: Sequence[Path], size: CorpusSize, tmp: Path
+) -> tuple[list[ScanRun], list[dict[str, Any]] | None]:
+    cmd = shlex.split(args.expunge_cmd) if args.expunge_cmd else default_expunge_cmd()
+    view = scan_view(corpus, shards, tmp)
+    runs: list[ScanRun] = []
+    findings = None
+    for workers in sorted({1, max(1, args.workers)}):
+        out = tmp / f"out-w{workers}"
+        _log(f"running: {shlex.join(cmd)} scan {view} --workers {workers} --out {out}")
+        run = run_scan(cmd, view, workers, out, size)
+        runs.append(run)
+        _log(f"  exit {run.returncode}, {run.wall_s:.1f} s, {run.mb_s:.2f} MB/s")
+        if run.returncode != 0:
+            _log(run.stderr_tail)
+        elif (out / "findings.jsonl").exists():
+            findings = read_jsonl(out / "findings.jsonl")  # the run with most workers is scored
+    shutil.rmtree(view, ignore_errors=True)
+    return runs, findings
+
+
+def _log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -457,167 +698,165 @@ def main(argv: list[str] | None = None) -> int:
     corpus: Path = args.corpus
     shards = corpus_shards(corpus)
     if not shards:
-        print(f"no *.jsonl shards in {corpus}", file=sys.stderr)
+        _log(f"no *.jsonl shards in {corpus}")
         return 2
-    truth = read_jsonl(corpus / "truth.jsonl")
-    stats_path = corpus / "truth_stats.json"
-    stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
-    machine = machine_info()
-    size = measure_corpus(shards, corpus)
-    log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
-    log(f"corpus: {size.text_bytes / 1e6:.1f} MB text, {size.docs} docs, {len(truth)} truth spans")
+    gt = GroundTruth.load(corpus)
+    rep = Report(machine=machine_info(), corpus=corpus, shards=len(shards), stats=gt.stats,
+                 size=measure_corpus(shards, corpus))  # fmt: skip
+    mb = rep.size.text_bytes / 1e6
+    _log(f"corpus: {mb:.1f} MB text, {rep.size.docs} docs, {len(gt.rows)} truth spans")
 
-    ceilings: dict[str, dict[str, float]] = {}
     if not args.skip_ceilings:
-        ceilings["json"] = ceiling(shards, json.loads, size)
-        ceilings["orjson"] = ceiling(shards, orjson.loads, size)
-        log(f"ceilings: json {ceilings['json']['mb_s']:.1f} MB/s, orjson {ceilings['orjson']['mb_s']:.1f} MB/s")
+        rep.ceilings["json"] = ceiling(shards, json.loads, rep.size)
+        rep.ceilings["orjson"] = ceiling(shards, orjson.loads, rep.size)
+        speeds = ", ".join(f"{k} {v['mb_s']:.1f} MB/s" for k, v in rep.ceilings.items())
+        _log(f"ceilings: {speeds}")
 
-    results: dict[str, Any] = {"machine": machine, "corpus": {"path": str(corpus), "shards": len(shards), **asdict(size)},
-                               "truth_stats": {k: stats.get(k) for k in ("seed", "types", "decoys")},
-                               "ceilings": ceilings}  # fmt: skip
-    runs: list[ScanRun] = []
     findings: list[dict[str, Any]] | None = None
     with tempfile.TemporaryDirectory(prefix="expunge-bench-") as tmp_name:
         tmp = Path(tmp_name)
         if args.findings:
             findings = read_jsonl(args.findings)
-            results["findings_source"] = str(args.findings)
+            rep.findings_source = str(args.findings)
         else:
-            cmd = shlex.split(args.expunge_cmd) if args.expunge_cmd else default_expunge_cmd()
-            view = scan_view(corpus, shards, tmp)
-            for workers in sorted({1, max(1, args.workers)}):
-                out = tmp / f"out-w{workers}"
-                log(f"running: {shlex.join(cmd)} scan … --workers {workers}")
-                run = run_scan(cmd, view, workers, out, size)
-                runs.append(run)
-                log(f"  exit {run.returncode}, {run.wall_s:.1f} s, {run.mb_s:.2f} MB/s" + (f"\n{run.stderr_tail}" if run.returncode else ""))
-                if run.returncode == 0 and (out / "findings.jsonl").exists():
-                    findings = read_jsonl(out / "findings.jsonl")  # the last (most workers) wins
-            results["scans"] = [asdict(r) for r in runs]
-            shutil.rmtree(view, ignore_errors=True)
-
-        full = evaluate(findings, truth) if findings is not None else None
+            rep.runs, findings = run_expunge(args, corpus, shards, rep.size, tmp)
         if findings is not None:
-            results["accuracy_full"] = {t: s.as_dict() for t, s in full.items()}
-            others: dict[str, int] = {}
+            fps: list[dict[str, Any]] = []
+            rep.full = evaluate(findings, gt.rows, false_positives=fps)
+            rep.fp_causes = fp_causes(fps, gt.by_doc, gt.decoys)
             for f in findings:
                 if f["type"] not in TYPES:
-                    others[f["type"]] = others.get(f["type"], 0) + 1
-            results["unscored_findings"] = others
-
-        presidio = None
+                    rep.unscored[f["type"]] = rep.unscored.get(f["type"], 0) + 1
         if args.presidio_mb > 0:
-            subset = take_subset(iter_docs(shards, corpus), args.presidio_mb)
-            sub_docs = {k for k, _ in subset}
-            sub_bytes = sum(len(t.encode("utf-8")) for _, t in subset)
-            log(f"presidio: {len(subset)} docs, {sub_bytes / 1e6:.1f} MB")
-            analyzer, setup = build_presidio(tmp)
-            p_findings, p_secs = run_presidio(analyzer, subset)
-            p_scores = evaluate(p_findings, truth, sub_docs)
-            e_scores = evaluate(findings, truth, sub_docs) if findings is not None else None
-            p_high = evaluate([f for f in p_findings if f["score"] >= 0.5], truth, sub_docs)
-            presidio = {
-                "setup": setup,
-                "subset": {"docs": len(subset), "text_bytes": sub_bytes},
-                "seconds": p_secs,
-                "mb_s": sub_bytes / 1e6 / p_secs,
-                "docs_s": len(subset) / p_secs,
-                "accuracy": {t: p_scores[t].as_dict() for t in PRESIDIO_ENTITIES.values()},
-                "accuracy_score_ge_0_5": {t: p_high[t].as_dict() for t in PRESIDIO_ENTITIES.values()},
-                "expunge_accuracy_on_subset": {t: s.as_dict() for t, s in e_scores.items()} if e_scores else None,
-            }
-            results["presidio"] = presidio
-            log(f"presidio: {p_secs:.1f} s, {presidio['mb_s']:.3f} MB/s")
+            _log(f"presidio: analysing the first {args.presidio_mb} MB")
+            rep.presidio = bench_presidio(shards, corpus, gt, findings, args.presidio_mb, tmp)
+            _log(f"presidio: {rep.presidio.seconds:.1f} s, {rep.presidio.mb_s:.3f} MB/s")
 
-    md = render_markdown(results, machine, size, len(shards), corpus, stats, ceilings, runs, full, presidio)
-    results["markdown"] = md
+    md = rep.markdown()
     print(md)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+        payload = rep.as_dict() | {"markdown": md}
+        args.json.write_bytes(
+            orjson.dumps(payload, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+        )
     return 0
 
 
-def _scores_from(d: dict[str, dict[str, Any]]) -> dict[str, Score]:
-    return {t: Score(v["truth"], v["found"], v["tp"]) for t, v in d.items()}
+@dataclass
+class Report:
+    machine: dict[str, Any]
+    corpus: Path
+    shards: int
+    stats: dict[str, Any]
+    size: CorpusSize
+    ceilings: dict[str, dict[str, float]] = field(default_factory=dict)
+    runs: list[ScanRun] = field(default_factory=list)
+    findings_source: str | None = None
+    full: dict[str, Score] | None = None
+    fp_causes: dict[str, dict[str, int]] = field(default_factory=dict)
+    unscored: dict[str, int] = field(default_factory=dict)
+    presidio: PresidioResult | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "machine": self.machine,
+            "corpus": {"path": str(self.corpus), "shards": self.shards, **asdict(self.size)},
+            "truth_stats": {k: self.stats.get(k) for k in ("seed", "types", "decoys")},
+            "ceilings": self.ceilings,
+            "scans": [asdict(r) for r in self.runs],
+            "findings_source": self.findings_source,
+            "accuracy_full": {t: s.as_dict() for t, s in self.full.items()} if self.full else None,
+            "false_positive_causes": self.fp_causes,
+            "unscored_findings": self.unscored,
+            "presidio": self.presidio.as_dict() if self.presidio else None,
+        }
+
+    def markdown(self) -> str:
+        out = ["## Scan benchmark", ""]
+        out += md_machine(self.machine, self.size, self.shards, self.corpus, self.stats)
+        if self.ceilings:
+            out += md_ceilings(self.ceilings)
+        if self.runs and self.ceilings:
+            out += md_scans(self.runs, self.ceilings)
+        for r in self.runs:
+            if r.returncode != 0:
+                last = (r.stderr_tail.strip().splitlines() or [""])[-1]
+                out += [f"`{r.command}` failed with exit code {r.returncode}: `{last}`", ""]
+        if self.findings_source:
+            out += [f"Findings read from `{self.findings_source}` (expunge was not run).", ""]
+        if self.full is not None:
+            out += md_accuracy("### expunge accuracy, full corpus", self.full)
+            if self.unscored:
+                out += [
+                    "Not scored (never planted): "
+                    + ", ".join(f"{k} {v}" for k, v in self.unscored.items()),
+                    "",
+                ]
+            out += md_fp_causes(
+                "### What expunge's false positives hit, full corpus", self.fp_causes
+            )
+        if self.presidio:
+            out += md_presidio(self.presidio, self.machine, self.runs)
+        return "\n".join(out)
 
 
-def render_markdown(
-    results: dict[str, Any],
-    machine: dict[str, Any],
-    size: CorpusSize,
-    shards: int,
-    corpus: Path,
-    stats: dict[str, Any],
-    ceilings: dict[str, dict[str, float]],
-    runs: Sequence[ScanRun],
-    full: dict[str, Score] | None,
-    presidio: dict[str, Any] | None,
-) -> str:
-    out = ["## Scan benchmark", ""]
-    out += md_machine(machine, size, shards, corpus, stats)
-    if ceilings:
-        out += md_ceilings(ceilings)
-    if runs and ceilings:
-        out += md_scans(runs, ceilings)
-    failed = [r for r in runs if r.returncode != 0]
-    for r in failed:
-        out += [f"`{r.command}` failed with exit code {r.returncode}.", ""]
-    if "findings_source" in results:
-        out += [f"Findings read from `{results['findings_source']}` (expunge was not run).", ""]
-    if full is not None:
-        out += md_accuracy("### expunge accuracy, full corpus", full)
-        others = results.get("unscored_findings") or {}
-        if others:
-            out += ["Not scored (never planted): " + ", ".join(f"{k} {v}" for k, v in others.items()), ""]
-    if presidio:
-        sub = presidio["subset"]
-        info = f"first {sub['text_bytes'] / 1e6:.1f} MB, {_n(sub['docs'])} docs"
-        p_scores = _scores_from({t: presidio["accuracy"].get(t) or asdict(Score()) for t in TYPES} | {
-            t: {"truth": s["truth"], "found": 0, "tp": 0}
-            for t, s in (presidio["expunge_accuracy_on_subset"] or {}).items() if t not in presidio["accuracy"]
-        })  # fmt: skip
-        e_scores = _scores_from(presidio["expunge_accuracy_on_subset"]) if presidio["expunge_accuracy_on_subset"] else None
-        if e_scores is None:  # truth counts for the table still come from the subset
-            p_scores = _fill_truth(p_scores, results, presidio)
-        out += md_side_by_side(e_scores, p_scores, info)
-        setup = presidio["setup"]
-        out += [
-            f"Presidio {machine['packages'].get('presidio-analyzer')}: `AnalyzerEngine` with "
-            f"{setup['nlp_engine']}; pattern recognizers only (SpacyRecognizer removed), entities "
-            f"{', '.join(setup['entities'])}; default score threshold {setup['score_threshold']} "
-            "(all matches kept; context words cannot raise scores without a lemmatizer). "
-            "Presidio has no recognizer for social_handle, street_address, date_of_birth or secret (n/a).",
-            "",
-        ]
-        high = _scores_from(presidio["accuracy_score_ge_0_5"])
-        hm = micro(high)
-        pm = micro(_scores_from(presidio["accuracy"]))
-        out += [
-            f"Presidio micro P/R/F1 over its types: threshold 0 → {_f(pm.precision)} / {_f(pm.recall)} / "
-            f"{_f(pm.f1)}; score ≥ 0.5 → {_f(hm.precision)} / {_f(hm.recall)} / {_f(hm.f1)}.",
-            "",
-        ]
-        out += md_speed(runs, presidio)
-    return "\n".join(out)
+def md_presidio(p: PresidioResult, machine: dict[str, Any], runs: Sequence[ScanRun]) -> list[str]:
+    info = f"first {p.text_bytes / 1e6:.1f} MB, {_n(p.docs)} docs"
+    out = md_side_by_side(p.expunge_scores, p.scores, info)
+    setup = p.setup
+    covered = PRESIDIO_ENTITIES.values()
+    pm, hm = micro(p.scores, covered), micro(p.scores_ge_05, covered)
+    note = (
+        f"Presidio {machine['packages'].get('presidio-analyzer')}: `AnalyzerEngine` with "
+        f"{setup['nlp_engine']}; pattern recognizers only (SpacyRecognizer removed); entities "
+        f"{', '.join(setup['entities'])}; default score threshold {setup['score_threshold']} "
+        "(every match kept; context words cannot raise scores without a lemmatizer). "
+        "Presidio has no recognizer for social_handle, street_address, date_of_birth or "
+        "secret (n/a). Social profile URLs are social_handle in the truth (as expunge reports "
+        "them), so Presidio's URL matches on them count as url false positives "
+        "('inside social_handle' below). Micro P/R/F1 over its types: threshold 0 → "
+        f"{_f(pm.precision)} / {_f(pm.recall)} / {_f(pm.f1)}; score ≥ 0.5 → "
+        f"{_f(hm.precision)} / {_f(hm.recall)} / {_f(hm.f1)}."
+    )
+    out += [note, ""]
+    out += md_fp_causes(f"### What Presidio's false positives hit ({info})", p.fp_causes)
+    return out + md_speed(runs, p)
 
 
-def _fill_truth(p: dict[str, Score], results: dict[str, Any], presidio: dict[str, Any]) -> dict[str, Score]:
-    # Without expunge findings the non-Presidio rows still show how many values the subset holds.
-    return p
+def md_fp_causes(title: str, causes: dict[str, dict[str, int]], top: int = 6) -> list[str]:
+    """'decoy X' = one of the planted traps; 'inside T' = part of a value of type T;
+    'duplicate' = a second finding on an already matched value; 'unexplained' = none of these."""
+    if not causes:
+        return []
+    rows = [title, "", "| type | FP | overlaps (most frequent first) |", "|---|---:|---|"]
+    for t, c in causes.items():
+        shown = ", ".join(f"{k} {v}" for k, v in list(c.items())[:top])
+        more = len(c) - top
+        rows.append(
+            f"| {t} | {sum(c.values())} | {shown}{f', … {more} more' if more > 0 else ''} |"
+        )
+    return [*rows, ""]
 
 
-def md_speed(runs: Sequence[ScanRun], presidio: dict[str, Any]) -> list[str]:
-    rows = ["### Speed, one core", "", "| engine | MB/s | docs/s | note |", "|---|---:|---:|---|"]
+def md_speed(runs: Sequence[ScanRun], p: PresidioResult) -> list[str]:
+    rows = [
+        "### Speed on one core",
+        "",
+        "| engine | MB/s | docs/s | measured on |",
+        "|---|---:|---:|---|",
+    ]
     rows.append(
-        f"| Presidio (patterns only) | {presidio['mb_s']:.3f} | {presidio['docs_s']:.1f} | "
-        f"analyze() on {presidio['subset']['text_bytes'] / 1e6:.1f} MB already in memory |"
+        f"| Presidio (patterns only) | {p.mb_s:.3f} | {p.docs_s:.1f} | "
+        f"analyze() over {p.text_bytes / 1e6:.1f} MB held in memory |"
     )
     one = next((r for r in runs if r.workers == 1 and r.returncode == 0), None)
     if one:
-        rows.append(f"| expunge --workers 1 | {one.mb_s:.2f} | {_n(one.docs_s)} | whole corpus, CLI wall time incl. I/O |")
-        rows += ["", f"expunge on one core is **{one.mb_s / presidio['mb_s']:.0f}×** Presidio's speed."]
+        rows.append(
+            f"| expunge --workers 1 | {one.mb_s:.2f} | {_n(one.docs_s)} "
+            "| CLI wall time over the whole corpus, I/O included |"
+        )
+        rows += ["", f"expunge on one core: **{one.mb_s / p.mb_s:,.0f}×** Presidio's throughput."]
     return [*rows, ""]
 
 

@@ -3,8 +3,10 @@
     python benchmarks/make_corpus.py --out bench-data/corpus --mb 220 --seed 1
 
 Output in --out: shard-0000.jsonl … ({"id","url","text"} per line), truth.jsonl
-({"shard","row","type","start","end"}, character offsets into text) and truth_stats.json
-(counts per type, decoy counts per kind, conventions). Decoys are never in truth.jsonl.
+({"shard","row","type","start","end"}, character offsets into text), truth_stats.json
+(counts per type, decoy counts per kind, conventions) and _decoys.jsonl
+({"shard","row","kind","start","end"}: where the decoys are, so that a benchmark can say what
+its false positives hit). Decoys are never in truth.jsonl.
 
 The planting code is `expunge.demo_data` (needs faker: `pip install expunge[demo]`); faker is
 only used once to draw word pools, documents are then assembled with `random.Random`, one
@@ -27,19 +29,23 @@ import orjson
 
 from expunge.demo_data import (
     PLANTED_TYPES,
+    STATS_FILE,
+    TRUTH_FILE,
     DocFactory,
     Pools,
+    Span,
     count_types,
     merge_counts,
     truth_conventions,
 )
 
 # Docs of 1–8 KB; 30% carry PII, several values each, which gives thousands of each type.
-DOC_CHARS = (1000, 8000)
+DOC_CHARS = (1300, 7800)
 PII_FRACTION = 0.3
 PII_PER_DOC = (1, 2, 3, 4, 5, 6)
 DECOY_FRACTION = 0.5
 POOL_SIZE = 4000
+DECOYS_FILE = "_decoys.jsonl"
 
 
 @dataclass
@@ -66,15 +72,23 @@ def shard_name(index: int) -> str:
     return f"shard-{index:04d}.jsonl"
 
 
+def _span_line(shard: str, row: int, key: str, span: Span) -> bytes:
+    row_dict = {"shard": shard, "row": row, key: span.type, "start": span.start, "end": span.end}
+    return orjson.dumps(row_dict, option=orjson.OPT_SORT_KEYS) + b"\n"
+
+
 def write_shard(job: ShardJob) -> ShardResult:
-    """Write one shard and its truth part (`.truth-NNNN.jsonl`, merged later by the parent)."""
+    """Write one shard plus its parts of truth.jsonl and _decoys.jsonl (merged by the parent)."""
     name = shard_name(job.index)
     # A string seed is hashed with SHA-512 by `random`, so it does not depend on PYTHONHASHSEED.
     rng = random.Random(f"expunge-bench:{job.seed}:{job.index}")
     factory = DocFactory(job.pools, rng)
     res = ShardResult(name=name, types={t: 0 for t in PLANTED_TYPES})
-    opts = orjson.OPT_SORT_KEYS
-    with (job.out / name).open("wb") as data, (job.out / f".truth-{job.index:04d}.jsonl").open("wb") as truth:
+    with (
+        (job.out / name).open("wb") as data,
+        _part(job.out, "truth", job.index).open("wb") as truth,
+        _part(job.out, "decoys", job.index).open("wb") as decoys,
+    ):
         while res.text_bytes < job.target_bytes:
             plan = factory.plan(
                 size=DOC_CHARS,
@@ -84,12 +98,13 @@ def write_shard(job: ShardJob) -> ShardResult:
             )
             doc = factory.build(plan)
             row = res.docs
-            line = orjson.dumps({"id": f"{job.index:04d}-{row:07d}", "url": doc.url, "text": doc.text}, option=opts)
-            data.write(line + b"\n")
-            res.file_bytes += len(line) + 1
+            record = {"id": f"{job.index:04d}-{row:07d}", "url": doc.url, "text": doc.text}
+            line = orjson.dumps(record, option=orjson.OPT_SORT_KEYS) + b"\n"
+            data.write(line)
+            res.file_bytes += len(line)
             res.text_bytes += len(doc.text.encode("utf-8"))
-            for s in doc.spans:
-                truth.write(orjson.dumps({"shard": name, "row": row, "type": s.type, "start": s.start, "end": s.end}, option=opts) + b"\n")
+            truth.writelines(_span_line(name, row, "type", s) for s in doc.spans)
+            decoys.writelines(_span_line(name, row, "kind", s) for s in doc.decoy_spans)
             merge_counts(res.types, count_types(doc.spans))
             merge_counts(res.decoys, doc.decoys)
             res.pii_docs += bool(doc.spans)
@@ -97,15 +112,19 @@ def write_shard(job: ShardJob) -> ShardResult:
     return res
 
 
-def merge_truth(out: Path, shards: int) -> None:
-    with (out / "truth.jsonl").open("wb") as dst:
+def _part(out: Path, what: str, index: int) -> Path:
+    return out / f".{what}-{index:04d}.jsonl"
+
+
+def merge_parts(out: Path, what: str, shards: int, name: str) -> None:
+    with (out / name).open("wb") as dst:
         for i in range(shards):
-            part = out / f".truth-{i:04d}.jsonl"
+            part = _part(out, what, i)
             dst.write(part.read_bytes())
             part.unlink()
 
 
-def stats(results: list[ShardResult], seed: int, seconds: float) -> dict[str, Any]:
+def stats(results: list[ShardResult], seed: int) -> dict[str, Any]:
     types: dict[str, int] = {}
     decoys: dict[str, int] = {}
     for r in results:
@@ -122,7 +141,6 @@ def stats(results: list[ShardResult], seed: int, seconds: float) -> dict[str, An
         "truth_spans": sum(types.values()),
         "decoys": dict(sorted(decoys.items())),
         "decoy_total": sum(decoys.values()),
-        "generation_seconds": round(seconds, 1),
         "conventions": truth_conventions(),
     }
 
@@ -146,11 +164,13 @@ def main(argv: list[str] | None = None) -> int:
             results = pool.map(write_shard, jobs, chunksize=1)
     else:
         results = [write_shard(j) for j in jobs]
-    merge_truth(args.out, args.shards)
+    merge_parts(args.out, "truth", args.shards, TRUTH_FILE)
+    # "_" keeps expunge's discovery from taking it for a data shard.
+    merge_parts(args.out, "decoys", args.shards, DECOYS_FILE)
     seconds = time.perf_counter() - t0
 
-    summary = stats(results, args.seed, seconds)
-    (args.out / "truth_stats.json").write_bytes(
+    summary = stats(results, args.seed)  # no timings: the file is part of the corpus
+    (args.out / STATS_FILE).write_bytes(
         orjson.dumps(summary, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n"
     )
     print(

@@ -8,6 +8,7 @@ import hashlib
 import html
 import io
 import ipaddress
+import itertools
 import re
 import tomllib
 from collections.abc import Callable
@@ -19,7 +20,7 @@ import pytest
 
 pytest.importorskip("faker")
 
-from expunge import demo_data as dd  # noqa: E402
+from expunge import demo_data as dd
 
 DOCS = 600
 SEED = 3
@@ -31,7 +32,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dd.DemoInfo:
 
 
 def _digests(root: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.iterdir())}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _read_texts(path: Path) -> list[str]:
@@ -43,7 +48,9 @@ def _read_texts(path: Path) -> list[str]:
             raw = fh.read()
         return [orjson.loads(line)["text"] for line in raw.splitlines()]
     if name.endswith(".jsonl.gz"):
-        return [orjson.loads(line)["text"] for line in gzip.decompress(path.read_bytes()).splitlines()]
+        return [
+            orjson.loads(line)["text"] for line in gzip.decompress(path.read_bytes()).splitlines()
+        ]
     if name.endswith(".csv"):
         with path.open(newline="", encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
@@ -61,7 +68,7 @@ def _read_texts(path: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def texts(demo: dd.DemoInfo) -> dict[str, list[str]]:
     return {
-        name: _read_texts(demo.out_dir / name)
+        name: _read_texts(demo.dataset / name)
         for name in demo.shards
         if name not in demo.truth_excluded_shards
     }
@@ -131,12 +138,14 @@ SHAPES: dict[str, Callable[[str], bool]] = {
     "ip_address": _ip_ok,
     "us_ssn": dd.ssn_valid,
     "url": lambda v: re.fullmatch(r"https?://[^\s<>\"]+", v) is not None and not v.endswith("."),
-    "social_handle": lambda v: re.fullmatch(r"@[A-Za-z0-9_.]{2,30}", v) is not None,
+    "social_handle": lambda v: re.fullmatch(r"@[A-Za-z0-9_.]{2,30}|https://\S+/\S*", v) is not None,
     "street_address": lambda v: re.match(r"\d|\D+ \d", v) is not None and "," in v,
     "date_of_birth": lambda v: re.search(r"\b(19[3-9]\d|200\d)\b", v) is not None,
     "crypto_wallet": _wallet_ok,
-    "secret": lambda v: v.startswith(dd.SECRET_PREFIXES)
-    and (v.endswith("-----END RSA PRIVATE KEY-----") or re.search(r"\s", v) is None),
+    "secret": lambda v: (
+        v.startswith(dd.SECRET_PREFIXES)
+        and (v.endswith("-----END RSA PRIVATE KEY-----") or re.search(r"\s", v) is None)
+    ),
 }
 
 
@@ -165,10 +174,12 @@ def test_spans_do_not_overlap(truth: list[dict[str, Any]]) -> None:
         by_doc.setdefault((t["shard"], t["row"]), []).append((t["start"], t["end"]))
     for spans in by_doc.values():
         spans.sort()
-        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
 
 
-def test_subject(demo: dd.DemoInfo, texts: dict[str, list[str]], truth: list[dict[str, Any]]) -> None:
+def test_subject(
+    demo: dd.DemoInfo, texts: dict[str, list[str]], truth: list[dict[str, Any]]
+) -> None:
     subject = tomllib.loads(demo.subject.read_text(encoding="utf-8"))
     assert set(subject) == {"name", "emails", "phones", "handles", "urls"}
     assert any(not n.isascii() for n in subject["name"])
@@ -198,7 +209,7 @@ def test_warc_shard(demo: dd.DemoInfo) -> None:
     from warcio.archiveiterator import ArchiveIterator
 
     pages = []
-    with (demo.out_dir / dd.WARC_SHARD).open("rb") as fh:
+    with (demo.dataset / dd.WARC_SHARD).open("rb") as fh:
         for record in ArchiveIterator(fh):
             assert record.rec_type == "response"
             pages.append(record.content_stream().read().decode("utf-8"))
@@ -259,6 +270,6 @@ def test_text_builder_tracks_offsets() -> None:
 
 
 def test_csv_roundtrip_keeps_newlines(demo: dd.DemoInfo) -> None:
-    raw = (demo.out_dir / "comments-00000.csv").read_text(encoding="utf-8")
+    raw = (demo.dataset / "comments-00000.csv").read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(raw, newline="")))
     assert any("\n" in r[2] for r in rows[1:])

@@ -14,8 +14,7 @@ pytest.importorskip("ray", reason="install expunge[ray]; scripts/test does")
 def test_ray_and_local_give_identical_findings(tmp_path: Path) -> None:
     from expunge.demo_data import write_demo_dataset
 
-    data = tmp_path / "demo"
-    write_demo_dataset(data, docs=600)
+    data = write_demo_dataset(tmp_path / "demo", docs=600).dataset
     local, ray_out = tmp_path / "local", tmp_path / "ray"
     assert run_cli("scan", str(data), "--out", str(local), "--workers", "2").code == 0
     result = run_cli("scan", str(data), "--out", str(ray_out), "--engine", "ray", "--workers", "2")

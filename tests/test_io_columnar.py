@@ -235,3 +235,18 @@ def test_empty_parquet_and_arrow_files_yield_nothing(tmp_path: Path) -> None:
         assert _read(tmp_path / name, fmt) == []
     zero_rows = _write(tmp_path / "zero.parquet", {"text": pa.array([], pa.string())})
     assert _read(zero_rows, "parquet") == []
+
+
+def test_invalid_utf8_in_a_parquet_string_column_is_one_bad_row(tmp_path: Path) -> None:
+    # Some writers store bytes in string columns unchecked; build such a column by hand.
+    offsets = pa.py_buffer(pa.array([0, 2, 6, 10], pa.int32()).buffers()[1])
+    text = pa.Array.from_buffers(pa.string(), 3, [None, offsets, pa.py_buffer(b"okcaf\xe9fine")])
+    path = tmp_path / "latin1.parquet"
+    pq.write_table(pa.table({"text": text, "id": ["a", "b", "c"]}), path)
+
+    policy = ErrorPolicy("skip")
+    records = _read(path, "parquet", policy)
+    assert [(r.text, r.id, r.location.row) for r in records] == [("ok", "a", 0), ("fine", "c", 2)]
+    assert [(b.where, b.reason) for b in policy.skipped] == [("row 1", "text is not valid UTF-8")]
+    with pytest.raises(InputError, match=r"latin1\.parquet: row 1: text is not valid UTF-8"):
+        _read(path, "parquet")

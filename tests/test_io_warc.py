@@ -60,6 +60,10 @@ def test_html_to_text_keeps_visible_text_only() -> None:
     assert "NOSCRIPT-TOKEN" not in text
     assert html_to_text("") == ""
     assert html_to_text("no tags at all") == "no tags at all"
+    assert html_to_text("A<DIV CLASS=x>B</DIV>C<br/>D") == "A\nB\nC\nD"  # upper case too
+    assert html_to_text("<p>x</p>  \n <div> </div><td>y</td>") == "x\ny"
+    # Block tags in an attribute, a comment or a script add no text and no lines.
+    assert html_to_text('<img alt="<p>">one<!-- <div> --> two<script>"<p>"</script>') == "one two"
 
 
 @pytest.mark.parametrize("compress", [False, True])
@@ -174,3 +178,15 @@ def test_empty_warc_yields_nothing(tmp_path: Path) -> None:
     path = tmp_path / "empty.warc.gz"
     path.write_bytes(b"")
     assert _read(path) == []
+
+
+def test_warcio_does_not_log_urls(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=False)
+    _response(writer, "https://example.com/private name", b"<p>hi</p>", "text/html")
+    path = tmp_path / "spaces.warc"
+    path.write_bytes(buffer.getvalue())
+    records = _read(path)
+    assert [r.text for r in records] == ["hi"]
+    assert records[0].url is not None and "private" in records[0].url
+    assert not any("private" in message for message in caplog.messages)

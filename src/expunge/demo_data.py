@@ -11,14 +11,15 @@ for afterwards. Decoys (strings that look like PII to a plain pattern but are no
 never put in the truth.
 
 Conventions of the truth:
-- `url` covers http(s) URLs, social profile URLs included; bare site paths such as
+- `url` covers http(s) URLs that are not social profiles; bare site paths such as
   `github.com/features` are decoys.
-- `social_handle` covers "@handle" (with the "@") written next to a platform name.
+- `social_handle` covers "@handle" (with the "@") written next to a platform name, and social
+  profile URLs (https://x.com/name, https://github.com/name, ...), as expunge reports them.
 - `date_of_birth` covers the date only, never the "born on" words around it.
 - `secret` covers the key itself (for a PEM block: BEGIN to END lines inclusive).
 - `person` is never planted: names occur all over the text and are not in the truth.
 - The WARC shard of the demo dataset is not in `truth.jsonl`: its offsets would depend on how
-  HTML is turned into text. Its planted values are listed in `truth_warc_values.jsonl`.
+  HTML is turned into text. Its planted values are listed in `_truth_warc_values.jsonl`.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import string
 import unicodedata
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -106,13 +107,15 @@ class TextBuilder:
     Offsets are counted in Python characters (code points) — the unit expunge reports.
     """
 
-    __slots__ = ("_parts", "_len", "spans", "decoys")
+    __slots__ = ("_len", "_parts", "decoy_spans", "decoys", "spans")
 
     def __init__(self) -> None:
         self._parts: list[str] = []
         self._len = 0
         self.spans: list[Span] = []
         self.decoys: dict[str, int] = {}
+        # Where decoys sit (type = decoy kind): lets a benchmark say what a false positive hit.
+        self.decoy_spans: list[Span] = []
 
     def add(self, piece: str) -> None:
         self._parts.append(piece)
@@ -124,6 +127,7 @@ class TextBuilder:
 
     def decoy(self, kind: str, value: str) -> None:
         self.decoys[kind] = self.decoys.get(kind, 0) + 1
+        self.decoy_spans.append(Span(kind, self._len, self._len + len(value)))
         self.add(value)
 
     def __len__(self) -> int:
@@ -253,7 +257,11 @@ def make_iban(rng: random.Random) -> str:
 
 def ssn_valid(ssn: str) -> bool:
     parts = ssn.split("-")
-    if len(parts) != 3 or [len(p) for p in parts] != [3, 2, 4] or not ssn.replace("-", "").isdigit():
+    if (
+        len(parts) != 3
+        or [len(p) for p in parts] != [3, 2, 4]
+        or not ssn.replace("-", "").isdigit()
+    ):
         return False
     area, group, serial = (int(p) for p in parts)
     return 0 < area < 900 and area != 666 and group > 0 and serial > 0
@@ -332,7 +340,8 @@ def _fr_phone(rng: random.Random) -> str:
 
 def _au_phone(rng: random.Random) -> str:
     return rng.choice((
-        f"+61 2 {_digits(rng, 4)} {_digits(rng, 4)}", f"+61 4{_digits(rng, 2)} {_digits(rng, 3)} {_digits(rng, 3)}",
+        f"+61 2 {_digits(rng, 4)} {_digits(rng, 4)}",
+        f"+61 4{_digits(rng, 2)} {_digits(rng, 3)} {_digits(rng, 3)}",
     ))  # fmt: skip
 
 
@@ -497,7 +506,9 @@ def make_rsa_block(rng: random.Random) -> str:
     der = b"\x30\x82\x04\xa4\x02\x01\x00\x02\x82\x01\x01\x00" + rng.randbytes(rng.randint(500, 900))
     body = base64.b64encode(der).decode()
     lines = [body[i : i + 64] for i in range(0, len(body), 64)]
-    return "-----BEGIN RSA PRIVATE KEY-----\n" + "\n".join(lines) + "\n-----END RSA PRIVATE KEY-----"
+    return (
+        "-----BEGIN RSA PRIVATE KEY-----\n" + "\n".join(lines) + "\n-----END RSA PRIVATE KEY-----"
+    )
 
 
 _SECRET_MAKERS: tuple[tuple[str, Callable[[random.Random], str]], ...] = (
@@ -553,8 +564,9 @@ class Pools:
     companies: tuple[str, ...]
     domains: tuple[str, ...]
     words: tuple[str, ...]
-    us_streets: tuple[str, ...]
-    us_places: tuple[tuple[str, str], ...]  # (city, state)
+    us_streets: tuple[str, ...]  # faker names with any USPS suffix: the long tail
+    us_street_words: tuple[str, ...]  # "Oak", "Washington", "Miller" ... before a common suffix
+    us_places: tuple[tuple[str, str, str], ...]  # (city, state, ZIP code in that state)
     gb_streets: tuple[str, ...]
     gb_places: tuple[tuple[str, str], ...]  # (city, postcode)
     de_streets: tuple[str, ...]
@@ -571,32 +583,57 @@ class Pools:
             return f
 
         us, gb, de = faker("en_US"), faker("en_GB"), faker("de_DE")
-        people = [faker(loc) for loc in ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "pl_PL", "pt_PT")]
+        people = [
+            faker(loc) for loc in ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "pl_PL", "pt_PT")
+        ]
         sentences = [us.sentence(nb_words=us.random_int(5, 18)) for _ in range(size)]
         sentences += [us.catch_phrase().capitalize() + "." for _ in range(size // 10)]
         titles = [us.sentence(nb_words=us.random_int(3, 8)).rstrip(".") for _ in range(size // 3)]
         titles += [us.catch_phrase().title() for _ in range(size // 6)]
         first = [p.first_name() for p in people for _ in range(size // 20)]
         last = [p.last_name() for p in people for _ in range(size // 20)]
-        users = [_handle_safe(us.user_name()) for _ in range(size // 3)]
+        # <= 15 characters: the longest name X/Twitter allows.
+        users = [
+            u for u in (_handle_safe(us.user_name()) for _ in range(size // 3)) if 2 < len(u) <= 15
+        ]
         return cls(
             sentences=tuple(sentences),
             titles=tuple(titles),
             first_names=tuple(first),
             last_names=tuple(last),
-            usernames=tuple(u for u in users if u),
+            usernames=tuple(users),
             companies=tuple(us.company() for _ in range(size // 6)),
             domains=tuple(us.domain_name() for _ in range(size // 6)),
             words=tuple(sorted({w.lower() for w in us.words(nb=size // 2)})),
             us_streets=tuple(us.street_name() for _ in range(size // 6)),
-            us_places=tuple(
-                (us.city(), us.state_abbr(include_territories=False)) for _ in range(size // 6)
-            ),
+            us_street_words=_COMMON_STREETS + tuple(us.last_name() for _ in range(size // 10)),
+            us_places=tuple(_us_place(us) for _ in range(size // 6)),
             gb_streets=tuple(gb.street_name() for _ in range(size // 20)),
             gb_places=tuple((gb.city(), gb.postcode()) for _ in range(size // 20)),
             de_streets=tuple(de.street_name() for _ in range(size // 20)),
             de_places=tuple((de.postcode(), de.city()) for _ in range(size // 20)),
         )
+
+
+# Real street names are dominated by a few suffixes; faker draws all ~200 USPS ones uniformly.
+_COMMON_STREETS = (
+    "Main", "Oak", "Maple", "Cedar", "Pine", "Elm", "Washington", "Lake", "Hill", "Park",
+    "Church", "Highland", "Sunset", "Lincoln", "Jefferson", "Madison", "Franklin", "Walnut",
+    "Spring", "River", "Center", "Mill", "Ridge", "Meadow", "Jackson", "1st", "2nd", "3rd",
+    "5th", "12th",
+)  # fmt: skip
+_US_SUFFIXES = (
+    ("Street", "St"), ("Avenue", "Ave"), ("Road", "Rd"), ("Drive", "Dr"), ("Lane", "Ln"),
+    ("Boulevard", "Blvd"), ("Court", "Ct"), ("Way", "Way"), ("Place", "Pl"),
+    ("Terrace", "Ter"), ("Parkway", "Pkwy"), ("Circle", "Cir"),
+)  # fmt: skip
+_US_SUFFIX_WEIGHTS = (26, 18, 12, 12, 7, 5, 5, 5, 4, 2, 2, 2)
+
+
+def _us_place(us: Any) -> tuple[str, str, str]:
+    # The 50 states and DC only, and a ZIP code that belongs to the state.
+    state = us.state_abbr(include_territories=False, include_freely_associated_states=False)
+    return us.city(), state, us.zipcode_in_state(state)
 
 
 def _handle_safe(name: str) -> str:
@@ -638,7 +675,9 @@ class Planter:
             "crypto_wallet": self.crypto_wallet,
             "secret": self.secret,
         }
-        self.decoy_writers: dict[str, Writer] = {k: getattr(self, "decoy_" + k) for k in DECOY_KINDS}
+        self.decoy_writers: dict[str, Writer] = {
+            k: getattr(self, "decoy_" + k) for k in DECOY_KINDS
+        }
 
     # -- small helpers --
 
@@ -686,7 +725,6 @@ class Planter:
             f"http://{user.replace('_', '')}.{domain}/",
             f"https://{domain}/profile?id={rng.randint(1000, 999999)}&ref=share",
             f"https://www.{domain}/{word}/{rng.randint(10000, 99999)}.html",
-            self.profile_url(user),
         ))  # fmt: skip
 
     def profile_url(self, user: str) -> str:
@@ -697,17 +735,26 @@ class Planter:
             f"https://www.tiktok.com/@{user}",
         ))  # fmt: skip
 
+    def us_street(self) -> str:
+        rng = self.rng
+        if rng.random() < 0.1:
+            return self._pick(self.p.us_streets)
+        full, short = rng.choices(_US_SUFFIXES, _US_SUFFIX_WEIGHTS)[0]
+        r = rng.random()
+        suffix = full if r < 0.65 else short if r < 0.85 else short + "."
+        return f"{self._pick(self.p.us_street_words)} {suffix}"
+
     def make_street_address(self) -> str:
         rng = self.rng
         r = rng.random()
         if r < 0.8:
-            city, state = self.p.us_places[rng.randrange(len(self.p.us_places))]
-            street = f"{rng.randint(1, 9899)} {self._pick(self.p.us_streets)}"
+            city, state, zipcode = self.p.us_places[rng.randrange(len(self.p.us_places))]
+            street = f"{rng.randint(1, 9899)} {self.us_street()}"
             if rng.random() < 0.2:
                 street += rng.choice((f" Apt {rng.randint(1, 40)}{rng.choice('ABCD')}",
                                       f" Suite {rng.randint(100, 990)}"))  # fmt: skip
             sep = "\n" if rng.random() < 0.15 else ", "
-            return f"{street}{sep}{city}, {state} {rng.randint(1001, 99950):05d}"
+            return f"{street}{sep}{city}, {state} {zipcode}"
         if r < 0.9:
             city, postcode = self.p.gb_places[rng.randrange(len(self.p.gb_places))]
             return f"{rng.randint(1, 250)} {self._pick(self.p.gb_streets)}, {city} {postcode}"
@@ -763,7 +810,13 @@ class Planter:
         elif style == 1:
             b.add("```\n")
             self.decoy_timestamp(b, bare=True)
-            self._around(b, "ip_address", v, " sshd[2211]: Failed password for root from ", " port 22 ssh2\n```")
+            self._around(
+                b,
+                "ip_address",
+                v,
+                " sshd[2211]: Failed password for root from ",
+                " port 22 ssh2\n```",
+            )
         elif style == 2:
             self._around(b, "ip_address", v, "My IP is ", ", is it blocked?")
         elif style == 3:
@@ -789,6 +842,14 @@ class Planter:
 
     def social_handle(self, b: TextBuilder) -> None:
         rng = self.rng
+        if rng.random() < 0.35:  # a profile URL names the account as well as "@name" does
+            v = self.profile_url(self._pick(self.p.usernames))
+            before, after = rng.choice((
+                ("my profile: ", ""), ("(", ")"), ("Follow along at ", " for updates."),
+                ("", ""), ("More photos on ", "."),
+            ))  # fmt: skip
+            self._around(b, "social_handle", v, before, after)
+            return
         v = "@" + self._pick(self.p.usernames)
         net = rng.choice(_SOCIAL)
         before, after = rng.choice((
@@ -801,7 +862,8 @@ class Planter:
         v = self.make_street_address()
         before, after = self.rng.choice((
             ("Our office: ", "."), (f"Ship to: {self.name()}, ", ""), ("Visit us at ", "."),
-            ("I live at ", ", the blue door."), ("Address: ", ""), ("Return to ", " if undelivered."),
+            ("I live at ", ", the blue door."), ("Address: ", ""),
+            ("Return to ", " if undelivered."),
         ))  # fmt: skip
         self._around(b, "street_address", v, before, after)
 
@@ -809,8 +871,9 @@ class Planter:
         rng = self.rng
         v = format_date(rng, *make_birth_date(rng))
         before, after = rng.choice((
-            ("born on ", ""), ("DOB: ", ""), ("Date of birth: ", ""), ("I was born ", " in a small town."),
-            ("Geburtsdatum: ", ""), ("birthdate ", ", age verified"), ("date of birth ", "."),
+            ("born on ", ""), ("DOB: ", ""), ("Date of birth: ", ""),
+            ("I was born ", " in a small town."), ("Geburtsdatum: ", ""),
+            ("birthdate ", ", age verified"), ("date of birth ", "."),
         ))  # fmt: skip
         self._around(b, "date_of_birth", v, before, after)
 
@@ -847,7 +910,7 @@ class Planter:
         isbn = make_isbn13(rng)
         if rng.random() < 0.5:
             cut = rng.randint(2, 4)
-            isbn = f"{isbn[:3]}-{isbn[3]}-{isbn[4:4 + cut]}-{isbn[4 + cut:12]}-{isbn[12]}"
+            isbn = f"{isbn[:3]}-{isbn[3]}-{isbn[4 : 4 + cut]}-{isbn[4 + cut : 12]}-{isbn[12]}"
         self._decoy(b, "isbn13", isbn, rng.choice(("ISBN ", "ISBN-13: ", "isbn ")), "")
 
     def decoy_iban_tail(self, b: TextBuilder) -> None:
@@ -885,14 +948,17 @@ class Planter:
             f"10.0.{rng.randint(10240, 22631)}.{rng.randint(1, 3000)}",
             f"v{rng.randint(1, 5)}.{rng.randint(0, 20)}.{rng.randint(0, 20)}.{rng.randint(0, 99)}",
         ))  # fmt: skip
-        before, after = rng.choice((("upgraded to ", " release"), ("version ", ""), ("", " is out")))
+        before, after = rng.choice(
+            (("upgraded to ", " release"), ("version ", ""), ("", " is out"))
+        )
         self._decoy(b, "version_string", v, before, after)
 
     def decoy_price(self, b: TextBuilder) -> None:
         rng = self.rng
         euros = rng.randint(1, 9999)
         v = rng.choice((
-            f"${euros:,}.{rng.randint(0, 99):02d}", f"€ {euros:,}".replace(",", ".") + f",{rng.randint(0, 99):02d}",
+            f"${euros:,}.{rng.randint(0, 99):02d}",
+            f"€ {euros:,}".replace(",", ".") + f",{rng.randint(0, 99):02d}",
             f"£{euros}.99", f"{euros},00 €",
         ))  # fmt: skip
         self._decoy(b, "price", v, rng.choice(("Price: ", "now only ", "was ")), "")
@@ -907,7 +973,8 @@ class Planter:
         y, mo, d = rng.randint(2015, 2024), rng.randint(1, 12), rng.randint(1, 28)
         h, mi, s = rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59)
         v = rng.choice((
-            f"{y}-{mo:02d}-{d:02d} {h:02d}:{mi:02d}:{s:02d}", f"{y}{mo:02d}{d:02d}{h:02d}{mi:02d}{s:02d}",
+            f"{y}-{mo:02d}-{d:02d} {h:02d}:{mi:02d}:{s:02d}",
+            f"{y}{mo:02d}{d:02d}{h:02d}{mi:02d}{s:02d}",
             str(rng.randint(1_600_000_000, 1_730_000_000)),
         ))  # fmt: skip
         self._decoy(b, "timestamp", v, "" if bare else "last seen ", "")
@@ -915,7 +982,9 @@ class Planter:
     def decoy_plain_date(self, b: TextBuilder) -> None:
         rng = self.rng
         v = format_date(rng, rng.randint(2005, 2024), rng.randint(1, 12), rng.randint(1, 28))
-        before = rng.choice(("Posted on ", "Last updated: ", "Event date: ", "Offer valid until ", "Published "))
+        before = rng.choice(
+            ("Posted on ", "Last updated: ", "Event date: ", "Offer valid until ", "Published ")
+        )
         self._decoy(b, "plain_date", v, before, "")
 
     def decoy_invalid_luhn16(self, b: TextBuilder) -> None:
@@ -939,13 +1008,15 @@ class Planter:
 
     def decoy_email_like_filename(self, b: TextBuilder) -> None:
         rng = self.rng
-        v = f"{rng.choice(('logo', 'icon', 'hero', 'avatar', 'sprite'))}@{rng.randint(2, 3)}x.{rng.choice(('png', 'jpg', 'webp'))}"
+        stem = rng.choice(("logo", "icon", "hero", "avatar", "sprite"))
+        v = f"{stem}@{rng.randint(2, 3)}x.{rng.choice(('png', 'jpg', 'webp'))}"
         self._decoy(b, "email_like_filename", v, "Download ", " for retina screens")
 
     def decoy_site_path(self, b: TextBuilder) -> None:
         v = self.rng.choice((
-            "github.com/features", "github.com/pricing", "github.com/settings/tokens", "github.com/login",
-            "twitter.com/home", "instagram.com/explore", "x.com/settings", "github.com/features/actions",
+            "github.com/features", "github.com/pricing", "github.com/settings/tokens",
+            "github.com/login", "twitter.com/home", "instagram.com/explore", "x.com/settings",
+            "github.com/features/actions",
         ))  # fmt: skip
         self._decoy(b, "site_path", v, "go to ", " and sign in first")
 
@@ -957,7 +1028,9 @@ class Planter:
         self._decoy(b, "placeholder_secret", v, 'API_KEY = "', '"  # put your key here')
 
     def decoy_code_annotation(self, b: TextBuilder) -> None:
-        v = self.rng.choice(("@media", "@Override", "@param", "@dataclass", "@pytest", "@keyframes"))
+        v = self.rng.choice(
+            ("@media", "@Override", "@param", "@dataclass", "@pytest", "@keyframes")
+        )
         self._decoy(b, "code_annotation", v, "```\n", " (see the docs)\n```")
 
     def decoy_git_sha(self, b: TextBuilder) -> None:
@@ -977,11 +1050,39 @@ class Planter:
 # Documents
 # --------------------------------------------------------------------------------------------
 
-KINDS: tuple[str, ...] = ("article", "comments", "forum", "contact", "code", "shop", "log", "profile")
+KINDS: tuple[str, ...] = (
+    "article",
+    "comments",
+    "forum",
+    "contact",
+    "code",
+    "shop",
+    "log",
+    "profile",
+)
 _BOILERPLATE = (
     "Share this:", "Subscribe to our newsletter.", "Read more", "Related posts", "Accept cookies",
     "Privacy Policy | Terms of Use", "Skip to content", "Leave a reply", "Back to top",
 )  # fmt: skip
+
+
+_KIND_PII: dict[str, tuple[str, ...]] = {
+    "contact": ("phone", "email", "street_address"),
+    "code": ("secret", "secret", "ip_address"),
+    "log": ("ip_address", "ip_address", "email"),
+    "profile": ("social_handle", "url", "date_of_birth", "crypto_wallet"),
+    "comments": ("email", "social_handle", "phone"),
+    "forum": ("secret", "ip_address", "url"),
+    "shop": ("credit_card", "street_address", "iban"),
+}
+_KIND_DECOYS: dict[str, tuple[str, ...]] = {
+    "shop": ("price", "price", "isbn13", "order_number", "tracking_number", "invalid_luhn16"),
+    "code": ("placeholder_secret", "code_annotation", "git_sha", "version_string", "uuid"),
+    "log": ("timestamp", "uuid", "version_string", "invalid_phone"),
+    "article": ("plain_date", "coordinates"),
+    "forum": ("plain_date", "version_string", "site_path"),
+    "contact": ("invalid_phone", "iban_tail", "email_like_filename"),
+}
 
 
 @dataclass(slots=True)
@@ -993,6 +1094,7 @@ class GeneratedDoc:
     title: str
     url: str
     subject: bool = False
+    decoy_spans: list[Span] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -1024,16 +1126,23 @@ class DocFactory:
         types: Sequence[str] = PLANTED_TYPES,
     ) -> DocPlan:
         rng = self.rng
+        kind = rng.choice(kinds)
         lo, hi = size
         # Log-uniform: web pages are mostly short with a long tail of long ones.
         chars = int(lo * (hi / lo) ** rng.random())
-        pii: tuple[str, ...] = ()
+        pii: list[str] = []
         if rng.random() < pii_fraction:
-            pii = tuple(rng.choices(types, k=rng.choice(pii_per_doc)))
-        decoys: tuple[str, ...] = ()
+            pii = rng.choices(types, k=rng.choice(pii_per_doc))
+            # Pages of a kind tend to hold its kind of data: contact pages phone numbers, ...
+            typical = [t for t in _KIND_PII.get(kind, ()) if t in types]
+            if typical and rng.random() < 0.6:
+                pii[0] = rng.choice(typical)
+        decoys: list[str] = []
         if rng.random() < decoy_fraction:
-            decoys = tuple(rng.choices(DECOY_KINDS, k=rng.randint(1, 4)))
-        return DocPlan(rng.choice(kinds), chars, pii, decoys)
+            decoys = rng.choices(DECOY_KINDS, k=rng.randint(1, 4))
+        if kind in _KIND_DECOYS and rng.random() < 0.6:  # prices in shops, hashes in code, ...
+            decoys += rng.choices(_KIND_DECOYS[kind], k=rng.randint(1, 2))
+        return DocPlan(kind, chars, tuple(pii), tuple(decoys))
 
     def url(self) -> str:
         w = self.p.words
@@ -1052,10 +1161,14 @@ class DocFactory:
         rng.shuffle(writers)
 
         # Filler is drawn first (plain strings, no spans), then values are slotted between.
+        # The budget leaves room for header, footer and planted sentences so that `plan.chars`
+        # is roughly the final size rather than a floor.
         blocks: list[str] = []
-        budget = plan.chars - len(title)
-        while budget > 0 or not blocks:
+        budget = plan.chars - len(title) - 120 - 70 * len(writers)
+        while True:
             para = self.paragraph()
+            if blocks and len(para) + 2 > budget:
+                break
             blocks.append(para)
             budget -= len(para) + 2
         slots: dict[int, list[Writer]] = {}
@@ -1072,7 +1185,10 @@ class DocFactory:
                 w(b)
             b.add("\n\n")
         self._footer(b)
-        return GeneratedDoc(b.text(), b.spans, b.decoys, plan.kind, title, self.url())
+        text = b.text()
+        return GeneratedDoc(
+            text, b.spans, b.decoys, plan.kind, title, self.url(), False, b.decoy_spans
+        )
 
     def _header(self, b: TextBuilder, kind: str, title: str) -> None:
         rng = self.rng
@@ -1083,13 +1199,15 @@ class DocFactory:
         elif kind == "comments":
             b.add(f"{title}\n\n{self.paragraph()}\n\n{rng.randint(2, 60)} Comments\n\n")
         elif kind == "forum":
-            b.add(f"Re: {title}\nForum > {self.p.words[rng.randrange(len(self.p.words))].title()}\n\n")
+            b.add(
+                f"Re: {title}\nForum > {self.p.words[rng.randrange(len(self.p.words))].title()}\n\n"
+            )
         elif kind == "contact":
             b.add(f"Contact {company}\n\nWe are happy to help. {self.paragraph(1, 2)}\n\n")
         elif kind == "code":
             b.add(f"{title} (solved)\n\nAsked by {self._user()}\n\n")
         elif kind == "shop":
-            b.add(f"{title} | {company} Store\n\nIn stock. Free shipping on orders over fifty dollars.\n\n")
+            b.add(f"{title} | {company} Store\n\nIn stock. Free shipping over fifty dollars.\n\n")
         elif kind == "log":
             b.add(f"Support ticket: {title}\nStatus: open\n\n")
         else:
@@ -1136,9 +1254,13 @@ SUBJECT = Subject(
     ),
     emails=("ines.kbrandao@example.org", "ikb@kowalczyk-brandao.example.net"),
     phones=(
-        "+49 30 90182745", "+49 (0)30 9018 2745", "+49-30-9018-2745", "+493090182745",
-        "+351 913 427 586", "+351913427586",
-    ),  # fmt: skip
+        "+49 30 90182745",
+        "+49 (0)30 9018 2745",
+        "+49-30-9018-2745",
+        "+493090182745",
+        "+351 913 427 586",
+        "+351913427586",
+    ),
     handles=("@inesk_brandao", "@ikbrandao"),
     urls=(
         "https://www.instagram.com/inesk_brandao/",
@@ -1163,7 +1285,7 @@ def _subject_doc(f: DocFactory, k: int) -> GeneratedDoc:
         b.add(f"About me\nHi, I'm {name}, a photographer based in Lisbon. Follow me on Instagram ")
         b.pii("social_handle", s.handles[0])
         b.add(" or see ")
-        b.pii("url", s.urls[0])
+        b.pii("social_handle", s.urls[0])
         b.add(".\n\n")
     elif form == 1:
         b.add(f"Speakers\n{name} (Berlin). Contact: ")
@@ -1171,7 +1293,7 @@ def _subject_doc(f: DocFactory, k: int) -> GeneratedDoc:
         b.add("\n\n")
     elif form == 2:
         b.add(f"Photo: {name} / ")
-        b.pii("url", s.urls[4])
+        b.pii("social_handle", s.urls[4])
         b.add("\n\n")
     elif form == 3:
         b.add(f"{name} wrote:\n{f.paragraph(1, 3)} Call me on ")
@@ -1181,13 +1303,13 @@ def _subject_doc(f: DocFactory, k: int) -> GeneratedDoc:
         b.add(f"Maintainer: {name} (")
         b.pii("social_handle", s.handles[1])
         b.add(" on GitHub), ")
-        b.pii("url", s.urls[3])
+        b.pii("social_handle", s.urls[3])
         b.add("\n\n")
     elif form == 5:
         b.add(f"{f.paragraph(1, 2)}\n\u2014 {name} (")
         b.pii("social_handle", s.handles[0])
         b.add(") on X\n")
-        b.pii("url", s.urls[1] if k % 2 else s.urls[2])
+        b.pii("social_handle", s.urls[1] if k % 2 else s.urls[2])
         b.add("\n\n")
     elif form == 6:
         b.add(f"Directory\n{name}, Tel. ")
@@ -1199,7 +1321,7 @@ def _subject_doc(f: DocFactory, k: int) -> GeneratedDoc:
         b.add(f"Organised by {name} (")
         b.pii("email", s.emails[1])
         b.add("). Tickets via Twitter ")
-        b.pii("url", s.urls[2])
+        b.pii("social_handle", s.urls[2])
         b.add("\n\n")
     b.add(f.paragraph())
     b.add("\n\n")
@@ -1214,7 +1336,7 @@ def _toml_list(values: Sequence[str]) -> str:
 
 def subject_toml(subject: Subject = SUBJECT) -> str:
     return (
-        "# Fictional person planted in the demo dataset (expunge find --subject subject.toml)\n"
+        "# The fictional person planted in the demo dataset, for subject search.\n"
         f"name = {_toml_list(subject.names)}\n"
         f"emails = {_toml_list(subject.emails)}\n"
         f"phones = {_toml_list(subject.phones)}\n"
@@ -1299,7 +1421,10 @@ def _write_warc(path: Path, docs: Sequence[GeneratedDoc], rng: random.Random) ->
             payload = _html_page(doc).encode("utf-8")
             http_headers = StatusAndHeaders(
                 "200 OK",
-                [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(payload)))],
+                [
+                    ("Content-Type", "text/html; charset=utf-8"),
+                    ("Content-Length", str(len(payload))),
+                ],
                 protocol="HTTP/1.1",
             )
             # WARC-Date and WARC-Record-ID are set here because warcio would use now() and uuid4().
@@ -1332,12 +1457,20 @@ _DEMO_SHARDS: tuple[tuple[str, float, tuple[str, ...]], ...] = (
     ("crawl-00000.warc.gz", 0.10, ("article", "contact", "shop", "profile")),
 )
 WARC_SHARD = "crawl-00000.warc.gz"
+# Side files next to the shards. expunge's discovery passes over names starting with "_" and
+# .toml files and pretty-printed .json objects; truth.jsonl keeps the name the tools expect.
+DATASET_DIR = "dataset"
+TRUTH_FILE = "truth.jsonl"
+STATS_FILE = "truth_stats.json"
+SUBJECT_FILE = "subject.toml"
+WARC_VALUES_FILE = "_truth_warc_values.jsonl"
 SUBJECT_DOCS = 15
 
 
 @dataclass(frozen=True)
 class DemoInfo:
     out_dir: Path
+    dataset: Path  # the shards only: what `expunge scan` is pointed at
     shards: dict[str, int]  # file name -> number of records
     truth: Path
     truth_stats: Path
@@ -1349,7 +1482,7 @@ class DemoInfo:
     type_counts: dict[str, int]
     decoy_counts: dict[str, int]
     subject_docs: tuple[tuple[str, int], ...]  # (shard, row) of each document about the subject
-    # Shards whose offsets are not in truth.jsonl (values are in truth_warc_values.jsonl).
+    # Shards whose offsets are not in truth.jsonl (their values are in WARC_VALUES_FILE).
     truth_excluded_shards: tuple[str, ...] = (WARC_SHARD,)
 
 
@@ -1366,7 +1499,7 @@ def _record(shard: str, row: int, doc: GeneratedDoc, rng: random.Random) -> dict
             "id": f"<urn:uuid:{uuid.UUID(int=rng.getrandbits(128), version=4)}>",
             "dump": "CC-MAIN-2024-10",
             "url": doc.url,
-            "date": f"2024-02-{1 + row % 28:02d}T{row % 24:02d}:{row % 60:02d}:{(row * 7) % 60:02d}Z",
+            "date": f"2024-02-{1 + row % 28:02d}T{row % 24:02d}:{row % 60:02d}:{row * 7 % 60:02d}Z",
             "language": "en",
         }
     return {"id": f"{shard.split('.')[0]}-{row:06d}", "url": doc.url, "text": doc.text}
@@ -1388,8 +1521,8 @@ def merge_counts(into: dict[str, int], more: dict[str, int]) -> None:
 def truth_conventions() -> dict[str, str]:
     return {
         "offsets": "character (code point) offsets into the record's text field, end exclusive",
-        "url": "http(s) URLs incl. social profile URLs; bare site paths are decoys",
-        "social_handle": "'@handle' incl. the '@', written next to a platform name",
+        "url": "http(s) URLs that are not social profiles; bare site paths are decoys",
+        "social_handle": "'@handle' incl. the '@' next to a platform name, and profile URLs",
         "date_of_birth": "the date only, always with birth context nearby",
         "secret": "the key itself; PEM blocks from BEGIN to END line inclusive",
         "person": "not planted; names are everywhere and not in the truth",
@@ -1400,7 +1533,9 @@ def truth_conventions() -> dict[str, str]:
 def write_demo_dataset(out_dir: Path, seed: int = 7, docs: int = 3000) -> DemoInfo:
     """Write the demo dataset into `out_dir`; the same seed and size give the same bytes."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    # Shards live in their own folder so truth/subject files are never mistaken for data.
+    dataset_dir = out_dir / DATASET_DIR
+    dataset_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     # Small datasets (tests) do not need the full variety; pool drawing dominates their runtime.
     factory = DocFactory(Pools.build(seed, size=max(600, min(3000, docs))), rng)
@@ -1429,7 +1564,7 @@ def write_demo_dataset(out_dir: Path, seed: int = 7, docs: int = 3000) -> DemoIn
             merge_counts(decoys, doc.decoys)
             index += 1
         shards[name] = n
-        path = out_dir / name
+        path = dataset_dir / name
         if name == WARC_SHARD:
             _write_warc(path, generated, rng)
             warc_values += [
@@ -1449,11 +1584,11 @@ def write_demo_dataset(out_dir: Path, seed: int = 7, docs: int = 3000) -> DemoIn
         else:
             _write_parquet(path, records)
 
-    truth_path = out_dir / "truth.jsonl"
+    truth_path = out_dir / TRUTH_FILE
     truth_path.write_bytes(jsonl_bytes(truth))
-    warc_path = out_dir / "truth_warc_values.jsonl"
+    warc_path = out_dir / WARC_VALUES_FILE
     warc_path.write_bytes(jsonl_bytes(warc_values))
-    subject_path = out_dir / "subject.toml"
+    subject_path = out_dir / SUBJECT_FILE
     subject_path.write_text(subject_toml(), encoding="utf-8")
     type_counts = count_types(truth)
     stats = {
@@ -1468,10 +1603,11 @@ def write_demo_dataset(out_dir: Path, seed: int = 7, docs: int = 3000) -> DemoIn
         "truth_excluded_shards": [WARC_SHARD],
         "conventions": truth_conventions(),
     }
-    stats_path = out_dir / "truth_stats.json"
+    stats_path = out_dir / STATS_FILE
     stats_path.write_bytes(orjson.dumps(stats, option=_ORJSON_OPTS | orjson.OPT_INDENT_2) + b"\n")
     return DemoInfo(
         out_dir=out_dir,
+        dataset=dataset_dir,
         shards=shards,
         truth=truth_path,
         truth_stats=stats_path,
@@ -1484,3 +1620,24 @@ def write_demo_dataset(out_dir: Path, seed: int = 7, docs: int = 3000) -> DemoIn
         decoy_counts=dict(sorted(decoys.items())),
         subject_docs=tuple(subject_docs),
     )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m expunge.demo_data OUT_DIR`: write the demo dataset and say what is where."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--docs", type=int, default=3000)
+    args = parser.parse_args(argv)
+    info = write_demo_dataset(args.out_dir, seed=args.seed, docs=args.docs)
+    print(
+        f"demo dataset: {info.dataset} ({info.docs:,} documents in {len(info.shards)} shards, "
+        f"{info.pii_docs:,} with planted personal data); planted truth: {info.truth}; "
+        f"planted person: {info.subject}"
+    )
+
+
+if __name__ == "__main__":
+    main()

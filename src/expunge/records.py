@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
-    """Where a record lives: shard path, 0-based row index, byte offset when the format has one."""
+class Location(NamedTuple):
+    """Where a record lives: shard path, 0-based row index, byte offset when the format has one.
+
+    A NamedTuple rather than a frozen dataclass: one is built per record, and this is 2x cheaper.
+    """
 
     shard: str
     row: int
@@ -40,7 +43,8 @@ class Record:
     id: str | None = None
     url: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
+    # Steps replace this with a list; the shared empty tuple saves an allocation per record.
+    findings: Sequence[Finding] = ()
     _hash: str | None = field(default=None, repr=False)
 
     @property

@@ -16,9 +16,13 @@ _UK_POSTCODE = rb"[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}"
 # What may follow "123 Main Street": directional, unit, then a locality that proves it is an
 # address (city + state/ZIP, or a UK postcode). A capitalised word alone proves nothing.
 _US_TAIL = re.compile(
-    rb"(?: (?:N|S|E|W|NE|NW|SE|SW)\.?(?![A-Za-z]))?"
+    rb"(?: (?:N|S|E|W|NE|NW|SE|SW)(?![A-Za-z]))?"
     rb"(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Rm|Room|Bldg|#)\.? ?#? ?[A-Za-z0-9-]{1,6}(?![A-Za-z0-9]))?"
-    rb"(?P<loc>,? ?(?:" + _CITY + rb",? )?(?:(?:" + _STATES + rb")(?: \d{5}(?:-\d{4})?)?|\d{5}(?:-\d{4})?)(?![A-Za-z0-9])"
+    rb"(?P<loc>,? ?(?:"
+    + _CITY
+    + rb",? )?(?:(?:"
+    + _STATES
+    + rb")(?: \d{5}(?:-\d{4})?)?|\d{5}(?:-\d{4})?)(?![A-Za-z0-9])"
     rb"|,? ?(?:" + _CITY + rb",? )?" + _UK_POSTCODE + rb"(?![A-Za-z0-9]))?"
 )
 _WEAK_SUFFIXES = frozenset(
@@ -27,27 +31,39 @@ _WEAK_SUFFIXES = frozenset(
 )
 
 
+_SUFFIXES = (
+    rb"Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl"
+    rb"|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Square|Sq|Trail|Trl|Plaza|Plz|Alley"
+    rb"|Aly|Crescent|Cres|Close|Gardens|Gdns|Grove|Mews|Row|Walk|Hill|Green|Loop|Run|Pike"
+    rb"|Expressway|Expy|Freeway|Fwy|Turnpike|Tpke|Cove|Cv|Crossing|Xing|Point"
+)
+# House number + 1-4 capitalised (or ordinal: 5th, 42nd) words + suffix, ending at the match.
+_STREET_LEFT = re.compile(
+    rb"(?<![0-9A-Za-z.,/$#-])(?P<num>\d{1,6}[A-Za-z]?(?:-\d{1,4})?) "
+    rb"(?:(?:[A-Z][A-Za-z'-]*\.?|\d{1,3}(?:st|nd|rd|th)) ){1,4}(?P<suffix>" + _SUFFIXES + rb")\Z"
+)
+
+
 def street_us(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
     """street_address (US/UK): number + 1-4 capitalised words + USPS suffix, optional unit,
     city/state/ZIP or UK postcode; weak suffixes and year-like numbers need the locality."""
     e = ends[-1]
-    if s > lo and (IS_ALNUM[buf[s - 1]] or buf[s - 1] in b".,-/$#"):
+    m = _STREET_LEFT.search(buf, max(lo, e - 96), e)
+    if m is None:
         return None
-    number_end = buf.index(b" ", s, e)
-    house = buf[s:number_end]
-    if house.lstrip(b"0") == b"" or not house[:1].isdigit():
+    start = m.start()
+    house = m.group("num")
+    if house.lstrip(b"0")[:1].isdigit() is False:
         return None
-    suffix = buf[buf.rindex(b" ", s, e) + 1 : e].lower()
     tail = _US_TAIL.match(buf, e, min(hi, e + 90))
     end = tail.end() if tail is not None else e
-    located = tail is not None and tail.group("loc") is not None
-    if located:
-        return ("street_address", s, end, 0.85, "pattern+locality")
-    digits = house.rstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    if tail is not None and tail.group("loc") is not None:
+        return ("street_address", start, end, 0.85, "pattern+locality")
+    digits = house.rstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz").split(b"-")[0]
     year_like = len(digits) == 4 and digits[:2] in (b"19", b"20")
-    if suffix.rstrip(b".") in _WEAK_SUFFIXES or year_like:
-        return ("street_address", s, end, 0.4, "pattern")
-    return ("street_address", s, end, 0.6, "pattern")
+    if m.group("suffix").lower() in _WEAK_SUFFIXES or year_like:
+        return ("street_address", start, end, 0.4, "pattern")
+    return ("street_address", start, end, 0.6, "pattern")
 
 
 _DE_STRONG = (b"stra\xc3\x9fe", b"strasse", b"str.", b"allee", b"gasse", b"platz")
@@ -70,29 +86,34 @@ def _capitalised(buf: bytes, i: int) -> bool:
     return 0x41 <= c <= 0x5A or (c in _UPPER_LEAD and buf[i + 1] in (0x84, 0x96, 0x9C))
 
 
+_DE_NUMBER = re.compile(rb"\d{0,3}[a-h]?(?![A-Za-z0-9])")
+_DE_SUFFIXES = (b"stra\xc3\x9fe", b"strasse", b"str.")
+
+
 def street_de(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
     """street_address (German layout): 'Hauptstraße 12', 'Berliner Str. 5', optional
-    ', 10115 Berlin'; -weg/-ring/-damm streets only count with the postcode."""
-    e = ends[-1]
-    num = e
-    while num > lo and buf[num - 1] in b"0123456789abcdefgh":
-        num -= 1
-    suffix_end = num - 1 if buf[num - 1] == 0x20 else num
+    ', 10115 Berlin'; -weg/-platz/-damm... streets only count with the postcode."""
+    e = ends[-1]  # just after the first digit of the house number
+    num = _DE_NUMBER.match(buf, e, min(hi, e + 8))
+    if num is None:
+        return None
+    end = num.end()
+    suffix_end = e - 2 if buf[e - 2] == 0x20 else e - 1
     start = _word_start(buf, suffix_end, lo)
     if start >= suffix_end or not _capitalised(buf, start):
         return None
     word = buf[start:suffix_end].lower()
-    if word in (b"stra\xc3\x9fe", b"strasse", b"str.") and start - 1 > lo and buf[start - 1] == 0x20:
+    if word in _DE_SUFFIXES and start - 1 > lo and buf[start - 1] == 0x20:
         prev = _word_start(buf, start - 1, lo)  # "Berliner Straße": take the adjective too
         if prev < start - 1 and _capitalised(buf, prev):
             start = prev
-    elif not any(word.endswith(x) for x in (b"stra\xc3\x9fe", b"strasse", b"str.")) and len(word) < 6:
-        return None  # a bare "Weg 5" / "Ring 3" is too ambiguous
-    tail = _DE_TAIL.match(buf, e, min(hi, e + 60))
+    elif not word.endswith(_DE_SUFFIXES) and len(word) < 6:
+        return None  # a bare "Weg 5" / "Platz 3" is too ambiguous
+    tail = _DE_TAIL.match(buf, end, min(hi, end + 60))
     if tail is not None:
         return ("street_address", start, tail.end(), 0.85, "pattern+postcode")
-    strong = any(word.endswith(x) for x in _DE_STRONG)
-    return ("street_address", start, e, 0.65 if strong else 0.4, "pattern")
+    strong = word.endswith(_DE_STRONG)
+    return ("street_address", start, end, 0.65 if strong else 0.4, "pattern")
 
 
 _MONTHS = (
@@ -103,15 +124,21 @@ _MONTHS = (
 _DATE = re.compile(
     rb"(?P<y1>(?:19|20)\d\d)[-/.](?P<m1>\d{1,2})[-/.](?P<d1>\d{1,2})(?!\d)"
     rb"|(?P<a2>\d{1,2})[-/.](?P<b2>\d{1,2})[-/.](?P<y2>(?:19|20)\d\d|\d\d)(?!\d)"
-    rb"|(?P<mon3>" + _MONTHS + rb")\.? (?P<d3>\d{1,2})(?:st|nd|rd|th)?,? (?P<y3>(?:19|20)\d\d)(?!\d)"
-    rb"|(?P<d4>\d{1,2})(?:st|nd|rd|th|er)?\.?(?: of)? (?P<mon4>" + _MONTHS + rb")\.?,? (?P<y4>(?:19|20)\d\d)(?!\d)",
-    re.I,
+    rb"|(?P<mon3>"
+    + _MONTHS
+    + rb")\.? (?P<d3>\d{1,2})(?:st|nd|rd|th)?,? (?P<y3>(?:19|20)\d\d)(?!\d)"
+    rb"|(?P<d4>\d{1,2})(?:st|nd|rd|th|er)?\.?(?: of)? (?P<mon4>"
+    + _MONTHS
+    + rb")\.?,? (?P<y4>(?:19|20)\d\d)(?!\d)",
+    re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(rb"[\n;!?]|\.\s")
 
 
 def _plausible(day: int, month: int) -> bool:
-    return 1 <= month <= 12 and 1 <= day <= (29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
+    return 1 <= month <= 12 and 1 <= day <= (
+        29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31
+    )
 
 
 def _date_ok(m: re.Match[bytes]) -> bool:
@@ -124,10 +151,38 @@ def _date_ok(m: re.Match[bytes]) -> bool:
     return _plausible(int(g["d3"] or g["d4"]), 1)
 
 
+_BIRTH_WORDS = frozenset(
+    (
+        b"born",
+        b"birth",
+        b"birthday",
+        b"birthdate",
+        b"dob",
+        b"d.o.b",
+        b"geboren",
+        b"geb.",
+        b"n\xc3\xa9",
+        b"n\xc3\xa9e",
+    )
+)
+
+
+def _birth_word(buf: bytes, e: int, lo: int) -> bool:
+    start = e
+    while start > lo and (IS_ALNUM[buf[start - 1]] or buf[start - 1] == 0x2E):
+        start -= 1
+    word = buf[start:e].lower().lstrip(b".")
+    return word in _BIRTH_WORDS or word.rstrip(b".") in _BIRTH_WORDS
+
+
 def dob(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
     """date_of_birth: a valid date within ~40 chars after a birth word (born, DOB, date of
     birth, birthday, geboren, née...) in the same sentence; other dates are never findings."""
     e = ends[-1]
+    if not _birth_word(buf, e, lo):
+        return None  # stubborn, rebirth, ...
+    if e < hi and buf[e] == 0x2E:  # the dot of "d.o.b." is no sentence end
+        e += 1
     m = _DATE.search(buf, e, min(hi, e + 72))
     if m is None or m.start() - e > 40 or _SENTENCE_END.search(buf, e, m.start()):
         return None

@@ -1,4 +1,4 @@
-"""Confirmers for contact-shaped types: email, phone, url, social_handle."""
+"""Confirmers for contact-shaped types: email, url, social_handle (phones: confirm_numbers)."""
 
 from __future__ import annotations
 
@@ -6,28 +6,40 @@ import re
 
 from expunge.detect import context as ctx
 from expunge.detect.hits import Hit, Run
-from expunge.detect.phone import is_valid_phone
 from expunge.detect.social import is_profile
-from expunge.detect.spans import IS_ALNUM, continues_number, glued_left, strip_trailing
+from expunge.detect.spans import IS_ALNUM, glued_left, strip_trailing
 
 # File extensions that look like TLDs in 'logo@2x.png' / 'icon@media.css' but are not TLDs.
 _NOT_TLDS = frozenset(
     b"png jpg jpeg gif svg webp bmp ico tif tiff avif heic js mjs css scss html htm php json "
     b"xml txt pdf yml yaml toml lock log map".split()
 )
-_RETINA = re.compile(rb"\d+(?:\.\d+)?x\Z", re.I)  # icon@2x / @1.5x asset names
-_DIGIT_LABEL = re.compile(rb"\d+(?:-[a-z0-9]+)?\Z", re.I)
+_RETINA = re.compile(rb"\d+(?:\.\d+)?x\Z", re.IGNORECASE)  # icon@2x / @1.5x asset names
+_DIGIT_LABEL = re.compile(rb"\d+(?:-[a-z0-9]+)?\Z", re.IGNORECASE)
+
+
+_LOCAL_BACK = re.compile(
+    rb"[a-z0-9._%+-]{1,64}", re.IGNORECASE
+)  # on the reversed bytes left of '@'
 
 
 def email(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
     """email: local@domain.tld, alphabetic TLD that is not a file extension (logo@2x.png),
     no version specs (pkg@1.2.3-rc.x), not the host part of a @user@host fediverse handle."""
     e = ends[-1]
-    while s < e and buf[s] in b".%+-":
+    if buf[e - 1] == 0x2E:  # the two-byte terminator ". " after a sentence-final address
+        e -= 1
+    at = buf.rfind(b"@", max(lo, e - 256), e)
+    if at <= lo:
+        return None
+    m = _LOCAL_BACK.match(buf[max(lo, at - 64) : at][::-1])
+    if m is None:
+        return None
+    s = at - m.end()
+    while s < at and buf[s] in b".%+-":
         s += 1
     if glued_left(buf, s, lo) or (s > lo and buf[s - 1] == 0x40):
         return None
-    at = buf.index(b"@", s, e)
     local, domain = buf[s:at], buf[at + 1 : e]
     if not local or local.endswith(b".") or b".." in local:
         return None
@@ -39,45 +51,6 @@ def email(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hi
     if len(labels) >= 3 and _DIGIT_LABEL.match(labels[0]) and _DIGIT_LABEL.match(labels[1]):
         return None  # name@1.2.3-beta.x: a version, not a domain
     return ("email", s, e, 0.95, "syntax")
-
-
-_DATE_SHAPE = re.compile(
-    rb"(?:\d{4}[-/. ]\d{1,2}[-/. ]\d{1,2}|\d{1,2}[-/. ]\d{1,2}[-/. ]\d{2,4})\Z"
-)
-_BAD_BEFORE = frozenset(b"-./,$#@_=&%^*\\|~")
-_FALLBACK_REGIONS = ("GB", "DE", "FR", "IT", "ES", "NL", "AU", "IN", "BR", "MX", "JP", "CA")
-
-
-def phone(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
-    """phone: +intl / 00 intl / NANP / separated national shapes, validated against
-    libphonenumber metadata (region hint for numbers without +); rejects dates, parts of
-    bigger numbers, and numbers glued to letters."""
-    if s > lo:
-        before = buf[s - 1]
-        if IS_ALNUM[before] or before in _BAD_BEFORE:
-            return None
-    for e in reversed(ends[-4:]):
-        while e > s and buf[e - 1] in b" .-/":
-            e -= 1
-        if e < hi and IS_ALNUM[buf[e]] or continues_number(buf, s, e, lo, hi):
-            continue
-        raw = buf[s:e]
-        if _DATE_SHAPE.match(raw):
-            continue
-        if is_valid_phone(raw, run.region):
-            score, how = 0.85, "phonenumbers"
-        elif raw[:1] == b"0" and ctx.near(ctx.PHONE, buf, s, e, lo, hi, 32, 0) and any(
-            is_valid_phone(raw, r) for r in _FALLBACK_REGIONS
-        ):
-            score, how = 0.7, "phonenumbers-other-region"  # a national number of another country
-        else:
-            continue
-        if ctx.near(ctx.PHONE, buf, s, e, lo, hi, 32, 0):
-            score = min(1.0, score + 0.1)
-        elif ctx.near(ctx.PHONE_NEGATIVE, buf, s, e, lo, hi, 24, 0):
-            score -= 0.4
-        return ("phone", s, e, score, how)
-    return None
 
 
 _HOST = re.compile(
@@ -127,7 +100,9 @@ def url(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit 
     return ("url", s, e, 0.6, "syntax")
 
 
-_FEDI_HOST = re.compile(rb"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?![a-z0-9-])", re.I)
+_FEDI_HOST = re.compile(
+    rb"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?![a-z0-9-])", re.IGNORECASE
+)
 
 
 def handle(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:

@@ -1,4 +1,10 @@
-"""Confirmers for digit-shaped types: credit_card, iban, us_ssn, ip_address, bare digit runs."""
+"""Confirmers for digit-shaped types: phone, us_ssn, credit_card, ip_address (v4 and v6), iban.
+
+All digit shapes arrive through one hyperscan pattern: a maximal "digit cluster" (digits with
+runs of at most two separator bytes ` ./()-` between them) or a dotted quad. `cluster`
+recovers its start, rejects clusters glued to other tokens, then reads the shapes inside it
+(an SSN, a grouped card, a phone, a bare run, an IPv4) with one small regex over the cluster.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +14,145 @@ import re
 from expunge.detect import context as ctx
 from expunge.detect.hits import Hit, Run
 from expunge.detect.phone import is_valid_phone
-from expunge.detect.spans import continues_number, glued_left, glued_right
-from expunge.detect.validators import (
-    card_issuer,
-    iban_ok,
-    ipv4_octets,
-    luhn_ok,
-    ssn_ok,
+from expunge.detect.spans import IS_ALNUM, IS_DIGIT, glued_left, glued_right
+from expunge.detect.validators import card_issuer, iban_ok, ipv4_octets, luhn_ok, ssn_ok
+
+# Applied to the reversed bytes left of a cluster's end: digits, and 1-2 separators that
+# sit between digits.
+_CLUSTER_BACK = re.compile(rb"(?:[0-9]|[ ./()-]{1,2}(?=[0-9]))*")
+_MAX_CLUSTER = 64  # longer runs are tables / ids, never one phone, card or SSN
+_SEPARATORS = b" ./()-+"
+_BAD_BEFORE = frozenset(b"$#@_=&%^*\\|~.,/-")
+_DATE_START = re.compile(
+    rb"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?![0-9])"
+)
+# Shapes inside a cluster, found left to right at token starts (first alternative wins).
+_SHAPES = re.compile(
+    rb"(?<![0-9A-Za-z.])(?P<ip>\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?![0-9.])"
+    rb"|(?<![0-9A-Za-z])(?:"
+    rb"(?P<ssn>\d{3}(?P<ssep>[- ])\d{2}(?P=ssep)\d{4})"
+    rb"|(?P<card>\d{4}(?P<csep>[ -])\d{4,6}(?P=csep)\d{4,5}(?:(?P=csep)\d{1,4}){0,3})"
+    rb"|(?P<phone>(?:\+|00 ?)[1-9][0-9 ./()-]*[0-9]"  # international: +44 20 7946 0958
+    rb"|(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}"  # NANP
+    rb"|\(?0\d{1,4}\)?(?:[ ./-]\d{2,8}){1,4})"  # national with trunk 0: 030 1234567
+    rb"|(?P<run>\d{9,19})"
+    rb")(?![0-9])"
 )
 
-_IBAN_HEAD = re.compile(rb"[A-Z]{2}\d{2} ?\Z")
+
+def _cluster_start(buf: bytes, e: int, lo: int) -> int | None:
+    window = buf[max(lo, e - _MAX_CLUSTER) : e]
+    m = _CLUSTER_BACK.match(window[::-1])
+    n = m.end() if m is not None else 0
+    if n == len(window) == _MAX_CLUSTER:
+        return None
+    return e - n
+
+
+def cluster(buf: bytes, _s: int, ends: list[int], lo: int, hi: int, run: Run) -> list[Hit] | None:
+    """Digit cluster -> ip_address v4 / us_ssn / credit_card / phone, by shape; dates, parts of
+    bigger numbers (1,234,567,890 / 1.2.3.4.5) and tokens glued to letters are dropped."""
+    e = ends[-1]
+    while e > lo and not IS_DIGIT[buf[e - 1]]:
+        e -= 1
+    s = _cluster_start(buf, e, lo)
+    if s is None or (e < hi and IS_ALNUM[buf[e]]):
+        return None
+    if s > lo and buf[s - 1] in b"(+":  # "(212) ...", "+44 ..."
+        s -= 1
+        if buf[s] == 0x28 and s > lo and buf[s - 1] == 0x2B:
+            s -= 1
+    if s > lo and (IS_ALNUM[buf[s - 1]] or buf[s - 1] in _BAD_BEFORE):
+        return None
+    text = buf[s:e]
+    if _DATE_START.match(text):
+        return None  # "2023-11-15 14:30", "15.11.2023 ..." and friends
+    types = run.types
+    found: list[Hit] = []
+    for m in _SHAPES.finditer(text):
+        kind = m.lastgroup
+        a, b = s + m.start(), s + m.end()
+        hit: Hit | None = None
+        if kind == "ip":
+            hit = _ipv4(buf, a, b, lo, hi) if "ip_address" in types else None
+        elif kind == "ssn":
+            hit = _ssn(buf, a, b, lo, hi, m.group()) if "us_ssn" in types else None
+        elif kind == "card":
+            if "credit_card" in types:
+                hit = _card_grouped(buf, a, lo, hi, text, m.start(), m.end())
+        elif kind == "phone":
+            # digits the phone shape left in the cluster: more than a stray group means the
+            # phone-like start is part of a bigger number
+            rest = len(text[m.end() :].translate(None, _SEPARATORS))
+            if "phone" in types and rest <= 2:
+                hit = _phone(buf, a, lo, hi, run, m.group(), trim=rest == 0)
+        else:
+            hit = _bare_run(buf, a, b, lo, hi, run, m.group())
+        if hit is not None:
+            found.append(hit)
+    return found or None
+
+
+# --- IPv4 ------------------------------------------------------------------------------------
+
+_AFTER_VERSION = re.compile(rb"\s*(?:release|build|version|update|patch|beta|rc\b)")
+
+
+def _ipv4(buf: bytes, s: int, e: int, lo: int, hi: int) -> Hit | None:
+    """ip_address v4: octets 0-255 without leading zeros, not in a version/release context;
+    version-like low octets (all < 10, 0.0.0.0) need an ip/server/host word."""
+    octets = ipv4_octets(buf[s:e].decode("ascii"))
+    if octets is None:
+        return None
+    if ctx.VERSION.search(ctx.before(buf, s, lo, 24)) or _AFTER_VERSION.match(
+        ctx.after(buf, e, hi, 16)
+    ):
+        return None
+    score = 0.85
+    if octets == [0, 0, 0, 0] or all(o < 10 for o in octets):
+        score = 0.8 if ctx.near(ctx.IP_POSITIVE, buf, s, e, lo, hi, 32, 16) else 0.3
+    return ("ip_address", s, e, score, "ipv4")
+
+
+# --- bare digit runs -------------------------------------------------------------------------
+
+
+def _bare_run(buf: bytes, s: int, e: int, lo: int, hi: int, run: Run, digits: bytes) -> Hit | None:
+    """9 digits: SSN only with ssn context; 10-11: phone only with a phone word (epochs, ids,
+    timestamps otherwise); 12-19: a card if Luhn + issuer agree."""
+    n = len(digits)
+    if n >= 12:
+        return _card_run(buf, s, e, lo, hi, digits) if "credit_card" in run.types else None
+    if n == 9:
+        wanted = "us_ssn" in run.types and ctx.near(ctx.SSN, buf, s, e, lo, hi, 40, 16)
+        if wanted and ssn_ok(digits.decode("ascii")):
+            return ("us_ssn", s, e, 0.8, "ssn-rules+context")
+        return None
+    if (
+        "phone" in run.types
+        and ctx.near(ctx.PHONE, buf, s, e, lo, hi, 32, 16)
+        and not ctx.near(ctx.PHONE_NEGATIVE, buf, s, e, lo, hi, 24, 0)
+        and is_valid_phone(digits, run.region)
+    ):
+        return ("phone", s, e, 0.75, "phonenumbers+context")
+    return None
+
+
+# --- US SSN ----------------------------------------------------------------------------------
+
+
+def _ssn(buf: bytes, s: int, e: int, lo: int, hi: int, text: bytes) -> Hit | None:
+    """us_ssn AAA-GG-SSSS: SSA rules (no 000/666/9xx area, 00 group, 0000 serial, no famous
+    sample numbers); the space-separated form needs an ssn word to pass the threshold."""
+    if not ssn_ok(text.translate(None, b" -").decode("ascii")):
+        return None
+    context = ctx.near(ctx.SSN, buf, s, e, lo, hi, 48, 16)
+    if text[3] == 0x2D:
+        return ("us_ssn", s, e, 0.95 if context else 0.8, "ssn-rules")
+    return ("us_ssn", s, e, 0.9 if context else 0.45, "ssn-rules")
+
+
+# --- payment cards ---------------------------------------------------------------------------
 
 
 def _card_score(buf: bytes, s: int, e: int, lo: int, hi: int, needs_context: bool) -> float:
@@ -39,9 +174,9 @@ def _card_digits(digits: str) -> tuple[str, bool] | None:
     return issuer
 
 
-def card_run(buf: bytes, s: int, e: int, lo: int, hi: int) -> Hit | None:
-    """credit_card: a contiguous 12-19 digit run; Luhn AND issuer prefix/length table."""
-    found = _card_digits(buf[s:e].decode("ascii"))
+def _card_run(buf: bytes, s: int, e: int, lo: int, hi: int, digits: bytes) -> Hit | None:
+    """credit_card, contiguous 12-19 digits: Luhn AND issuer prefix/length table."""
+    found = _card_digits(digits.decode("ascii"))
     if found is None:
         return None
     return ("credit_card", s, e, _card_score(buf, s, e, lo, hi, found[1]), "luhn+iin")
@@ -51,111 +186,79 @@ def _grouping_ok(sizes: list[int]) -> bool:
     # 4-4-4-4(-3), 4-4-4-x (13-15 digit cards), Amex 4-6-5, Diners 4-6-4.
     if sizes in ([4, 6, 5], [4, 6, 4]):
         return True
-    return all(n == 4 for n in sizes[:-1]) and 1 <= sizes[-1] <= 4 and len(sizes) >= 3
+    return len(sizes) >= 3 and all(n == 4 for n in sizes[:-1]) and 1 <= sizes[-1] <= 4
 
 
-def card_grouped(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
-    """credit_card written in groups ('4111 1111 1111 1111'); tries group windows from the left."""
-    if glued_left(buf, s, lo) or _IBAN_HEAD.search(buf, max(lo, s - 5), s):
+_IBAN_HEAD = re.compile(rb"[A-Z]{2}\d{2} ?\Z")
+_NEXT_GROUP = re.compile(rb"([ -])(\d+)")
+
+
+def _card_grouped(
+    buf: bytes, s: int, lo: int, hi: int, text: bytes, begin: int, end: int
+) -> Hit | None:
+    """credit_card in groups ('4111 1111 1111 1111'): the longest group prefix that has a
+    card layout and passes Luhn + issuer; not when an IBAN country code precedes it."""
+    if _IBAN_HEAD.search(buf, max(lo, s - 5), s):
         return None
-    e = ends[-1]
-    text = buf[s:e].decode("ascii")
-    sep = text[4]
-    groups = text.split(sep)
-    if any(not g.isdigit() for g in groups):  # mixed separators: not a card layout
-        return None
-    # Longest window first; the window must start at the first group (no card inside a run).
+    sep = text[begin + 4 : begin + 5]
+    groups = text[begin:end].split(sep)
+    after = _NEXT_GROUP.match(text, end)
+    if after is not None and after.group(1) == sep:
+        groups.append(after.group(2))  # a 5th/6th group the layout regex did not take
     for j in range(len(groups), 2, -1):
         sizes = [len(g) for g in groups[:j]]
+        if j < len(groups) and len(groups[j]) > 2:
+            continue  # more digit groups follow: a longer number that merely starts card-like
         if not _grouping_ok(sizes):
             continue
-        found = _card_digits("".join(groups[:j]))
+        found = _card_digits(b"".join(groups[:j]).decode("ascii"))
         if found is None:
             continue
-        end = s + sum(sizes) + j - 1
-        if j < len(groups) and len(groups[j]) > 2:
-            continue  # a longer digit sequence that merely contains a card-like prefix
-        if end == e and glued_right(buf, end, hi):
-            return None
-        return ("credit_card", s, end, _card_score(buf, s, end, lo, hi, found[1]), "luhn+iin")
+        stop = s + sum(sizes) + j - 1
+        return ("credit_card", s, stop, _card_score(buf, s, stop, lo, hi, found[1]), "luhn+iin")
     return None
 
 
-def iban(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
-    """iban: country length table AND ISO 13616 mod-97 == 1, with or without 4-groups."""
-    if glued_left(buf, s, lo):
-        return None
-    for e in reversed(ends):
-        compact = buf[s:e].replace(b" ", b"").decode("ascii")
-        if iban_ok(compact):
-            return ("iban", s, e, 1.0, "iban-mod97")
-    return None
+# --- phones ----------------------------------------------------------------------------------
+
+_FALLBACK_REGIONS = ("GB", "DE", "FR", "IT", "ES", "NL", "AU", "IN", "BR", "MX", "JP", "CA")
 
 
-def ssn(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
-    """us_ssn: AAA-GG-SSSS with SSA range rules; space-separated needs context to score high."""
-    e = ends[-1]
-    if glued_left(buf, s, lo) or glued_right(buf, e, hi) or continues_number(buf, s, e, lo, hi):
-        return None
-    text = buf[s:e]
-    if text[3] != text[6]:
-        return None
-    if not ssn_ok(text.replace(text[3:4], b"").decode("ascii")):
-        return None
-    context = ctx.near(ctx.SSN, buf, s, e, lo, hi, 48, 16)
-    if text[3] == 0x2D:  # dashes: the canonical SSN layout
-        score = 0.95 if context else 0.8
-    else:
-        score = 0.9 if context else 0.45
-    return ("us_ssn", s, e, score, "ssn-rules")
-
-
-def digit_run(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
-    """A bare 9-19 digit run: SSN (9, with context), phone (10-11, with context), card (12-19)."""
-    e = ends[-1]
-    if glued_left(buf, s, lo) or glued_right(buf, e, hi) or continues_number(buf, s, e, lo, hi):
-        return None
-    if s > lo and buf[s - 1] == 0x2B:  # '+4930...' belongs to the international phone pattern
-        return None
-    n = e - s
-    if n >= 12:
-        return card_run(buf, s, e, lo, hi) if "credit_card" in run.types else None
-    if n == 9:
-        if "us_ssn" in run.types and ctx.near(ctx.SSN, buf, s, e, lo, hi, 40, 16):
-            if ssn_ok(buf[s:e].decode("ascii")):
-                return ("us_ssn", s, e, 0.8, "ssn-rules+context")
-        return None
-    # 10-11 digits: only a phone when a phone word is close (epochs, ids, timestamps otherwise).
-    if "phone" in run.types and ctx.near(ctx.PHONE, buf, s, e, lo, hi, 32, 16):
-        if not ctx.near(ctx.PHONE_NEGATIVE, buf, s, e, lo, hi, 24, 0) and is_valid_phone(
-            buf[s:e], run.region
+def _phone(
+    buf: bytes, s: int, lo: int, hi: int, run: Run, text: bytes, trim: bool = True
+) -> Hit | None:
+    """phone: +intl / 00 intl / NANP / trunk-0 national shapes, validated with libphonenumber
+    metadata (region hint for numbers without +); trailing groups that make it invalid are
+    trimmed ('call 212 555 0123 2 times')."""
+    raw = text
+    for attempt in range(2):
+        e = s + len(raw)
+        if is_valid_phone(raw, run.region):
+            score, how = 0.85, "phonenumbers"
+            break
+        if (
+            raw[:1] == b"0"
+            and ctx.near(ctx.PHONE, buf, s, e, lo, hi, 32, 0)
+            and any(is_valid_phone(raw, r) for r in _FALLBACK_REGIONS)
         ):
-            return ("phone", s, e, 0.75, "phonenumbers+context")
-    return None
+            score, how = 0.7, "phonenumbers-other-region"  # a national number from abroad
+            break
+        # One short trailing group may be something else ("212 555 0123 2 times"); more
+        # than that and the phone-like start is just part of a bigger number.
+        cut = max(raw.rfind(b" "), raw.rfind(b"-"), raw.rfind(b"."))
+        if attempt or not trim or cut < 6 or len(raw) - cut > 5:
+            return None
+        raw = raw[:cut].rstrip(b" .-/(")
+    else:
+        return None
+    if ctx.near(ctx.PHONE, buf, s, e, lo, hi, 32, 0):
+        score = min(1.0, score + 0.1)
+    elif ctx.near(ctx.PHONE_NEGATIVE, buf, s, e, lo, hi, 24, 0):
+        score -= 0.4
+    return ("phone", s, e, score, how)
 
 
-_AFTER_VERSION = re.compile(rb"\s*(?:release|build|version|update|patch|beta|rc\b)")
-
-
-def ipv4(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
-    """ip_address v4: octets 0-255 without leading zeros, not part of a longer dotted run,
-    not in a version/release context; version-like low octets need an ip/server word."""
-    e = ends[-1]
-    if glued_left(buf, s, lo) or glued_right(buf, e, hi) or continues_number(buf, s, e, lo, hi):
-        return None
-    if s > lo and buf[s - 1] == 0x2E:  # ".1.2.3.4"
-        return None
-    octets = ipv4_octets(buf[s:e].decode("ascii"))
-    if octets is None:
-        return None
-    if ctx.VERSION.search(ctx.before(buf, s, lo, 24)) or _AFTER_VERSION.match(
-        ctx.after(buf, e, hi, 16)
-    ):
-        return None
-    score = 0.85
-    if octets == [0, 0, 0, 0] or all(o < 10 for o in octets):
-        score = 0.8 if ctx.near(ctx.IP_POSITIVE, buf, s, e, lo, hi, 32, 16) else 0.3
-    return ("ip_address", s, e, score, "ipv4")
+# --- IPv6 / IBAN (own patterns) --------------------------------------------------------------
 
 
 def ipv6(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
@@ -182,3 +285,15 @@ def ipv6(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit
         return None
     return ("ip_address", s, e, 0.85, "ipv6")
 
+
+def iban(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
+    """iban: country length table AND ISO 13616 mod-97 == 1, with or without 4-groups."""
+    if glued_left(buf, s, lo):
+        return None
+    for e in reversed(ends):
+        while buf[e - 1] == 0x20:
+            e -= 1
+        compact = buf[s:e].replace(b" ", b"").decode("ascii")
+        if iban_ok(compact):
+            return ("iban", s, e, 1.0, "iban-mod97")
+    return None

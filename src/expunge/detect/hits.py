@@ -17,8 +17,8 @@ class Run:
     types: frozenset[str]  # entity types the caller asked for
 
 
-# confirm(buf, start, ends, lo, hi, run) -> Hit | None
+# confirm(buf, start, ends, lo, hi, run) -> Hit | list[Hit] | None
 #   start: leftmost start (-1 when the pattern is compiled without start-of-match)
 #   ends: the candidate's possible ends, ascending, terminator already removed
 #   lo, hi: byte range of the record the candidate lies in
-Confirm = Callable[[bytes, int, list[int], int, int, Run], Hit | None]
+Confirm = Callable[[bytes, int, list[int], int, int, Run], Hit | list[Hit] | None]

@@ -34,7 +34,10 @@ def _rotl(value: int, shift: int) -> int:
 def _permute(lanes: list[int]) -> None:
     for rc in _ROUND_CONSTANTS:
         # theta: xor each lane with the parities of two neighbouring columns
-        parity = [lanes[x] ^ lanes[x + 5] ^ lanes[x + 10] ^ lanes[x + 15] ^ lanes[x + 20] for x in range(5)]
+        parity = [
+            lanes[x] ^ lanes[x + 5] ^ lanes[x + 10] ^ lanes[x + 15] ^ lanes[x + 20]
+            for x in range(5)
+        ]
         for x in range(5):
             d = parity[(x - 1) % 5] ^ _rotl(parity[(x + 1) % 5], 1)
             for y in range(0, 25, 5):
@@ -43,7 +46,9 @@ def _permute(lanes: list[int]) -> None:
         moved = [0] * 25
         for x in range(5):
             for y in range(5):
-                moved[y + 5 * ((2 * x + 3 * y) % 5)] = _rotl(lanes[x + 5 * y], _ROTATIONS[x + 5 * y])
+                moved[y + 5 * ((2 * x + 3 * y) % 5)] = _rotl(
+                    lanes[x + 5 * y], _ROTATIONS[x + 5 * y]
+                )
         # chi: non-linear mix along rows
         for y in range(0, 25, 5):
             row = moved[y : y + 5]

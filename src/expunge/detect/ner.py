@@ -75,5 +75,5 @@ class DetectNames:
                 ]
                 names = [n for n in names if not _overlaps(n, record.findings)]
                 if names and NER_SCORE >= self.min_score:
-                    record.findings = sorted(record.findings + names, key=lambda f: (f.start, f.type))
+                    record.findings = sorted([*record.findings, *names], key=lambda f: (f.start, f.type))
             yield from batch

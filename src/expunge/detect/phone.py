@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import phonenumbers
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
@@ -66,7 +66,7 @@ def _rules_for(md: PhoneMetadata) -> _RegionRules:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _country_rules(cc: int) -> tuple[_RegionRules, ...]:
     rules = []
     for region in COUNTRY_CODE_TO_REGION_CODE.get(cc, ()):
@@ -116,7 +116,7 @@ class _Home:
     simple: bool  # False when a transform rule is involved: use phonenumbers.parse instead
 
 
-@lru_cache(maxsize=None)
+@cache
 def _home(region: str) -> _Home:
     md = PhoneMetadata.metadata_for_region(region, None)
     if md is None:

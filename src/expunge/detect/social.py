@@ -4,31 +4,36 @@ from __future__ import annotations
 
 import re
 
+
+def _stop(names: str) -> frozenset[str]:
+    return frozenset(names.split())
+
+
 # Site paths that are not user names, per platform (lower case).
-_TWITTER_STOP = frozenset(
+_TWITTER_STOP = _stop(
     "home explore search i intent share hashtag settings login logout signup tos privacy "
     "notifications messages compose about help download jobs account widgets search-home "
-    "following followers lists topics communities premium verified-choose".split()
+    "following followers lists topics communities premium verified-choose"
 )
-_INSTAGRAM_STOP = frozenset(
+_INSTAGRAM_STOP = _stop(
     "p reel reels explore accounts stories about developer legal direct tv web press api "
-    "challenge emails session privacy".split()
+    "challenge emails session privacy"
 )
-_FACEBOOK_STOP = frozenset(
+_FACEBOOK_STOP = _stop(
     "pages groups events watch marketplace help policies privacy login logout sharer "
     "sharer.php share share.php dialog photo.php permalink.php story.php hashtag gaming "
     "business ads legal notes plugins tr photo photos video videos reel reels home.php "
-    "settings l.php terms.php about policy.php search fundraisers media people".split()
+    "settings l.php terms.php about policy.php search fundraisers media people"
 )
-_GITHUB_STOP = frozenset(
+_GITHUB_STOP = _stop(
     "features about pricing enterprise login logout join explore topics trending collections "
     "marketplace sponsors orgs settings notifications issues pulls search security site "
     "contact customer-stories readme team apps codespaces copilot new organizations events "
     "github blog mobile nonprofit education pages solutions resources partners premium-support "
     "signup password_reset sessions dashboard discussions stars watching account "
-    "advisories users integrations".split()
+    "advisories users integrations"
 )
-_YOUTUBE_STOP = frozenset("watch results feed playlist shorts embed live t".split())
+_YOUTUBE_STOP = _stop("watch results feed playlist shorts embed live t")
 _REDDIT_USER_DIRS = frozenset({"user", "u"})
 _YOUTUBE_USER_DIRS = frozenset({"channel", "c", "user"})
 
@@ -58,15 +63,23 @@ def is_profile(host: str, path: str, query: str) -> bool:
     first = parts[0]
     low = first.lower()
     if site in ("twitter.com", "x.com"):
-        return low not in _TWITTER_STOP and _TWITTER_USER.fullmatch(first) is not None and (
-            len(parts) == 1 or parts[1] in ("status", "with_replies", "media", "likes")
+        return (
+            low not in _TWITTER_STOP
+            and _TWITTER_USER.fullmatch(first) is not None
+            and (len(parts) == 1 or parts[1] in ("status", "with_replies", "media", "likes"))
         )
     if site == "instagram.com":
-        return len(parts) == 1 and low not in _INSTAGRAM_STOP and bool(_INSTAGRAM_USER.fullmatch(first))
+        return (
+            len(parts) == 1
+            and low not in _INSTAGRAM_STOP
+            and bool(_INSTAGRAM_USER.fullmatch(first))
+        )
     if site in ("facebook.com", "fb.com"):
         if low == "profile.php":
             return query.startswith("id=") or "&id=" in query
-        return len(parts) == 1 and low not in _FACEBOOK_STOP and bool(_FACEBOOK_USER.fullmatch(first))
+        return (
+            len(parts) == 1 and low not in _FACEBOOK_STOP and bool(_FACEBOOK_USER.fullmatch(first))
+        )
     if site == "linkedin.com":
         return low in ("in", "pub") and len(parts) >= 2 and bool(_SLUG.fullmatch(parts[1]))
     if site == "tiktok.com":
@@ -74,9 +87,12 @@ def is_profile(host: str, path: str, query: str) -> bool:
     if site == "github.com":
         return len(parts) == 1 and low not in _GITHUB_STOP and bool(_GITHUB_USER.fullmatch(first))
     if site == "flickr.com":
-        return low in ("people", "photos") and len(parts) >= 2 and bool(
-            _FLICKR_USER.fullmatch(parts[1])
-        ) and parts[1].lower() not in ("tags", "upload", "organize", "search")
+        return (
+            low in ("people", "photos")
+            and len(parts) >= 2
+            and bool(_FLICKR_USER.fullmatch(parts[1]))
+            and parts[1].lower() not in ("tags", "upload", "organize", "search")
+        )
     if site == "reddit.com" or site == "old.reddit.com":
         return low in _REDDIT_USER_DIRS and len(parts) >= 2 and bool(_SLUG.fullmatch(parts[1]))
     if site == "youtube.com":

@@ -182,45 +182,16 @@ def eth_checksum_state(address: str) -> str:
     if body == body.lower() or body == body.upper():
         return "plain"
     digest = keccak256(body.lower().encode("ascii")).hex()
-    for ch, nibble in zip(body, digest, strict=True):
+    for ch, nibble in zip(body, digest[:40], strict=True):
         if ch.isalpha() and ch.isupper() != (int(nibble, 16) >= 8):
             return "invalid"
     return "valid"
 
 
-def _monero_base58_decode(text: str) -> bytes | None:
-    # Monero encodes 8-byte blocks as 11 chars; the final partial block maps sizes via this table.
-    sizes = {0: 0, 2: 1, 3: 2, 5: 3, 6: 4, 7: 5, 9: 6, 10: 7, 11: 8}
-    out = bytearray()
-    for i in range(0, len(text), 11):
-        chunk = text[i : i + 11]
-        size = sizes.get(len(chunk))
-        if size is None:
-            return None
-        value = 0
-        for ch in chunk:
-            digit = _B58_INDEX.get(ch)
-            if digit is None:
-                return None
-            value = value * 58 + digit
-        if value >= 1 << (8 * size):
-            return None
-        out += value.to_bytes(size, "big")
-    return bytes(out)
-
-
-def monero_ok(address: str) -> bool:
-    """Standard (prefix 18) or subaddress (42) Monero address with its Keccak checksum."""
-    raw = _monero_base58_decode(address)
-    if raw is None or len(raw) != 69 or raw[0] not in (18, 42):
-        return False
-    return keccak256(raw[:-4])[:4] == raw[-4:]
-
-
 # --- secrets ---------------------------------------------------------------------------------
 
 _PLACEHOLDER_WORDS = ("example", "your", "xxxx", "test", "dummy", "sample", "placeholder",
-                      "redacted", "changeme", "insert", "replace", "fake", "0000", "1234", "abcd")  # fmt: skip
+                      "redacted", "changeme", "insert", "replace", "fake")  # fmt: skip
 
 
 def shannon_entropy(text: str) -> float:

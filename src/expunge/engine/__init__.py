@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from expunge.records import Shard
-from expunge.scan.task import ScanConfig, ShardResult
-
-ProgressFn = Callable[[int, int], None]
+from expunge.scan.task import ProgressFn, ScanConfig, ShardResult
 
 
 class Executor(Protocol):

@@ -43,6 +43,7 @@ def read_arrow(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
                 stream_reader = ipc.open_stream(source)
                 schema = stream_reader.schema
                 batches = iter(stream_reader)
+            columns = pick_columns(schema, fields, label)
         except ARROW_ERRORS as exc:
             errors.bad_row(
                 label,
@@ -51,5 +52,4 @@ def read_arrow(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
                 "re-download or re-save the dataset; if it is not Arrow, pass --format",
             )
             return
-        columns = pick_columns(schema, fields, label)
-        yield from records_from_batches(batches, columns, shard, errors, "Arrow")
+        yield from records_from_batches(batches, columns, shard, errors, "Arrow", validate=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from itertools import repeat
+from typing import Any
 
 import pyarrow as pa
 
@@ -11,10 +12,13 @@ from expunge.errors import ErrorPolicy, InputError
 from expunge.records import FieldSpec, Location, Record, Shard
 
 from .fields import Columns, resolve_columns
-from .problems import TEXT_FIELD_FIX, brief
+from .problems import TEXT_FIELD_FIX, TRUNCATED_FIX, brief
 
-# pyarrow raises ArrowException subclasses and plain OSError for unreadable data.
-ARROW_ERRORS: tuple[type[BaseException], ...] = (pa.ArrowException, OSError)
+_INVALID_UTF8 = object()
+
+# What pyarrow raises for unreadable data: its own errors, OSError, and UnicodeDecodeError
+# when damaged metadata (a column name, say) is turned into a Python string.
+ARROW_ERRORS: tuple[type[BaseException], ...] = (pa.ArrowException, OSError, UnicodeDecodeError)
 
 
 def pick_columns(schema: pa.Schema, fields: FieldSpec, label: str) -> Columns:
@@ -46,15 +50,25 @@ def records_from_batches(
     shard: Shard,
     errors: ErrorPolicy,
     kind: str,
+    validate: bool = False,
 ) -> Iterator[Record]:
-    """One Record per row; a read failure mid-file is one bad row that ends the shard."""
+    """One Record per row; a read failure mid-file is one bad row that ends the shard.
+
+    `validate` checks offsets and UTF-8 of the columns used before touching them: Arrow IPC
+    data is used as stored, and a corrupt offset would otherwise read outside the file's
+    memory map and crash the process (SIGBUS) instead of raising.
+    """
     label = shard.label
     row = 0
     batch_iter = iter(batches)
+    used = column_list(columns)
     while True:
         try:
             batch = next(batch_iter)
-            texts = batch.column(columns.text).to_pylist()
+            if validate:
+                for name in used:
+                    batch.column(name).validate(full=True)
+            texts = _texts(batch.column(columns.text))
             urls = _optional_strings(batch, columns.url)
             ids = _optional_strings(batch, columns.id)
         except StopIteration:
@@ -64,21 +78,57 @@ def records_from_batches(
                 label,
                 f"row {row}",
                 f"truncated or corrupt {kind} file after {row} rows: {brief(exc)}",
-                "re-download the file, or --on-error skip to keep the rows read so far",
+                TRUNCATED_FIX,
             )
             return
         for text, url, doc_id in zip(texts, urls, ids, strict=False):
-            yield Record("" if text is None else text, Location(label, row), doc_id, url)
+            if text is _INVALID_UTF8:
+                errors.bad_row(label, f"row {row}", "text is not valid UTF-8")
+            else:
+                yield Record("" if text is None else text, Location(label, row), doc_id, url)
             row += 1
+
+
+def _texts(array: pa.Array) -> list[Any]:  # str | None | _INVALID_UTF8
+    """Python strings of the text column; rows that are not valid UTF-8 become _INVALID_UTF8.
+
+    Parquet writers do not all check UTF-8, and pyarrow fails a whole batch on one bad value,
+    so only then is the batch decoded value by value.
+    """
+    try:
+        values: list[Any] = array.to_pylist()
+    except UnicodeDecodeError:
+        return [None if raw is None else _decode_or_mark(raw) for raw in _raw_bytes(array)]
+    return values
+
+
+def _decode_or_mark(raw: bytes) -> object:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _INVALID_UTF8
+
+
+def _raw_bytes(array: pa.Array) -> list[bytes | None]:
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary_decode()
+    values: list[bytes | None] = array.cast(pa.large_binary()).to_pylist()
+    return values
 
 
 def _optional_strings(batch: pa.RecordBatch, name: str | None) -> Iterable[str | None]:
     if name is None:
         return repeat(None)
     array = batch.column(name)
-    values = array.to_pylist()
     if _is_text_type(array.type):
-        return values
+        try:
+            strings: list[str | None] = array.to_pylist()
+        except UnicodeDecodeError:  # a url/id is only reported, so repair rather than drop
+            return [
+                None if raw is None else raw.decode("utf-8", "replace") for raw in _raw_bytes(array)
+            ]
+        return strings
+    values: list[object] = array.to_pylist()
     # ids are often integers (LAION SAMPLEID); Record.id is a string.
     return [None if value is None else str(value) for value in values]
 
@@ -86,7 +136,7 @@ def _optional_strings(batch: pa.RecordBatch, name: str | None) -> Iterable[str |
 def _is_text_type(kind: pa.DataType) -> bool:
     if pa.types.is_dictionary(kind):
         kind = kind.value_type
-    return (
+    return bool(
         pa.types.is_string(kind)
         or pa.types.is_large_string(kind)
         or pa.types.is_string_view(kind)

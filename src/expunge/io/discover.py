@@ -26,54 +26,14 @@ _HF_STATE = "state.json"
 _HF_INFO = "dataset_info.json"
 _HF_METADATA = frozenset({_HF_STATE, _HF_INFO, "dataset_infos.json", "dataset_dict.json"})
 _NON_DATA_STEMS = frozenset(
-    {
-        "readme",
-        "license",
-        "licence",
-        "copying",
-        "notice",
-        "source",
-        "sources",
-        "changelog",
-        "citation",
-        "authors",
-        "makefile",
-    }
-)
+    {"readme", "license", "licence", "copying", "notice", "source", "sources", "changelog",
+     "citation", "authors", "makefile"}
+)  # fmt: skip
 _NON_DATA_EXTENSIONS = frozenset(
-    {
-        ".md",
-        ".txt",
-        ".rst",
-        ".py",
-        ".pyc",
-        ".ipynb",
-        ".yaml",
-        ".yml",
-        ".toml",
-        ".cfg",
-        ".ini",
-        ".sh",
-        ".lock",
-        ".log",
-        ".pdf",
-        ".png",
-        ".jpg",
-        ".jpeg",
-        ".gif",
-        ".webp",
-        ".svg",
-        ".html",
-        ".htm",
-        ".crc",
-        ".md5",
-        ".sha1",
-        ".sha256",
-        ".cdx",
-        ".cdxj",
-        ".idx",
-    }
-)
+    {".md", ".txt", ".rst", ".py", ".pyc", ".ipynb", ".yaml", ".yml", ".toml", ".cfg", ".ini",
+     ".sh", ".lock", ".log", ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".html",
+     ".htm", ".crc", ".md5", ".sha1", ".sha256", ".cdx", ".cdxj", ".idx"}
+)  # fmt: skip
 _FIRST_LINE_LIMIT = 1 << 20
 
 
@@ -131,7 +91,7 @@ def _format_of(path: str, hint: str | None, requested: str) -> str:
 def _walk(root: str) -> list[tuple[str, str | None]]:
     """(path, format hint) of every candidate data file under root."""
     found: list[tuple[str, str | None]] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, dirnames, filenames in os.walk(root, onerror=_unreadable_directory):
         dirnames[:] = [name for name in dirnames if not _is_hidden(name)]
         names = set(filenames)
         if _HF_STATE in names and _HF_INFO in names:
@@ -142,6 +102,13 @@ def _walk(root: str) -> list[tuple[str, str | None]]:
             (os.path.join(dirpath, name), None) for name in filenames if _is_data_name(name)
         )
     return found
+
+
+def _unreadable_directory(error: OSError) -> None:
+    # os.walk skips what it cannot list; a scan must not silently miss part of a dataset.
+    raise ExpungeError(
+        f"cannot list {error.filename}: {error.strerror or error}", "check its permissions"
+    )
 
 
 def _hf_data_files(directory: str) -> list[str]:

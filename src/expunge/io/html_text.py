@@ -1,8 +1,13 @@
 """Visible text of an HTML page, for scanning: one line per block element.
 
-Scripts, styles, `<noscript>` and `<template>` are dropped (code, not prose). Every block
-element gets a marker before and after it; inline elements do not, so "Hello <b>World</b>"
-stays one line. Whitespace runs inside a line collapse to one space.
+Scripts, styles, `<noscript>` and `<template>` are dropped (code, not prose). Block elements
+start and end lines; inline elements do not, so "Hello <b>World</b>" stays one line.
+Whitespace runs inside a line collapse to one space.
+
+How: a marker character is put in front of every block tag in the HTML source, the page is
+parsed with lexbor, and its text is split at the markers. Marking the source with one regex
+is several times faster than inserting marker nodes into the parsed tree one by one. A marker
+that lands where no text is extracted (an attribute, a comment, a script) simply vanishes.
 """
 
 from __future__ import annotations
@@ -19,21 +24,26 @@ _BLOCK_TAGS = frozenset(
      "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "option", "p", "pre",
      "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul"]
 )  # fmt: skip
-_BLOCK_SELECTOR = ", ".join(sorted(_BLOCK_TAGS))
-# ASCII record separator: not whitespace to our collapse regex, and never in visible text.
-_BLOCK_MARK = "\x1e"
-_SPACES = re.compile(r"[^\S\x1e]+")
+# A control character: never visible text, and (unlike \x1c-\x1f) not whitespace to
+# str.split(), so it survives the whitespace collapse below.
+_BLOCK_MARK = "\x02"
+_BLOCK_BREAK = re.compile("\x02[\x02 ]*")  # starts with a literal, so the search is fast
+# Lower- and upper-case names spelled out: re.IGNORECASE makes this pass ~3x slower.
+_BLOCK_TAG_START = re.compile(
+    "<(?=/?(?:{})[\\s/>])".format(
+        "|".join(sorted(_BLOCK_TAGS | {tag.upper() for tag in _BLOCK_TAGS}, key=len, reverse=True))
+    )
+)
 
 
 def html_to_text(html: str) -> str:
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(_BLOCK_TAG_START.sub(_BLOCK_MARK + "<", html))
     tree.strip_tags(_DROPPED_TAGS)
     root = tree.root
     if root is None:
         return ""
-    for node in tree.css(_BLOCK_SELECTOR):
-        node.insert_before(_BLOCK_MARK)
-        node.insert_after(_BLOCK_MARK)
     raw = root.text(deep=True, separator="")
-    lines = (_SPACES.sub(" ", part).strip() for part in raw.split(_BLOCK_MARK))
-    return "\n".join(line for line in lines if line)
+    # Whole-string passes in C: collapse whitespace runs to one space, then turn each run of
+    # block marks (with the spaces around them) into one newline.
+    spaced = " ".join(raw.split()).replace(" " + _BLOCK_MARK, _BLOCK_MARK)
+    return _BLOCK_BREAK.sub("\n", spaced).strip("\n")

@@ -68,9 +68,13 @@ def read_jsonl(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
                     row += 1
                     continue
 
+                # Presets are tried inline: a helper call per row costs more than the lookups.
                 text = obj.get(text_first, _MISSING)
-                if text is _MISSING and text_rest:
-                    text = _lookup(obj, text_rest)
+                if text is _MISSING:
+                    for key in text_rest:
+                        text = obj.get(key, _MISSING)
+                        if text is not _MISSING:
+                            break
                 if type(text) is not str:
                     if text is None:
                         text = ""
@@ -84,17 +88,21 @@ def read_jsonl(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
                         row += 1
                         continue
 
-                # A null url/id counts as absent; the alternatives are tried only then.
+                # A null url/id counts as absent, so the next preset is tried.
                 url = obj.get(url_first)
-                if url is None and url_rest:
-                    url = _lookup(obj, url_rest)
-                    url = None if url is _MISSING else url
+                if url is None:
+                    for key in url_rest:
+                        url = obj.get(key)
+                        if url is not None:
+                            break
                 if url is not None and type(url) is not str:
                     url = str(url)
                 doc_id = obj.get(id_first)
-                if doc_id is None and id_rest:
-                    doc_id = _lookup(obj, id_rest)
-                    doc_id = None if doc_id is _MISSING else doc_id
+                if doc_id is None:
+                    for key in id_rest:
+                        doc_id = obj.get(key)
+                        if doc_id is not None:
+                            break
                 if doc_id is not None and type(doc_id) is not str:
                     doc_id = str(doc_id)
 
@@ -116,15 +124,6 @@ def _parse_after_bom(line: bytes) -> object:
         return orjson.loads(rest)
     except orjson.JSONDecodeError:
         return _MISSING
-
-
-def _lookup(obj: dict[str, object], keys: tuple[str, ...]) -> object:
-    """Value of the first key present (may be None), or _MISSING when none is."""
-    for key in keys:
-        value = obj.get(key, _MISSING)
-        if value is not _MISSING:
-            return value
-    return _MISSING
 
 
 def _text_problem(value: object, keys: tuple[str, ...], obj: dict[str, object]) -> str:

@@ -21,22 +21,31 @@ _READ_BUFFER = 8 << 20  # stream column chunks instead of loading whole row grou
 def read_parquet(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
     label = shard.label
     try:
-        parquet = pq.ParquetFile(shard.path, buffer_size=_READ_BUFFER)
+        parquet = pq.ParquetFile(shard.path, buffer_size=_READ_BUFFER, pre_buffer=False)
     except FileNotFoundError:
         raise InputError(label, "no such file or directory", "check the path") from None
     except ARROW_ERRORS as exc:
-        errors.bad_row(
-            label,
-            "footer",
-            f"not a readable Parquet file: {brief(exc)}",
-            "re-download the file; if it is not Parquet, pass --format",
-        )
+        _unreadable(errors, label, exc)
         return
     with parquet:
-        columns = pick_columns(parquet.schema_arrow, fields, label)
-        names = column_list(columns)
-        batches = parquet.iter_batches(batch_size=_batch_rows(parquet, names), columns=names)
+        try:  # a damaged footer can fail here too, when its schema and metadata are decoded
+            columns = pick_columns(parquet.schema_arrow, fields, label)
+            names = column_list(columns)
+            batch_rows = _batch_rows(parquet, names)
+            batches = parquet.iter_batches(batch_size=batch_rows, columns=names)
+        except ARROW_ERRORS as exc:
+            _unreadable(errors, label, exc)
+            return
         yield from records_from_batches(batches, columns, shard, errors, "Parquet")
+
+
+def _unreadable(errors: ErrorPolicy, label: str, exc: BaseException) -> None:
+    errors.bad_row(
+        label,
+        "footer",
+        f"not a readable Parquet file: {brief(exc)}",
+        "re-download the file; if it is not Parquet, pass --format",
+    )
 
 
 def _batch_rows(parquet: pq.ParquetFile, names: list[str]) -> int:
@@ -54,4 +63,4 @@ def _batch_rows(parquet: pq.ParquetFile, names: list[str]) -> int:
             if chunk.path_in_schema.split(".")[0] in wanted:
                 total += chunk.total_uncompressed_size
     per_row = max(1, total // meta.num_rows)
-    return max(_MIN_BATCH_ROWS, min(_MAX_BATCH_ROWS, _BATCH_BYTES // per_row))
+    return int(max(_MIN_BATCH_ROWS, min(_MAX_BATCH_ROWS, _BATCH_BYTES // per_row)))

@@ -33,8 +33,11 @@ STREAM_ERRORS: tuple[type[BaseException], ...] = (
 
 
 class _Decompressor(Protocol):
-    eof: bool
-    unused_data: bytes
+    @property
+    def eof(self) -> bool: ...
+
+    @property
+    def unused_data(self) -> bytes: ...
 
     def decompress(self, data: bytes) -> bytes: ...
 
@@ -90,7 +93,7 @@ def _new_gzip() -> _Decompressor:
 
 
 def _new_zstd() -> _Decompressor:
-    return zstandard.ZstdDecompressor().decompressobj()  # type: ignore[return-value]
+    return zstandard.ZstdDecompressor().decompressobj()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +102,10 @@ class OpenedStream:
     codec: str  # "gzip", "zstd" or "" for an uncompressed file
 
 
-def open_input(path: str, label: str) -> BinaryIO:
+def open_input(path: str, label: str) -> io.BufferedReader:
     """Open for binary reading; a missing or unreadable file is an InputError naming it."""
     try:
-        return open(path, "rb", buffering=READ_BUFFER)
+        return io.BufferedReader(io.FileIO(path, "rb"), READ_BUFFER)
     except FileNotFoundError:
         raise InputError(label, "no such file or directory", "check the path") from None
     except IsADirectoryError:

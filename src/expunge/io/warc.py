@@ -14,6 +14,7 @@ ended where the file ends.
 from __future__ import annotations
 
 import codecs
+import logging
 import os
 import re
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from typing import Any, BinaryIO
 
 from warcio.archiveiterator import WARCIterator
 
-from expunge.errors import ErrorPolicy, ExpungeError
+from expunge.errors import ErrorPolicy
 from expunge.records import FieldSpec, Location, Record, Shard
 
 from .html_text import html_to_text
@@ -39,7 +40,12 @@ _META_SCAN_BYTES = 4096
 _TAIL_SLACK = 16  # uncompressed WARCs end with blank lines that no record's length covers
 
 
-class _WarcReader(WARCIterator):
+# warcio logs a record's Target-URI when it contains spaces; URLs can be personal data and
+# expunge never echoes content, so only its errors get through.
+logging.getLogger("warcio.recordloader").setLevel(logging.ERROR)
+
+
+class _WarcReader(WARCIterator):  # type: ignore[misc]  # warcio ships no type hints
     """WARC only: on garbage, plain ArchiveIterator guesses ARC and "finds" records.
 
     warcio prints the bytes that follow a record whose Content-Length is wrong; expunge must
@@ -71,8 +77,6 @@ def read_warc(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[
                 warc_record = next(records)
             except StopIteration:
                 break
-            except ExpungeError:
-                raise
             except Exception as exc:  # noqa: BLE001 - warcio raises assorted types, even AttributeError
                 _corrupt(errors, label, end, seen, exc)
                 return
@@ -118,10 +122,9 @@ def _payload_of(warc_record: Any) -> _Payload | None:
     else:
         return None
     headers = warc_record.rec_headers
+    # warcio has already unwrapped a Target-URI written as <...> (WARC/1.0 examples did that).
     return _Payload(
-        text,
-        _strip_angles(headers.get_header("WARC-Target-URI")),
-        headers.get_header("WARC-Record-ID"),
+        text, headers.get_header("WARC-Target-URI"), headers.get_header("WARC-Record-ID")
     )
 
 
@@ -157,13 +160,6 @@ def _decode(body: bytes, charset: str | None) -> str:
     return body.decode(charset or "utf-8", "replace")
 
 
-def _strip_angles(uri: str | None) -> str | None:
-    # WARC/1.0 examples wrap the URI in <...>; some writers copied that.
-    if uri and uri.startswith("<") and uri.endswith(">"):
-        return uri[1:-1]
-    return uri
-
-
 def _has_data_after(handle: BinaryIO, end: int) -> bool:
     handle.seek(end)
     while chunk := handle.read(1 << 16):
@@ -186,6 +182,12 @@ def _corrupt(
     errors.bad_row(label, f"offset {end}", reason, fix)
 
 
+_QUOTE_MARKERS = (", first line", ": [", " - Found", "Remainder")
+
+
 def _warcio_message(exc: BaseException) -> str:
-    # warcio quotes the offending bytes ("first line: [...]"); errors must not echo content.
-    return brief(exc).split(", first line", 1)[0].split(": [", 1)[0]
+    """warcio's message up to where it quotes the offending bytes: errors never echo content."""
+    message = brief(exc)
+    for marker in _QUOTE_MARKERS:
+        message = message.split(marker, 1)[0]
+    return message.strip() or type(exc).__name__

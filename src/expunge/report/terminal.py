@@ -134,4 +134,4 @@ def print_scan_summary(console: Console, summary: dict[str, Any], top_shards: in
             + ", ".join(escape(f"{s['shard']} {s['where']}") for s in summary["skipped"][:3])
         )
     if not summary["ner"]["enabled"]:
-        console.print(f"[dim]{summary['ner']['note']}[/]")
+        console.print(Text(summary["ner"]["note"], style="dim"))

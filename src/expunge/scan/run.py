@@ -12,15 +12,17 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from expunge import __version__
-from expunge.engine import Executor, ProgressFn
 from expunge.records import Dataset
 from expunge.scan.state import STATE_VERSION, load_state, shard_key, state_dir, write_json_atomic
-from expunge.scan.task import SAMPLES_PER_TYPE, ScanConfig, ShardResult
+from expunge.scan.task import SAMPLES_PER_TYPE, ProgressFn, ScanConfig, ShardResult
+
+if TYPE_CHECKING:
+    from expunge.engine import Executor
 
 MAX_SKIPPED_LISTED = 1000
 NER_OFF_NOTE = (

@@ -1,0 +1,110 @@
+"""Detector: the public entry point of the pattern stage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import accumulate
+from typing import Any
+
+from expunge.detect.engine import SEP, Engine
+from expunge.detect.entities import ENTITY_TYPES, PATTERN_TYPES
+from expunge.detect.hits import Hit
+from expunge.detect.phone import check_region
+from expunge.detect.resolve import resolve
+from expunge.records import Finding
+
+_SEP_LEN = len(SEP)
+
+
+def _check_types(types: Iterable[str] | None) -> tuple[str, ...]:
+    if types is None:
+        return PATTERN_TYPES
+    if isinstance(types, str):
+        types = [types]
+    wanted = set(types)
+    unknown = sorted(wanted.difference(ENTITY_TYPES))
+    if unknown:
+        raise ValueError(
+            f"unknown entity type(s) {', '.join(map(repr, unknown))}; "
+            f"valid: {', '.join(ENTITY_TYPES)}"
+        )
+    # "person" is valid but belongs to the NER stage: accepted here and ignored.
+    return tuple(t for t in PATTERN_TYPES if t in wanted)
+
+
+def _snap(buf: bytes, b: int, lo: int, hi: int, left: bool) -> int:
+    # Keep offsets on UTF-8 character boundaries (continuation bytes are 10xxxxxx).
+    if left:
+        while b > lo and (buf[b] & 0xC0) == 0x80:
+            b -= 1
+    else:
+        while b < hi and (buf[b] & 0xC0) == 0x80:
+            b += 1
+    return b
+
+
+def _findings(text: str, buf: bytes, lo: int, hi: int, hits: list[Hit]) -> list[Finding]:
+    if text.isascii():  # byte offset == character offset
+        return [Finding(t, s - lo, e - lo, round(score, 3), v) for t, s, e, score, v in hits]
+    spans = [(_snap(buf, s, lo, hi, True), _snap(buf, e, lo, hi, False)) for _, s, e, _, _ in hits]
+    chars: dict[int, int] = {}
+    pos_b, pos_c = lo, 0
+    for b in sorted({b for span in spans for b in span}):
+        pos_c += len(buf[pos_b:b].decode("utf-8", "surrogatepass"))
+        pos_b = b
+        chars[b] = pos_c
+    return [
+        Finding(h[0], chars[s], chars[e], round(h[3], 3), h[4])
+        for h, (s, e) in zip(hits, spans, strict=True)
+    ]
+
+
+class Detector:
+    """Finds personal data in text with one multi-pattern pass plus cheap validators.
+
+    Not for concurrent use of one instance from several threads' scans of the *same* call,
+    but safe to share across threads (each thread gets its own hyperscan scratch). Pickles
+    as its options, so process pools rebuild it (the compiled database is cached per process).
+    """
+
+    def __init__(
+        self, types: Iterable[str] | None = None, phone_region: str = "US", min_score: float = 0.5
+    ) -> None:
+        self.types: tuple[str, ...] = _check_types(types)
+        self.phone_region: str = check_region(phone_region)
+        if not 0.0 <= float(min_score) <= 1.0:
+            raise ValueError(f"min_score must be within 0..1, got {min_score!r}")
+        self.min_score: float = float(min_score)
+        self._engine = Engine(frozenset(self.types), self.phone_region) if self.types else None
+
+    def __repr__(self) -> str:
+        return (
+            f"Detector(types={self.types!r}, phone_region={self.phone_region!r}, "
+            f"min_score={self.min_score!r})"
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"types": self.types, "phone_region": self.phone_region, "min_score": self.min_score}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["types"], state["phone_region"], state["min_score"])  # type: ignore[misc]
+
+    def scan(self, text: str) -> list[Finding]:
+        """Findings in one text, sorted by start, non-overlapping, score >= min_score."""
+        return self.scan_batch([text])[0]
+
+    def scan_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """scan() for many texts in one hyperscan call: the fast path for pipelines."""
+        results: list[list[Finding]] = [[] for _ in texts]
+        if self._engine is None or not texts:
+            return results
+        encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+        buf = SEP + SEP.join(encoded) + SEP
+        stops = list(accumulate((len(b) + _SEP_LEN for b in encoded), initial=_SEP_LEN))
+        starts = stops[:-1]
+        stops = [s + len(b) for s, b in zip(starts, encoded, strict=True)]
+        for rec, hits in self._engine.scan(buf, starts, stops).items():
+            kept = resolve(hits, self.min_score)
+            if kept:
+                results[rec] = _findings(texts[rec], buf, starts[rec], stops[rec], kept)
+        return results

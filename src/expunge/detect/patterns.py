@@ -1,0 +1,110 @@
+"""The candidate patterns: one hyperscan expression per shape, each tied to a confirmer.
+
+Measured on this machine (benchmarks/engine_choice.py), what costs hyperscan time is
+start-of-match tracking on unbounded prefixes and engines that must run on every digit, not
+literal-led patterns. So:
+- Patterns end with a terminator (a byte the candidate cannot contain, sometimes two) so
+  hyperscan reports one end per candidate; the engine strips one byte, confirmers the rest.
+- `som` (HS_FLAG_SOM_LEFTMOST) only where it is cheap; the others report just the end and
+  their confirmer recovers the start from a small window (email local part, digit cluster,
+  fixed-length tokens).
+- All digit-shaped types share ONE cluster pattern ("digits with single/double separators",
+  or a dotted quad); the confirmer decides phone / SSN / card / IPv4 from its shape.
+- No pattern can match across b"\\n\\x00\\n", the separator between records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from expunge.detect import confirm_address as addr
+from expunge.detect import confirm_contact as contact
+from expunge.detect import confirm_numbers as num
+from expunge.detect import confirm_secret as sec
+from expunge.detect.hits import Confirm
+
+
+@dataclass(frozen=True, slots=True)
+class PatternSpec:
+    name: str
+    types: tuple[str, ...]  # entity types the confirmer can emit: compiled if any is wanted
+    expression: bytes
+    confirm: Confirm
+    caseless: bool = False
+    som: bool = True
+    term: int = 1  # terminator bytes the engine strips from the reported end
+
+
+_URL_CHARS = rb"[^\s<>\"'`\x00]"
+_URL_END = rb"[\s<>\"'`\x00]"
+_SOCIAL_HOSTS = rb"twitter|x|instagram|facebook|fb|linkedin|tiktok|github|flickr|reddit|youtube"
+_STREET_SUFFIXES = (
+    rb"Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl"
+    rb"|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Square|Sq|Trail|Trl|Plaza|Plz|Alley"
+    rb"|Aly|Crescent|Cres|Close|Gardens|Gdns|Grove|Mews|Row|Walk|Hill|Green|Loop|Run|Pike"
+    rb"|Expressway|Expy|Freeway|Fwy|Turnpike|Tpke|Cove|Cv|Crossing|Xing|Point"
+)
+# A digit cluster ends where no digit follows within two separator bytes.
+_CLUSTER_END = rb"(?:[^0-9 ./()-]|[ ./()-][^0-9 ./()-]|[ ./()-]{2}[^0-9])"
+_B58 = rb"[1-9A-HJ-NP-Za-km-z]"
+
+PATTERNS: tuple[PatternSpec, ...] = (
+    PatternSpec("email", ("email",),
+                rb"[a-z0-9_%+-]@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}"
+                rb"(?:[^a-z0-9_.\x80-\xff-]|\.[^a-z0-9\x80-\xff])",
+                contact.email, caseless=True, som=False),
+    PatternSpec("digits", ("phone", "us_ssn", "credit_card", "ip_address"),
+                rb"(?:\d(?:[ ./()-]{0,2}\d){8,}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})" + _CLUSTER_END,
+                num.cluster, som=False),
+    PatternSpec("ipv6", ("ip_address",),
+                rb"[0-9a-f]{0,4}(?:(?::[0-9a-f]{0,4}){3,7}|::[0-9a-f]{1,4})(?:\.\d{1,3}){0,3}"
+                rb"[^0-9a-z:]", num.ipv6, caseless=True),
+    PatternSpec("iban", ("iban",), rb"[A-Z]{2}\d{2}[A-Z0-9 ]{11,40}[^A-Za-z0-9]", num.iban),
+    PatternSpec("url", ("url", "social_handle", "secret"),
+                rb"(?:https?://|www\.|(?:" + _SOCIAL_HOSTS + rb")\.com/)" + _URL_CHARS + rb"+"
+                + _URL_END, contact.url, caseless=True),
+    PatternSpec("handle", ("social_handle",),
+                rb"[^a-z0-9_@.\x00/]@[a-z0-9_][a-z0-9_.]{0,40}[^a-z0-9_.]", contact.handle,
+                caseless=True),
+    PatternSpec("street_us", ("street_address",),
+                rb"[A-Za-z0-9]\.? (?:" + _STREET_SUFFIXES + rb")[^A-Za-z0-9\x80-\xff]",
+                addr.street_us, som=False),
+    PatternSpec("street_de", ("street_address",),
+                rb"[a-z](?:stra\xc3\x9fe|strasse) ?\d|[Ss]tra\xc3\x9fe \d|[Ss]tr\. ?\d"
+                rb"|(?:weg|allee|platz|gasse|damm|ufer) \d", addr.street_de, som=False, term=0),
+    PatternSpec("dob", ("date_of_birth",),
+                rb"(?:born|birth(?:day|date)?|dob|d\.o\.b|geboren|geb\.)[^a-z\x80-\xff]", addr.dob,
+                caseless=True, som=False),
+    PatternSpec("nee", ("date_of_birth",), rb"n\xc3\xa9e?[ ,:;)]", addr.dob, som=False),
+    PatternSpec("btc_legacy", ("crypto_wallet",), rb"[13]" + _B58 + rb"{25,34}[^0-9A-Za-z]",
+                sec.btc_legacy, som=False),
+    PatternSpec("btc_bech32", ("crypto_wallet",), rb"bc1[ac-hj-np-z02-9]{11,87}[^0-9a-z]",
+                sec.btc_bech32, caseless=True),
+    PatternSpec("eth", ("crypto_wallet",), rb"0x[0-9a-fA-F]{40}[^0-9A-Za-z]", sec.eth, som=False),
+    PatternSpec("aws_key_id", ("secret",),
+                rb"(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}[^A-Za-z0-9]",
+                sec.aws_key_id, som=False),
+    PatternSpec("aws_secret", ("secret",), rb"secret_?access_?key|aws_?secret", sec.aws_secret,
+                caseless=True, som=False, term=0),
+    PatternSpec("github_token", ("secret",),
+                rb"(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})[^A-Za-z0-9_]",
+                sec.github),
+    PatternSpec("google_api_key", ("secret",), rb"AIza[0-9A-Za-z_-]{35}[^0-9A-Za-z_-]",
+                sec.google_api, som=False),
+    PatternSpec("slack_token", ("secret",), rb"xox[abprs]-[0-9A-Za-z-]{10,}[^0-9A-Za-z-]",
+                sec.slack_token),
+    PatternSpec("openai_key", ("secret",),
+                rb"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}[^A-Za-z0-9_-]", sec.openai_key),
+    PatternSpec("stripe_key", ("secret",), rb"[sr]k_live_[0-9A-Za-z]{20,}[^0-9A-Za-z]",
+                sec.stripe),
+    PatternSpec("private_key", ("secret",), rb"-----BEGIN [A-Z0-9 ]{0,30}PRIVATE KEY",
+                sec.private_key, som=False, term=0),
+    PatternSpec("jwt", ("secret",),
+                rb"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}[^A-Za-z0-9_-]",
+                sec.jwt),
+)  # fmt: skip
+
+
+def patterns_for(types: frozenset[str]) -> tuple[PatternSpec, ...]:
+    """The patterns whose confirmers can emit at least one of `types`."""
+    return tuple(p for p in PATTERNS if types.intersection(p.types))
