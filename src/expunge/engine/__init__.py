@@ -5,18 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from expunge.records import Shard
-from expunge.scan.task import ProgressFn, ScanConfig, ShardResult
+from expunge.scan.task import ProgressFn, ShardJob, ShardResult
 
 
 class Executor(Protocol):
     def map_shards(
-        self,
-        shards: Sequence[Shard],
-        config: ScanConfig,
-        previous: dict[str, str],
-        incremental: bool,
-        on_progress: ProgressFn | None,
+        self, jobs: Sequence[ShardJob], on_progress: ProgressFn | None
     ) -> Iterator[ShardResult]:
         """Yield one result per shard, in completion order. The first user error stops the run."""
         ...

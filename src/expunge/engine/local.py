@@ -10,8 +10,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any
 
 from expunge.engine import ProgressFn
-from expunge.records import Shard
-from expunge.scan.task import ScanConfig, ShardResult, scan_shard
+from expunge.scan.task import ShardJob, ShardResult
 
 _progress_queue: Any = None  # set in each worker by _init_worker
 
@@ -25,8 +24,8 @@ def _report(records: int, nbytes: int) -> None:
     _progress_queue.put((records, nbytes))
 
 
-def _run_task(shard: Shard, config: ScanConfig, incremental: bool, previous: str | None) -> ShardResult:
-    return scan_shard(shard, config, incremental, previous, _report if _progress_queue else None)
+def _run_job(job: ShardJob) -> ShardResult:
+    return job.run(_report if _progress_queue else None)
 
 
 class LocalExecutor:
@@ -34,29 +33,18 @@ class LocalExecutor:
         self.workers = max(1, workers)
 
     def map_shards(
-        self,
-        shards: Sequence[Shard],
-        config: ScanConfig,
-        previous: dict[str, str],
-        incremental: bool,
-        on_progress: ProgressFn | None,
+        self, jobs: Sequence[ShardJob], on_progress: ProgressFn | None
     ) -> Iterator[ShardResult]:
-        workers = min(self.workers, len(shards))
+        workers = min(self.workers, len(jobs))
         if workers <= 1:
             # In-process: no start-up cost, and tracebacks of real bugs stay readable.
-            for shard in shards:
-                yield scan_shard(shard, config, incremental, previous.get(shard.label), on_progress)
+            for job in jobs:
+                yield job.run(on_progress)
             return
-        yield from self._pool(shards, config, previous, incremental, on_progress, workers)
+        yield from self._pool(jobs, on_progress, workers)
 
     def _pool(
-        self,
-        shards: Sequence[Shard],
-        config: ScanConfig,
-        previous: dict[str, str],
-        incremental: bool,
-        on_progress: ProgressFn | None,
-        workers: int,
+        self, jobs: Sequence[ShardJob], on_progress: ProgressFn | None, workers: int
     ) -> Iterator[ShardResult]:
         # forkserver: workers do not inherit the parent's threads (the progress display).
         context = mp.get_context("forkserver")
@@ -72,9 +60,7 @@ class LocalExecutor:
             workers, mp_context=context, initializer=_init_worker, initargs=(progress_queue,)
         )
         try:
-            pending: set[Future[ShardResult]] = {
-                pool.submit(_run_task, s, config, incremental, previous.get(s.label)) for s in shards
-            }
+            pending: set[Future[ShardResult]] = {pool.submit(_run_job, job) for job in jobs}
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:

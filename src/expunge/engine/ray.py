@@ -10,8 +10,11 @@ from collections.abc import Iterator, Sequence
 
 from expunge.engine import ProgressFn
 from expunge.errors import ExpungeError
-from expunge.records import Shard
-from expunge.scan.task import ScanConfig, ShardResult, scan_shard
+from expunge.scan.task import ShardJob, ShardResult
+
+
+def _run_job(job: ShardJob) -> ShardResult:
+    return job.run(None)
 
 
 class RayExecutor:
@@ -20,13 +23,9 @@ class RayExecutor:
         self.address = address
 
     def map_shards(
-        self,
-        shards: Sequence[Shard],
-        config: ScanConfig,
-        previous: dict[str, str],
-        incremental: bool,
-        on_progress: ProgressFn | None,
+        self, jobs: Sequence[ShardJob], on_progress: ProgressFn | None
     ) -> Iterator[ShardResult]:
+        """Ray tasks report when they finish; `on_progress` is not called (no live counters)."""
         try:
             import ray
             from ray.exceptions import RayTaskError
@@ -43,11 +42,9 @@ class RayExecutor:
                 log_to_driver=False,
                 configure_logging=False,
             )
-        remote_scan = ray.remote(num_cpus=1, max_retries=0)(scan_shard)
+        remote_run = ray.remote(num_cpus=1, max_retries=0)(_run_job)
         try:
-            refs = [
-                remote_scan.remote(s, config, incremental, previous.get(s.label), None) for s in shards
-            ]
+            refs = [remote_run.remote(job) for job in jobs]
             while refs:
                 done, refs = ray.wait(refs, num_returns=1)
                 try:

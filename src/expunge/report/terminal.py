@@ -9,12 +9,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     Progress,
     ProgressColumn,
     Task,
     TextColumn,
-    TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.table import Table
@@ -33,7 +31,7 @@ class _RateColumn(ProgressColumn):
             return Text("")
         records = task.fields.get("records", 0)
         mb = task.fields.get("text_bytes", 0) / 1e6
-        return Text(f"{records / elapsed:,.0f} rec/s  {mb / elapsed:,.1f} MB/s", style="cyan")
+        return Text(f"{records / elapsed:,.0f} rec/s {mb / elapsed:,.1f} MB/s", style="cyan")
 
 
 class ScanProgress:
@@ -45,25 +43,25 @@ class ScanProgress:
         self._bytes = 0
         self.progress = Progress(
             TextColumn("[bold]scanning"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("shards"),
+            BarColumn(bar_width=16),
+            TextColumn("{task.fields[shards_done]}/{task.fields[shards]} shards"),
             _RateColumn(),
-            TextColumn("{task.fields[records]:,} records"),
-            TimeElapsedColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
             console=console,
             transient=False,
         )
-        self._task = self.progress.add_task("scan", total=None, records=0, text_bytes=0, start=False)
+        self._task = self.progress.add_task(
+            "scan", total=None, records=0, text_bytes=0, shards=0, shards_done=0, start=False
+        )
+        self._shards_done = 0
 
     def hooks(self) -> ProgressHooks:
         return ProgressHooks(start=self._start, records=self._on_records, shard_done=self._on_shard)
 
     def _start(self, shards: int, total_bytes: int) -> None:
         # The bar advances in file bytes so that ETA weighs big shards more than small ones.
-        self.progress.update(self._task, total=max(total_bytes, 1))
+        self.progress.update(self._task, total=max(total_bytes, 1), shards=shards)
         self.progress.start_task(self._task)
 
     def _on_records(self, records: int, nbytes: int) -> None:
@@ -77,8 +75,13 @@ class ScanProgress:
             if not counted_live:
                 self._records += result.records if not result.reused else 0
                 self._bytes += result.bytes if not result.reused else 0
+            self._shards_done += 1
             self.progress.update(
-                self._task, advance=result.size, records=self._records, text_bytes=self._bytes
+                self._task,
+                advance=result.size,
+                records=self._records,
+                text_bytes=self._bytes,
+                shards_done=self._shards_done,
             )
 
     def __enter__(self) -> Self:

@@ -19,7 +19,7 @@ import orjson
 from expunge import __version__
 from expunge.records import Dataset
 from expunge.scan.state import STATE_VERSION, load_state, shard_key, state_dir, write_json_atomic
-from expunge.scan.task import SAMPLES_PER_TYPE, ProgressFn, ScanConfig, ShardResult
+from expunge.scan.task import SAMPLES_PER_TYPE, ProgressFn, ScanConfig, ShardJob, ShardResult
 
 if TYPE_CHECKING:
     from expunge.engine import Executor
@@ -83,13 +83,11 @@ def run_scan(
 
     entries: dict[str, dict[str, Any]] = {}
     try:
-        results = executor.map_shards(
-            dataset.shards,
-            config,
-            previous_checksums,
-            out_dir is not None,
-            hooks.records if live_progress else None,
-        )
+        jobs = [
+            ShardJob(s, config, out_dir is not None, previous_checksums.get(s.label))
+            for s in dataset.shards
+        ]
+        results = executor.map_shards(jobs, hooks.records if live_progress else None)
         for result in results:
             if result.reused:
                 entry = dict(previous[result.shard])

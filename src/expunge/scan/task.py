@@ -66,6 +66,19 @@ class ShardResult:
     seconds: float = 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class ShardJob:
+    """Everything one shard task needs; small and picklable so any executor can ship it."""
+
+    shard: Shard
+    config: ScanConfig
+    incremental: bool = False
+    previous_checksum: str | None = None
+
+    def run(self, progress: ProgressFn | None = None) -> ShardResult:
+        return scan_shard(self.shard, self.config, self.incremental, self.previous_checksum, progress)
+
+
 def file_checksum(path: str) -> str:
     with open(path, "rb") as handle:
         return "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
