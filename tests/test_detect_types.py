@@ -332,6 +332,7 @@ def test_social_positive(det: Detector, text: str, expected: str) -> None:
         "mail jane@example.com",
         "@media screen and (max-width: 600px)",
         "thanks @jdoe for the fix",
+        "auto x = ns::task(0xc728d420); @media (max-width: 93px)",
     ],
 )
 def test_social_negative(det: Detector, text: str) -> None:
@@ -354,6 +355,15 @@ def test_social_negative(det: Detector, text: str) -> None:
         ("Anschrift: Hauptstraße 12, 10115 Berlin", "Hauptstraße 12, 10115 Berlin"),
         ("Berliner Str. 5", "Berliner Str. 5"),
         ("42 Elm Road", "42 Elm Road"),
+        (
+            "I live at 332 Davis Island, Rodriguezside, LA 93111.",
+            "332 Davis Island, Rodriguezside, LA 93111",
+        ),
+        (
+            "12 Main St Apt 4B, Springfield, IL 62704-1234",
+            "12 Main St Apt 4B, Springfield, IL 62704-1234",
+        ),
+        ("in 317 Luft Street Stein", "317 Luft Street"),
     ],
 )
 def test_street_positive(det: Detector, text: str, expected: str) -> None:
@@ -484,6 +494,7 @@ def test_secret_slack_webhook_and_aws_secret(det: Detector) -> None:
     assert values(det, f"post to {hook}", "secret") == [hook]
     key = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCY" + "Q7zK2vW9Lr"
     assert values(det, f"aws_secret_access_key = {key}", "secret") == [key]
+    assert values(det, f"AWS secret key: {key}", "secret") == [key]
     assert values(det, f"password = {key}", "secret") == []  # 40 base64 chars alone: no
 
 

@@ -1,9 +1,36 @@
 """Personal-data detection: one hyperscan pass, cheap validators, context scoring.
 
-from expunge.detect import Detector, mask
-det = Detector(types=["email", "phone"], phone_region="US")
-for f in det.scan("mail jane@example.com or call (212) 555-0123"):
-    print(f.type, f.start, f.end, f.score, f.validator)
+    from expunge.detect import Detector, mask
+    det = Detector(types=["email", "phone"], phone_region="US")
+    for f in det.scan("mail jane@example.com or call (212) 555-0123"):
+        print(f.type, f.start, f.end, f.score, f.validator, mask(f.type, "jane@example.com"))
+
+How each type is decided (candidates come from patterns.py, confirmers from confirm_*.py):
+- email: local@domain.tld, alphabetic TLD that is no file extension (logo@2x.png), no
+  version spec (pkg@1.2.3-rc.x), not the host of a @user@host handle. 0.95
+- phone: +intl / 00 intl / NANP / trunk-0 national shapes in a digit cluster, valid per
+  libphonenumber metadata for the region hint; bare 10-11 digits only next to a phone word;
+  dates, parts of bigger numbers, glued tokens rejected. 0.85 (+0.1 phone word, -0.4 id word)
+- credit_card: 12-19 digits, contiguous or 4-4-4-4 / 4-6-5 groups, Luhn AND issuer
+  prefix/length; not inside an IBAN or longer run; tracking/ISBN/order words -> 0.45. 0.9-0.98
+- iban: country length table AND mod-97 == 1, with or without 4-groups. 1.0
+- ip_address: IPv4 octets <= 255 without leading zeros, not in a longer dotted run, not
+  next to version/release/build words; all-small octets need an ip/server word. IPv6 via
+  the stdlib parser plus a hex letter, '::' or >= 6 groups. 0.85
+- us_ssn: AAA-GG-SSSS with SSA range rules and no sample numbers; space-separated or bare
+  nine digits need an ssn word. 0.8-0.95
+- url: http(s):// or www. with a real-looking host, trailing punctuation stripped. 0.6
+- social_handle: profile URLs (x/twitter, instagram, facebook, linkedin /in/, tiktok @,
+  github user, flickr, reddit /u/, youtube @ /channel/ /c/, https://host/@user) with
+  per-site stoplists; @user@host.tld; bare @user next to a platform word. 0.7-0.9
+- street_address: number + capitalised words + USPS suffix (+ unit, city, state, ZIP or UK
+  postcode), any suffix before ', ST 12345', German 'Hauptstraße 12[, 10115 Berlin]'. 0.6-0.85
+- date_of_birth: a valid date within ~40 chars after born/birth/DOB/geboren/né(e). 0.85
+- crypto_wallet: BTC base58check, bech32/bech32m, ETH 0x+40 hex (EIP-55 checked with a
+  bundled Keccak when mixed case). 0.75-0.95
+- secret: AWS key ids (+ secret keys after an aws/secret word), GitHub, Google, Slack tokens
+  and webhooks, OpenAI-style, Stripe live keys, PEM private key blocks, JWTs; entropy and
+  placeholder checks drop examples. 0.9-1.0
 """
 
 from __future__ import annotations

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
-from expunge.detect.hits import Hit, Run
+from expunge.detect.context import Scan
+from expunge.detect.hits import Hit
 from expunge.detect.spans import IS_ALNUM
 
-_STATES = (
+_DIGIT = re.compile(rb"[0-9]")
+STATES = (
     b"AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|"
-    b"NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI"
+    b"NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI|AS|MP|FM|MH|PW|AA|AE|AP"
 )
 _CITY = rb"[A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+){0,3}"
 _UK_POSTCODE = rb"[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}"
@@ -17,11 +19,12 @@ _UK_POSTCODE = rb"[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}"
 # address (city + state/ZIP, or a UK postcode). A capitalised word alone proves nothing.
 _US_TAIL = re.compile(
     rb"(?: (?:N|S|E|W|NE|NW|SE|SW)(?![A-Za-z]))?"
-    rb"(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Rm|Room|Bldg|#)\.? ?#? ?[A-Za-z0-9-]{1,6}(?![A-Za-z0-9]))?"
+    rb"(?:,? (?:(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Rm|Room|Bldg)(?:\.|(?![A-Za-z]))|#) ?#? ?"
+    rb"[A-Za-z0-9-]{1,6}(?![A-Za-z0-9]))?"
     rb"(?P<loc>,? ?(?:"
     + _CITY
     + rb",? )?(?:(?:"
-    + _STATES
+    + STATES
     + rb")(?: \d{5}(?:-\d{4})?)?|\d{5}(?:-\d{4})?)(?![A-Za-z0-9])"
     rb"|,? ?(?:" + _CITY + rb",? )?" + _UK_POSTCODE + rb"(?![A-Za-z0-9]))?"
 )
@@ -34,7 +37,7 @@ _WEAK_SUFFIXES = frozenset(
 _SUFFIXES = (
     rb"Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl"
     rb"|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Square|Sq|Trail|Trl|Plaza|Plz|Alley"
-    rb"|Aly|Crescent|Cres|Close|Gardens|Gdns|Grove|Mews|Row|Walk|Hill|Green|Loop|Run|Pike"
+    rb"|Aly|Crescent|Cres|Close|Gardens|Gdns|Grove|Mews|Row|Walk|Hill|Green|Loop|Scan|Pike"
     rb"|Expressway|Expy|Freeway|Fwy|Turnpike|Tpke|Cove|Cv|Crossing|Xing|Point"
 )
 # House number + 1-4 capitalised (or ordinal: 5th, 42nd) words + suffix, ending at the match.
@@ -44,7 +47,11 @@ _STREET_LEFT = re.compile(
 )
 
 
-def street_us(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
+# The same shape ending at a part's end, for the engine's bulk prefilter.
+STREET_PREFILTER = re.compile(_STREET_LEFT.pattern.replace(rb"\Z", rb"(?![^\n])"))
+
+
+def street_us(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
     """street_address (US/UK): number + 1-4 capitalised words + USPS suffix, optional unit,
     city/state/ZIP or UK postcode; weak suffixes and year-like numbers need the locality."""
     e = ends[-1]
@@ -86,11 +93,37 @@ def _capitalised(buf: bytes, i: int) -> bool:
     return 0x41 <= c <= 0x5A or (c in _UPPER_LEAD and buf[i + 1] in (0x84, 0x96, 0x9C))
 
 
+# "<number> <capitalised words>[ unit], <City>, <ST> <ZIP>" ending at the ZIP: any street
+# suffix (Island, Field, Heights, ...) is fine when a US locality follows.
+_US_LOCATED = re.compile(
+    rb"(?<![0-9A-Za-z.,/$#-])\d{1,6}[A-Za-z]?(?:-\d{1,4})? "
+    rb"(?:(?:[A-Z][A-Za-z'-]*\.?|\d{1,3}(?:st|nd|rd|th)) ){0,4}[A-Z][A-Za-z'-]*\.?"
+    rb"(?: (?:N|S|E|W|NE|NW|SE|SW))?"
+    rb"(?:,? (?:(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Rm|Room|Bldg)(?:\.|(?![A-Za-z]))|#)"
+    rb" ?#? ?[A-Za-z0-9-]{1,6})?"
+    rb", " + _CITY + rb",? (?:" + STATES + rb") \d{5}\Z"
+)
+_ZIP4 = re.compile(rb"-\d{4}(?![0-9])")
+
+
+def street_us_located(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan
+) -> Hit | None:
+    """street_address (US) anchored on ', ST 12345': number + capitalised words (any USPS
+    suffix) + optional unit + city before a state code and ZIP."""
+    e = ends[-1]
+    m = _US_LOCATED.search(buf, max(lo, e - 150), e)
+    if m is None:
+        return None
+    plus4 = _ZIP4.match(buf, e, min(hi, e + 5))
+    return ("street_address", m.start(), plus4.end() if plus4 else e, 0.85, "pattern+locality")
+
+
 _DE_NUMBER = re.compile(rb"\d{0,3}[a-h]?(?![A-Za-z0-9])")
 _DE_SUFFIXES = (b"stra\xc3\x9fe", b"strasse", b"str.")
 
 
-def street_de(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
+def street_de(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
     """street_address (German layout): 'Hauptstraße 12', 'Berliner Str. 5', optional
     ', 10115 Berlin'; -weg/-platz/-damm... streets only count with the postcode."""
     e = ends[-1]  # just after the first digit of the house number
@@ -175,10 +208,12 @@ def _birth_word(buf: bytes, e: int, lo: int) -> bool:
     return word in _BIRTH_WORDS or word.rstrip(b".") in _BIRTH_WORDS
 
 
-def dob(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
+def dob(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
     """date_of_birth: a valid date within ~40 chars after a birth word (born, DOB, date of
     birth, birthday, geboren, née...) in the same sentence; other dates are never findings."""
     e = ends[-1]
+    if _DIGIT.search(buf, e, min(hi, e + 48)) is None:
+        return None  # "born in Paris", "birthday party": no date follows
     if not _birth_word(buf, e, lo):
         return None  # stubborn, rebirth, ...
     if e < hi and buf[e] == 0x2E:  # the dot of "d.o.b." is no sentence end

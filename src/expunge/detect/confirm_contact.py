@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from expunge.detect import context as ctx
-from expunge.detect.hits import Hit, Run
+from expunge.detect.context import Scan
+from expunge.detect.hits import Hit
 from expunge.detect.social import is_profile
 from expunge.detect.spans import IS_ALNUM, glued_left, strip_trailing
 
@@ -23,7 +24,7 @@ _LOCAL_BACK = re.compile(
 )  # on the reversed bytes left of '@'
 
 
-def email(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
+def email(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
     """email: local@domain.tld, alphabetic TLD that is not a file extension (logo@2x.png),
     no version specs (pkg@1.2.3-rc.x), not the host part of a @user@host fediverse handle."""
     e = ends[-1]
@@ -60,40 +61,51 @@ _HOST = re.compile(
 _SLACK_HOOK = re.compile(rb"/services/T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{20,}\Z")
 
 
-def _url_parts(url: bytes) -> tuple[bytes, bytes, bytes] | None:
-    """(host, path, query) of an http(s):// or www. URL, or None when the host looks wrong."""
-    rest = url.split(b"://", 1)[1] if b"://" in url[:8] else url
-    cut = len(rest)
-    for ch in b"/?#":
-        i = rest.find(bytes((ch,)))
-        if i != -1 and i < cut:
-            cut = i
-    authority, tail = rest[:cut], rest[cut:]
-    host = authority.rsplit(b"@", 1)[-1]
-    if host.startswith(b"["):  # IPv6 literal
-        return (host, b"", b"") if host.endswith(b"]") or b"]:" in host else None
-    host = host.split(b":", 1)[0].lower()
-    if _HOST.match(host) is None:
-        return None
-    path, _, query = tail.partition(b"?")
-    return host, path.split(b"#", 1)[0], query.split(b"#", 1)[0]
+# scheme, optional userinfo, host (group 1), then the rest; one match per URL.
+_URL_SPLIT = re.compile(
+    rb"(?:[a-z]+://)?(?:[^/?#@\s]*@)?(\[[0-9a-f:.]+\]|[^/?#:\s]+)", re.IGNORECASE
+)
+_SOCIAL_SITES = frozenset(
+    b"twitter.com x.com instagram.com facebook.com fb.com linkedin.com tiktok.com github.com "
+    b"flickr.com reddit.com old.reddit.com youtube.com".split()
+)
+_HOST_PREFIXES = (b"www.", b"m.", b"mobile.", b"mbasic.", b"web.", b"touch.")
 
 
-def url(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
+def _is_social(host: bytes, rest: bytes) -> bool:
+    site = host
+    for prefix in _HOST_PREFIXES:
+        if site.startswith(prefix):
+            site = site[len(prefix) :]
+            break
+    if site not in _SOCIAL_SITES and not rest.startswith(b"/@"):
+        return False  # only known platforms and /@user pages can be profiles
+    path, _, query = rest.partition(b"?")
+    return is_profile(
+        host.decode("ascii"),
+        path.split(b"#", 1)[0].decode("utf-8", "replace"),
+        query.split(b"#", 1)[0].decode("utf-8", "replace"),
+    )
+
+
+def url(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
     """url: http(s):// or www. with a real-looking host, trailing punctuation stripped;
     profile URLs become social_handle, Slack webhooks become secret."""
     if s > lo and (IS_ALNUM[buf[s - 1]] or buf[s - 1] in b"./@-_"):
         return None  # 'www.' inside a longer host, or the bare-domain pattern mid-URL
     e = strip_trailing(buf, s, ends[-1])
-    parts = _url_parts(buf[s:e])
-    if parts is None:
+    m = _URL_SPLIT.match(buf, s, e)
+    if m is None:
         return None
-    host, path, query = parts
-    if host == b"hooks.slack.com" and _SLACK_HOOK.match(path) and "secret" in run.types:
+    host = m.group(1).lower()
+    if host[:1] != b"[" and _HOST.match(host) is None:
+        return None
+    rest = buf[m.end() : e]
+    if rest[:1] == b":":  # port
+        rest = rest.lstrip(b":0123456789")
+    if host == b"hooks.slack.com" and "secret" in run.types and _SLACK_HOOK.match(rest):
         return ("secret", s, e, 0.95, "slack-webhook")
-    if "social_handle" in run.types and is_profile(
-        host.decode("ascii"), path.decode("utf-8", "replace"), query.decode("utf-8", "replace")
-    ):
+    if "social_handle" in run.types and _is_social(host, rest):
         return ("social_handle", s, e, 0.85, "profile-url")
     if "url" not in run.types or buf[s] not in b"hHwW":
         return None  # a bare 'twitter.com/...' that is no profile is not reported as url
@@ -105,7 +117,7 @@ _FEDI_HOST = re.compile(
 )
 
 
-def handle(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
+def handle(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
     """social_handle @name: @user@host.tld (fediverse) always; a bare @user only with a
     platform word (twitter, IG, follow, ...) close by."""
     s += 1  # skip the one-byte left boundary the pattern carries
@@ -120,6 +132,6 @@ def handle(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> H
         if m is not None and buf[m.end() - 1 : m.end()] != b".":
             return ("social_handle", s, m.end(), 0.9, "fediverse-handle")
         return None
-    if ctx.near(ctx.SOCIAL_PLATFORM, buf, s, e, lo, hi, 48, 32):
+    if run.near(ctx.SOCIAL, s, e, lo, hi, 48, 32):
         return ("social_handle", s, e, 0.7, "handle+context")
     return None

@@ -12,14 +12,12 @@ import ipaddress
 import re
 
 from expunge.detect import context as ctx
-from expunge.detect.hits import Hit, Run
+from expunge.detect.context import Scan
+from expunge.detect.hits import Hit
 from expunge.detect.phone import is_valid_phone
 from expunge.detect.spans import IS_ALNUM, IS_DIGIT, glued_left, glued_right
 from expunge.detect.validators import card_issuer, iban_ok, ipv4_octets, luhn_ok, ssn_ok
 
-# Applied to the reversed bytes left of a cluster's end: digits, and 1-2 separators that
-# sit between digits.
-_CLUSTER_BACK = re.compile(rb"(?:[0-9]|[ ./()-]{1,2}(?=[0-9]))*")
 _MAX_CLUSTER = 64  # longer runs are tables / ids, never one phone, card or SSN
 _SEPARATORS = b" ./()-+"
 _BAD_BEFORE = frozenset(b"$#@_=&%^*\\|~.,/-")
@@ -27,36 +25,29 @@ _DATE_START = re.compile(
     rb"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?![0-9])"
 )
 # Shapes inside a cluster, found left to right at token starts (first alternative wins).
-_SHAPES = re.compile(
+# Also the engine's prefilter: clusters in which it finds nothing (dates with times, ISBNs,
+# decimals, lists of numbers) never reach Python one by one.
+SHAPES = re.compile(
     rb"(?<![0-9A-Za-z.])(?P<ip>\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?![0-9.])"
-    rb"|(?<![0-9A-Za-z])(?:"
+    rb"|(?<![0-9A-Za-z./-])(?:"  # not mid-token: "2023-02-25 02" holds no "02-25 02" phone
     rb"(?P<ssn>\d{3}(?P<ssep>[- ])\d{2}(?P=ssep)\d{4})"
     rb"|(?P<card>\d{4}(?P<csep>[ -])\d{4,6}(?P=csep)\d{4,5}(?:(?P=csep)\d{1,4}){0,3})"
     rb"|(?P<phone>(?:\+|00 ?)[1-9][0-9 ./()-]*[0-9]"  # international: +44 20 7946 0958
     rb"|(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}"  # NANP
     rb"|\(?0\d{1,4}\)?(?:[ ./-]\d{2,8}){1,4})"  # national with trunk 0: 030 1234567
-    rb"|(?P<run>\d{9,19})"
+    rb"|(?P<run>\d{9,11}|[2-6]\d{11,18})"  # 9-11: SSN/phone with context; 12+: card issuers
     rb")(?![0-9])"
 )
 
 
-def _cluster_start(buf: bytes, e: int, lo: int) -> int | None:
-    window = buf[max(lo, e - _MAX_CLUSTER) : e]
-    m = _CLUSTER_BACK.match(window[::-1])
-    n = m.end() if m is not None else 0
-    if n == len(window) == _MAX_CLUSTER:
-        return None
-    return e - n
-
-
-def cluster(buf: bytes, _s: int, ends: list[int], lo: int, hi: int, run: Run) -> list[Hit] | None:
+def cluster(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> list[Hit] | None:
     """Digit cluster -> ip_address v4 / us_ssn / credit_card / phone, by shape; dates, parts of
-    bigger numbers (1,234,567,890 / 1.2.3.4.5) and tokens glued to letters are dropped."""
+    bigger numbers (1,234,567,890 / 1.2.3.4.5) and tokens glued to letters are dropped.
+    `s` is the cluster's leftmost digit (hyperscan start of match)."""
     e = ends[-1]
-    while e > lo and not IS_DIGIT[buf[e - 1]]:
+    while e > s and not IS_DIGIT[buf[e - 1]]:
         e -= 1
-    s = _cluster_start(buf, e, lo)
-    if s is None or (e < hi and IS_ALNUM[buf[e]]):
+    if e - s > _MAX_CLUSTER or (e < hi and IS_ALNUM[buf[e]]):
         return None
     if s > lo and buf[s - 1] in b"(+":  # "(212) ...", "+44 ..."
         s -= 1
@@ -69,17 +60,17 @@ def cluster(buf: bytes, _s: int, ends: list[int], lo: int, hi: int, run: Run) ->
         return None  # "2023-11-15 14:30", "15.11.2023 ..." and friends
     types = run.types
     found: list[Hit] = []
-    for m in _SHAPES.finditer(text):
+    for m in SHAPES.finditer(text):
         kind = m.lastgroup
         a, b = s + m.start(), s + m.end()
         hit: Hit | None = None
         if kind == "ip":
-            hit = _ipv4(buf, a, b, lo, hi) if "ip_address" in types else None
+            hit = _ipv4(buf, a, b, lo, hi, run) if "ip_address" in types else None
         elif kind == "ssn":
-            hit = _ssn(buf, a, b, lo, hi, m.group()) if "us_ssn" in types else None
+            hit = _ssn(buf, a, b, lo, hi, run, m.group()) if "us_ssn" in types else None
         elif kind == "card":
             if "credit_card" in types:
-                hit = _card_grouped(buf, a, lo, hi, text, m.start(), m.end())
+                hit = _card_grouped(buf, a, lo, hi, run, text, m.start(), m.end())
         elif kind == "phone":
             # digits the phone shape left in the cluster: more than a stray group means the
             # phone-like start is part of a bigger number
@@ -95,43 +86,39 @@ def cluster(buf: bytes, _s: int, ends: list[int], lo: int, hi: int, run: Run) ->
 
 # --- IPv4 ------------------------------------------------------------------------------------
 
-_AFTER_VERSION = re.compile(rb"\s*(?:release|build|version|update|patch|beta|rc\b)")
 
-
-def _ipv4(buf: bytes, s: int, e: int, lo: int, hi: int) -> Hit | None:
+def _ipv4(buf: bytes, s: int, e: int, lo: int, hi: int, run: Scan) -> Hit | None:
     """ip_address v4: octets 0-255 without leading zeros, not in a version/release context;
     version-like low octets (all < 10, 0.0.0.0) need an ip/server/host word."""
     octets = ipv4_octets(buf[s:e].decode("ascii"))
     if octets is None:
         return None
-    if ctx.VERSION.search(ctx.before(buf, s, lo, 24)) or _AFTER_VERSION.match(
-        ctx.after(buf, e, hi, 16)
-    ):
+    if run.near(ctx.VERSION, s, e, lo, hi, 24, 16):
         return None
     score = 0.85
     if octets == [0, 0, 0, 0] or all(o < 10 for o in octets):
-        score = 0.8 if ctx.near(ctx.IP_POSITIVE, buf, s, e, lo, hi, 32, 16) else 0.3
+        score = 0.8 if run.near(ctx.IP_POSITIVE, s, e, lo, hi, 32, 16) else 0.3
     return ("ip_address", s, e, score, "ipv4")
 
 
 # --- bare digit runs -------------------------------------------------------------------------
 
 
-def _bare_run(buf: bytes, s: int, e: int, lo: int, hi: int, run: Run, digits: bytes) -> Hit | None:
+def _bare_run(buf: bytes, s: int, e: int, lo: int, hi: int, run: Scan, digits: bytes) -> Hit | None:
     """9 digits: SSN only with ssn context; 10-11: phone only with a phone word (epochs, ids,
     timestamps otherwise); 12-19: a card if Luhn + issuer agree."""
     n = len(digits)
     if n >= 12:
-        return _card_run(buf, s, e, lo, hi, digits) if "credit_card" in run.types else None
+        return _card_run(s, e, lo, hi, run, digits) if "credit_card" in run.types else None
     if n == 9:
-        wanted = "us_ssn" in run.types and ctx.near(ctx.SSN, buf, s, e, lo, hi, 40, 16)
+        wanted = "us_ssn" in run.types and run.near(ctx.SSN, s, e, lo, hi, 40, 16)
         if wanted and ssn_ok(digits.decode("ascii")):
             return ("us_ssn", s, e, 0.8, "ssn-rules+context")
         return None
     if (
         "phone" in run.types
-        and ctx.near(ctx.PHONE, buf, s, e, lo, hi, 32, 16)
-        and not ctx.near(ctx.PHONE_NEGATIVE, buf, s, e, lo, hi, 24, 0)
+        and run.near(ctx.PHONE, s, e, lo, hi, 32, 16)
+        and not run.near(ctx.PHONE_NEGATIVE, s, e, lo, hi, 24, 0)
         and is_valid_phone(digits, run.region)
     ):
         return ("phone", s, e, 0.75, "phonenumbers+context")
@@ -141,12 +128,12 @@ def _bare_run(buf: bytes, s: int, e: int, lo: int, hi: int, run: Run, digits: by
 # --- US SSN ----------------------------------------------------------------------------------
 
 
-def _ssn(buf: bytes, s: int, e: int, lo: int, hi: int, text: bytes) -> Hit | None:
+def _ssn(buf: bytes, s: int, e: int, lo: int, hi: int, run: Scan, text: bytes) -> Hit | None:
     """us_ssn AAA-GG-SSSS: SSA rules (no 000/666/9xx area, 00 group, 0000 serial, no famous
     sample numbers); the space-separated form needs an ssn word to pass the threshold."""
     if not ssn_ok(text.translate(None, b" -").decode("ascii")):
         return None
-    context = ctx.near(ctx.SSN, buf, s, e, lo, hi, 48, 16)
+    context = run.near(ctx.SSN, s, e, lo, hi, 48, 16)
     if text[3] == 0x2D:
         return ("us_ssn", s, e, 0.95 if context else 0.8, "ssn-rules")
     return ("us_ssn", s, e, 0.9 if context else 0.45, "ssn-rules")
@@ -155,12 +142,12 @@ def _ssn(buf: bytes, s: int, e: int, lo: int, hi: int, text: bytes) -> Hit | Non
 # --- payment cards ---------------------------------------------------------------------------
 
 
-def _card_score(buf: bytes, s: int, e: int, lo: int, hi: int, needs_context: bool) -> float:
+def _card_score(s: int, e: int, lo: int, hi: int, run: Scan, needs_context: bool) -> float:
     # Luhn + IIN is strong, but tracking/ISBN/order numbers can pass both by chance.
-    positive = ctx.near(ctx.CARD_POSITIVE, buf, s, e, lo, hi, 48, 24)
+    positive = run.near(ctx.CARD_POSITIVE, s, e, lo, hi, 48, 24)
     if needs_context and not positive:
         return 0.3
-    if ctx.near(ctx.CARD_NEGATIVE, buf, s, e, lo, hi, 48, 16):
+    if run.near(ctx.CARD_NEGATIVE, s, e, lo, hi, 48, 16):
         return 0.45
     return 0.98 if positive else 0.9
 
@@ -174,12 +161,12 @@ def _card_digits(digits: str) -> tuple[str, bool] | None:
     return issuer
 
 
-def _card_run(buf: bytes, s: int, e: int, lo: int, hi: int, digits: bytes) -> Hit | None:
+def _card_run(s: int, e: int, lo: int, hi: int, run: Scan, digits: bytes) -> Hit | None:
     """credit_card, contiguous 12-19 digits: Luhn AND issuer prefix/length table."""
     found = _card_digits(digits.decode("ascii"))
     if found is None:
         return None
-    return ("credit_card", s, e, _card_score(buf, s, e, lo, hi, found[1]), "luhn+iin")
+    return ("credit_card", s, e, _card_score(s, e, lo, hi, run, found[1]), "luhn+iin")
 
 
 def _grouping_ok(sizes: list[int]) -> bool:
@@ -194,7 +181,7 @@ _NEXT_GROUP = re.compile(rb"([ -])(\d+)")
 
 
 def _card_grouped(
-    buf: bytes, s: int, lo: int, hi: int, text: bytes, begin: int, end: int
+    buf: bytes, s: int, lo: int, hi: int, run: Scan, text: bytes, begin: int, end: int
 ) -> Hit | None:
     """credit_card in groups ('4111 1111 1111 1111'): the longest group prefix that has a
     card layout and passes Luhn + issuer; not when an IBAN country code precedes it."""
@@ -215,7 +202,7 @@ def _card_grouped(
         if found is None:
             continue
         stop = s + sum(sizes) + j - 1
-        return ("credit_card", s, stop, _card_score(buf, s, stop, lo, hi, found[1]), "luhn+iin")
+        return ("credit_card", s, stop, _card_score(s, stop, lo, hi, run, found[1]), "luhn+iin")
     return None
 
 
@@ -225,7 +212,7 @@ _FALLBACK_REGIONS = ("GB", "DE", "FR", "IT", "ES", "NL", "AU", "IN", "BR", "MX",
 
 
 def _phone(
-    buf: bytes, s: int, lo: int, hi: int, run: Run, text: bytes, trim: bool = True
+    buf: bytes, s: int, lo: int, hi: int, run: Scan, text: bytes, trim: bool = True
 ) -> Hit | None:
     """phone: +intl / 00 intl / NANP / trunk-0 national shapes, validated with libphonenumber
     metadata (region hint for numbers without +); trailing groups that make it invalid are
@@ -238,7 +225,7 @@ def _phone(
             break
         if (
             raw[:1] == b"0"
-            and ctx.near(ctx.PHONE, buf, s, e, lo, hi, 32, 0)
+            and run.near(ctx.PHONE, s, e, lo, hi, 32, 0)
             and any(is_valid_phone(raw, r) for r in _FALLBACK_REGIONS)
         ):
             score, how = 0.7, "phonenumbers-other-region"  # a national number from abroad
@@ -251,9 +238,9 @@ def _phone(
         raw = raw[:cut].rstrip(b" .-/(")
     else:
         return None
-    if ctx.near(ctx.PHONE, buf, s, e, lo, hi, 32, 0):
+    if run.near(ctx.PHONE, s, e, lo, hi, 32, 0):
         score = min(1.0, score + 0.1)
-    elif ctx.near(ctx.PHONE_NEGATIVE, buf, s, e, lo, hi, 24, 0):
+    elif run.near(ctx.PHONE_NEGATIVE, s, e, lo, hi, 24, 0):
         score -= 0.4
     return ("phone", s, e, score, how)
 
@@ -261,7 +248,7 @@ def _phone(
 # --- IPv6 / IBAN (own patterns) --------------------------------------------------------------
 
 
-def ipv6(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
+def ipv6(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
     """ip_address v6: stdlib parser, plus a hex letter, '::' or >= 6 groups (so 12:30:45 fails)."""
     e = ends[-1]
     while e > s and buf[e - 1] == 0x2E:  # sentence dot
@@ -273,6 +260,8 @@ def ipv6(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit
     if s > lo and buf[s - 1] in b":.":
         return None
     text = buf[s:e].decode("ascii")
+    if text.count(":") < 2:
+        return None
     groups = [g for g in text.split(":") if g]
     if len(groups) < 2 or sum(len(g) for g in groups if "." not in g) < 4:
         return None
@@ -286,7 +275,7 @@ def ipv6(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit
     return ("ip_address", s, e, 0.85, "ipv6")
 
 
-def iban(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Run) -> Hit | None:
+def iban(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
     """iban: country length table AND ISO 13616 mod-97 == 1, with or without 4-groups."""
     if glued_left(buf, s, lo):
         return None

@@ -2,7 +2,7 @@
 
 A batch is encoded as SEP + rec0 + SEP + rec1 + ... + SEP. No pattern can cross SEP, every
 record has a neutral byte on both sides (so boundary checks need no special case), and
-confirmers get the record's byte range so context windows never leak into a neighbour.
+confirmers get the record's byte range so context never leaks into a neighbour.
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from __future__ import annotations
 import threading
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 import hyperscan
 
-from expunge.detect.hits import Hit, Run
+from expunge.detect.context import Scan
+from expunge.detect.hits import Hit
 from expunge.detect.patterns import PatternSpec, patterns_for
 
 SEP = b"\n\x00\n"
@@ -40,19 +42,49 @@ def compiled_for(types: frozenset[str]) -> CompiledSet:
         found = _compiled.get(types)
         if found is None:
             specs = patterns_for(types)
+            expressions = [p.expression for p in specs]
+            flags = [
+                (hyperscan.HS_FLAG_CASELESS if p.caseless else 0)
+                | (hyperscan.HS_FLAG_SOM_LEFTMOST if p.som else 0)
+                for p in specs
+            ]
             db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
             db.compile(
-                expressions=[p.expression for p in specs],
-                ids=list(range(len(specs))),
-                elements=len(specs),
-                flags=[
-                    (hyperscan.HS_FLAG_CASELESS if p.caseless else 0)
-                    | (hyperscan.HS_FLAG_SOM_LEFTMOST if p.som else 0)
-                    for p in specs
-                ],
+                expressions=expressions,
+                ids=list(range(len(expressions))),
+                elements=len(expressions),
+                flags=flags,
             )
             found = _compiled[types] = CompiledSet(db, specs)
     return found
+
+
+_NON_DIGITS = bytes(c for c in range(256) if not 48 <= c <= 57)
+
+
+def _prefilter(
+    spec: PatternSpec, buf: bytes, items: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The (start, end) items in whose bytes `spec.prefilter` finds something: one regex run
+    over all of them joined, instead of one Python call per candidate. `end` excludes the
+    terminator; `start` is -1 for patterns without start of match."""
+    assert spec.prefilter is not None
+    if spec.som:
+        # From 2 bytes before the start (SEP framing keeps s - 2 >= 0) to the last digit.
+        parts = [buf[s - 2 : e + spec.term].rstrip(_NON_DIGITS) for s, e in items]
+    else:
+        window = spec.prefilter_window
+        parts = [buf[max(0, e - window) : e] for _, e in items]
+    offsets = list(accumulate(len(p) + 1 for p in parts))
+    joined = b"\n".join(parts)
+    keep: list[tuple[int, int]] = []
+    last = -1
+    for m in spec.prefilter.finditer(joined):
+        k = bisect_right(offsets, m.start())
+        if k != last:
+            keep.append(items[k])
+            last = k
+    return keep
 
 
 def _collect(pid: int, start: int, end: int, flags: int, hits: list[tuple[int, int, int]]) -> None:
@@ -64,18 +96,19 @@ class Engine:
 
     def __init__(self, types: frozenset[str], region: str) -> None:
         self._set = compiled_for(types)
-        self._run = Run(region=region, types=types)
+        self._types = types
+        self._region = region
         self._local = threading.local()
+
+    @property
+    def specs(self) -> tuple[PatternSpec, ...]:
+        return self._set.specs
 
     def _scratch(self) -> hyperscan.Scratch:
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
             scratch = self._local.scratch = hyperscan.Scratch(self._set.db)
         return scratch
-
-    @property
-    def specs(self) -> tuple[PatternSpec, ...]:
-        return self._set.specs
 
     def candidates(self, buf: bytes) -> list[tuple[int, int, int]]:
         """Raw (pattern id, start, end) matches of the one hyperscan pass, terminators included."""
@@ -94,30 +127,40 @@ class Engine:
         """Group raw matches into candidates and run each through its pattern's confirmer."""
         if not raw:
             return {}
-        raw.sort()
-        specs, run = self._set.specs, self._run
+        specs = self._set.specs
+        scan = Scan(self._region, self._types, buf)
         out: dict[int, list[Hit]] = {}
-        i, n = 0, len(raw)
-        while i < n:
-            pid, start, end = raw[i]
+        todo: list[tuple[PatternSpec, int, list[int]]] = []
+        multi: dict[tuple[int, int], list[int]] = {}
+        prefiltered: dict[int, list[tuple[int, int]]] = {}
+        for pid, start, end in raw:
             spec = specs[pid]
-            j = i + 1
-            if spec.som:  # every end hyperscan reported for this (pattern, start)
-                while j < n and raw[j][0] == pid and raw[j][1] == start:
-                    j += 1
-                ends = [h[2] - spec.term for h in raw[i:j]]
-            else:
-                ends = [end - spec.term]
-                start = -1
-            i = j
-            rec = bisect_right(starts, ends[0] - 1) - 1
-            hit = spec.confirm(buf, start, ends, starts[rec], stops[rec], run)
-            if hit is not None:
-                found = out.get(rec)
-                if found is None:
-                    found = out[rec] = []
-                if type(hit) is list:  # a digit cluster can hold several findings
-                    found.extend(hit)
+            if spec.multi_end:  # group every end hyperscan reported for this (pattern, start)
+                found_ends = multi.get((pid, start))
+                if found_ends is None:
+                    multi[(pid, start)] = [end - spec.term]
                 else:
-                    found.append(hit)  # type: ignore[arg-type]
+                    found_ends.append(end - spec.term)
+            elif spec.prefilter is not None:
+                prefiltered.setdefault(pid, []).append((start if spec.som else -1, end - spec.term))
+            else:
+                todo.append((spec, start if spec.som else -1, [end - spec.term]))
+        for (pid, start), ends in multi.items():
+            ends.sort()
+            todo.append((specs[pid], start, ends))
+        for pid, items in prefiltered.items():
+            spec = specs[pid]
+            todo.extend((spec, start, [end]) for start, end in _prefilter(spec, buf, items))
+        for spec, start, ends in todo:
+            rec = bisect_right(starts, ends[0] - 1) - 1
+            hit = spec.confirm(buf, start, ends, starts[rec], stops[rec], scan)
+            if hit is None:
+                continue
+            found = out.get(rec)
+            if found is None:
+                found = out[rec] = []
+            if type(hit) is list:  # a digit cluster can hold several findings
+                found.extend(hit)
+            else:
+                found.append(hit)  # type: ignore[arg-type]
         return out

@@ -6,15 +6,19 @@ literal-led patterns. So:
 - Patterns end with a terminator (a byte the candidate cannot contain, sometimes two) so
   hyperscan reports one end per candidate; the engine strips one byte, confirmers the rest.
 - `som` (HS_FLAG_SOM_LEFTMOST) only where it is cheap; the others report just the end and
-  their confirmer recovers the start from a small window (email local part, digit cluster,
-  fixed-length tokens).
+  their confirmer recovers the start from a small window (email local part, street words,
+  base58 run, fixed-length tokens).
 - All digit-shaped types share ONE cluster pattern ("digits with single/double separators",
   or a dotted quad); the confirmer decides phone / SSN / card / IPv4 from its shape.
+- Frequent candidates with a rare success rate (digit clusters, street suffixes) carry a
+  `prefilter`: one regex run over all of a batch's candidates joined, so only promising
+  ones cost a Python call.
 - No pattern can match across b"\\n\\x00\\n", the separator between records.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from expunge.detect import confirm_address as addr
@@ -33,6 +37,13 @@ class PatternSpec:
     caseless: bool = False
     som: bool = True
     term: int = 1  # terminator bytes the engine strips from the reported end
+    # Optional bulk prefilter: the engine joins every candidate's bytes (som patterns: from
+    # 2 bytes before the start to the last digit; others: `prefilter_window` bytes up to the
+    # end) and runs this regex once over the lot; only candidates it matches inside go to
+    # `confirm`. It must match wherever `confirm` could succeed.
+    prefilter: re.Pattern[bytes] | None = None
+    prefilter_window: int = 0
+    multi_end: bool = False  # som pattern whose candidates can end at several places
 
 
 _URL_CHARS = rb"[^\s<>\"'`\x00]"
@@ -55,11 +66,12 @@ PATTERNS: tuple[PatternSpec, ...] = (
                 contact.email, caseless=True, som=False),
     PatternSpec("digits", ("phone", "us_ssn", "credit_card", "ip_address"),
                 rb"(?:\d(?:[ ./()-]{0,2}\d){8,}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})" + _CLUSTER_END,
-                num.cluster, som=False),
+                num.cluster, prefilter=num.SHAPES),
     PatternSpec("ipv6", ("ip_address",),
                 rb"[0-9a-f]{0,4}(?:(?::[0-9a-f]{0,4}){3,7}|::[0-9a-f]{1,4})(?:\.\d{1,3}){0,3}"
-                rb"[^0-9a-z:]", num.ipv6, caseless=True),
-    PatternSpec("iban", ("iban",), rb"[A-Z]{2}\d{2}[A-Z0-9 ]{11,40}[^A-Za-z0-9]", num.iban),
+                rb"[^0-9a-z:]", num.ipv6, caseless=True, multi_end=True),
+    PatternSpec("iban", ("iban",), rb"[A-Z]{2}\d{2}[A-Z0-9 ]{11,40}[^A-Za-z0-9]", num.iban,
+                multi_end=True),
     PatternSpec("url", ("url", "social_handle", "secret"),
                 rb"(?:https?://|www\.|(?:" + _SOCIAL_HOSTS + rb")\.com/)" + _URL_CHARS + rb"+"
                 + _URL_END, contact.url, caseless=True),
@@ -68,7 +80,10 @@ PATTERNS: tuple[PatternSpec, ...] = (
                 caseless=True),
     PatternSpec("street_us", ("street_address",),
                 rb"[A-Za-z0-9]\.? (?:" + _STREET_SUFFIXES + rb")[^A-Za-z0-9\x80-\xff]",
-                addr.street_us, som=False),
+                addr.street_us, som=False, prefilter=addr.STREET_PREFILTER,
+                prefilter_window=96),
+    PatternSpec("street_us_zip", ("street_address",),
+                rb", (?:" + addr.STATES + rb") \d{5}[^0-9]", addr.street_us_located, som=False),
     PatternSpec("street_de", ("street_address",),
                 rb"[a-z](?:stra\xc3\x9fe|strasse) ?\d|[Ss]tra\xc3\x9fe \d|[Ss]tr\. ?\d"
                 rb"|(?:weg|allee|platz|gasse|damm|ufer) \d", addr.street_de, som=False, term=0),
@@ -84,7 +99,7 @@ PATTERNS: tuple[PatternSpec, ...] = (
     PatternSpec("aws_key_id", ("secret",),
                 rb"(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}[^A-Za-z0-9]",
                 sec.aws_key_id, som=False),
-    PatternSpec("aws_secret", ("secret",), rb"secret_?access_?key|aws_?secret", sec.aws_secret,
+    PatternSpec("aws_secret", ("secret",), rb"secret[ _]?access[ _]?key|aws[ _-]?secret", sec.aws_secret,
                 caseless=True, som=False, term=0),
     PatternSpec("github_token", ("secret",),
                 rb"(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})[^A-Za-z0-9_]",

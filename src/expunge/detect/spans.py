@@ -7,8 +7,6 @@ which keeps a match from starting or ending in the middle of a non-ASCII word.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 
 def _table(chars: bytes, high: bool = False) -> bytes:
     return bytes(1 if (i in chars or (high and i >= 0x80)) else 0 for i in range(256))
@@ -18,16 +16,6 @@ DIGITS = b"0123456789"
 LETTERS = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 IS_DIGIT = _table(DIGITS)
 IS_ALNUM = _table(DIGITS + LETTERS, high=True)  # non-ASCII letters count as "glued"
-IS_WORD = _table(DIGITS + LETTERS + b"_", high=True)
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """What a confirmer may see: the buffer, its record's byte range, and the run options."""
-
-    buf: bytes
-    lo: int  # record start (inclusive)
-    hi: int  # record end (exclusive)
 
 
 def prev_byte(buf: bytes, start: int, lo: int) -> int:
@@ -47,13 +35,6 @@ def glued_left(buf: bytes, start: int, lo: int) -> bool:
 
 def glued_right(buf: bytes, end: int, hi: int) -> bool:
     return IS_ALNUM[next_byte(buf, end, hi)] == 1
-
-
-def continues_number(buf: bytes, start: int, end: int, lo: int, hi: int) -> bool:
-    """A digit run that goes on past a '.', ',' or '-' on either side (1.2.3.4.5, 12,345,678)."""
-    if start - 2 >= lo and buf[start - 1] in b".,-/:" and IS_DIGIT[buf[start - 2]]:
-        return True
-    return end + 1 < hi and buf[end] in b".,-/:" and IS_DIGIT[buf[end + 1]] == 1
 
 
 TRAILING_PUNCT = b".,;:!?)]}'\"*>"

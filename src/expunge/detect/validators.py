@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import Counter
 
 from expunge.detect.keccak import keccak256
 
@@ -196,10 +195,10 @@ _PLACEHOLDER_WORDS = ("example", "your", "xxxx", "test", "dummy", "sample", "pla
 
 def shannon_entropy(text: str) -> float:
     """Bits per character of the character distribution."""
-    if not text:
-        return 0.0
     n = len(text)
-    return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
+    if not n:
+        return 0.0
+    return -sum(c / n * math.log2(c / n) for c in map(text.count, set(text)))
 
 
 def looks_random(body: str, min_entropy: float = 3.0) -> bool:
@@ -207,6 +206,6 @@ def looks_random(body: str, min_entropy: float = 3.0) -> bool:
     lowered = body.lower()
     if any(word in lowered for word in _PLACEHOLDER_WORDS):
         return False
-    if max(Counter(body).values()) > len(body) // 3:
+    if max(map(body.count, set(body))) > len(body) // 3:
         return False
     return shannon_entropy(body) >= min_entropy
