@@ -519,3 +519,44 @@ def test_secret_private_key_block_spans_to_end(det: Detector) -> None:
 )
 def test_secret_negative(det: Detector, text: str) -> None:
     assert values(det, text, "secret") == []
+
+
+# --- regressions found by the decoy benchmark ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, kind, expected",
+    [
+        ("Our office: 79 Duncan Forges, North Kenneth S5 7YW. Download", "street_address",
+         "79 Duncan Forges, North Kenneth S5 7YW"),
+        ("Address: 5554 Moore Way\nWest Gregory, VT 05035\n\nAttention", "street_address",
+         "5554 Moore Way\nWest Gregory, VT 05035"),
+        ("Visit us at Cecilia-Kraus-Platz 66, 31989 Prenzlau.", "street_address",
+         "Cecilia-Kraus-Platz 66, 31989 Prenzlau"),
+        ("Address: Bachmannring 60, 45249 Eisenach was", "street_address",
+         "Bachmannring 60, 45249 Eisenach"),
+        ("Geburtsdatum: 18.03.1938\n", "date_of_birth", "18.03.1938"),
+        ("ISBN-13: 9786208100698 cc 4279480202006441 cvv in DM", "credit_card", "4279480202006441"),
+        ("ref=share\nthey charged 6011 8899 6764 4105 twice", "credit_card", "6011 8899 6764 4105"),
+        ("version v2.6.8.36 ping 171.90.126.226 shows 40% loss", "ip_address", "171.90.126.226"),
+        ("X: @jdoe_22", "social_handle", "@jdoe_22"),
+    ],
+)  # fmt: skip
+def test_benchmark_misses_are_found(det: Detector, text: str, kind: str, expected: str) -> None:
+    assert values(det, text, kind) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Dial 098-259-9190 for help.", "phone"),  # NANP-shaped, invalid area code
+        ("Call (130) 555-0199 now", "phone"),
+        ("research article. 10.7.2.6 is out\n", "ip_address"),
+        ("Konto 3567 3486 0208 9499 96\n", "credit_card"),
+        ("account 4028 9860 0736 8541 07 commit", "credit_card"),
+        ("twitter.com/home and sign in ```\n@keyframes (see the docs)\n```", "social_handle"),
+        ("follow the docs on github:\n```\n@pytest.fixture\n```", "social_handle"),
+    ],
+)
+def test_benchmark_decoys_are_rejected(det: Detector, text: str, kind: str) -> None:
+    assert values(det, text, kind) == []

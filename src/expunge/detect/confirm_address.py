@@ -101,7 +101,7 @@ _US_LOCATED = re.compile(
     rb"(?: (?:N|S|E|W|NE|NW|SE|SW))?"
     rb"(?:,? (?:(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Rm|Room|Bldg)(?:\.|(?![A-Za-z]))|#)"
     rb" ?#? ?[A-Za-z0-9-]{1,6})?"
-    rb", " + _CITY + rb",? (?:" + STATES + rb") \d{5}\Z"
+    rb"(?:, |,?\n)" + _CITY + rb",? (?:" + STATES + rb") \d{5}\Z"
 )
 _ZIP4 = re.compile(rb"-\d{4}(?![0-9])")
 
@@ -117,6 +117,26 @@ def street_us_located(
         return None
     plus4 = _ZIP4.match(buf, e, min(hi, e + 5))
     return ("street_address", m.start(), plus4.end() if plus4 else e, 0.85, "pattern+locality")
+
+
+# "<number> <capitalised words>, <Town> <UK postcode>" ending at the postcode: the postcode
+# proves the locality, so any street word (Forges, Skyway, Mall) is accepted.
+_UK_LOCATED = re.compile(
+    rb"(?<![0-9A-Za-z.,/$#-])\d{1,5}[A-Za-z]?(?:-\d{1,4})? "
+    rb"(?:[A-Z][A-Za-z'-]*\.? ){0,3}[A-Z][A-Za-z'-]*"
+    rb"(?:, |,?\n)" + _CITY + rb",? " + _UK_POSTCODE + rb"\Z"
+)
+
+
+def street_uk_located(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan
+) -> Hit | None:
+    """street_address (UK) anchored on the postcode: number + capitalised words + town."""
+    e = ends[-1]
+    m = _UK_LOCATED.search(buf, max(lo, e - 120), e)
+    if m is None:
+        return None
+    return ("street_address", m.start(), e, 0.85, "pattern+postcode")
 
 
 _DE_NUMBER = re.compile(rb"\d{0,3}[a-h]?(?![A-Za-z0-9])")
@@ -193,6 +213,8 @@ _BIRTH_WORDS = frozenset(
         b"dob",
         b"d.o.b",
         b"geboren",
+        b"geburtsdatum",
+        b"geburtstag",
         b"geb.",
         b"n\xc3\xa9",
         b"n\xc3\xa9e",

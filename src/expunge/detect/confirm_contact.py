@@ -117,6 +117,27 @@ _FEDI_HOST = re.compile(
 )
 
 
+# '@word' in code and CSS: decorators, annotations, at-rules, doc tags. Never a handle.
+_CODE_AT_WORDS = frozenset(
+    (
+        b"keyframes media import font-face fontface supports charset namespace page layer "
+        b"container property override deprecated param params return returns throws throw "
+        b"see since author version test tests pytest fixture dataclass staticmethod "
+        b"classmethod abstractmethod cached_property app route component injectable input "
+        b"output viewchild ngmodule entity table column transactional autowired bean service "
+        b"controller get post put patch delete mixin include extend use forward apply tag "
+        b"suppresswarnings functionalinterface nullable nonnull todo note example type returns "
+        b"example brief file interface protocol implementation end synthesize dynamic"
+    ).split()
+)
+
+
+def _line(buf: bytes, s: int, e: int, lo: int, hi: int) -> tuple[int, int]:
+    """The line around [s, e), clamped to the record: platform words must be on it."""
+    line_end = buf.find(b"\n", e, hi)
+    return max(lo, buf.rfind(b"\n", lo, s) + 1), hi if line_end < 0 else line_end
+
+
 def handle(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
     """social_handle @name: @user@host.tld (fediverse) always; a bare @user only with a
     platform word (twitter, IG, follow, ...) close by."""
@@ -132,6 +153,9 @@ def handle(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> 
         if m is not None and buf[m.end() - 1 : m.end()] != b".":
             return ("social_handle", s, m.end(), 0.9, "fediverse-handle")
         return None
-    if run.near(ctx.SOCIAL, s, e, lo, hi, 48, 32):
+    if name.lower() in _CODE_AT_WORDS:
+        return None
+    line_lo, line_hi = _line(buf, s, e, lo, hi)
+    if run.near(ctx.SOCIAL, s, e, line_lo, line_hi, 48, 32):
         return ("social_handle", s, e, 0.7, "handle+context")
     return None

@@ -93,11 +93,14 @@ def _ipv4(buf: bytes, s: int, e: int, lo: int, hi: int, run: Scan) -> Hit | None
     octets = ipv4_octets(buf[s:e].decode("ascii"))
     if octets is None:
         return None
-    if run.near(ctx.VERSION, s, e, lo, hi, 24, 16):
+    if buf.startswith(b" is out", e):
+        return None
+    ip_words = run.near(ctx.IP_POSITIVE, s, e, lo, hi, 32, 16)
+    if not ip_words and run.near(ctx.VERSION, s, e, lo, hi, 24, 16):
         return None
     score = 0.85
     if octets == [0, 0, 0, 0] or all(o < 10 for o in octets):
-        score = 0.8 if run.near(ctx.IP_POSITIVE, s, e, lo, hi, 32, 16) else 0.3
+        score = 0.8 if ip_words else 0.3
     return ("ip_address", s, e, score, "ipv4")
 
 
@@ -147,9 +150,11 @@ def _card_score(s: int, e: int, lo: int, hi: int, run: Scan, needs_context: bool
     positive = run.near(ctx.CARD_POSITIVE, s, e, lo, hi, 48, 24)
     if needs_context and not positive:
         return 0.3
+    if positive:  # "card", "cvv", "visa" right there outweigh an "order" or "ref" nearby
+        return 0.98
     if run.near(ctx.CARD_NEGATIVE, s, e, lo, hi, 48, 16):
         return 0.45
-    return 0.98 if positive else 0.9
+    return 0.9
 
 
 def _card_digits(digits: str) -> tuple[str, bool] | None:
@@ -209,6 +214,13 @@ def _card_grouped(
 # --- phones ----------------------------------------------------------------------------------
 
 _FALLBACK_REGIONS = ("GB", "DE", "FR", "IT", "ES", "NL", "AU", "IN", "BR", "MX", "JP", "CA")
+_NON_DIGITS = re.compile(rb"\D+")
+
+
+def _nanp_shaped(raw: bytes) -> bool:
+    """'(AAA) BBB-CCCC' / 'AAA-BBB-CCCC': written the North American way, so it is judged as a
+    North American number only (an invalid one is not a foreign number in disguise)."""
+    return [len(g) for g in _NON_DIGITS.split(raw) if g] == [3, 3, 4]
 
 
 def _phone(
@@ -224,7 +236,9 @@ def _phone(
             score, how = 0.85, "phonenumbers"
             break
         if (
-            raw[:1] == b"0"
+            attempt == 0  # a trimmed number must be valid where the text is from
+            and raw[:1] == b"0"
+            and not _nanp_shaped(raw)
             and run.near(ctx.PHONE, s, e, lo, hi, 32, 0)
             and any(is_valid_phone(raw, r) for r in _FALLBACK_REGIONS)
         ):

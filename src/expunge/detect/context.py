@@ -30,11 +30,13 @@ _KIND_WORDS: tuple[frozenset[bytes], ...] = (
     _words("isbn order invoice serial tracking ref sku"),
     _words(
         "card cards credit debit visa mastercard master amex cvv cvc cvv2 payment payments "
-        "expiry expires expiration exp maestro jcb diners unionpay cc ccn discover"
+        "expiry expires expiration exp maestro jcb diners unionpay cc ccn discover charged "
+        "charge paid pay billed refund purchase"
     ),
     _words(
         "isbn tracking track order invoice serial ref reference ups fedex usps dhl shipment "
-        "parcel barcode sku upc ean imei receipt ticket"
+        "parcel barcode sku upc ean imei receipt ticket account acct konto kontonummer iban "
+        "blz bic swift routing"
     ),
     _words("ssn ssns ss# social taxpayer"),
     _words(
@@ -44,10 +46,11 @@ _KIND_WORDS: tuple[frozenset[bytes], ...] = (
     ),
     _words(
         "v ver version versions release released releases build builds update updated updates "
-        "firmware driver drivers sdk patch kernel rev revision beta"
+        "firmware driver drivers sdk patch kernel rev revision beta upgrade upgraded "
+        "changelog"
     ),
     _words(
-        "twitter tweet tweets follow following instagram insta ig tiktok threads bluesky "
+        "x twitter tweet tweets follow following instagram insta ig tiktok threads bluesky "
         "bsky mastodon telegram snapchat snap twitch youtube github handle dm dms fb facebook "
         "linkedin reddit"
     ),

@@ -84,11 +84,15 @@ PATTERNS: tuple[PatternSpec, ...] = (
                 prefilter_window=96),
     PatternSpec("street_us_zip", ("street_address",),
                 rb", (?:" + addr.STATES + rb") \d{5}[^0-9]", addr.street_us_located, som=False),
+    PatternSpec("street_uk_postcode", ("street_address",),
+                rb"[a-z] [A-Z]{1,2}\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}[^A-Za-z0-9]",
+                addr.street_uk_located, som=False),
     PatternSpec("street_de", ("street_address",),
                 rb"[a-z](?:stra\xc3\x9fe|strasse) ?\d|[Ss]tra\xc3\x9fe \d|[Ss]tr\. ?\d"
-                rb"|(?:weg|allee|platz|gasse|damm|ufer) \d", addr.street_de, som=False, term=0),
+                rb"|(?:weg|allee|platz|gasse|damm|ufer|ring) \d"
+                rb"|-(?:Weg|Allee|Platz|Gasse|Damm|Ufer|Ring) \d", addr.street_de, som=False, term=0),
     PatternSpec("dob", ("date_of_birth",),
-                rb"(?:born|birth(?:day|date)?|dob|d\.o\.b|geboren|geb\.)[^a-z\x80-\xff]", addr.dob,
+                rb"(?:born|birth(?:day|date)?|dob|d\.o\.b|geboren|geb\.|geburtsdatum|geburtstag)[^a-z\x80-\xff]", addr.dob,
                 caseless=True, som=False),
     PatternSpec("nee", ("date_of_birth",), rb"n\xc3\xa9e?[ ,:;)]", addr.dob, som=False),
     PatternSpec("btc_legacy", ("crypto_wallet",), rb"[13]" + _B58 + rb"{25,34}[^0-9A-Za-z]",
