@@ -16,8 +16,12 @@ fi
 EXTRAS=${1:-demo}
 stamp=".venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)-${EXTRAS//,/_}"
 if [ ! -f "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -m pip install -q -e ".[${EXTRAS}]" 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -c "import expunge, hyperscan" || { echo "error: installing expunge failed (see pip output above)" >&2; exit 1; }
+  echo "installing expunge[${EXTRAS}] into .venv (log: .venv/install.log)" >&2
+  if ! { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -e ".[${EXTRAS}]"; } > .venv/install.log 2>&1 \
+     || ! .venv/bin/python -c "import expunge, hyperscan" 2>> .venv/install.log; then
+    tail -n 20 .venv/install.log >&2
+    echo "error: installing expunge failed; the full pip log is in .venv/install.log" >&2
+    exit 1
+  fi
   touch "$stamp"
 fi
