@@ -51,7 +51,9 @@ def _docs(shard: int, n: int) -> list[dict[str, str]]:
             text += f" My card {CARD} was charged twice."
         if i % 13 == 0:
             text += f" Pay to IBAN {IBAN} please."
-        docs.append({"id": f"s{shard}-{i}", "url": f"https://example.com/{shard}/{i}", "text": text})
+        docs.append(
+            {"id": f"s{shard}-{i}", "url": f"https://example.com/{shard}/{i}", "text": text}
+        )
     return docs
 
 

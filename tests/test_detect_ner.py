@@ -29,9 +29,13 @@ def test_names_are_found_and_do_not_overlap_pattern_findings() -> None:
     assert [f.type for f in second] == ["email"]  # no person span inside the email
 
 
-def test_scan_with_ner_reports_person_and_without_says_names_were_not_scanned(tmp_path: Path) -> None:
+def test_scan_with_ner_reports_person_and_without_says_names_were_not_scanned(
+    tmp_path: Path,
+) -> None:
     data = tmp_path / "d.jsonl"
-    data.write_text(json.dumps({"text": "Barack Obama visited Chicago on Tuesday."}) + "\n", "utf-8")
+    data.write_text(
+        json.dumps({"text": "Barack Obama visited Chicago on Tuesday."}) + "\n", "utf-8"
+    )
     with_ner = run_cli("scan", str(data), "--ner", "--out", str(tmp_path / "a"))
     assert with_ner.code == 0, with_ner.stderr
     summary = json.loads((tmp_path / "a" / "summary.json").read_text())

@@ -106,7 +106,9 @@ def test_changed_settings_void_the_previous_results(mini_dataset: Path, tmp_path
     assert set(summary["by_type"]) == {"email"}
 
 
-def test_malformed_row_stops_with_one_line_and_writes_nothing(mini_dataset: Path, tmp_path: Path) -> None:
+def test_malformed_row_stops_with_one_line_and_writes_nothing(
+    mini_dataset: Path, tmp_path: Path
+) -> None:
     with open(mini_dataset / "part-1.jsonl", "a", encoding="utf-8") as handle:
         handle.write('{"id": "broken", "text": "unterminated\n')
     out = tmp_path / "out"
@@ -168,8 +170,12 @@ def test_missing_text_column_names_the_columns(tmp_path: Path) -> None:
     pq.write_table(pa.table({"body": ["x"], "id": ["1"]}), tmp_path / "t.parquet")
     result = run_cli("scan", str(tmp_path / "t.parquet"))
     assert result.code == 1
-    assert "t.parquet" in result.stderr and "body" in result.stderr and "--text-field" in result.stderr
-    result = run_cli("scan", str(tmp_path / "t.parquet"), "--text-field", "body", "--out", str(tmp_path / "o"))
+    assert (
+        "t.parquet" in result.stderr and "body" in result.stderr and "--text-field" in result.stderr
+    )
+    result = run_cli(
+        "scan", str(tmp_path / "t.parquet"), "--text-field", "body", "--out", str(tmp_path / "o")
+    )
     assert result.code == 0, result.stderr
 
 
@@ -179,3 +185,29 @@ def test_scan_without_out_prints_summary_only(mini_dataset: Path) -> None:
     assert "email" in result.stdout and "iban" in result.stdout
     assert "report:" not in result.stdout
     assert not (mini_dataset / "findings.jsonl").exists()
+
+
+def test_truncated_garbage_and_empty_files(tmp_path: Path) -> None:
+    import zstandard
+
+    lines = "".join(json.dumps({"text": f"row {i} {EMAIL}"}) + "\n" for i in range(20000))
+    packed = zstandard.ZstdCompressor().compress(lines.encode())
+    (tmp_path / "cut.jsonl.zst").write_bytes(packed[: len(packed) // 2])
+    result = run_cli("scan", str(tmp_path / "cut.jsonl.zst"), "--out", str(tmp_path / "o1"))
+    assert result.code == 1 and "cut.jsonl.zst" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "o1").exists()
+    skipped = run_cli(
+        "scan", str(tmp_path / "cut.jsonl.zst"), "--on-error", "skip", "--out", str(tmp_path / "o2")
+    )
+    assert skipped.code == 0, skipped.stderr
+    summary = json.loads((tmp_path / "o2" / "summary.json").read_text())
+    assert summary["totals"]["skipped_rows"] == 1 and 0 < summary["totals"]["records"] < 20000
+
+    (tmp_path / "garbage.bin").write_bytes(bytes(range(256)) * 40)
+    result = run_cli("scan", str(tmp_path / "garbage.bin"))
+    assert result.code == 1 and "garbage.bin" in result.stderr and "Traceback" not in result.stderr
+
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    result = run_cli("scan", str(tmp_path / "empty.jsonl"), "--out", str(tmp_path / "o3"))
+    assert result.code == 0, result.stderr
+    assert json.loads((tmp_path / "o3" / "summary.json").read_text())["totals"]["records"] == 0

@@ -20,6 +20,10 @@ from expunge.detect.patterns import PatternSpec, patterns_for
 
 SEP = b"\n\x00\n"
 
+# How the engine groups a pattern's raw matches into candidates.
+_PLAIN, _PREFILTERED, _MULTI_END = range(3)
+_FAR_LEFT, _FAR_RIGHT = -(1 << 62), 1 << 62
+
 
 @dataclass(frozen=True, slots=True)
 class CompiledSet:
@@ -99,6 +103,16 @@ class Engine:
         self._types = types
         self._region = region
         self._local = threading.local()
+        # Per pattern id: (spec, grouping mode, terminator bytes, start-of-match reported).
+        self._plan: tuple[tuple[PatternSpec, int, int, bool], ...] = tuple(
+            (
+                p,
+                _MULTI_END if p.multi_end else _PREFILTERED if p.prefilter is not None else _PLAIN,
+                p.term,
+                p.som,
+            )
+            for p in self._set.specs
+        )
 
     @property
     def specs(self) -> tuple[PatternSpec, ...]:
@@ -128,32 +142,47 @@ class Engine:
         if not raw:
             return {}
         specs = self._set.specs
+        plan = self._plan
         scan = Scan(self._region, self._types, buf)
         out: dict[int, list[Hit]] = {}
         todo: list[tuple[PatternSpec, int, list[int]]] = []
+        add = todo.append
         multi: dict[tuple[int, int], list[int]] = {}
         prefiltered: dict[int, list[tuple[int, int]]] = {}
         for pid, start, end in raw:
-            spec = specs[pid]
-            if spec.multi_end:  # group every end hyperscan reported for this (pattern, start)
+            spec, mode, term, som = plan[pid]
+            if mode == _PLAIN:
+                add((spec, start if som else -1, [end - term]))
+            elif mode == _PREFILTERED:
+                items = prefiltered.get(pid)
+                if items is None:
+                    items = prefiltered[pid] = []
+                items.append((start if som else -1, end - term))
+            else:  # group every end hyperscan reported for this (pattern, start)
                 found_ends = multi.get((pid, start))
                 if found_ends is None:
-                    multi[(pid, start)] = [end - spec.term]
+                    multi[(pid, start)] = [end - term]
                 else:
-                    found_ends.append(end - spec.term)
-            elif spec.prefilter is not None:
-                prefiltered.setdefault(pid, []).append((start if spec.som else -1, end - spec.term))
-            else:
-                todo.append((spec, start if spec.som else -1, [end - spec.term]))
+                    found_ends.append(end - term)
         for (pid, start), ends in multi.items():
             ends.sort()
-            todo.append((specs[pid], start, ends))
+            add((specs[pid], start, ends))
         for pid, items in prefiltered.items():
             spec = specs[pid]
             todo.extend((spec, start, [end]) for start, end in _prefilter(spec, buf, items))
+        # Record of each candidate (the last one starting at or before its first end byte):
+        # candidates come roughly in end order, so bisect only when one leaves [a, b).
+        n_records = len(starts)
+        rec = lo = hi = 0
+        a = b = -1
         for spec, start, ends in todo:
-            rec = bisect_right(starts, ends[0] - 1) - 1
-            hit = spec.confirm(buf, start, ends, starts[rec], stops[rec], scan)
+            x = ends[0] - 1
+            if not a <= x < b:
+                rec = bisect_right(starts, x) - 1
+                a = starts[rec] if rec >= 0 else _FAR_LEFT
+                b = starts[rec + 1] if rec + 1 < n_records else _FAR_RIGHT
+                lo, hi = starts[rec], stops[rec]
+            hit = spec.confirm(buf, start, ends, lo, hi, scan)
             if hit is None:
                 continue
             found = out.get(rec)

@@ -20,15 +20,6 @@ _TYPE_FIELDS = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_nu
                 "uan", "voicemail", "fixed_line", "mobile")  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class _RegionRules:
-    leading_digits: re.Pattern[bytes] | None
-    general: re.Pattern[bytes] | None
-    general_lengths: frozenset[int]
-    by_length: dict[int, re.Pattern[bytes]]  # union of the type patterns allowing that length
-    any_length: re.Pattern[bytes] | None  # union of type patterns that carry no length list
-
-
 def _metadata(region: str, cc: int) -> PhoneMetadata | None:
     if region == "001":  # non-geographic numbering plans (+800, +882, ...)
         return PhoneMetadata.metadata_for_nongeo_region(cc, None)
@@ -44,26 +35,61 @@ def _union(patterns: list[str]) -> re.Pattern[bytes] | None:
     return _compile("(?:" + ")|(?:".join(patterns) + ")") if patterns else None
 
 
+class _RegionRules:
+    """One region's validity rules. Only `leading_digits` is compiled up front: the type
+    patterns are compiled on first use, per number length (a country code such as +1 has
+    25 regions and most lengths never occur, so compiling everything costs ~0.1 s per
+    process for nothing)."""
+
+    __slots__ = ("_any", "_by_length", "_by_length_src", "_general", "_general_src",
+                 "_unbounded", "general_lengths", "leading_digits")  # fmt: skip
+
+    def __init__(self, md: PhoneMetadata) -> None:
+        general = md.general_desc
+        lengths: dict[int, list[str]] = {}
+        unbounded: list[str] = []
+        for name in _TYPE_FIELDS:
+            desc = getattr(md, name)
+            if desc is None or not desc.national_number_pattern:
+                continue
+            if desc.possible_length:
+                for n in desc.possible_length:
+                    lengths.setdefault(n, []).append(desc.national_number_pattern)
+            else:
+                unbounded.append(desc.national_number_pattern)
+        self.leading_digits = _compile(md.leading_digits)
+        self._general_src = general.national_number_pattern if general is not None else None
+        self._general: re.Pattern[bytes] | None | bool = False  # False: not compiled yet
+        self.general_lengths = frozenset(general.possible_length if general is not None else ())
+        self._by_length_src = lengths
+        self._by_length: dict[int, re.Pattern[bytes] | None] = {}
+        self._unbounded = unbounded
+        self._any: re.Pattern[bytes] | None | bool = False
+
+    def general(self) -> re.Pattern[bytes] | None:
+        found = self._general
+        if found is False:
+            found = self._general = _compile(self._general_src)
+        return found  # type: ignore[return-value]
+
+    def by_length(self, n: int) -> re.Pattern[bytes] | None:
+        """Union of the type patterns allowing length `n`."""
+        try:
+            return self._by_length[n]
+        except KeyError:
+            found = self._by_length[n] = _union(self._by_length_src.get(n, []))
+            return found
+
+    def any_length(self) -> re.Pattern[bytes] | None:
+        """Union of the type patterns that carry no length list."""
+        found = self._any
+        if found is False:
+            found = self._any = _union(self._unbounded)
+        return found  # type: ignore[return-value]
+
+
 def _rules_for(md: PhoneMetadata) -> _RegionRules:
-    general = md.general_desc
-    lengths: dict[int, list[str]] = {}
-    unbounded: list[str] = []
-    for name in _TYPE_FIELDS:
-        desc = getattr(md, name)
-        if desc is None or not desc.national_number_pattern:
-            continue
-        if desc.possible_length:
-            for n in desc.possible_length:
-                lengths.setdefault(n, []).append(desc.national_number_pattern)
-        else:
-            unbounded.append(desc.national_number_pattern)
-    return _RegionRules(
-        leading_digits=_compile(md.leading_digits),
-        general=_compile(general.national_number_pattern) if general is not None else None,
-        general_lengths=frozenset(general.possible_length if general is not None else ()),
-        by_length={n: p for n, pats in lengths.items() if (p := _union(pats)) is not None},
-        any_length=_union(unbounded),
-    )
+    return _RegionRules(md)
 
 
 @cache
@@ -79,14 +105,16 @@ def _country_rules(cc: int) -> tuple[_RegionRules, ...]:
 def _type_ok(rules: _RegionRules, nsn: bytes) -> bool:
     # Mirrors is_valid_number_for_region: general description first, then any concrete type.
     n = len(nsn)
-    if rules.general is None or (rules.general_lengths and n not in rules.general_lengths):
+    general = rules.general()
+    if general is None or (rules.general_lengths and n not in rules.general_lengths):
         return False
-    if rules.general.fullmatch(nsn) is None:
+    if general.fullmatch(nsn) is None:
         return False
-    by_len = rules.by_length.get(n)
+    by_len = rules.by_length(n)
     if by_len is not None and by_len.fullmatch(nsn) is not None:
         return True
-    return rules.any_length is not None and rules.any_length.fullmatch(nsn) is not None
+    any_length = rules.any_length()
+    return any_length is not None and any_length.fullmatch(nsn) is not None
 
 
 def valid_national_number(cc: int, nsn: bytes) -> bool:
