@@ -44,7 +44,7 @@ def test_scan_with_ner_reports_person_and_without_says_names_were_not_scanned(
     without = run_cli("scan", str(data), "--out", str(tmp_path / "b"))
     summary = json.loads((tmp_path / "b" / "summary.json").read_text())
     assert "person" not in summary["by_type"]
-    assert "not scanned" in summary["ner"]["note"]
+    assert summary["ner"]["enabled"] is False and "--ner" in summary["ner"]["note"]
     assert "not scanned" in (tmp_path / "b" / "report.html").read_text()
 
 

@@ -104,3 +104,93 @@ def test_fast_phone_check_agrees_with_phonenumbers(region: str) -> None:
         and is_valid_phone(n.encode(), region) != _reference(n, region)
     ]
     assert len(disagree) <= 2, disagree
+
+
+def test_card_bytes_agrees_with_issuer_and_luhn() -> None:
+    # confirm_numbers._card_bytes: memoised issuer table + translate-based Luhn on bytes.
+    import random
+
+    from expunge.detect.confirm_numbers import _card_bytes
+
+    rng = random.Random(7)
+    prefixes = ["4", "51", "55", "2221", "2720", "34", "37", "6011", "645", "65", "3528", "3589",
+                "300", "36", "62", "50", "56", "69", "9", "1", "7"]  # fmt: skip
+    samples = ["4111111111111111", "378282246310005", "5555555555554444", "6759649826438453"]
+    for _ in range(20_000):
+        n = rng.randint(10, 21)
+        head = rng.choice(prefixes)
+        samples.append((head + "".join(rng.choice("0123456789") for _ in range(n)))[:n])
+    for digits in samples:
+        expected = None
+        if 12 <= len(digits) <= 19:
+            issuer = card_issuer(digits)
+            if issuer is not None and luhn_ok(digits):
+                expected = issuer
+        assert _card_bytes(digits.encode("ascii")) == expected, digits
+
+
+def test_iban_numeric_conversion_agrees_with_int36() -> None:
+    import random
+    import string
+
+    rng = random.Random(11)
+    alphabet = string.ascii_uppercase + string.digits + string.ascii_lowercase
+    passed = 0
+    for _ in range(20_000):
+        # DE: 22 characters; mostly upper case/digits, some lower case, check digits random
+        body = "".join(rng.choice(alphabet[: rng.choice([10, 36, 62])]) for _ in range(18))
+        compact = "DE" + f"{rng.randint(0, 99):02d}" + body
+        rearranged = compact[4:] + compact[:4]
+        reference = int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
+        assert iban_ok(compact) == reference, compact
+        passed += reference
+    assert passed > 50  # the valid side was exercised too
+    # non-alphanumeric characters still go through int() (and fail the same way)
+    with pytest.raises(ValueError):
+        iban_ok("DE89370400440532013_00")
+
+
+def _resolve_reference(hits, min_score):  # type: ignore[no-untyped-def]
+    """resolve() before its non-overlapping fast path, kept to check the fast path against."""
+    from bisect import bisect_left
+
+    from expunge.detect.resolve import SPECIFICITY
+
+    kept = [h for h in hits if h[3] >= min_score]
+    if len(kept) <= 1:
+        return kept
+    kept.sort(key=lambda h: (-h[3], -SPECIFICITY.get(h[0], 0), h[1] - h[2], h[1]))
+    starts: list[int] = []
+    chosen: list = []  # type: ignore[type-arg]
+    for h in kept:
+        i = bisect_left(starts, h[1])
+        if i > 0 and chosen[i - 1][2] > h[1]:
+            continue
+        if i < len(chosen) and chosen[i][1] < h[2]:
+            continue
+        starts.insert(i, h[1])
+        chosen.insert(i, h)
+    return chosen
+
+
+def test_resolve_fast_path_agrees_with_priority_resolution() -> None:
+    import random
+
+    from expunge.detect.resolve import SPECIFICITY, resolve
+
+    rng = random.Random(3)
+    types = list(SPECIFICITY)
+    for _ in range(20_000):
+        hits = []
+        pos = 0
+        for _ in range(rng.randint(0, 8)):
+            pos += rng.choice([0, 0, 1, 3, 10, 30]) - rng.choice([0, 0, 0, 2, 5])
+            start = max(0, pos)
+            end = start + rng.choice([0, 1, 4, 12, 20])
+            pos = end
+            score = rng.choice([0.3, 0.45, 0.5, 0.6, 0.85, 0.95, 1.0])
+            hits.append((rng.choice(types), start, end, score, rng.choice(["a", "b"])))
+        rng.shuffle(hits)
+        if hits and rng.random() < 0.1:
+            hits.append(hits[0])  # exact duplicates
+        assert resolve(list(hits), 0.5) == _resolve_reference(list(hits), 0.5), hits

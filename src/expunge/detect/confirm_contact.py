@@ -80,12 +80,22 @@ def _is_social(host: bytes, rest: bytes) -> bool:
             break
     if site not in _SOCIAL_SITES and not rest.startswith(b"/@"):
         return False  # only known platforms and /@user pages can be profiles
-    path, _, query = rest.partition(b"?")
-    return is_profile(
-        host.decode("ascii"),
-        path.split(b"#", 1)[0].decode("utf-8", "replace"),
-        query.split(b"#", 1)[0].decode("utf-8", "replace"),
-    )
+    key = (host, rest)
+    found = _social_cache.get(key)
+    if found is None:  # web pages repeat their share/follow links: memoised
+        path, _, query = rest.partition(b"?")
+        found = is_profile(
+            host.decode("ascii"),
+            path.split(b"#", 1)[0].decode("utf-8", "replace"),
+            query.split(b"#", 1)[0].decode("utf-8", "replace"),
+        )
+        if len(_social_cache) > 20_000:
+            _social_cache.clear()
+        _social_cache[key] = found
+    return found
+
+
+_social_cache: dict[tuple[bytes, bytes], bool] = {}
 
 
 def url(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:

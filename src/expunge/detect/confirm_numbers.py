@@ -16,7 +16,7 @@ from expunge.detect.context import Scan
 from expunge.detect.hits import Hit
 from expunge.detect.phone import is_valid_phone
 from expunge.detect.spans import IS_ALNUM, IS_DIGIT, glued_left, glued_right
-from expunge.detect.validators import card_issuer, iban_ok, ipv4_octets, luhn_ok, ssn_ok
+from expunge.detect.validators import card_issuer, iban_ok, ipv4_octets, ssn_ok
 
 _MAX_CLUSTER = 64  # longer runs are tables / ids, never one phone, card or SSN
 _SEPARATORS = b" ./()-+"
@@ -157,18 +157,34 @@ def _card_score(s: int, e: int, lo: int, hi: int, run: Scan, needs_context: bool
     return 0.9
 
 
-def _card_digits(digits: str) -> tuple[str, bool] | None:
-    if not 12 <= len(digits) <= 19:
+# card_issuer looks only at the first four digits and the length: memoised on those.
+_ISSUERS: dict[tuple[bytes, int], tuple[str, bool] | None] = {}
+# Luhn on ASCII digit bytes: every second digit from the right doubled (digit sum), as values.
+_LUHN_PLAIN = bytes.maketrans(b"0123456789", bytes(range(10)))
+_LUHN_DOUBLED = bytes.maketrans(b"0123456789", bytes((0, 2, 4, 6, 8, 1, 3, 5, 7, 9)))
+
+
+def _card_bytes(digits: bytes) -> tuple[str, bool] | None:
+    """(network, needs_context) for 12-19 ASCII digits passing issuer table AND Luhn (as
+    validators.card_issuer + luhn_ok, without decoding or a Python loop per digit)."""
+    n = len(digits)
+    if not 12 <= n <= 19:
         return None
-    issuer = card_issuer(digits)
-    if issuer is None or not luhn_ok(digits):
+    key = (digits[:4], n)
+    issuer = _ISSUERS.get(key, False)
+    if issuer is False:
+        issuer = _ISSUERS[key] = card_issuer(digits.decode("ascii"))
+    if issuer is None:
         return None
-    return issuer
+    plain = sum(digits[-1::-2].translate(_LUHN_PLAIN))
+    if (plain + sum(digits[-2::-2].translate(_LUHN_DOUBLED))) % 10:
+        return None
+    return issuer  # type: ignore[return-value]
 
 
 def _card_run(s: int, e: int, lo: int, hi: int, run: Scan, digits: bytes) -> Hit | None:
     """credit_card, contiguous 12-19 digits: Luhn AND issuer prefix/length table."""
-    found = _card_digits(digits.decode("ascii"))
+    found = _card_bytes(digits)
     if found is None:
         return None
     return ("credit_card", s, e, _card_score(s, e, lo, hi, run, found[1]), "luhn+iin")
@@ -197,13 +213,14 @@ def _card_grouped(
     after = _NEXT_GROUP.match(text, end)
     if after is not None and after.group(1) == sep:
         groups.append(after.group(2))  # a 5th/6th group the layout regex did not take
+    all_sizes = list(map(len, groups))
     for j in range(len(groups), 2, -1):
-        sizes = [len(g) for g in groups[:j]]
-        if j < len(groups) and len(groups[j]) > 2:
+        if j < len(groups) and all_sizes[j] > 2:
             continue  # more digit groups follow: a longer number that merely starts card-like
+        sizes = all_sizes[:j]
         if not _grouping_ok(sizes):
             continue
-        found = _card_digits(b"".join(groups[:j]).decode("ascii"))
+        found = _card_bytes(b"".join(groups[:j]))
         if found is None:
             continue
         stop = s + sum(sizes) + j - 1

@@ -75,7 +75,8 @@ def _prefilter(
     assert spec.prefilter is not None
     if spec.som:
         # From 2 bytes before the start (SEP framing keeps s - 2 >= 0) to the last digit.
-        parts = [buf[s - 2 : e + spec.term].rstrip(_NON_DIGITS) for s, e in items]
+        term = spec.term
+        parts = [buf[s - 2 : e + term].rstrip(_NON_DIGITS) for s, e in items]
     else:
         window = spec.prefilter_window
         parts = [buf[max(0, e - window) : e] for _, e in items]

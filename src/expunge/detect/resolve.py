@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from operator import itemgetter
 
 from expunge.detect.hits import Hit
 
@@ -15,12 +16,25 @@ SPECIFICITY: dict[str, int] = {
 }  # fmt: skip
 
 
+_START = itemgetter(1)
+
+
 def resolve(hits: list[Hit], min_score: float) -> list[Hit]:
     """Drop hits under `min_score`, then keep the best of each overlapping group
     (higher score, then more specific type, then longer), sorted by start."""
     kept = [h for h in hits if h[3] >= min_score]
     if len(kept) <= 1:
         return kept
+    # Common case: no two hits overlap. Then every hit survives whatever the priority order,
+    # and the answer is just the hits by start (distinct non-empty spans, so no ties).
+    by_start = sorted(kept, key=_START)
+    prev_end = -1
+    for h in by_start:
+        if h[1] < prev_end or h[1] >= h[2]:
+            break
+        prev_end = h[2]
+    else:
+        return by_start
     kept.sort(key=lambda h: (-h[3], -SPECIFICITY.get(h[0], 0), h[1] - h[2], h[1]))
     starts: list[int] = []
     chosen: list[Hit] = []  # sorted by start, pairwise disjoint

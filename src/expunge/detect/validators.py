@@ -72,9 +72,19 @@ def iban_ok(compact: str) -> bool:
     if IBAN_LENGTHS.get(compact[:2]) != len(compact) or not compact[2:4].isdigit():
         return False
     rearranged = compact[4:] + compact[:4]
-    # int(c, 36) maps 0-9 to 0-9 and A-Z to 10-35, which is exactly the ISO 7064 substitution.
-    numeric = "".join(str(int(c, 36)) for c in rearranged)
+    # int(c, 36) maps 0-9 to 0-9 and A-Z to 10-35, which is exactly the ISO 7064 substitution
+    # (one str.translate for ASCII letters and digits; anything else goes through int()).
+    if rearranged.isascii() and rearranged.isalnum():
+        numeric = rearranged.translate(_BASE36_DIGITS)
+    else:
+        numeric = "".join(str(int(c, 36)) for c in rearranged)
     return int(numeric) % 97 == 1
+
+
+_BASE36_DIGITS = {
+    ord(c): str(int(c, 36))
+    for c in "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+}
 
 
 # --- US SSN ----------------------------------------------------------------------------------

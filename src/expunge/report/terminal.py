@@ -137,4 +137,4 @@ def print_scan_summary(console: Console, summary: dict[str, Any], top_shards: in
             + ", ".join(escape(f"{s['shard']} {s['where']}") for s in summary["skipped"][:3])
         )
     if not summary["ner"]["enabled"]:
-        console.print(Text(summary["ner"]["note"], style="dim"))
+        console.print(Text("Names (person) were not scanned. " + summary["ner"]["note"], style="dim"))

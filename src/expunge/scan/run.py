@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
 MAX_SKIPPED_LISTED = 1000
 NER_OFF_NOTE = (
-    "Names (person) were not scanned: pattern detection only. "
-    "Install expunge[ner] and pass --ner to find names with a local spaCy model."
+    "Pattern detection only. Install expunge[ner] and pass --ner to find names with a local "
+    "spaCy model."
 )
 
 
