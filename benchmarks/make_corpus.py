@@ -8,7 +8,7 @@ Output in --out: shard-0000.jsonl … ({"id","url","text"} per line), truth.json
 ({"shard","row","kind","start","end"}: where the decoys are, so that a benchmark can say what
 its false positives hit). Decoys are never in truth.jsonl.
 
-The planting code is `expunge.demo_data` (needs faker: `pip install expunge[demo]`); faker is
+The planting code is `expunge.demo` (needs faker: `pip install expunge[demo]`); faker is
 only used once to draw word pools, documents are then assembled with `random.Random`, one
 generator per shard, so the output is the same whatever --workers is.
 """
@@ -27,7 +27,7 @@ from typing import Any
 
 import orjson
 
-from expunge.demo_data import (
+from expunge.demo import (
     PLANTED_TYPES,
     STATS_FILE,
     TRUTH_FILE,

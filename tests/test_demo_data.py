@@ -20,7 +20,7 @@ import pytest
 
 pytest.importorskip("faker")
 
-from expunge import demo_data as dd
+from expunge import demo as dd
 
 DOCS = 600
 SEED = 3

@@ -12,7 +12,7 @@ pytest.importorskip("ray", reason="install expunge[ray]; scripts/test does")
 
 
 def test_ray_and_local_give_identical_findings(tmp_path: Path) -> None:
-    from expunge.demo_data import write_demo_dataset
+    from expunge.demo import write_demo_dataset
 
     data = write_demo_dataset(tmp_path / "demo", docs=600).dataset
     local, ray_out = tmp_path / "local", tmp_path / "ray"
