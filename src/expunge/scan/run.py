@@ -112,11 +112,23 @@ def run_scan(
 
 
 def _entry_from_result(result: ShardResult) -> dict[str, Any]:
-    entry = asdict(result)
-    entry.pop("findings")
-    entry["skipped"] = [asdict(b) for b in result.skipped]
-    entry["findings"] = len(result.findings)
-    return entry
+    # Built by hand: dataclasses.asdict would deep-copy the (large) findings list first.
+    return {
+        "shard": result.shard,
+        "format": result.format,
+        "size": result.size,
+        "checksum": result.checksum,
+        "records": result.records,
+        "bytes": result.bytes,
+        "records_with_pii": result.records_with_pii,
+        "by_type": result.by_type,
+        "records_by_type": result.records_by_type,
+        "findings": len(result.findings),
+        "samples": result.samples,
+        "skipped": [asdict(b) for b in result.skipped],
+        "reused": result.reused,
+        "seconds": result.seconds,
+    }
 
 
 def _write_shard_findings(path: Path, result: ShardResult) -> None:
