@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 
 pytest.importorskip("spacy", reason="install expunge[ner]; scripts/test does")
@@ -41,7 +40,7 @@ def test_scan_with_ner_reports_person_and_without_says_names_were_not_scanned(
     summary = json.loads((tmp_path / "a" / "summary.json").read_text())
     assert summary["by_type"]["person"]["findings"] == 1
     assert summary["ner"]["enabled"] is True
-    without = run_cli("scan", str(data), "--out", str(tmp_path / "b"))
+    run_cli("scan", str(data), "--out", str(tmp_path / "b"))
     summary = json.loads((tmp_path / "b" / "summary.json").read_text())
     assert "person" not in summary["by_type"]
     assert summary["ner"]["enabled"] is False and "--ner" in summary["ner"]["note"]

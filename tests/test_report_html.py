@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from expunge.detect.entities import PATTERN_TYPES
 from expunge.report._types import type_color
 from expunge.report.html import (
     SAMPLES_PER_TYPE,
@@ -18,20 +19,7 @@ from expunge.report.html import (
     render_scan_report,
 )
 
-TYPES = [
-    "email",
-    "phone",
-    "credit_card",
-    "iban",
-    "ip_address",
-    "us_ssn",
-    "url",
-    "social_handle",
-    "street_address",
-    "date_of_birth",
-    "crypto_wallet",
-    "secret",
-]
+TYPES = list(PATTERN_TYPES)
 
 HOSTILE_SHARD = "<script>alert(1)</script>.jsonl"
 HOSTILE_ID = '" onmouseover="x'

@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-# Every entity type expunge knows; `person` is found by NER and never planted here.
-ENTITY_TYPES: tuple[str, ...] = (
-    "email",
-    "phone",
-    "credit_card",
-    "iban",
-    "ip_address",
-    "us_ssn",
-    "url",
-    "social_handle",
-    "street_address",
-    "date_of_birth",
-    "person",
-    "crypto_wallet",
-    "secret",
-)
+# `person` is found by NER and never planted here.
+from expunge.detect.entities import ENTITY_TYPES
+
 PLANTED_TYPES: tuple[str, ...] = tuple(t for t in ENTITY_TYPES if t != "person")
 
 DECOY_KINDS: tuple[str, ...] = (
