@@ -128,7 +128,12 @@ class Engine:
     def candidates(self, buf: bytes) -> list[tuple[int, int, int]]:
         """Raw (pattern id, start, end) matches of the one hyperscan pass, terminators included."""
         raw: list[tuple[int, int, int]] = []
-        self._set.db.scan(buf, match_event_handler=_collect, context=raw, scratch=self._scratch())
+        self._set.db.scan(
+            buf,
+            match_event_handler=_collect,  # type: ignore[arg-type]  # stub is too narrow
+            context=raw,
+            scratch=self._scratch(),
+        )
         return raw
 
     def scan(self, buf: bytes, starts: list[int], stops: list[int]) -> dict[int, list[Hit]]:

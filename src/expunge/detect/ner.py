@@ -8,7 +8,7 @@ directory on disk, chosen with EXPUNGE_NER_MODEL.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -52,7 +52,7 @@ def check_ner_available() -> None:
     load_ner()
 
 
-def _overlaps(finding: Finding, others: list[Finding]) -> bool:
+def _overlaps(finding: Finding, others: Sequence[Finding]) -> bool:
     return any(finding.start < o.end and o.start < finding.end for o in others)
 
 

@@ -150,6 +150,8 @@ def _home(region: str) -> _Home:
     if md is None:
         raise ValueError(f"unknown phone region {region!r}")
     general = md.general_desc
+    if md.country_code is None:
+        raise ValueError(f"phone region {region!r} has no country code")
     return _Home(
         cc=md.country_code,
         intl_prefix=_compile(md.international_prefix),
@@ -231,14 +233,14 @@ def _is_valid_phone(raw: bytes, region: str) -> bool:
     elif digits.startswith(b"00"):
         split = _split_country_code(digits[2:])
     else:
-        home = _home(region)
-        m = home.intl_prefix.match(digits) if home.intl_prefix is not None else None
+        local = _home(region)
+        m = local.intl_prefix.match(digits) if local.intl_prefix is not None else None
         if m is not None and m.end() > 0:
             split = _split_country_code(digits[m.end() :])
-        elif not home.simple:
+        elif not local.simple:
             return _slow_valid(raw, region)
         else:
-            return _valid_home_number(home, digits)
+            return _valid_home_number(local, digits)
     if split is None:
         return False
     cc, rest = split
