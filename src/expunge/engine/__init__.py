@@ -9,6 +9,9 @@ from expunge.scan.task import ProgressFn, ShardJob, ShardResult
 
 
 class Executor(Protocol):
+    # True when map_shards calls on_progress while shards run (else only finished shards count).
+    streams_progress: bool
+
     def map_shards(
         self, jobs: Sequence[ShardJob], on_progress: ProgressFn | None
     ) -> Iterator[ShardResult]:

@@ -29,6 +29,8 @@ def _run_job(job: ShardJob) -> ShardResult:
 
 
 class LocalExecutor:
+    streams_progress = True
+
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
 

@@ -18,6 +18,8 @@ def _run_job(job: ShardJob) -> ShardResult:
 
 
 class RayExecutor:
+    streams_progress = False  # Ray tasks report when they finish
+
     def __init__(self, workers: int, address: str | None) -> None:
         self.workers = max(1, workers)
         self.address = address

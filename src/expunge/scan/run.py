@@ -98,7 +98,8 @@ def run_scan(
                     _write_shard_findings(staging / f"{shard_key(result.shard)}.jsonl", result)
             entries[result.shard] = entry
             if hooks.shard_done:
-                hooks.shard_done(result, live_progress and not result.reused)
+                streamed = live_progress and executor.streams_progress and not result.reused
+                hooks.shard_done(result, streamed)
     except BaseException:
         if out_dir is not None:
             shutil.rmtree(out_dir if created_out else staging, ignore_errors=True)  # type: ignore[arg-type]
