@@ -100,7 +100,7 @@ def print_scan_summary(console: Console, summary: dict[str, Any], top_shards: in
     speed = mb / summary["elapsed_s"] if summary["elapsed_s"] else 0.0
     console.print(
         f"[bold]{totals['records_with_pii']:,}[/] of {records:,} records ({share:.1%}) contain personal data: "
-        f"{totals['findings']:,} findings in {totals['shards']} shards "
+        f"{totals['findings']:,} findings in {totals['shards']} shard{'' if totals['shards'] == 1 else 's'} "
         f"({mb:,.1f} MB of text in {summary['elapsed_s']:.1f} s, {speed:,.1f} MB/s)"
     )
     if totals.get("shards_reused"):
