@@ -126,6 +126,37 @@ def scan(
         print(f"findings: {out / 'findings.jsonl'}  summary: {out / 'summary.json'}")
 
 
+subject_app = typer.Typer(
+    help="A person's profile: the identifiers expunge looks for.", no_args_is_help=True
+)
+app.add_typer(subject_app, name="subject")
+
+
+@subject_app.command("check", epilog="Example: expunge subject check demo-data/subject.toml")
+def subject_check(
+    profile: Annotated[Path, typer.Argument(help="Profile file: .toml, .json or .yaml.")],
+) -> None:
+    """Validate a profile and print its identifiers in normal form (and the name variants)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from expunge.subject import load_subject
+
+    subject = load_subject(profile)
+    table = Table(title=f"subject {subject.id} (phone region {subject.region})", title_justify="left")
+    table.add_column("kind")
+    table.add_column("normal form (what is matched)", overflow="fold")
+    table.add_column("from", overflow="fold")
+    seen: dict[tuple[str, str], list[str]] = {}
+    for ident in subject.identifiers:
+        seen.setdefault((ident.kind, ident.key), []).append(ident.given)
+    for (kind, key), given in seen.items():
+        table.add_row(kind, Text(key), Text("; ".join(dict.fromkeys(given))))
+    console = Console(highlight=False)
+    console.print(table)
+    console.print(f"{len(seen)} identifiers; the profile is valid.")
+
+
 def main() -> None:
     try:
         app()

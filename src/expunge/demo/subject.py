@@ -114,7 +114,7 @@ def _toml_list(values: Sequence[str]) -> str:
 def subject_toml(subject: Subject = SUBJECT) -> str:
     return (
         "# The fictional person planted in the demo dataset, for subject search.\n"
-        f"name = {_toml_list(subject.names)}\n"
+        f"names = {_toml_list(subject.names)}\n"
         f"emails = {_toml_list(subject.emails)}\n"
         f"phones = {_toml_list(subject.phones)}\n"
         f"handles = {_toml_list(subject.handles)}\n"

@@ -101,3 +101,38 @@ def is_profile(host: str, path: str, query: str) -> bool:
         return low in _YOUTUBE_USER_DIRS and len(parts) >= 2 and low not in _YOUTUBE_STOP
     # Mastodon-style instances (and medium.com, etc.): https://host/@user is a profile page.
     return len(parts) == 1 and bool(_AT_USER.fullmatch(first))
+
+
+def profile_keys(host: str, path: str, query: str) -> list[str]:
+    """Normalised identifiers of a profile URL: 'x:jdoe' (x.com and twitter.com alike),
+    'mastodon:jdoe@example.social', 'flickr:12345678@n00', plus 'flickr-photo:ID' for a
+    Flickr photo page. Empty when the URL is not a profile."""
+    if not is_profile(host, path, query):
+        return []
+    site = _host_key(host)
+    parts = [p for p in path.split("/") if p]
+    first = parts[0]
+    if site in ("twitter.com", "x.com"):
+        return [f"x:{first.lower()}"]
+    if site in ("facebook.com", "fb.com"):
+        if first.lower() == "profile.php":
+            ids = [kv[3:] for kv in query.split("&") if kv.startswith("id=")]
+            return [f"facebook:id={ids[0]}"] if ids else []
+        return [f"facebook:{first.lower()}"]
+    if site in ("linkedin.com", "reddit.com", "old.reddit.com"):
+        platform = "reddit" if "reddit" in site else "linkedin"
+        return [f"{platform}:{parts[1].lower()}"]
+    if site == "flickr.com":
+        keys = [f"flickr:{parts[1].lower()}"]
+        if first.lower() == "photos" and len(parts) >= 3 and parts[2].isdigit():
+            keys.append(f"flickr-photo:{parts[2]}")
+        return keys
+    if site == "youtube.com":
+        if first.startswith("@"):
+            return [f"youtube:{first[1:].lower()}"]
+        return [f"youtube:{first.lower()}/{parts[1]}"]  # channel ids are case-sensitive
+    if site in ("instagram.com", "github.com"):
+        return [f"{site.split('.')[0]}:{first.lower()}"]
+    if site == "tiktok.com":
+        return [f"tiktok:{first[1:].lower()}"]
+    return [f"mastodon:{first[1:].lower()}@{site}"]

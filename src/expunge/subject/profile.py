@@ -1,0 +1,128 @@
+"""A person's profile: the identifiers to look for, read from TOML, JSON or YAML.
+
+    names = ["José Müller"]            # variants are generated (see normalize.name_variants)
+    nicknames = ["Pepe Müller"]
+    emails = ["jose.muller@example.org"]
+    phones = ["+49 30 901820", "(555) 123-4567"]
+    handles = ["@jmuller"]
+    urls = ["https://x.com/jmuller", "https://www.flickr.com/photos/12345678@N00/"]
+    strings = ["12 Example Road"]       # free text: an address, an employee id
+    domains = ["jose-muller.example"]
+    region = "DE"                       # for phones written without +country code (default US)
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from expunge.errors import ExpungeError
+from expunge.subject import normalize
+
+LIST_KEYS = ("names", "nicknames", "emails", "phones", "handles", "urls", "strings", "domains")
+KNOWN_KEYS = (*LIST_KEYS, "region", "id")
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """One normalised identifier and the text the profile gave for it."""
+
+    kind: str  # name | email | phone | handle | profile | string | domain
+    key: str  # normal form compared against normalised text
+    given: str
+
+
+@dataclass(frozen=True)
+class SubjectProfile:
+    id: str
+    region: str
+    identifiers: tuple[Identifier, ...] = field(default_factory=tuple)
+
+    def of_kind(self, kind: str) -> list[Identifier]:
+        return [i for i in self.identifiers if i.kind == kind]
+
+
+def _read(path: Path) -> Any:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ExpungeError(f"no such profile file: {path}", "check the path") from None
+    except OSError as error:
+        raise ExpungeError(f"cannot read {path}: {error.strerror}", "check its permissions") from None
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".toml":
+            return tomllib.loads(raw.decode("utf-8"))
+        if suffix == ".json":
+            return json.loads(raw)
+        if suffix in (".yaml", ".yml"):
+            return yaml.safe_load(raw)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError, UnicodeDecodeError) as error:
+        kind = suffix[1:].upper()
+        raise ExpungeError(f"{path}: not valid {kind}: {error}", "fix the syntax") from None
+    raise ExpungeError(f"{path}: unknown profile format {suffix!r}", "use .toml, .json or .yaml")
+
+
+def load_subject(path: Path) -> SubjectProfile:
+    return parse_subject(_read(path), str(path), default_id=path.stem)
+
+
+def parse_subject(data: Any, source: str, default_id: str = "subject") -> SubjectProfile:
+    """Validate and normalise a profile mapping; every problem names the key and the value."""
+    if not isinstance(data, dict):
+        raise ExpungeError(f"{source}: a profile is a table of keys", "see the example in the README")
+    unknown = [k for k in data if k not in KNOWN_KEYS]
+    if unknown:
+        raise ExpungeError(
+            f"{source}: unknown key {unknown[0]!r}", "known keys: " + ", ".join(KNOWN_KEYS)
+        )
+    region = str(data.get("region", "US")).upper()
+    if region not in normalize.phonenumbers.SUPPORTED_REGIONS:
+        raise ExpungeError(f"{source}: unknown region {region!r}", "use a region code like US, GB, DE")
+    lists: dict[str, list[str]] = {}
+    for key in LIST_KEYS:
+        value = data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ExpungeError(f"{source}: {key} must be a list of strings", f'write {key} = ["..."]')
+        lists[key] = value
+    identifiers: list[Identifier] = []
+    for key in ("names", "nicknames"):
+        for given in lists[key]:
+            identifiers += [Identifier("name", v, given) for v in normalize.name_variants(given)]
+
+    def one(kind: str, key: str, key_of: Any, problem: str) -> None:
+        for given in lists[key]:
+            identifiers.append(Identifier(kind, _need(key_of(given), source, key, given, problem), given))
+
+    one("email", "emails", normalize.email_key, "not an email address")
+    one(
+        "phone",
+        "phones",
+        lambda given: normalize.phone_key(given, region),
+        f"not a valid phone number for region {region} (write it with +country code)",
+    )
+    one("handle", "handles", normalize.handle_key, "not a handle like @name or user@host")
+    one("string", "strings", lambda given: normalize.fold(given) or None, "empty")
+    one("domain", "domains", normalize.domain_key, "not a domain name")
+    for given in lists["urls"]:
+        keys = normalize.url_keys(given)
+        if not keys:
+            _need(None, source, "urls", given, "not a profile URL of a known platform or /@user page")
+        identifiers += [Identifier("profile", k, given) for k in keys]
+    if not identifiers:
+        raise ExpungeError(f"{source}: the profile has no identifiers", "add names, emails, phones, ...")
+    unique = tuple(dict.fromkeys(identifiers))
+    return SubjectProfile(id=str(data.get("id", default_id)), region=region, identifiers=unique)
+
+
+def _need(key: str | None, source: str, field_name: str, given: str, problem: str) -> str:
+    if key is None:
+        raise ExpungeError(f"{source}: {field_name}: {given!r} is {problem}", "correct or remove it")
+    return key
