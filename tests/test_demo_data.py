@@ -181,15 +181,15 @@ def test_subject(
     demo: dd.DemoInfo, texts: dict[str, list[str]], truth: list[dict[str, Any]]
 ) -> None:
     subject = tomllib.loads(demo.subject.read_text(encoding="utf-8"))
-    assert set(subject) == {"name", "emails", "phones", "handles", "urls"}
-    assert any(not n.isascii() for n in subject["name"])
+    assert set(subject) == {"names", "emails", "phones", "handles", "urls"}
+    assert any(not n.isascii() for n in subject["names"])
     assert all(dd.phone_valid(p) for p in subject["phones"])
 
     docs_with_name = [
         (shard, row)
         for shard, rows in texts.items()
         for row, text in enumerate(rows)
-        if any(n in text for n in subject["name"])
+        if any(n in text for n in subject["names"])
     ]
     assert len(docs_with_name) >= 10
     assert len({shard for shard, _ in docs_with_name}) >= 4

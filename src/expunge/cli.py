@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -13,6 +13,9 @@ from rich.markup import escape
 
 from expunge import __version__
 from expunge.errors import ExpungeError
+
+if TYPE_CHECKING:
+    from expunge.scan import ScanConfig
 
 app = typer.Typer(
     name="expunge",
@@ -90,11 +93,8 @@ def scan(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Scan a dataset for personal data: counts per type, exact locations, HTML report."""
-    from expunge.engine import make_executor
-    from expunge.io import open_dataset
     from expunge.records import FieldSpec
-    from expunge.report.terminal import ScanProgress, print_scan_summary
-    from expunge.scan import ScanConfig, run_scan
+    from expunge.scan import ScanConfig
 
     if on_error not in ("stop", "skip"):
         raise ExpungeError(f"unknown --on-error value {on_error!r}", "use stop or skip")
@@ -112,6 +112,25 @@ def scan(
         on_error=on_error,  # type: ignore[arg-type]
         ner=ner,
     )
+    _run_over_dataset(dataset, format, config, engine, workers, ray_address, out, quiet)
+
+
+def _run_over_dataset(
+    dataset: str,
+    format: str,
+    config: ScanConfig,
+    engine: str,
+    workers: int,
+    ray_address: str | None,
+    out: Path | None,
+    quiet: bool,
+) -> None:
+    """Shared by scan and find: same readers, executors, outputs; only the steps differ."""
+    from expunge.engine import make_executor
+    from expunge.io import open_dataset
+    from expunge.report.terminal import ScanProgress, print_scan_summary
+    from expunge.scan import run_scan
+
     data = open_dataset(dataset, format)
     executor = make_executor(engine, workers, ray_address)
     console = Console(stderr=True)
@@ -124,6 +143,57 @@ def scan(
     if out is not None:
         print(f"report: {out / 'report.html'}")
         print(f"findings: {out / 'findings.jsonl'}  summary: {out / 'summary.json'}")
+
+
+@app.command(
+    epilog="Example: expunge find --subject demo-data/subject.toml demo-data/dataset --out find-out",
+)
+def find(
+    dataset: Annotated[str, typer.Argument(help="A file, a directory or a glob; every file is a shard.")],
+    subject: Annotated[
+        list[Path] | None, typer.Option(help="A profile file (.toml/.json/.yaml); repeatable.")
+    ] = None,
+    subjects: Annotated[
+        Path | None, typer.Option(help="JSON Lines file: one profile object per line.")
+    ] = None,
+    format: Annotated[
+        str, typer.Option("--format", help="auto|jsonl|parquet|csv|tsv|warc|wet|hf")
+    ] = "auto",
+    text_field: Annotated[str | None, typer.Option(help="Column/key holding the text.")] = None,
+    id_field: Annotated[str | None, typer.Option(help="Column/key holding the record id.")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Parallel shard tasks (default: number of cores).")
+    ] = os.cpu_count() or 1,
+    engine: Annotated[str, typer.Option(help="local (process pool) or ray.")] = "local",
+    ray_address: Annotated[str | None, typer.Option(help="Address of an existing Ray cluster.")] = None,
+    phone_region: Annotated[
+        str, typer.Option(help="Region for phone numbers in the text written without +country code.")
+    ] = "US",
+    out: Annotated[
+        Path | None, typer.Option(help="Write findings.jsonl (with 'subject'), summary.json, report.html.")
+    ] = None,
+    on_error: Annotated[str, typer.Option(help="stop (default) or skip bad rows.")] = "stop",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Find the records that mention given people: one pass, however many subjects."""
+    from expunge.records import FieldSpec
+    from expunge.scan import ScanConfig
+    from expunge.subject import load_subject, load_subjects_jsonl
+
+    if on_error not in ("stop", "skip"):
+        raise ExpungeError(f"unknown --on-error value {on_error!r}", "use stop or skip")
+    profiles = [load_subject(p) for p in subject or []]
+    if subjects is not None:
+        profiles += load_subjects_jsonl(subjects)
+    if not profiles:
+        raise ExpungeError("no subject given", "pass --subject me.toml or --subjects requests.jsonl")
+    config = ScanConfig(
+        fields=FieldSpec(text=text_field, id=id_field),
+        phone_region=phone_region,
+        on_error=on_error,  # type: ignore[arg-type]
+        subjects=tuple(profiles),
+    )
+    _run_over_dataset(dataset, format, config, engine, workers, ray_address, out, quiet)
 
 
 subject_app = typer.Typer(

@@ -40,7 +40,7 @@ def batched_by_size(records: Iterable[Record], max_chars: int, max_records: int)
 
 
 @lru_cache(maxsize=8)
-def _detector(types: tuple[str, ...] | None, phone_region: str, min_score: float):  # type: ignore[no-untyped-def]
+def detector_for(types: tuple[str, ...] | None, phone_region: str, min_score: float):  # type: ignore[no-untyped-def]
     from expunge.detect import Detector
 
     return Detector(types=types, phone_region=phone_region, min_score=min_score)
@@ -57,7 +57,7 @@ class DetectPII:
     batch_records: int = 2048
 
     def __call__(self, records: Iterator[Record]) -> Iterator[Record]:
-        detector = _detector(self.types, self.phone_region, self.min_score)
+        detector = detector_for(self.types, self.phone_region, self.min_score)
         for batch in batched_by_size(records, self.batch_chars, self.batch_records):
             for record, found in zip(batch, detector.scan_batch([r.text for r in batch])):
                 record.findings = found

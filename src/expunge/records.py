@@ -32,6 +32,7 @@ class Finding:
     end: int
     score: float
     validator: str
+    subject: str | None = None  # set by subject search: whose identifier this is
 
 
 @dataclass(slots=True)

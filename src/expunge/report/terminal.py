@@ -92,14 +92,31 @@ class ScanProgress:
         self.progress.stop()
 
 
+def print_subjects(console: Console, summary: dict[str, Any]) -> None:
+    """`expunge find`: one row per subject, records by confidence."""
+    table = Table(title="Subjects found", title_justify="left")
+    table.add_column("subject", overflow="fold")
+    for level in ("strong", "medium", "weak"):
+        table.add_column(f"{level} records", justify="right")
+    for subject, levels in summary["by_subject"].items():
+        table.add_row(Text(subject), *(f"{levels.get(k, 0):,}" for k in ("strong", "medium", "weak")))
+    if not summary["by_subject"]:
+        console.print("No subject was found in this dataset.")
+        return
+    console.print(table)
+
+
 def print_scan_summary(console: Console, summary: dict[str, Any], top_shards: int = 5) -> None:
     totals = summary["totals"]
+    finding = summary.get("command") == "find"
     records = totals["records"]
     share = totals["records_with_pii"] / records if records else 0.0
     mb = totals["bytes"] / 1e6
     speed = mb / summary["elapsed_s"] if summary["elapsed_s"] else 0.0
     console.print(
-        f"[bold]{totals['records_with_pii']:,}[/] of {records:,} records ({share:.1%}) contain personal data: "
+        f"[bold]{totals['records_with_pii']:,}[/] of {records:,} records ({share:.1%}) "
+        + ("mention a subject: " if finding else "contain personal data: ")
+        + 
         f"{totals['findings']:,} findings in {totals['shards']} shard{'' if totals['shards'] == 1 else 's'} "
         f"({mb:,.1f} MB of text in {summary['elapsed_s']:.1f} s, {speed:,.1f} MB/s)"
     )
@@ -124,7 +141,7 @@ def print_scan_summary(console: Console, summary: dict[str, Any], top_shards: in
         table = Table(title=f"Top {len(shards)} shards by findings", title_justify="left")
         table.add_column("shard", overflow="fold")
         table.add_column("records", justify="right")
-        table.add_column("with PII", justify="right")
+        table.add_column("matched" if finding else "with PII", justify="right")
         table.add_column("findings", justify="right")
         for s in shards:
             pct = s["records_with_pii"] / s["records"] if s["records"] else 0.0
@@ -136,5 +153,7 @@ def print_scan_summary(console: Console, summary: dict[str, Any], top_shards: in
             + "; first: "
             + ", ".join(escape(f"{s['shard']} {s['where']}") for s in summary["skipped"][:3])
         )
-    if not summary["ner"]["enabled"]:
+    if finding:
+        print_subjects(console, summary)
+    elif not summary["ner"]["enabled"]:
         console.print(Text("Names (person) were not scanned. " + summary["ner"]["note"], style="dim"))

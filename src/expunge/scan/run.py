@@ -126,6 +126,7 @@ def _entry_from_result(result: ShardResult) -> dict[str, Any]:
         "records_by_type": result.records_by_type,
         "findings": len(result.findings),
         "samples": result.samples,
+        "by_subject": result.by_subject,
         "skipped": [asdict(b) for b in result.skipped],
         "reused": result.reused,
         "seconds": result.seconds,
@@ -134,21 +135,20 @@ def _entry_from_result(result: ShardResult) -> dict[str, Any]:
 
 def _write_shard_findings(path: Path, result: ShardResult) -> None:
     with open(path, "wb") as out:
-        for row, rid, kind, start, end, score, validator in result.findings:
-            out.write(
-                orjson.dumps(
-                    {
-                        "shard": result.shard,
-                        "row": row,
-                        "id": rid,
-                        "type": kind,
-                        "start": start,
-                        "end": end,
-                        "score": score,
-                        "validator": validator,
-                    }
-                )
-            )
+        for row, rid, kind, start, end, score, validator, subject in result.findings:
+            line = {
+                "shard": result.shard,
+                "row": row,
+                "id": rid,
+                "type": kind,
+                "start": start,
+                "end": end,
+                "score": score,
+                "validator": validator,
+            }
+            if subject is not None:
+                line["subject"] = subject
+            out.write(orjson.dumps(line))
             out.write(b"\n")
 
 
@@ -211,6 +211,7 @@ def _summary(
     samples: list[dict[str, Any]] = []
     per_type_samples: Counter[str] = Counter()
     skipped: list[dict[str, Any]] = []
+    by_subject: dict[str, dict[str, int]] = {}
     for entry in entries:
         findings_by_type.update(entry["by_type"])
         records_by_type.update(entry["records_by_type"])
@@ -219,7 +220,13 @@ def _summary(
                 per_type_samples[sample["type"]] += 1
                 samples.append(sample)
         skipped.extend(entry["skipped"])
+        for subject, levels in entry.get("by_subject", {}).items():
+            merged = by_subject.setdefault(subject, {})
+            for level, n in levels.items():
+                merged[level] = merged.get(level, 0) + n
     types = list(config.types) if config.types else list(PATTERN_TYPES) + (["person"] if config.ner else [])
+    if config.subjects:
+        types = sorted({i.kind for s in config.subjects for i in s.identifiers})
     totals = {
         "shards": len(entries),
         "records": sum(e["records"] for e in entries),
@@ -232,7 +239,7 @@ def _summary(
     return {
         "tool": "expunge",
         "version": __version__,
-        "command": "scan",
+        "command": "find" if config.subjects else "scan",
         "dataset": dataset.root,
         "format": ",".join(sorted({s.format for s in dataset.shards})),
         "started": started_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
@@ -260,6 +267,7 @@ def _summary(
         ],
         "skipped": skipped[:MAX_SKIPPED_LISTED],
         "samples": sorted(samples, key=lambda s: (s["type"], s["shard"], s["row"], s["start"])),
+        **({"by_subject": dict(sorted(by_subject.items()))} if config.subjects else {}),
     }
 
 

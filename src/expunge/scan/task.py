@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from expunge.errors import BadRow, ErrorPolicy, OnError
 from expunge.pipeline import DetectPII, Step, run_steps
 from expunge.records import FieldSpec, Record, Shard
+from expunge.subject import SubjectProfile
 
 SAMPLES_PER_TYPE = 5
 # Progress callback: (records, text bytes) since the last call. Set by the executor.
@@ -30,8 +31,14 @@ class ScanConfig:
     min_score: float = 0.5
     on_error: OnError = "stop"
     ner: bool = False
+    # Subject search (`expunge find`): findings are these people's identifiers, not all PII.
+    subjects: tuple[SubjectProfile, ...] = ()
 
     def steps(self) -> list[Step]:
+        if self.subjects:
+            from expunge.find import FindSubjects
+
+            return [FindSubjects(self.subjects, self.phone_region)]
         pattern_types = None if self.types is None else tuple(t for t in self.types if t != "person")
         steps: list[Step] = [DetectPII(pattern_types, self.phone_region, self.min_score)]
         if self.ner:
@@ -58,8 +65,12 @@ class ShardResult:
     records_with_pii: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
     records_by_type: dict[str, int] = field(default_factory=dict)
-    # (row, id, type, start, end, score, validator), sorted by row, start, type
-    findings: list[tuple[int, str | None, str, int, int, float, str]] = field(default_factory=list)
+    # (row, id, type, start, end, score, validator, subject), sorted by row, start, type
+    findings: list[tuple[int, str | None, str, int, int, float, str, str | None]] = field(
+        default_factory=list
+    )
+    # subject -> records mentioning them, per confidence level (subject search only)
+    by_subject: dict[str, dict[str, int]] = field(default_factory=dict)
     samples: list[dict[str, object]] = field(default_factory=list)
     skipped: list[BadRow] = field(default_factory=list)
     reused: bool = False
@@ -124,7 +135,16 @@ def scan_shard(
                 by_type[f.type] += 1
                 seen.add(f.type)
                 result.findings.append(
-                    (record.location.row, record.id, f.type, f.start, f.end, round(f.score, 3), f.validator)
+                    (
+                        record.location.row,
+                        record.id,
+                        f.type,
+                        f.start,
+                        f.end,
+                        round(f.score, 3),
+                        f.validator,
+                        f.subject,
+                    )
                 )
                 if samples_left[f.type] < SAMPLES_PER_TYPE:
                     samples_left[f.type] += 1
@@ -142,6 +162,9 @@ def scan_shard(
                         }
                     )
             records_by_type.update(seen)
+            for subject, level in {(f.subject, f.validator) for f in record.findings if f.subject}:
+                counts = result.by_subject.setdefault(subject, {})
+                counts[level] = counts.get(level, 0) + 1
         if progress is not None:
             pending_records += 1
             pending_bytes += text_bytes

@@ -126,3 +126,24 @@ def _need(key: str | None, source: str, field_name: str, given: str, problem: st
     if key is None:
         raise ExpungeError(f"{source}: {field_name}: {given!r} is {problem}", "correct or remove it")
     return key
+
+
+def load_subjects_jsonl(path: Path) -> list[SubjectProfile]:
+    """Many subjects, one JSON profile per line (ids default to 'line-N')."""
+    try:
+        lines = path.read_bytes().splitlines()
+    except FileNotFoundError:
+        raise ExpungeError(f"no such subjects file: {path}", "check the path") from None
+    profiles = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise ExpungeError(f"{path}: line {number}: not valid JSON: {error}", "fix the line") from None
+        profiles.append(parse_subject(data, f"{path}: line {number}", default_id=f"line-{number}"))
+    ids = [p.id for p in profiles]
+    if len(set(ids)) != len(ids):
+        raise ExpungeError(f"{path}: subject ids repeat", "give every line a unique 'id'")
+    return profiles

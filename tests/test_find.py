@@ -1,0 +1,101 @@
+"""Subject search: the planted person is found everywhere, look-alikes are not strong."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import orjson
+from conftest import run_cli
+
+from expunge.find import SubjectMatcher
+from expunge.pipeline import detector_for
+from expunge.subject import parse_subject
+
+ANA = parse_subject(
+    {
+        "id": "ana",
+        "names": ["Ana Lima"],
+        "emails": ["ana.lima@example.org"],
+        "phones": ["+1 415 555 0132"],
+    },
+    "test",
+)
+
+
+def _levels(text: str) -> dict[str, str]:
+    matcher = SubjectMatcher([ANA])
+    found = matcher.match(
+        text, detector_for(("email", "phone", "social_handle"), "US", 0.5).scan(text)
+    )
+    return {text[f.start : f.end]: f.validator for f in found}
+
+
+def test_name_alone_is_weak_and_name_with_contact_is_strong() -> None:
+    assert _levels("Ana Lima spoke at the meeting.") == {"Ana Lima": "weak"}
+    strong = _levels("Ana Lima (ana.lima@example.org) spoke.")
+    assert strong == {"Ana Lima": "strong", "ana.lima@example.org": "strong"}
+    assert _levels("Call (415) 555-0132 today") == {"(415) 555-0132": "strong"}  # any writing
+
+
+def test_look_alikes_are_not_strong() -> None:
+    assert _levels("Diana Limas and Ana Limaye met.") == {}
+    assert _levels("write to ana.lirna@example.org or ana.lima@example.com") == {}
+    assert _levels("Ana Lima, call 415 555 0133") == {"Ana Lima": "weak"}
+    # Case and accents do not hide a name.
+    assert _levels("ANA LIMA wrote") == {"ANA LIMA": "weak"}
+
+
+def test_planted_person_found_in_every_shard_and_format(tmp_path: Path) -> None:
+    from expunge.demo import write_demo_dataset
+
+    info = write_demo_dataset(tmp_path / "demo", docs=600)
+    out = tmp_path / "out"
+    result = run_cli("find", "--subject", str(info.subject), str(info.dataset), "--out", str(out))
+    assert result.code == 0, result.stderr
+    rows = [orjson.loads(line) for line in (out / "findings.jsonl").read_bytes().splitlines()]
+    strong = {(r["shard"], r["row"]) for r in rows if r["validator"] == "strong"}
+    assert set(info.subject_docs) <= strong  # recall 100% at record level, WARC included
+    assert {s for s, _ in info.subject_docs} == set(info.shards)  # planted in every shard
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["command"] == "find"
+    assert summary["by_subject"]["subject"]["strong"] >= len(info.subject_docs)
+    assert "mention a subject" in result.stdout
+
+
+def test_many_subjects_in_one_pass(tmp_path: Path) -> None:
+    lines = [
+        json.dumps(
+            {"id": f"p{i}", "names": [f"Person{i} Example{i}"], "emails": [f"p{i}@example.net"]}
+        )
+        for i in range(300)
+    ]
+    (tmp_path / "requests.jsonl").write_text("\n".join(lines) + "\n")
+    docs = [
+        {"text": "Person17 Example17 wrote to p17@example.net yesterday."},
+        {"text": "Person2 Example2 was mentioned."},
+        {"text": "nobody here, p3@example.neto is not an address of p3"},
+    ]
+    (tmp_path / "d.jsonl").write_text("\n".join(json.dumps(d) for d in docs) + "\n")
+    out = tmp_path / "out"
+    result = run_cli(
+        "find",
+        "--subjects",
+        str(tmp_path / "requests.jsonl"),
+        str(tmp_path / "d.jsonl"),
+        "--out",
+        str(out),
+    )
+    assert result.code == 0, result.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["by_subject"] == {"p17": {"strong": 1}, "p2": {"weak": 1}}
+
+
+def test_find_input_errors(tmp_path: Path) -> None:
+    (tmp_path / "d.jsonl").write_text('{"text": "x"}\n')
+    result = run_cli("find", str(tmp_path / "d.jsonl"))
+    assert result.code == 1 and "--subject" in result.stderr
+    (tmp_path / "r.jsonl").write_text('{"names": ["A B"]}\n{"names": ["C D"], "emails": ["bad"]}\n')
+    result = run_cli("find", "--subjects", str(tmp_path / "r.jsonl"), str(tmp_path / "d.jsonl"))
+    assert result.code == 1 and "line 2" in result.stderr and "'bad'" in result.stderr
+    assert "Traceback" not in result.stderr
