@@ -52,45 +52,68 @@ def _parse_types(types: str | None, ner: bool) -> tuple[str, ...] | None:
     unknown = [t for t in wanted if t not in ENTITY_TYPES]
     if unknown:
         raise ExpungeError(
-            f"unknown type(s) in --types: {', '.join(unknown)}", "choose from: " + ", ".join(ENTITY_TYPES)
+            f"unknown type(s) in --types: {', '.join(unknown)}",
+            "choose from: " + ", ".join(ENTITY_TYPES),
         )
     if "person" in wanted and not ner:
         raise ExpungeError("--types person needs the NER stage", "add --ner (needs expunge[ner])")
     return wanted
 
 
+# Options shared by the commands that read a dataset (scan, find).
+DatasetArg = Annotated[
+    str, typer.Argument(help="A file, a directory or a glob; every file is a shard.")
+]
+FormatOpt = Annotated[str, typer.Option("--format", help="auto|jsonl|parquet|csv|tsv|warc|wet|hf")]
+TextFieldOpt = Annotated[str | None, typer.Option(help="Column/key holding the text.")]
+IdFieldOpt = Annotated[str | None, typer.Option(help="Column/key holding the record id.")]
+WorkersOpt = Annotated[
+    int, typer.Option(min=1, help="Parallel shard tasks (default: number of cores).")
+]
+EngineOpt = Annotated[str, typer.Option(help="local (process pool) or ray.")]
+RayAddressOpt = Annotated[
+    str | None, typer.Option(help="Address of an existing Ray cluster (default: start one).")
+]
+PhoneRegionOpt = Annotated[
+    str, typer.Option(help="Region for phone numbers written without +country code.")
+]
+OnErrorOpt = Annotated[str, typer.Option(help="stop (default) or skip bad rows.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+CORES = os.cpu_count() or 1
+
+
 @app.command(
     epilog="Example: expunge scan demo-data/ --out demo-out --workers 2",
 )
 def scan(
-    dataset: Annotated[str, typer.Argument(help="A file, a directory or a glob; every file is a shard.")],
-    format: Annotated[
-        str, typer.Option("--format", help="auto|jsonl|parquet|csv|tsv|warc|wet|hf")
-    ] = "auto",
-    text_field: Annotated[str | None, typer.Option(help="Column/key holding the text.")] = None,
-    url_field: Annotated[str | None, typer.Option(help="Column/key holding the source URL.")] = None,
-    id_field: Annotated[str | None, typer.Option(help="Column/key holding the record id.")] = None,
-    workers: Annotated[
-        int, typer.Option(min=1, help="Parallel shard tasks (default: number of cores).")
-    ] = os.cpu_count() or 1,
-    engine: Annotated[str, typer.Option(help="local (process pool) or ray.")] = "local",
-    ray_address: Annotated[
-        str | None, typer.Option(help="Address of an existing Ray cluster (default: start one).")
+    dataset: DatasetArg,
+    format: FormatOpt = "auto",
+    text_field: TextFieldOpt = None,
+    url_field: Annotated[
+        str | None, typer.Option(help="Column/key holding the source URL.")
     ] = None,
+    id_field: IdFieldOpt = None,
+    workers: WorkersOpt = CORES,
+    engine: EngineOpt = "local",
+    ray_address: RayAddressOpt = None,
     types: Annotated[
         str | None, typer.Option(help="Comma-separated entity types (default: all pattern types).")
     ] = None,
-    phone_region: Annotated[
-        str, typer.Option(help="Region for phone numbers written without +country code.")
-    ] = "US",
-    min_score: Annotated[float, typer.Option(min=0.0, max=1.0, help="Drop findings below this.")] = 0.5,
-    ner: Annotated[bool, typer.Option("--ner", help="Also find names with spaCy (expunge[ner]).")] = False,
+    phone_region: PhoneRegionOpt = "US",
+    min_score: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Drop findings below this.")
+    ] = 0.5,
+    ner: Annotated[
+        bool, typer.Option("--ner", help="Also find names with spaCy (expunge[ner]).")
+    ] = False,
     out: Annotated[
         Path | None,
-        typer.Option(help="Write findings.jsonl, summary.json, report.html here; re-runs are incremental."),
+        typer.Option(
+            help="Write findings.jsonl, summary.json, report.html here; re-runs are incremental."
+        ),
     ] = None,
-    on_error: Annotated[str, typer.Option(help="stop (default) or skip bad rows.")] = "stop",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    on_error: OnErrorOpt = "stop",
+    quiet: QuietOpt = False,
 ) -> None:
     """Scan a dataset for personal data: counts per type, exact locations, HTML report."""
     from expunge.records import FieldSpec
@@ -103,7 +126,9 @@ def scan(
 
         check_ner_available()
     if phone_region.upper() != phone_region or len(phone_region) != 2:
-        raise ExpungeError(f"--phone-region {phone_region!r} is not a region code", "use e.g. US, GB, DE")
+        raise ExpungeError(
+            f"--phone-region {phone_region!r} is not a region code", "use e.g. US, GB, DE"
+        )
     config = ScanConfig(
         fields=FieldSpec(text=text_field, url=url_field, id=id_field),
         types=_parse_types(types, ner),
@@ -149,31 +174,26 @@ def _run_over_dataset(
     epilog="Example: expunge find --subject demo-data/subject.toml demo-data/dataset --out find-out",
 )
 def find(
-    dataset: Annotated[str, typer.Argument(help="A file, a directory or a glob; every file is a shard.")],
+    dataset: DatasetArg,
     subject: Annotated[
         list[Path] | None, typer.Option(help="A profile file (.toml/.json/.yaml); repeatable.")
     ] = None,
     subjects: Annotated[
         Path | None, typer.Option(help="JSON Lines file: one profile object per line.")
     ] = None,
-    format: Annotated[
-        str, typer.Option("--format", help="auto|jsonl|parquet|csv|tsv|warc|wet|hf")
-    ] = "auto",
-    text_field: Annotated[str | None, typer.Option(help="Column/key holding the text.")] = None,
-    id_field: Annotated[str | None, typer.Option(help="Column/key holding the record id.")] = None,
-    workers: Annotated[
-        int, typer.Option(min=1, help="Parallel shard tasks (default: number of cores).")
-    ] = os.cpu_count() or 1,
-    engine: Annotated[str, typer.Option(help="local (process pool) or ray.")] = "local",
-    ray_address: Annotated[str | None, typer.Option(help="Address of an existing Ray cluster.")] = None,
-    phone_region: Annotated[
-        str, typer.Option(help="Region for phone numbers in the text written without +country code.")
-    ] = "US",
+    format: FormatOpt = "auto",
+    text_field: TextFieldOpt = None,
+    id_field: IdFieldOpt = None,
+    workers: WorkersOpt = CORES,
+    engine: EngineOpt = "local",
+    ray_address: RayAddressOpt = None,
+    phone_region: PhoneRegionOpt = "US",
     out: Annotated[
-        Path | None, typer.Option(help="Write findings.jsonl (with 'subject'), summary.json, report.html.")
+        Path | None,
+        typer.Option(help="Write findings.jsonl (with 'subject'), summary.json, report.html."),
     ] = None,
-    on_error: Annotated[str, typer.Option(help="stop (default) or skip bad rows.")] = "stop",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    on_error: OnErrorOpt = "stop",
+    quiet: QuietOpt = False,
 ) -> None:
     """Find the records that mention given people: one pass, however many subjects."""
     from expunge.records import FieldSpec
@@ -186,7 +206,9 @@ def find(
     if subjects is not None:
         profiles += load_subjects_jsonl(subjects)
     if not profiles:
-        raise ExpungeError("no subject given", "pass --subject me.toml or --subjects requests.jsonl")
+        raise ExpungeError(
+            "no subject given", "pass --subject me.toml or --subjects requests.jsonl"
+        )
     config = ScanConfig(
         fields=FieldSpec(text=text_field, id=id_field),
         phone_region=phone_region,
@@ -213,7 +235,9 @@ def subject_check(
     from expunge.subject import load_subject
 
     subject = load_subject(profile)
-    table = Table(title=f"subject {subject.id} (phone region {subject.region})", title_justify="left")
+    table = Table(
+        title=f"subject {subject.id} (phone region {subject.region})", title_justify="left"
+    )
     table.add_column("kind")
     table.add_column("normal form (what is matched)", overflow="fold")
     table.add_column("from", overflow="fold")
@@ -231,7 +255,9 @@ def main() -> None:
     try:
         app()
     except ExpungeError as error:
-        err_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
+        err_console.print(
+            f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True
+        )
         sys.exit(1)
     except KeyboardInterrupt:
         err_console.print("interrupted; nothing was written")
