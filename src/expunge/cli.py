@@ -16,6 +16,7 @@ from expunge.errors import ExpungeError
 
 if TYPE_CHECKING:
     from expunge.scan import ScanConfig
+    from expunge.subject import SubjectProfile
 
 app = typer.Typer(
     name="expunge",
@@ -198,13 +199,10 @@ def find(
     """Find the records that mention given people: one pass, however many subjects."""
     from expunge.records import FieldSpec
     from expunge.scan import ScanConfig
-    from expunge.subject import load_subject, load_subjects_jsonl
 
     if on_error not in ("stop", "skip"):
         raise ExpungeError(f"unknown --on-error value {on_error!r}", "use stop or skip")
-    profiles = [load_subject(p) for p in subject or []]
-    if subjects is not None:
-        profiles += load_subjects_jsonl(subjects)
+    profiles = _profiles(subject, subjects)
     if not profiles:
         raise ExpungeError(
             "no subject given", "pass --subject me.toml or --subjects requests.jsonl"
@@ -216,6 +214,114 @@ def find(
         subjects=tuple(profiles),
     )
     _run_over_dataset(dataset, format, config, engine, workers, ray_address, out, quiet)
+
+
+def _profiles(subject: list[Path] | None, subjects: Path | None) -> list[SubjectProfile]:
+    from expunge.subject import load_subject, load_subjects_jsonl
+
+    profiles = [load_subject(p) for p in subject or []]
+    if subjects is not None:
+        profiles += load_subjects_jsonl(subjects)
+    return profiles
+
+
+SubjectOpt = Annotated[
+    list[Path] | None, typer.Option(help="A profile file (.toml/.json/.yaml); repeatable.")
+]
+SubjectsOpt = Annotated[Path | None, typer.Option(help="JSON Lines file: one profile per line.")]
+
+
+@app.command(
+    epilog="Example: expunge forget --subject demo-data/subject.toml demo-data/dataset "
+    "--out demo-v2 --mode redact --request-id R-1 --registry demo-registry",
+)
+def forget(
+    dataset: DatasetArg,
+    out: Annotated[Path, typer.Option(help="Directory for the new version (must not exist).")],
+    subject: SubjectOpt = None,
+    subjects: SubjectsOpt = None,
+    mode: Annotated[
+        str, typer.Option(help="drop the records, or redact the matched spans.")
+    ] = "drop",
+    request_id: Annotated[str, typer.Option(help="Your reference for this removal.")] = "",
+    registry: Annotated[
+        Path | None,
+        typer.Option(help="Suppression registry to record the removal in (keyed hashes only)."),
+    ] = None,
+    format: FormatOpt = "auto",
+    text_field: TextFieldOpt = None,
+    workers: WorkersOpt = CORES,
+    engine: EngineOpt = "local",
+    ray_address: RayAddressOpt = None,
+    phone_region: PhoneRegionOpt = "US",
+) -> None:
+    """Write a new version of DATASET without the subjects' records (or with them redacted)."""
+    from expunge.engine import make_executor
+    from expunge.forget import Registry
+    from expunge.forget import forget as run_forget
+    from expunge.io import open_dataset
+    from expunge.records import FieldSpec
+
+    if mode not in ("drop", "redact"):
+        raise ExpungeError(f"unknown --mode {mode!r}", "use drop or redact")
+    profiles = _profiles(subject, subjects)
+    if not profiles:
+        raise ExpungeError(
+            "no subject given", "pass --subject me.toml or --subjects requests.jsonl"
+        )
+    data = open_dataset(dataset, format)
+    manifest = run_forget(
+        data,
+        profiles,
+        out,
+        make_executor(engine, workers, ray_address),
+        fields=FieldSpec(text=text_field),
+        mode=mode,  # type: ignore[arg-type]
+        request_id=request_id,
+        registry=Registry(registry) if registry else None,
+        phone_region=phone_region,
+    )
+    t = manifest["totals"]
+    print(
+        f"new version: {out} ({t['shards']} shards, {t['rewritten']} rewritten, the rest linked); "
+        f"{t['records_dropped']} records dropped, {t['records_redacted']} redacted "
+        f"({t['spans_redacted']} spans); manifest: {out / 'manifest.json'}"
+    )
+
+
+@app.command(epilog="Example: expunge verify demo-v2 --subject demo-data/subject.toml")
+def verify(
+    version: Annotated[Path, typer.Argument(help="A version written by expunge forget.")],
+    subject: SubjectOpt = None,
+    subjects: SubjectsOpt = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the certificate here.")
+    ] = None,
+    workers: WorkersOpt = CORES,
+    phone_region: PhoneRegionOpt = "US",
+) -> None:
+    """Check a version's checksums and that the subjects are gone; exit 1 if not."""
+    import json
+
+    from expunge.engine import make_executor
+    from expunge.forget import verify as run_verify
+
+    report = run_verify(
+        version, make_executor("local", workers), _profiles(subject, subjects), phone_region
+    )
+    if json_out is not None:
+        json_out.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+    print(
+        f"removal certificate for {version}: {report['result'].upper()}\n"
+        f"  shards checked against the manifest: {report['shards_checked']}, "
+        f"bad: {len(report['shards_bad'])}\n"
+        f"  subjects checked: {report['subjects_checked']}, "
+        f"strong matches remaining: {report['strong_matches_remaining']}"
+    )
+    for bad in report["shards_bad"]:
+        print(f"  {bad['shard']}: {bad['problem']}")
+    if report["result"] != "pass":
+        raise typer.Exit(1)
 
 
 subject_app = typer.Typer(

@@ -1,0 +1,6 @@
+"""Forget a person: a new dataset version, a suppression registry, and verification."""
+
+from expunge.forget.registry import Registry
+from expunge.forget.run import forget, redact, verify
+
+__all__ = ["Registry", "forget", "redact", "verify"]

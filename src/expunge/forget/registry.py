@@ -1,0 +1,100 @@
+"""Suppression registry: an append-only log of removals that never holds an identifier.
+
+Each removal stores HMAC-SHA256(secret, kind + NUL + normal form) of every identifier of the
+person, so the registry can re-apply the removal to any later dataset version or crawl without
+becoming a list of the people who asked to be forgotten. The secret is created on first use,
+readable by its owner only (0600).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from expunge.errors import ExpungeError
+from expunge.subject import SubjectProfile
+
+SECRET_FILE = "secret.key"
+LOG_FILE = "removals.jsonl"
+
+
+class Registry:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._key = self._load_or_create_key()
+
+    def _load_or_create_key(self) -> bytes:
+        key_path = self.path / SECRET_FILE
+        if key_path.exists():
+            key = key_path.read_bytes()
+            if len(key) != 32:
+                raise ExpungeError(
+                    f"registry key {key_path} is damaged ({len(key)} bytes, expected 32)",
+                    "restore it from a backup; without it past removals cannot be re-applied",
+                )
+            return key
+        if self.path.exists() and any(self.path.iterdir()):
+            raise ExpungeError(
+                f"{self.path} is not an expunge registry (no {SECRET_FILE})",
+                "point --registry at a registry directory or a new path",
+            )
+        self.path.mkdir(parents=True, exist_ok=True)
+        key = os.urandom(32)
+        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+        return key
+
+    def digest(self, kind: str, key: str) -> str:
+        return hmac.new(self._key, f"{kind}\0{key}".encode(), hashlib.sha256).hexdigest()
+
+    def digests(self, subject: SubjectProfile) -> list[dict[str, str]]:
+        pairs = dict.fromkeys((i.kind, i.key) for i in subject.identifiers)
+        return [{"kind": kind, "hmac": self.digest(kind, key)} for kind, key in pairs]
+
+    def record(
+        self, subjects: Iterable[SubjectProfile], request_id: str, mode: str, dataset: str
+    ) -> int:
+        """Append one line per subject (flushed and fsynced: the log is the source of truth)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        lines = [
+            json.dumps(
+                {
+                    "time": now,
+                    "request_id": request_id,
+                    "mode": mode,
+                    "dataset": dataset,
+                    "subject": self.digest("subject-id", subject.id),
+                    "identifiers": self.digests(subject),
+                },
+                sort_keys=True,
+            )
+            for subject in subjects
+        ]
+        with open(self.path / LOG_FILE, "a", encoding="utf-8") as log:
+            log.write("".join(line + "\n" for line in lines))
+            log.flush()
+            os.fsync(log.fileno())
+        return len(lines)
+
+    def entries(self) -> list[dict[str, object]]:
+        log = self.path / LOG_FILE
+        if not log.exists():
+            return []
+        out = []
+        for number, line in enumerate(log.read_text("utf-8").splitlines(), 1):
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError:
+                raise ExpungeError(
+                    f"{log}: line {number} is damaged", "restore the log from a backup"
+                ) from None
+        return out
+
+    def known_digests(self) -> set[str]:
+        return {i["hmac"] for e in self.entries() for i in e["identifiers"]}  # type: ignore[attr-defined]
