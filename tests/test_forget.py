@@ -88,7 +88,10 @@ def test_redact_replaces_spans_and_keeps_records(demo: DemoInfo, tmp_path: Path)
     manifest = json.loads((out / "manifest.json").read_text())
     warc_docs = [s for s in demo.subject_docs if s[0].endswith(".warc.gz")]
     assert manifest["totals"]["records_dropped"] == len(warc_docs)  # WARC: dropped, not edited
-    assert {s["mode"] for s in manifest["shards"] if s["source"] == "rewritten"} == {"drop", "redact"}
+    assert {s["mode"] for s in manifest["shards"] if s["source"] == "rewritten"} == {
+        "drop",
+        "redact",
+    }
     assert manifest["totals"]["records_redacted"] >= 10
     web = [orjson.loads(x)["text"] for x in _read_jsonl_zst(out / "web-00000.jsonl.zst")]
     assert any("[EMAIL]" in t or "[PHONE]" in t or "[PERSON]" in t for t in web)
@@ -154,3 +157,30 @@ def test_killed_forget_is_invisible_and_completes_on_rerun(demo: DemoInfo, tmp_p
         }
         assert got == expected
         assert _digests(demo.dataset) == source
+
+
+def test_registry_reapplies_a_removal_without_the_profile(demo: DemoInfo, tmp_path: Path) -> None:
+    reg = tmp_path / "registry"
+    first = run_cli(
+        "forget", "--subject", str(demo.subject), str(demo.dataset), "--out", str(tmp_path / "v2"),
+        "--registry", str(reg), "--request-id", "R-7",
+    )  # fmt: skip
+    assert first.code == 0, first.stderr
+    # A later release (here: the same data again) cleaned from the registry alone.
+    again = run_cli(
+        "forget", "--registry", str(reg), str(demo.dataset), "--out", str(tmp_path / "v3")
+    )
+    assert again.code == 0, again.stderr
+    v2 = json.loads((tmp_path / "v2" / "manifest.json").read_text())["totals"]
+    v3 = json.loads((tmp_path / "v3" / "manifest.json").read_text())["totals"]
+    assert v3["records_dropped"] == v2["records_dropped"] > 0
+    assert _strong_rows(tmp_path / "v3", demo.subject, tmp_path / "f") == set()
+    bad = run_cli(
+        "forget",
+        "--registry",
+        str(tmp_path / "nope"),
+        str(demo.dataset),
+        "--out",
+        str(tmp_path / "v4"),
+    )
+    assert bad.code == 1 and "not an expunge registry" in bad.stderr

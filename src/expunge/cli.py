@@ -265,10 +265,12 @@ def forget(
     if mode not in ("drop", "redact"):
         raise ExpungeError(f"unknown --mode {mode!r}", "use drop or redact")
     profiles = _profiles(subject, subjects)
-    if not profiles:
+    if not profiles and registry is None:
         raise ExpungeError(
-            "no subject given", "pass --subject me.toml or --subjects requests.jsonl"
+            "no subject given", "pass --subject me.toml, --subjects requests.jsonl or --registry REG"
         )
+    if registry is not None and not profiles and not (registry / "secret.key").exists():
+        raise ExpungeError(f"{registry} is not an expunge registry", "check the --registry path")
     data = open_dataset(dataset, format)
     manifest = run_forget(
         data,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -58,6 +58,7 @@ class SubjectMatcher:
 
     def __init__(self, subjects: Sequence[SubjectProfile]) -> None:
         self.subjects = tuple(subjects)
+        self.regions = sorted({s.region for s in self.subjects}) or ["US"]
         self.literals: list[Literal] = []
         # Plain ASCII forms go to hyperscan's literal compiler (40,000 of them compile in well
         # under a second); forms with accents need alternations, so a small regex database.
@@ -98,7 +99,7 @@ class SubjectMatcher:
                 lit = self.literals[lit_id]
                 hits[lit.subject].append((lit.kind, start, end))
         for cand in candidates:
-            for kind, key in _candidate_keys(cand, text[cand.start : cand.end], self.subjects):
+            for kind, key in candidate_keys(cand, text[cand.start : cand.end], self.regions):
                 for subject in self.by_key.get((kind, key), ()):
                     hits[subject].append((kind, cand.start, cand.end))
         found: list[Finding] = []
@@ -179,14 +180,12 @@ def _accented_variant(key: str, given: str) -> str:
     return " ".join(words)
 
 
-def _candidate_keys(
-    cand: Finding, value: str, subjects: Sequence[SubjectProfile]
-) -> list[tuple[str, str]]:
+def candidate_keys(cand: Finding, value: str, regions: Iterable[str]) -> list[tuple[str, str]]:
+    """Normal forms of a detector candidate, as (identifier kind, key) pairs."""
     if cand.type == "email":
         key = email_key(value)
         return [("email", key)] if key else []
     if cand.type == "phone":
-        regions = {s.region for s in subjects} or {"US"}
         keys = {phone_key(value, r) for r in regions}
         return [("phone", k) for k in keys if k]
     if cand.type == "social_handle":

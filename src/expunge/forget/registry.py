@@ -98,3 +98,12 @@ class Registry:
 
     def known_digests(self) -> set[str]:
         return {i["hmac"] for e in self.entries() for i in e["identifiers"]}  # type: ignore[attr-defined]
+
+    def matching_material(self) -> tuple[bytes, frozenset[str]]:
+        """What a worker needs to re-find removed identifiers: the key and the digests."""
+        digests = frozenset(self.known_digests())
+        if not digests:
+            raise ExpungeError(
+                f"registry {self.path} has no removals yet", "forget someone with --subject first"
+            )
+        return self._key, digests

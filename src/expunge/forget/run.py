@@ -124,7 +124,14 @@ def forget(
         raise ExpungeError(
             f"--out {out_dir} is inside the dataset", "write the new version elsewhere"
         )
-    config = ScanConfig(fields=fields, phone_region=phone_region, subjects=tuple(subjects))
+    if subjects:
+        config = ScanConfig(fields=fields, phone_region=phone_region, subjects=tuple(subjects))
+    elif registry is not None:  # re-apply every past removal, from keyed hashes only
+        config = ScanConfig(
+            fields=fields, phone_region=phone_region, registered=registry.matching_material()
+        )
+    else:
+        raise ExpungeError("nothing to forget", "pass --subject, --subjects or --registry")
     edits = strong_matches(dataset, config, executor)
     _prepare_out(out_dir)
     shards: list[dict[str, Any]] = []
@@ -140,7 +147,9 @@ def forget(
             drop: set[int] = set()
             replace: dict[int, str] = {}
             # A WARC record's HTML cannot be edited faithfully: such records are dropped instead.
-            entry["mode"] = "drop" if mode == "drop" or shard.format in ("warc", "wet") else "redact"
+            entry["mode"] = (
+                "drop" if mode == "drop" or shard.format in ("warc", "wet") else "redact"
+            )
             if entry["mode"] == "drop":
                 drop = rows
             else:
@@ -163,7 +172,7 @@ def forget(
         entry["size"] = target.stat().st_size
         entry["sha256"] = file_checksum(str(target))
         shards.append(entry)
-    if registry is not None:
+    if registry is not None and subjects:
         registry.record(subjects, request_id, mode, dataset.root)
     manifest = {
         "tool": "expunge",
@@ -173,6 +182,7 @@ def forget(
         "mode": mode,
         "request_ids": [request_id] if request_id else [],
         "subjects": len(subjects),
+        "registry_entries_applied": 0 if subjects or registry is None else len(registry.entries()),
         "registry": str(registry.path) if registry else None,
         "totals": {
             "shards": len(shards),

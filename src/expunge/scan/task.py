@@ -33,8 +33,14 @@ class ScanConfig:
     ner: bool = False
     # Subject search (`expunge find`): findings are these people's identifiers, not all PII.
     subjects: tuple[SubjectProfile, ...] = ()
+    # Registry re-application: (registry key, digests of removed identifiers).
+    registered: tuple[bytes, frozenset[str]] | None = None
 
     def steps(self) -> list[Step]:
+        if self.registered is not None:
+            from expunge.find.registered import FindRegistered
+
+            return [FindRegistered(*self.registered, phone_region=self.phone_region)]
         if self.subjects:
             from expunge.find import FindSubjects
 
