@@ -24,6 +24,12 @@ _KNOWN: dict[str, tuple[str, str]] = {
     "crypto_wallet": ("Crypto wallet", "#1b9fc6"),
     "secret": ("Secret", "#3b3b98"),
     "person": ("Person name", "#0f766e"),
+    # Identifier kinds of subject search (expunge find).
+    "name": ("Name", "#0f766e"),
+    "handle": ("Handle", "#d6589f"),
+    "profile": ("Profile URL", "#8e44ad"),
+    "string": ("Free text", "#8c5a3c"),
+    "domain": ("Domain", "#7f8c8d"),
 }
 
 # For types this version does not know about (plugins, newer detectors).

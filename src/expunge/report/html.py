@@ -56,12 +56,13 @@ MASKING_NOTE = "Values are masked; findings.jsonl holds offsets, not values."
 def render_scan_report(summary: dict[str, Any]) -> str:
     """Render the summary of one `expunge scan` run as one complete, offline HTML document."""
     view = read_summary(summary)
+    finding = view.command == "find"
     body = "\n".join(
         part
         for part in (
             _header(view),
             _headline(view),
-            _ner_callout(view),
+            _subjects_section(summary.get("by_subject")) if finding else _ner_callout(view),
             _cards(view),
             _types_section(view),
             _shard_chart_section(view),
@@ -123,7 +124,7 @@ def _header(view: ScanView) -> str:
         facts.append(f"format {esc(view.format)}")
     title = esc(view.dataset) if view.dataset else "Unnamed dataset"
     return (
-        '<header class="top"><div><div class="brand">expunge · scan report</div>'
+        f'<header class="top"><div><div class="brand">expunge · {esc(view.command)} report</div>'
         f'<h1 class="mono">{title}</h1></div>'
         f'<div class="when">{" · ".join(facts)}</div></header>'
     )
@@ -150,8 +151,9 @@ def _headline_no_records(view: ScanView) -> str:
 
 def _headline_clean(view: ScanView) -> str:
     shards = plural(view.shards_total, "shard")
+    what = "No subject found" if view.command == "find" else "No personal data found"
     lead = (
-        "<strong>No personal data found</strong> in "
+        f"<strong>{what}</strong> in "
         f"{_strong_count(view.records, 'record')} across {_strong_count_text(shards)}."
     )
     scanned = len(view.types_scanned)
@@ -180,8 +182,9 @@ def _headline_pii(view: ScanView) -> str:
     lead = (
         f'<strong class="hot">{fmt_int(view.records_with_pii)}</strong> of '
         f"<strong>{fmt_int(view.records)}</strong> {record_word} "
-        f'(<strong class="hot">{pct}</strong>) {verb} personal data; '
-        f"{_strong_count(view.findings, 'finding')} of "
+        f'(<strong class="hot">{pct}</strong>) '
+        + ("mention a subject; " if view.command == "find" else f"{verb} personal data; ")
+        + f"{_strong_count(view.findings, 'finding')} of "
         f"{_strong_count(_n_types_found(view), 'type')} in "
         f"{_strong_count(view.shards_total, 'shard')}."
     )
@@ -451,6 +454,30 @@ def _sample_row(s: Sample) -> str:
         f'<td class="n">{offsets}</td><td class="n">{fmt_score(s.score)}</td>'
         f"<td>{esc(s.validator) or '—'}</td></tr>"
     )
+
+
+def _subjects_section(by_subject: Any) -> str:
+    """`expunge find`: records per subject and confidence (subject ids come from the user)."""
+    if not isinstance(by_subject, dict) or not by_subject:
+        return ""
+    levels = ("strong", "medium", "weak")
+    rows = "".join(
+        f'<tr><td class="loc">{esc(str(subject))}</td>'
+        + "".join(
+            f'<td class="num">{fmt_int(int(counts.get(level, 0)) if isinstance(counts, dict) else 0)}</td>'
+            for level in levels
+        )
+        + "</tr>"
+        for subject, counts in by_subject.items()
+    )
+    body = (
+        '<div class="table-wrap"><table><thead><tr><th>Subject</th>'
+        + "".join(f'<th class="num">{level} records</th>' for level in levels)
+        + f"</tr></thead><tbody>{rows}</tbody></table></div>"
+        '<p class="note">strong: an email, phone or profile URL of theirs, or a name with another '
+        "of their identifiers; medium: a handle, string or domain alone; weak: a name alone.</p>"
+    )
+    return _panel("Subjects found", f"{plural(len(by_subject), 'subject')}", body)
 
 
 def _skipped_section(view: ScanView) -> str:
