@@ -99,3 +99,17 @@ def test_find_input_errors(tmp_path: Path) -> None:
     result = run_cli("find", "--subjects", str(tmp_path / "r.jsonl"), str(tmp_path / "d.jsonl"))
     assert result.code == 1 and "line 2" in result.stderr and "'bad'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_find_report_lists_subjects_and_escapes_their_ids() -> None:
+    from expunge.report.html import render_scan_report
+
+    summary = {
+        "command": "find",
+        "totals": {"shards": 1, "records": 10, "records_with_pii": 2, "findings": 3},
+        "by_type": {"name": {"findings": 2, "records": 2}, "email": {"findings": 1, "records": 1}},
+        "by_subject": {"<script>alert(1)</script>": {"strong": 1, "weak": 1}},
+    }
+    html = render_scan_report(summary)
+    assert "Subjects found" in html and "mention a subject" in html
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
