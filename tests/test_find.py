@@ -113,3 +113,30 @@ def test_find_report_lists_subjects_and_escapes_their_ids() -> None:
     html = render_scan_report(summary)
     assert "Subjects found" in html and "mention a subject" in html
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_index_cli_answers_like_a_scan(tmp_path: Path) -> None:
+    from expunge.demo import write_demo_dataset
+
+    info = write_demo_dataset(tmp_path / "demo", docs=300)
+    idx = tmp_path / "idx"
+    built = run_cli("index", "build", str(info.dataset), "--out", str(idx))
+    assert built.code == 0, built.stderr
+    found = run_cli(
+        "find",
+        "--subject",
+        str(info.subject),
+        "--index",
+        str(idx),
+        str(info.dataset),
+        "--out",
+        str(tmp_path / "o"),
+    )
+    assert found.code == 0, found.stderr
+    rows = [orjson.loads(x) for x in (tmp_path / "o" / "matches.jsonl").read_bytes().splitlines()]
+    assert {(r["shard"], r["row"]) for r in rows if r["level"] == "strong"} == set(
+        info.subject_docs
+    )
+    (info.dataset / "comments-00000.csv").write_text("id,url,text\n1,,changed\n")
+    stale = run_cli("find", "--subject", str(info.subject), "--index", str(idx), str(info.dataset))
+    assert stale.code == 1 and "out of date" in stale.stderr

@@ -175,7 +175,12 @@ def _run_over_dataset(
     epilog="Example: expunge find --subject demo-data/subject.toml demo-data/dataset --out find-out",
 )
 def find(
-    dataset: DatasetArg,
+    dataset: Annotated[
+        str | None, typer.Argument(help="A file, a directory or a glob (checked against --index).")
+    ] = None,
+    index: Annotated[
+        Path | None, typer.Option(help="Answer from an index built by `expunge index build`.")
+    ] = None,
     subject: Annotated[
         list[Path] | None, typer.Option(help="A profile file (.toml/.json/.yaml); repeatable.")
     ] = None,
@@ -207,6 +212,11 @@ def find(
         raise ExpungeError(
             "no subject given", "pass --subject me.toml or --subjects requests.jsonl"
         )
+    if index is not None:
+        _find_in_index(index, profiles, dataset, out)
+        return
+    if dataset is None:
+        raise ExpungeError("no dataset given", "pass DATASET, or --index IDX")
     config = ScanConfig(
         fields=FieldSpec(text=text_field, id=id_field),
         phone_region=phone_region,
@@ -214,6 +224,88 @@ def find(
         subjects=tuple(profiles),
     )
     _run_over_dataset(dataset, format, config, engine, workers, ray_address, out, quiet)
+
+
+def _find_in_index(
+    index: Path, profiles: list[SubjectProfile], dataset: str | None, out: Path | None
+) -> None:
+    import time
+
+    import orjson
+
+    from expunge.index import lookup
+
+    started = time.perf_counter()
+    matches = lookup(index, profiles, dataset_spec=dataset)
+    took = (time.perf_counter() - started) * 1000
+    strong = [m for m in matches if m.level == "strong"]
+    print(
+        f"{len(strong)} records with strong evidence, {len(matches) - len(strong)} weaker, "
+        f"for {len(profiles)} subject(s) from index {index} in {took:,.0f} ms"
+        + ("" if dataset else " (dataset not checked against the index: pass DATASET)")
+    )
+    for m in strong[:20]:
+        print(f"  {m.subject}  {m.shard}  row {m.row}  ({', '.join(m.kinds)})")
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        lines = b"".join(
+            orjson.dumps(
+                {
+                    "subject": m.subject,
+                    "shard": m.shard,
+                    "row": m.row,
+                    "level": m.level,
+                    "kinds": list(m.kinds),
+                }
+            )
+            + b"\n"
+            for m in matches
+        )
+        tmp = out / ".matches.jsonl.tmp"
+        tmp.write_bytes(lines)
+        tmp.replace(out / "matches.jsonl")
+        print(f"matches: {out / 'matches.jsonl'}")
+
+
+index_app = typer.Typer(help="An on-disk index of keyed identifier hashes.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+
+@index_app.command(
+    "build", epilog="Example: expunge index build demo-data/dataset --out demo-index"
+)
+def index_build(
+    dataset: DatasetArg,
+    out: Annotated[
+        Path, typer.Option(help="Index directory (re-runs add new/changed shards only).")
+    ],
+    format: FormatOpt = "auto",
+    text_field: TextFieldOpt = None,
+    id_field: IdFieldOpt = None,
+    phone_region: PhoneRegionOpt = "US",
+    workers: WorkersOpt = CORES,
+    on_error: OnErrorOpt = "stop",
+) -> None:
+    """Index every email, phone, profile URL, handle and word of a dataset as keyed hashes."""
+    from expunge.index import build_index
+    from expunge.records import FieldSpec
+
+    if on_error not in ("stop", "skip"):
+        raise ExpungeError(f"unknown --on-error value {on_error!r}", "use stop or skip")
+    stats = build_index(
+        dataset,
+        out,
+        FieldSpec(text=text_field, id=id_field),
+        format=format,
+        phone_region=phone_region,
+        workers=workers,
+        on_error=on_error,  # type: ignore[arg-type]
+    )
+    print(
+        f"index {out}: {stats.shards} shards ({len(stats.built)} indexed now, {len(stats.reused)} "
+        f"unchanged, {len(stats.removed)} removed); {stats.records:,} records, "
+        f"{stats.entries:,} keyed hashes, {stats.seconds:.1f} s ({stats.mb_per_s:.1f} MB/s)"
+    )
 
 
 def _profiles(subject: list[Path] | None, subjects: Path | None) -> list[SubjectProfile]:
@@ -267,7 +359,8 @@ def forget(
     profiles = _profiles(subject, subjects)
     if not profiles and registry is None:
         raise ExpungeError(
-            "no subject given", "pass --subject me.toml, --subjects requests.jsonl or --registry REG"
+            "no subject given",
+            "pass --subject me.toml, --subjects requests.jsonl or --registry REG",
         )
     if registry is not None and not profiles and not (registry / "secret.key").exists():
         raise ExpungeError(f"{registry} is not an expunge registry", "check the --registry path")

@@ -1,0 +1,159 @@
+"""What the index stores per record, and how a subject's identifiers become the same hashes.
+
+Kinds of entries (each one a keyed hash of `kind + "\\0" + normal form`, never the text):
+- email:   canonical mailbox (`email_key`) of each email candidate of the detector
+- phone:   E.164 (`phone_key`, build region) of each phone candidate
+- profile: 'x:user' keys (`url_keys`) of each social profile URL candidate
+- handle:  `handle_key` of each '@handle' candidate, and of every '@word' written after a
+           non-word character (what find's literal '@handle' search also matches)
+- word:    every folded word of >= 2 letters of the text, as a set per record
+- initial: every single letter written as an initial ('J.'), so the name variant 'j. doe'
+           can still be required in full
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from expunge.records import Finding
+from expunge.subject import SubjectProfile
+from expunge.subject.normalize import email_key, fold, handle_key, phone_key, url_keys
+
+KINDS = ("email", "phone", "profile", "handle", "word", "initial")
+KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
+HASH_BYTES = 16
+
+_LETTERS = re.compile(r"[^\W\d_]{2,}")  # maximal runs: the scan never starts mid-run
+_INITIAL = re.compile(r"(?<![^\W\d_])([^\W\d_])\.")
+# ASCII text: letters lowered, '.' kept, everything else a space, in one C-level pass.
+_ASCII_FOLD = bytes(
+    c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or c == 46 else 32 for c in range(256)
+)
+_ONE_LETTER = frozenset(bytes([c]) for c in range(97, 123))
+# '@handle' as find's literal search sees it: not glued to a word character before it.
+_AT_HANDLE = re.compile(r"(?<![A-Za-z0-9_])@([A-Za-z0-9_][A-Za-z0-9_.]{0,39})")
+
+
+def key_hash(secret: bytes, kind: str, normal: str | bytes) -> bytes:
+    """HMAC-SHA256(secret, kind + NUL + normal form as UTF-8), truncated to 16 bytes."""
+    if isinstance(normal, str):
+        normal = normal.encode("utf-8", "surrogatepass")
+    return hmac.digest(secret, kind.encode() + b"\0" + normal, "sha256")[:HASH_BYTES]
+
+
+def words_and_initials(text: str) -> tuple[set[bytes], set[bytes]]:
+    """Folded words of at least 2 letters, and single letters written as initials ('J.' ->
+    b'j': a letter after a non-letter, before a '.'), both UTF-8: what `fold` and a split on
+    non-letters give, computed at C speed for ASCII text."""
+    found: set[bytes]
+    marks: set[bytes]
+    if text.isascii():
+        data = text.encode().translate(_ASCII_FOLD)
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        extra = {c for c in set(decomposed) if not c.isascii()}
+        if not any(c.isalnum() and not unicodedata.combining(c) for c in extra):
+            # Beyond ASCII only accents (dropped, as `fold` does) and non-word characters
+            # such as dashes and quotes (separators): the ASCII path gives the same words.
+            table = {ord(c): None if unicodedata.combining(c) else " " for c in extra}
+            data = decomposed.translate(table).encode().translate(_ASCII_FOLD)
+        else:
+            text = fold(text)
+            found = {w.encode("utf-8", "surrogatepass") for w in _LETTERS.findall(text)}
+            marks = {i.encode("utf-8", "surrogatepass") for i in _INITIAL.findall(text)}
+            return found, marks
+    found = set(data.replace(b".", b" ").split())
+    found.difference_update(_ONE_LETTER)
+    marks = set()
+    dot = data.find(b".")
+    while dot != -1:  # a few per text: cheaper than a regex over every position
+        if dot >= 1 and data[dot - 1] not in (32, 46) and (dot == 1 or data[dot - 2] in (32, 46)):
+            marks.add(data[dot - 1 : dot])
+        dot = data.find(b".", dot + 1)
+    return found, marks
+
+
+def words(text: str) -> set[bytes]:
+    return words_and_initials(text)[0]
+
+
+def initials(text: str) -> set[bytes]:
+    return words_and_initials(text)[1]
+
+
+def record_keys(text: str, candidates: Sequence[Finding], region: str) -> set[tuple[str, str]]:
+    """(kind, normal form) of the email, phone, profile and handle entries of a record (its
+    words and initials come from `words` and `initials`)."""
+    keys: set[tuple[str, str]] = set()
+    for cand in candidates:
+        value = text[cand.start : cand.end]
+        if cand.type == "email":
+            key = email_key(value)
+            if key:
+                keys.add(("email", key))
+        elif cand.type == "phone":
+            key = phone_key(value, region)
+            if key:
+                keys.add(("phone", key))
+        elif cand.type == "social_handle":
+            if value.startswith("@"):
+                key = handle_key(value)
+                if key:
+                    keys.add(("handle", key))
+            else:
+                keys.update(("profile", k) for k in url_keys(value))
+    if "@" in text:
+        for raw in _AT_HANDLE.findall(text):
+            # find matches '@name' followed by any non-word character, '.' included: every
+            # dot-separated prefix of '@jane.doe.' is a handle find could report.
+            parts = raw.split(".")
+            for end in range(1, len(parts) + 1):
+                key = handle_key(".".join(parts[:end]))
+                if key:
+                    keys.add(("handle", key))
+    return keys
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One subject identifier as index entries: present in a record when ALL `keys` are."""
+
+    subject: int
+    kind: str  # the matcher's kind: name | email | phone | handle | profile | string | domain
+    keys: frozenset[tuple[str, str | bytes]]
+
+
+def subject_requirements(subjects: Sequence[SubjectProfile]) -> list[Requirement]:
+    """Index entries that stand for each identifier of each subject.
+
+    Names, strings and domains are matched by their words (and initials for names): a record
+    has the identifier when it holds all of them, anywhere in the text. This is a superset of
+    find's phrase match. Identifiers with no word of >= 2 letters cannot be looked up."""
+    out: list[Requirement] = []
+    for index, subject in enumerate(subjects):
+        seen: set[tuple[str, frozenset[tuple[str, str | bytes]]]] = set()
+        for ident in subject.identifiers:
+            keys: set[tuple[str, str | bytes]]
+            if ident.kind in ("email", "phone", "profile"):
+                keys = {(ident.kind, ident.key)}
+            elif ident.kind == "handle":
+                keys = {("handle", ident.key)}
+            else:  # name | string | domain
+                keys = {("word", w) for w in words(ident.key)}
+                if not keys:
+                    continue
+                if ident.kind == "name":
+                    keys |= {("initial", i) for i in initials(ident.key)}
+            frozen = frozenset(keys)
+            if (ident.kind, frozen) not in seen:
+                seen.add((ident.kind, frozen))
+                out.append(Requirement(index, ident.kind, frozen))
+    return out
+
+
+def all_keys(requirements: Iterable[Requirement]) -> set[tuple[str, str | bytes]]:
+    return {key for r in requirements for key in r.keys}
