@@ -21,28 +21,35 @@ from .problems import brief
 _FILE_MAGIC = b"ARROW1"
 
 
+def open_arrow(shard: Shard) -> pa.MemoryMappedFile:
+    """Memory-map an Arrow shard; a missing or unreadable file is the user's InputError."""
+    try:
+        return pa.memory_map(shard.path, "r")
+    except FileNotFoundError:
+        raise InputError(shard.label, "no such file or directory", "check the path") from None
+    except ARROW_ERRORS as exc:
+        raise InputError(shard.label, f"cannot open: {brief(exc)}", "check the path") from None
+
+
+def arrow_batches(source: pa.MemoryMappedFile) -> tuple[pa.Schema, Iterator[pa.RecordBatch], bool]:
+    """Schema, batches and whether it is the IPC file (not stream) format; raises ARROW_ERRORS."""
+    is_file_format = source.read(len(_FILE_MAGIC)) == _FILE_MAGIC
+    source.seek(0)
+    if is_file_format:
+        file_reader = ipc.open_file(source)
+        batches: Iterator[pa.RecordBatch] = (
+            file_reader.get_batch(i) for i in range(file_reader.num_record_batches)
+        )
+        return file_reader.schema, batches, True
+    stream_reader = ipc.open_stream(source)
+    return stream_reader.schema, iter(stream_reader), False
+
+
 def read_arrow(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
     label = shard.label
-    try:
-        source = pa.memory_map(shard.path, "r")
-    except FileNotFoundError:
-        raise InputError(label, "no such file or directory", "check the path") from None
-    except ARROW_ERRORS as exc:
-        raise InputError(label, f"cannot open: {brief(exc)}", "check the path") from None
-    with source:
+    with open_arrow(shard) as source:
         try:
-            is_file_format = source.read(len(_FILE_MAGIC)) == _FILE_MAGIC
-            source.seek(0)
-            if is_file_format:
-                file_reader = ipc.open_file(source)
-                schema = file_reader.schema
-                batches: Iterator[pa.RecordBatch] = (
-                    file_reader.get_batch(i) for i in range(file_reader.num_record_batches)
-                )
-            else:
-                stream_reader = ipc.open_stream(source)
-                schema = stream_reader.schema
-                batches = iter(stream_reader)
+            schema, batches, _ = arrow_batches(source)
             columns = pick_columns(schema, fields, label)
         except ARROW_ERRORS as exc:
             errors.bad_row(

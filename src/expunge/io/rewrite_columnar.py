@@ -13,7 +13,7 @@ from pyarrow import ipc
 from expunge.errors import ErrorPolicy, InputError
 from expunge.records import FieldSpec, Shard
 
-from .arrow import _FILE_MAGIC
+from .arrow import arrow_batches, open_arrow
 from .columnar import ARROW_ERRORS, column_list, pick_columns
 from .parquet import _MAX_BATCH_ROWS, _MIN_BATCH_ROWS, _READ_BUFFER, _unreadable
 from .problems import TRUNCATED_FIX, brief
@@ -169,26 +169,9 @@ def _fsync(path: str) -> None:
 
 def rewrite_arrow(shard: Shard, fields: FieldSpec, out_path: str, edits: Edits) -> RewriteStats:
     label = shard.label
-    try:
-        source = pa.memory_map(shard.path, "r")
-    except FileNotFoundError:
-        raise InputError(label, "no such file or directory", "check the path") from None
-    except ARROW_ERRORS as exc:
-        raise InputError(label, f"cannot open: {brief(exc)}", "check the path") from None
-    with source:
+    with open_arrow(shard) as source:
         try:
-            is_file_format = source.read(len(_FILE_MAGIC)) == _FILE_MAGIC
-            source.seek(0)
-            if is_file_format:
-                file_reader = ipc.open_file(source)
-                schema = file_reader.schema
-                batches: Iterator[pa.RecordBatch] = (
-                    file_reader.get_batch(i) for i in range(file_reader.num_record_batches)
-                )
-            else:
-                stream_reader = ipc.open_stream(source)
-                schema = stream_reader.schema
-                batches = iter(stream_reader)
+            schema, batches, is_file_format = arrow_batches(source)
             columns = pick_columns(schema, fields, label)
         except ARROW_ERRORS as exc:
             raise InputError(
