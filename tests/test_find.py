@@ -140,3 +140,31 @@ def test_index_cli_answers_like_a_scan(tmp_path: Path) -> None:
     (info.dataset / "comments-00000.csv").write_text("id,url,text\n1,,changed\n")
     stale = run_cli("find", "--subject", str(info.subject), "--index", str(idx), str(info.dataset))
     assert stale.code == 1 and "out of date" in stale.stderr
+
+
+def test_context_snippets_are_masked_unless_show_values(tmp_path: Path) -> None:
+    (tmp_path / "me.json").write_text(
+        json.dumps({"names": ["Ana Lima"], "emails": ["ana.lima@example.org"]})
+    )
+    text = "Board minutes. Ana Lima (ana.lima@example.org, SSN 536-22-8714) presented the budget."
+    (tmp_path / "d.jsonl").write_text(json.dumps({"text": text}) + "\n")
+    for flag, visible in (((), False), (("--show-values",), True)):
+        out = tmp_path / f"o{len(flag)}"
+        args = (
+            "find",
+            "--subject",
+            str(tmp_path / "me.json"),
+            str(tmp_path / "d.jsonl"),
+            "--out",
+            str(out),
+            *flag,
+        )
+        assert run_cli(*args).code == 0
+        rows = [orjson.loads(x) for x in (out / "findings.jsonl").read_bytes().splitlines()]
+        assert {r["type"] for r in rows} == {"name", "email"}
+        for row in rows:
+            context = row["context"]
+            assert "presented" in context or "minutes" in context
+            assert ("ana.lima@example.org" in context) is visible
+            assert ("Ana Lima" in context) is visible
+            assert ("536-22-8714" in context) is visible

@@ -200,6 +200,9 @@ def find(
     ] = None,
     on_error: OnErrorOpt = "stop",
     quiet: QuietOpt = False,
+    show_values: Annotated[
+        bool, typer.Option("--show-values", help="Context snippets unmasked (your own data only).")
+    ] = False,
 ) -> None:
     """Find the records that mention given people: one pass, however many subjects."""
     from expunge.records import FieldSpec
@@ -222,6 +225,7 @@ def find(
         phone_region=phone_region,
         on_error=on_error,  # type: ignore[arg-type]
         subjects=tuple(profiles),
+        show_values=show_values,
     )
     _run_over_dataset(dataset, format, config, engine, workers, ray_address, out, quiet)
 

@@ -52,7 +52,7 @@ def strong_matches(
     edits: dict[str, ShardEdits] = defaultdict(ShardEdits)
     jobs = [ShardJob(s, config) for s in dataset.shards]
     for result in executor.map_shards(jobs, None):
-        for row, _id, kind, start, end, _score, level, _subject in result.findings:
+        for row, _id, kind, start, end, _score, level, _subject, _context in result.findings:
             if level == "strong":
                 edits[result.shard].spans.setdefault(row, []).append((kind, start, end))
     return dict(edits)

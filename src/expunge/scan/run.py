@@ -66,7 +66,9 @@ def run_scan(
         if out_dir.exists() and not out_dir.is_dir():
             from expunge.errors import ExpungeError
 
-            raise ExpungeError(f"--out {out_dir} exists and is not a directory", "pick a directory path")
+            raise ExpungeError(
+                f"--out {out_dir} exists and is not a directory", "pick a directory path"
+            )
         previous = load_state(out_dir, fingerprint, dataset.root)
         created_out = not out_dir.exists()
         staging = state_dir(out_dir) / f"staging-{uuid.uuid4().hex[:8]}"
@@ -135,7 +137,7 @@ def _entry_from_result(result: ShardResult) -> dict[str, Any]:
 
 def _write_shard_findings(path: Path, result: ShardResult) -> None:
     with open(path, "wb") as out:
-        for row, rid, kind, start, end, score, validator, subject in result.findings:
+        for row, rid, kind, start, end, score, validator, subject, context in result.findings:
             line = {
                 "shard": result.shard,
                 "row": row,
@@ -148,6 +150,7 @@ def _write_shard_findings(path: Path, result: ShardResult) -> None:
             }
             if subject is not None:
                 line["subject"] = subject
+                line["context"] = context
             out.write(orjson.dumps(line))
             out.write(b"\n")
 
@@ -224,7 +227,11 @@ def _summary(
             merged = by_subject.setdefault(subject, {})
             for level, n in levels.items():
                 merged[level] = merged.get(level, 0) + n
-    types = list(config.types) if config.types else list(PATTERN_TYPES) + (["person"] if config.ner else [])
+    types = (
+        list(config.types)
+        if config.types
+        else list(PATTERN_TYPES) + (["person"] if config.ner else [])
+    )
     if config.subjects:
         types = sorted({i.kind for s in config.subjects for i in s.identifiers})
     totals = {

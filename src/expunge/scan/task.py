@@ -35,6 +35,9 @@ class ScanConfig:
     subjects: tuple[SubjectProfile, ...] = ()
     # Registry re-application: (registry key, digests of removed identifiers).
     registered: tuple[bytes, frozenset[str]] | None = None
+    show_values: bool = (
+        False  # subject search: unmasked context snippets (the person's own request)
+    )
 
     def steps(self) -> list[Step]:
         if self.registered is not None:
@@ -45,7 +48,9 @@ class ScanConfig:
             from expunge.find import FindSubjects
 
             return [FindSubjects(self.subjects, self.phone_region)]
-        pattern_types = None if self.types is None else tuple(t for t in self.types if t != "person")
+        pattern_types = (
+            None if self.types is None else tuple(t for t in self.types if t != "person")
+        )
         steps: list[Step] = [DetectPII(pattern_types, self.phone_region, self.min_score)]
         if self.ner:
             from expunge.detect.ner import DetectNames
@@ -71,9 +76,9 @@ class ShardResult:
     records_with_pii: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
     records_by_type: dict[str, int] = field(default_factory=dict)
-    # (row, id, type, start, end, score, validator, subject), sorted by row, start, type
-    findings: list[tuple[int, str | None, str, int, int, float, str, str | None]] = field(
-        default_factory=list
+    # (row, id, type, start, end, score, validator, subject, context), sorted by row, start, type
+    findings: list[tuple[int, str | None, str, int, int, float, str, str | None, str | None]] = (
+        field(default_factory=list)
     )
     # subject -> records mentioning them, per confidence level (subject search only)
     by_subject: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -93,7 +98,9 @@ class ShardJob:
     previous_checksum: str | None = None
 
     def run(self, progress: ProgressFn | None = None) -> ShardResult:
-        return scan_shard(self.shard, self.config, self.incremental, self.previous_checksum, progress)
+        return scan_shard(
+            self.shard, self.config, self.incremental, self.previous_checksum, progress
+        )
 
 
 def file_checksum(path: str) -> str:
@@ -111,6 +118,7 @@ def scan_shard(
     """Scan one shard. In incremental mode the file checksum is recorded, and a shard whose
     checksum equals `previous_checksum` is not read again (the caller reuses its old findings)."""
     from expunge.detect import mask
+    from expunge.find.context import context_snippet
     from expunge.io import read_shard
 
     started = time.perf_counter()
@@ -129,7 +137,9 @@ def scan_shard(
 
     records: Iterator[Record] = read_shard(shard, config.fields, errors)
     for record in run_steps(records, config.steps()):
-        text_bytes = len(record.text)  # chars: the cheap stand-in for bytes, fixed below for non-ASCII
+        text_bytes = len(
+            record.text
+        )  # chars: the cheap stand-in for bytes, fixed below for non-ASCII
         if not record.text.isascii():
             text_bytes = len(record.text.encode("utf-8", "surrogatepass"))
         result.records += 1
@@ -140,6 +150,11 @@ def scan_shard(
             for f in record.findings:
                 by_type[f.type] += 1
                 seen.add(f.type)
+                context = (
+                    context_snippet(record.text, f, record.findings, config.show_values)
+                    if f.subject is not None
+                    else None
+                )
                 result.findings.append(
                     (
                         record.location.row,
@@ -150,6 +165,7 @@ def scan_shard(
                         round(f.score, 3),
                         f.validator,
                         f.subject,
+                        context,
                     )
                 )
                 if samples_left[f.type] < SAMPLES_PER_TYPE:
@@ -164,7 +180,10 @@ def scan_shard(
                             "end": f.end,
                             "score": round(f.score, 3),
                             "validator": f.validator,
-                            "preview": mask(f.type, record.text[f.start : f.end]),
+                            "preview": record.text[f.start : f.end]
+                            if config.show_values
+                            else mask(f.type, record.text[f.start : f.end]),
+                            **({"context": context} if context is not None else {}),
                         }
                     )
             records_by_type.update(seen)

@@ -1,0 +1,36 @@
+"""Context snippets for subject matches: enough text to judge a match, masked by default."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from expunge.detect import mask
+from expunge.pipeline import detector_for
+from expunge.records import Finding
+
+WINDOW = 40
+
+
+def context_snippet(
+    text: str, match: Finding, record_findings: Sequence[Finding], show_values: bool
+) -> str:
+    """Up to 40 characters either side of the match. Masked (the default): every match of the
+    subject in the window and any personal data the detector finds there are masked."""
+    lo, hi = max(0, match.start - WINDOW), min(len(text), match.end + WINDOW)
+    window = text[lo:hi]
+    if not show_values:
+        spans = [
+            (f.start - lo, f.end - lo, f.type)
+            for f in record_findings
+            if f.start < hi and lo < f.end
+        ]
+        spans += [(f.start, f.end, f.type) for f in detector_for(None, "US", 0.5).scan(window)]
+        kept: list[tuple[int, int, str]] = []
+        for start, end, kind in sorted(spans, key=lambda s: (s[0], -s[1])):
+            if kept and start < kept[-1][1]:
+                continue  # overlaps a span already masked
+            kept.append((max(0, start), min(len(window), end), kind))
+        for start, end, kind in reversed(kept):
+            window = window[:start] + mask(kind, window[start:end]) + window[end:]
+    snippet = " ".join(window.split())
+    return ("…" if lo > 0 else "") + snippet + ("…" if hi < len(text) else "")
