@@ -54,7 +54,7 @@ def find_levels(dataset: str, subjects: tuple[SubjectProfile, ...]) -> dict[tupl
     order = {"weak": 0, "medium": 1, "strong": 2}
     levels: dict[tuple[str, int], str] = {}
     for shard in open_dataset(dataset).shards:
-        for row, *_, validator, _subject in scan_shard(
+        for row, *_, validator, _subject, _context in scan_shard(
             shard, ScanConfig(subjects=subjects)
         ).findings:
             key = (shard.label, row)
