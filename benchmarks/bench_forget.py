@@ -33,16 +33,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from _machine import machine_info as shared_machine_info
 
 HERE = Path(__file__).resolve().parent
 PLANTED_SHARDS = (7, 42, 91)
@@ -54,32 +54,8 @@ PER_SHARD = 4  # records about the subject appended to each planted shard
 # --------------------------------------------------------------------------------------------
 
 
-def _proc_field(path: str, key: str) -> str | None:
-    try:
-        for line in Path(path).read_text().splitlines():
-            if line.startswith(key):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return None
-
-
 def machine_info() -> dict[str, Any]:
-    mem_kb = _proc_field("/proc/meminfo", "MemTotal")
-    versions = {}
-    for pkg in ("expunge", "orjson", "pyarrow", "hyperscan", "datasets"):
-        try:
-            versions[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            versions[pkg] = None
-    return {
-        "cpu": _proc_field("/proc/cpuinfo", "model name") or platform.processor() or "unknown",
-        "cores": os.cpu_count() or 1,
-        "ram_gb": round(int(mem_kb.split()[0]) / 1024**2, 1) if mem_kb else None,
-        "python": platform.python_version(),
-        "os": f"{platform.system()} {platform.release()}",
-        "packages": versions,
-    }
+    return shared_machine_info(("expunge", "orjson", "pyarrow", "hyperscan", "datasets"))
 
 
 def subject_records(shard: int, n: int) -> list[dict[str, str]]:

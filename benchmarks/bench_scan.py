@@ -20,7 +20,6 @@ import argparse
 import json
 import logging
 import os
-import platform
 import shlex
 import shutil
 import subprocess
@@ -30,11 +29,11 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import orjson
+from _machine import machine_info as shared_machine_info
 
 # Planted types (person is never planted, so it cannot be scored).
 TYPES: tuple[str, ...] = (
@@ -61,33 +60,8 @@ DocKey = tuple[str, int]  # (shard, row)
 # --------------------------------------------------------------------------------------------
 
 
-def _proc_field(path: str, key: str) -> str | None:
-    try:
-        for line in Path(path).read_text().splitlines():
-            if line.startswith(key):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return None
-
-
 def machine_info() -> dict[str, Any]:
-    mem_kb = _proc_field("/proc/meminfo", "MemTotal")
-    versions = {}
-    for pkg in PACKAGES:
-        try:
-            versions[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            versions[pkg] = None
-    return {
-        "cpu": _proc_field("/proc/cpuinfo", "model name") or platform.processor() or "unknown",
-        "cores": os.cpu_count() or 1,
-        "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "ram_gb": round(int(mem_kb.split()[0]) / 1024**2, 1) if mem_kb else None,
-        "python": platform.python_version(),
-        "os": f"{platform.system()} {platform.release()}",
-        "packages": versions,
-    }
+    return shared_machine_info(PACKAGES)
 
 
 def corpus_shards(corpus: Path) -> list[Path]:

@@ -41,17 +41,25 @@ def read_tsv(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[R
     return _read_delimited(shard, fields, errors, "\t")
 
 
+def decode_line(raw: bytes, line_no: int) -> tuple[str, bool]:
+    """A CSV line as text (a first-line BOM dropped) and whether it was valid UTF-8; bad bytes
+    are replaced so the csv module can go on and the row is reported, not the whole file."""
+    try:
+        line, ok = raw.decode("utf-8"), True
+    except UnicodeDecodeError:
+        line, ok = raw.decode("utf-8", "replace"), False
+    if line_no == 1 and line.startswith(_BOM):
+        line = line[1:]
+    return line, ok
+
+
 def _decoded_lines(stream: BinaryIO, progress: _Progress) -> Iterator[str]:
     for raw in stream:
         progress.line += 1
         progress.offset += len(raw)
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
+        line, ok = decode_line(raw, progress.line)
+        if not ok:
             progress.last_bad_utf8 = progress.line
-            line = raw.decode("utf-8", "replace")
-        if progress.line == 1 and line.startswith(_BOM):
-            line = line[1:]
         yield line
 
 

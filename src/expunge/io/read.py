@@ -42,12 +42,17 @@ def read_shard(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
             f"{shard.label}: unknown format {shard.format!r}",
             f"use one of: {', '.join(FORMATS)}",
         )
+    size = shard_size(shard)
+    if size == 0:
+        return
+    yield from reader(shard, fields, errors)
+
+
+def shard_size(shard: Shard) -> int:
+    """Size of a shard's file; a missing or unreadable file is the user's InputError."""
     try:
-        size = os.stat(shard.path).st_size
+        return os.stat(shard.path).st_size
     except FileNotFoundError:
         raise InputError(shard.label, "no such file or directory", "check the path") from None
     except OSError as exc:
         raise InputError(shard.label, f"cannot open: {exc.strerror or exc}") from None
-    if size == 0:
-        return
-    yield from reader(shard, fields, errors)

@@ -21,10 +21,11 @@ import os
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 
-from expunge.errors import ExpungeError, InputError
+from expunge.errors import ExpungeError
 from expunge.records import FieldSpec, Shard
 
 from .formats import FORMATS
+from .read import shard_size
 from .rewrite_columnar import rewrite_arrow, rewrite_parquet
 from .rewrite_common import Edits, RewriteStats, check_rows, synced_output
 from .rewrite_text import rewrite_delimited, rewrite_jsonl
@@ -53,12 +54,7 @@ def rewrite_shard(
             f"{shard.label}: redaction is not supported for WARC; use --mode drop",
         )
     edits = Edits(frozenset(drop), {k: v for k, v in replace_text.items() if k not in drop})
-    try:
-        size = os.stat(shard.path).st_size
-    except FileNotFoundError:
-        raise InputError(shard.label, "no such file or directory", "check the path") from None
-    except OSError as exc:
-        raise InputError(shard.label, f"cannot open: {exc.strerror or exc}") from None
+    size = shard_size(shard)
     try:
         if size == 0:  # read_shard yields nothing for an empty file: so is the copy
             with synced_output(out_path, ""):

@@ -12,8 +12,7 @@ import orjson
 from expunge.errors import ErrorPolicy
 from expunge.records import FieldSpec, Shard
 
-from .delimited import _BOM as _TEXT_BOM
-from .delimited import _FIELD_LIMIT
+from .delimited import _FIELD_LIMIT, decode_line
 from .fields import Columns, key_choices, resolve_columns
 from .jsonl import _BLANK, _BOM, _MISSING, _json_kind, _parse_after_bom, _reject_json_array
 from .problems import TRUNCATED_FIX, brief
@@ -117,13 +116,9 @@ class _RawLines:
         for raw in self.stream:
             self.line += 1
             self.raw.append(raw)
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
+            line, ok = decode_line(raw, self.line)
+            if not ok:
                 self.last_bad_utf8 = self.line
-                line = raw.decode("utf-8", "replace")
-            if self.line == 1 and line.startswith(_TEXT_BOM):
-                line = line[1:]
             yield line
 
     def take(self) -> bytes:
