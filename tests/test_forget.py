@@ -184,3 +184,46 @@ def test_registry_reapplies_a_removal_without_the_profile(demo: DemoInfo, tmp_pa
         str(tmp_path / "v4"),
     )
     assert bad.code == 1 and "not an expunge registry" in bad.stderr
+
+
+@pytest.mark.parametrize("mode", ["drop", "redact"])
+def test_forget_via_index_writes_the_same_version(
+    demo: DemoInfo, tmp_path: Path, mode: str
+) -> None:
+    idx = tmp_path / "idx"
+    assert run_cli("index", "build", str(demo.dataset), "--out", str(idx)).code == 0
+    common = ["forget", "--subject", str(demo.subject), str(demo.dataset), "--mode", mode]
+    scanned = run_cli(*common, "--out", str(tmp_path / "scan"))
+    indexed = run_cli(*common, "--out", str(tmp_path / "idx-v"), "--index", str(idx))
+    assert scanned.code == 0 and indexed.code == 0, scanned.stderr + indexed.stderr
+    a = json.loads((tmp_path / "scan" / "manifest.json").read_text())
+    b = json.loads((tmp_path / "idx-v" / "manifest.json").read_text())
+    assert b["found_with"].startswith("index") and a["found_with"] == "full scan"
+    assert a["totals"] == b["totals"] and a["totals"]["rewritten"] > 0
+    for x, y in zip(a["shards"], b["shards"], strict=True):
+        assert x == y  # same files, same checksums (linked ones taken from the index)
+    assert _digests(tmp_path / "scan") == {
+        k: v for k, v in _digests(tmp_path / "idx-v").items() if k != "manifest.json"
+    } | {"manifest.json": _digests(tmp_path / "scan")["manifest.json"]}
+
+
+def test_forget_refuses_an_out_of_date_index(demo: DemoInfo, tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(demo.dataset, data)
+    idx = tmp_path / "idx"
+    assert run_cli("index", "build", str(data), "--out", str(idx)).code == 0
+    with open(data / "extra.jsonl", "w") as handle:
+        handle.write('{"text": "new crawl: ines.kbrandao@example.org"}\n')
+    out = tmp_path / "v2"
+    result = run_cli(
+        "forget", "--subject", str(demo.subject), str(data), "--out", str(out), "--index", str(idx)
+    )
+    assert result.code == 1 and "out of date" in result.stderr and "extra.jsonl" in result.stderr
+    assert not out.exists()
+    reg = run_cli(
+        "forget", "--registry", str(tmp_path / "r"), str(data), "--out", str(out),
+        "--index", str(idx),
+    )  # fmt: skip
+    assert reg.code == 1 and "--index needs --subject" in reg.stderr

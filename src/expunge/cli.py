@@ -344,6 +344,13 @@ def forget(
         Path | None,
         typer.Option(help="Suppression registry to record the removal in (keyed hashes only)."),
     ] = None,
+    index: Annotated[
+        Path | None,
+        typer.Option(
+            help="Index of DATASET (expunge index build): only the shards and rows it names "
+            "are searched; it must be up to date."
+        ),
+    ] = None,
     format: FormatOpt = "auto",
     text_field: TextFieldOpt = None,
     workers: WorkersOpt = CORES,
@@ -366,9 +373,16 @@ def forget(
             "no subject given",
             "pass --subject me.toml, --subjects requests.jsonl or --registry REG",
         )
+    if index is not None and not profiles:
+        raise ExpungeError(
+            "--index needs --subject or --subjects", "re-apply a registry without --index"
+        )
     if registry is not None and not profiles and not (registry / "secret.key").exists():
         raise ExpungeError(f"{registry} is not an expunge registry", "check the --registry path")
     data = open_dataset(dataset, format)
+    candidates = checksums = None
+    if index is not None:
+        candidates, checksums = _index_candidates(index, profiles, dataset)
     manifest = run_forget(
         data,
         profiles,
@@ -379,6 +393,9 @@ def forget(
         request_id=request_id,
         registry=Registry(registry) if registry else None,
         phone_region=phone_region,
+        candidates=candidates,
+        known_checksums=checksums,
+        found_with="full scan" if index is None else f"index {index}",
     )
     t = manifest["totals"]
     print(
@@ -386,6 +403,23 @@ def forget(
         f"{t['records_dropped']} records dropped, {t['records_redacted']} redacted "
         f"({t['spans_redacted']} spans); manifest: {out / 'manifest.json'}"
     )
+
+
+def _index_candidates(
+    index: Path, profiles: list[SubjectProfile], dataset: str
+) -> tuple[dict[str, frozenset[int]], dict[str, str]]:
+    """Shard -> rows where the index sees a strong match (a superset of a scan's strong
+    matches), and shard -> sha256 as recorded by the index (checked current first)."""
+    from expunge.index import lookup
+    from expunge.index.store import load_manifest
+
+    rows: dict[str, set[int]] = {}
+    for match in lookup(index, profiles, dataset_spec=dataset):  # raises if out of date
+        if match.level == "strong":
+            rows.setdefault(match.shard, set()).add(match.row)
+    manifest = load_manifest(index) or {}
+    checksums = {s["name"]: s["sha256"] for s in manifest.get("shards", [])}
+    return {shard: frozenset(r) for shard, r in rows.items()}, checksums
 
 
 @app.command(epilog="Example: expunge verify demo-v2 --subject demo-data/subject.toml")

@@ -38,8 +38,9 @@ class LocalExecutor:
         self, jobs: Sequence[ShardJob], on_progress: ProgressFn | None
     ) -> Iterator[ShardResult]:
         workers = min(self.workers, len(jobs))
-        if workers <= 1:
-            # In-process: no start-up cost, and tracebacks of real bugs stay readable.
+        if workers <= 1 or all(job.rows is not None for job in jobs):
+            # In-process: no start-up cost, and tracebacks of real bugs stay readable. Jobs
+            # restricted to a few rows (an index found them) are too small for a pool.
             for job in jobs:
                 yield job.run(on_progress)
             return

@@ -46,11 +46,22 @@ class ShardEdits:
 
 
 def strong_matches(
-    dataset: Dataset, config: ScanConfig, executor: Executor
+    dataset: Dataset,
+    config: ScanConfig,
+    executor: Executor,
+    candidates: dict[str, frozenset[int]] | None = None,
 ) -> dict[str, ShardEdits]:
-    """Rows where a subject is found with strong evidence, and the spans found in them."""
+    """Rows where a subject is found with strong evidence, and the spans found in them. With
+    `candidates` (shard -> rows, from an index), only those rows of those shards are searched."""
     edits: dict[str, ShardEdits] = defaultdict(ShardEdits)
-    jobs = [ShardJob(s, config) for s in dataset.shards]
+    if candidates is None:
+        jobs = [ShardJob(s, config) for s in dataset.shards]
+    else:
+        jobs = [
+            ShardJob(s, config, rows=candidates[s.label])
+            for s in dataset.shards
+            if candidates.get(s.label)
+        ]
     for result in executor.map_shards(jobs, None):
         for row, _id, kind, start, end, _score, level, _subject, _context in result.findings:
             if level == "strong":
@@ -114,7 +125,13 @@ def forget(
     request_id: str = "",
     registry: Registry | None = None,
     phone_region: str = "US",
+    candidates: dict[str, frozenset[int]] | None = None,
+    known_checksums: dict[str, str] | None = None,
+    found_with: str = "full scan",
 ) -> dict[str, Any]:
+    """Write the new version. `candidates` (shard -> rows where an index says a subject may
+    be) limits the search to those rows; `known_checksums` (shard -> sha256 of the source file,
+    e.g. from that index, already checked against the files) spares hashing untouched shards."""
     from expunge.io.rewrite import rewrite_shard
 
     fields = fields or FieldSpec()
@@ -132,7 +149,12 @@ def forget(
         )
     else:
         raise ExpungeError("nothing to forget", "pass --subject, --subjects or --registry")
-    edits = strong_matches(dataset, config, executor)
+    if candidates is not None and not subjects:
+        raise ExpungeError(
+            "an index can only be used with --subject / --subjects",
+            "re-apply a registry without --index",
+        )
+    edits = strong_matches(dataset, config, executor, candidates)
     _prepare_out(out_dir)
     shards: list[dict[str, Any]] = []
     for shard in dataset.shards:
@@ -170,7 +192,9 @@ def forget(
                 redacted_spans=sum(len(found.spans[r]) for r in replace),
             )
         entry["size"] = target.stat().st_size
-        entry["sha256"] = file_checksum(str(target))
+        known = (known_checksums or {}).get(shard.label)
+        linked = entry["source"] != "rewritten"
+        entry["sha256"] = known if linked and known else file_checksum(str(target))
         shards.append(entry)
     if registry is not None and subjects:
         registry.record(subjects, request_id, mode, dataset.root)
@@ -184,6 +208,7 @@ def forget(
         "subjects": len(subjects),
         "registry_entries_applied": 0 if subjects or registry is None else len(registry.entries()),
         "registry": str(registry.path) if registry else None,
+        "found_with": found_with,
         "totals": {
             "shards": len(shards),
             "rewritten": sum(1 for s in shards if s["source"] == "rewritten"),

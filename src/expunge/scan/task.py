@@ -96,10 +96,13 @@ class ShardJob:
     config: ScanConfig
     incremental: bool = False
     previous_checksum: str | None = None
+    # Only these rows go through the steps (others are read and skipped): an index already
+    # said where a subject can be, so forget only confirms those rows.
+    rows: frozenset[int] | None = None
 
     def run(self, progress: ProgressFn | None = None) -> ShardResult:
         return scan_shard(
-            self.shard, self.config, self.incremental, self.previous_checksum, progress
+            self.shard, self.config, self.incremental, self.previous_checksum, progress, self.rows
         )
 
 
@@ -114,8 +117,9 @@ def scan_shard(
     incremental: bool = False,
     previous_checksum: str | None = None,
     progress: ProgressFn | None = None,
+    rows: frozenset[int] | None = None,
 ) -> ShardResult:
-    """Scan one shard. In incremental mode the file checksum is recorded, and a shard whose
+    """Scan one shard (only `rows`, when given). In incremental mode the file checksum is recorded, and a shard whose
     checksum equals `previous_checksum` is not read again (the caller reuses its old findings)."""
     from expunge.detect import mask
     from expunge.find.context import context_snippet
@@ -136,6 +140,8 @@ def scan_shard(
     last_report = time.monotonic()
 
     records: Iterator[Record] = read_shard(shard, config.fields, errors)
+    if rows is not None:
+        records = (r for r in records if r.location.row in rows)
     for record in run_steps(records, config.steps()):
         text_bytes = len(
             record.text
