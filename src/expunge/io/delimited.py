@@ -22,8 +22,8 @@ from .problems import TRUNCATED_FIX, brief
 from .streams import STREAM_ERRORS, open_decompressed, stream_failure
 
 # Web documents easily exceed the csv module's 128 KiB default field limit.
-_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
-_BOM = "\ufeff"
+FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
+BOM = "\ufeff"
 
 
 @dataclass(slots=True)
@@ -48,7 +48,7 @@ def decode_line(raw: bytes, line_no: int) -> tuple[str, bool]:
         line, ok = raw.decode("utf-8"), True
     except UnicodeDecodeError:
         line, ok = raw.decode("utf-8", "replace"), False
-    if line_no == 1 and line.startswith(_BOM):
+    if line_no == 1 and line.startswith(BOM):
         line = line[1:]
     return line, ok
 
@@ -66,7 +66,7 @@ def _decoded_lines(stream: BinaryIO, progress: _Progress) -> Iterator[str]:
 def _read_delimited(
     shard: Shard, fields: FieldSpec, errors: ErrorPolicy, delimiter: str
 ) -> Iterator[Record]:
-    csv.field_size_limit(_FIELD_LIMIT)
+    csv.field_size_limit(FIELD_LIMIT)
     label = shard.label
     with open_decompressed(shard.path, label) as opened:
         progress = _Progress()

@@ -18,9 +18,9 @@ from .fields import key_choices, list_names
 from .problems import TEXT_FIELD_FIX, TRUNCATED_FIX, brief
 from .streams import STREAM_ERRORS, open_decompressed, stream_failure
 
-_MISSING = object()
-_BLANK = object()
-_BOM = b"\xef\xbb\xbf"
+MISSING = object()
+BLANK = object()
+BOM = b"\xef\xbb\xbf"
 _JSON_ARRAY_FIX = "convert it to one object per line, e.g. jq -c '.[]' FILE > FILE.jsonl"
 
 
@@ -47,12 +47,12 @@ def read_jsonl(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
                 except decode_error as exc:
                     if line.isspace():
                         continue
-                    obj = _parse_after_bom(line) if line_no == 1 else _MISSING
-                    if obj is _BLANK:
+                    obj = parse_after_bom(line) if line_no == 1 else MISSING
+                    if obj is BLANK:
                         continue
-                    if obj is _MISSING:
-                        if row == 0 and line.lstrip(_BOM + b" \t").startswith(b"["):
-                            _reject_json_array(errors, label, line_no)
+                    if obj is MISSING:
+                        if row == 0 and line.lstrip(BOM + b" \t").startswith(b"["):
+                            reject_json_array(errors, label, line_no)
                             return
                         reason = f"malformed JSON: {_json_error(exc)}"
                         errors.bad_row(label, f"line {line_no}", reason)
@@ -60,20 +60,20 @@ def read_jsonl(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
                         continue
                 if type(obj) is not dict:
                     if row == 0 and type(obj) is list:
-                        _reject_json_array(errors, label, line_no)
+                        reject_json_array(errors, label, line_no)
                         return
                     errors.bad_row(
-                        label, f"line {line_no}", f"not a JSON object but {_json_kind(obj)}"
+                        label, f"line {line_no}", f"not a JSON object but {json_kind(obj)}"
                     )
                     row += 1
                     continue
 
                 # Presets are tried inline: a helper call per row costs more than the lookups.
-                text = obj.get(text_first, _MISSING)
-                if text is _MISSING:
+                text = obj.get(text_first, MISSING)
+                if text is MISSING:
                     for key in text_rest:
-                        text = obj.get(key, _MISSING)
-                        if text is not _MISSING:
+                        text = obj.get(key, MISSING)
+                        if text is not MISSING:
                             break
                 if type(text) is not str:
                     if text is None:
@@ -83,7 +83,7 @@ def read_jsonl(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
                             label,
                             f"line {line_no}",
                             _text_problem(text, keys.text, obj),
-                            TEXT_FIELD_FIX if text is _MISSING else "",
+                            TEXT_FIELD_FIX if text is MISSING else "",
                         )
                         row += 1
                         continue
@@ -113,27 +113,27 @@ def read_jsonl(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
             errors.bad_row(label, f"line {line_no + 1}", f"{reason}: {brief(exc)}", TRUNCATED_FIX)
 
 
-def _parse_after_bom(line: bytes) -> object:
+def parse_after_bom(line: bytes) -> object:
     """Parse a first line that starts with a UTF-8 byte order mark (Windows tools add one)."""
-    if not line.startswith(_BOM):
-        return _MISSING
-    rest = line[len(_BOM) :]
+    if not line.startswith(BOM):
+        return MISSING
+    rest = line[len(BOM) :]
     if rest.isspace() or not rest:
-        return _BLANK
+        return BLANK
     try:
         return orjson.loads(rest)
     except orjson.JSONDecodeError:
-        return _MISSING
+        return MISSING
 
 
 def _text_problem(value: object, keys: tuple[str, ...], obj: dict[str, object]) -> str:
-    if value is _MISSING:
+    if value is MISSING:
         tried = f"key {keys[0]!r}" if len(keys) == 1 else f"text key (tried {list_names(keys)})"
         return f"no {tried}; keys are: {list_names(list(obj))}"
-    return f"text is {_json_kind(value)}, not a string"
+    return f"text is {json_kind(value)}, not a string"
 
 
-def _json_kind(value: object) -> str:
+def json_kind(value: object) -> str:
     kinds = {
         bool: "a boolean",
         int: "a number",
@@ -154,7 +154,7 @@ def _json_error(exc: ValueError) -> str:
     return f"{msg} at column {column}" if isinstance(column, int) else msg
 
 
-def _reject_json_array(errors: ErrorPolicy, label: str, line_no: int) -> None:
+def reject_json_array(errors: ErrorPolicy, label: str, line_no: int) -> None:
     """A file holding one JSON array: every line would be a bad row, so say it once."""
     errors.bad_row(
         label, f"line {line_no}", "file is a JSON array, not JSON Lines", _JSON_ARRAY_FIX

@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Iterator
+from typing import cast
 
 from expunge.errors import ErrorPolicy, ExpungeError, InputError
 from expunge.records import FieldSpec, Record, Shard
 
-from .arrow import read_arrow
-from .delimited import read_csv, read_tsv
 from .formats import FORMATS
-from .jsonl import read_jsonl
-from .parquet import read_parquet
-from .warc import read_warc
 
 Reader = Callable[[Shard, FieldSpec, ErrorPolicy], Iterator[Record]]
 
-READERS: dict[str, Reader] = {
-    "jsonl": read_jsonl,
-    "parquet": read_parquet,
-    "csv": read_csv,
-    "tsv": read_tsv,
-    "warc": read_warc,
-    "wet": read_warc,  # one reader: it yields conversion records as well as responses
-    "hf": read_arrow,
+# format -> (module, function). Imported on first use: pyarrow and warcio cost a tenth of a
+# second each to import, which a command touching only JSONL shards should not pay.
+READERS: dict[str, tuple[str, str]] = {
+    "jsonl": ("jsonl", "read_jsonl"),
+    "parquet": ("parquet", "read_parquet"),
+    "csv": ("delimited", "read_csv"),
+    "tsv": ("delimited", "read_tsv"),
+    "warc": ("warc", "read_warc"),
+    "wet": ("warc", "read_warc"),  # one reader: it yields conversion records and responses
+    "hf": ("arrow", "read_arrow"),
 }
 assert set(READERS) == set(FORMATS)
+
+
+def reader_for(format: str) -> Reader:
+    module, name = READERS[format]
+    return cast(Reader, getattr(importlib.import_module(f"expunge.io.{module}"), name))
 
 
 def read_shard(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
@@ -36,8 +40,7 @@ def read_shard(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
     are stable whatever the error policy). Malformed rows go to `errors.bad_row`; a file that
     cannot be read at all raises InputError. An empty file yields nothing.
     """
-    reader = READERS.get(shard.format)
-    if reader is None:
+    if shard.format not in READERS:
         raise ExpungeError(
             f"{shard.label}: unknown format {shard.format!r}",
             f"use one of: {', '.join(FORMATS)}",
@@ -45,7 +48,7 @@ def read_shard(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
     size = shard_size(shard)
     if size == 0:
         return
-    yield from reader(shard, fields, errors)
+    yield from reader_for(shard.format)(shard, fields, errors)
 
 
 def shard_size(shard: Shard) -> int:

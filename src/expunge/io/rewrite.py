@@ -26,10 +26,9 @@ from expunge.records import FieldSpec, Shard
 
 from .formats import FORMATS
 from .read import shard_size
-from .rewrite_columnar import rewrite_arrow, rewrite_parquet
 from .rewrite_common import Edits, RewriteStats, check_rows, synced_output
-from .rewrite_text import rewrite_delimited, rewrite_jsonl
-from .rewrite_warc import rewrite_warc
+
+# The per-format writers are imported where used: pyarrow and warcio are slow to import.
 
 __all__ = ["RewriteStats", "rewrite_shard"]
 
@@ -61,16 +60,26 @@ def rewrite_shard(
                 pass
             stats = RewriteStats(0, 0, 0, 0)
         elif shard.format == "jsonl":
+            from .rewrite_text import rewrite_jsonl
+
             stats = rewrite_jsonl(shard, fields, out_path, edits)
         elif shard.format in ("csv", "tsv"):
+            from .rewrite_text import rewrite_delimited
+
             stats = rewrite_delimited(
                 shard, fields, out_path, edits, "," if shard.format == "csv" else "\t"
             )
         elif shard.format == "parquet":
+            from .rewrite_columnar import rewrite_parquet
+
             stats = rewrite_parquet(shard, fields, out_path, edits)
         elif shard.format == "hf":
+            from .rewrite_columnar import rewrite_arrow
+
             stats = rewrite_arrow(shard, fields, out_path, edits)
         else:
+            from .rewrite_warc import rewrite_warc
+
             stats = rewrite_warc(shard, out_path, edits)
         check_rows(shard.label, edits, stats.rows_in)
     except BaseException:

@@ -12,9 +12,9 @@ import orjson
 from expunge.errors import ErrorPolicy
 from expunge.records import FieldSpec, Shard
 
-from .delimited import _FIELD_LIMIT, decode_line
+from .delimited import FIELD_LIMIT, decode_line
 from .fields import Columns, key_choices, resolve_columns
-from .jsonl import _BLANK, _BOM, _MISSING, _json_kind, _parse_after_bom, _reject_json_array
+from .jsonl import BLANK, BOM, MISSING, json_kind, parse_after_bom, reject_json_array
 from .problems import TRUNCATED_FIX, brief
 from .rewrite_common import Edits, RewriteStats, cannot_replace, synced_output
 from .streams import STREAM_ERRORS, open_decompressed, stream_failure
@@ -32,8 +32,8 @@ def _is_blank(line: bytes, line_no: int) -> bool:
     """A line read_jsonl passes over without giving it a row number."""
     if line.isspace():
         return True
-    if line_no == 1 and line.startswith(_BOM):
-        rest = line[len(_BOM) :]
+    if line_no == 1 and line.startswith(BOM):
+        rest = line[len(BOM) :]
         return not rest or rest.isspace()
     return False
 
@@ -42,27 +42,27 @@ def _parse(line: bytes, line_no: int) -> object:
     try:
         return orjson.loads(line)
     except orjson.JSONDecodeError:
-        return _parse_after_bom(line) if line_no == 1 else _MISSING
+        return parse_after_bom(line) if line_no == 1 else MISSING
 
 
 def _replaced_line(
     line: bytes, line_no: int, text_keys: tuple[str, ...], new_text: str, label: str, row: int
 ) -> bytes:
     obj = _parse(line, line_no)
-    if obj is _MISSING or obj is _BLANK:
+    if obj is MISSING or obj is BLANK:
         raise cannot_replace(label, row, f"line {line_no} is not valid JSON")
     if type(obj) is not dict:
-        raise cannot_replace(label, row, f"line {line_no} is {_json_kind(obj)}, not an object")
+        raise cannot_replace(label, row, f"line {line_no} is {json_kind(obj)}, not an object")
     for key in text_keys:
-        value = obj.get(key, _MISSING)
-        if value is not _MISSING:
+        value = obj.get(key, MISSING)
+        if value is not MISSING:
             break
     else:
         raise cannot_replace(label, row, f"line {line_no} has no text key")
     if value is not None and type(value) is not str:
-        raise cannot_replace(label, row, f"its text is {_json_kind(value)}, not a string")
+        raise cannot_replace(label, row, f"its text is {json_kind(value)}, not a string")
     obj[key] = new_text
-    bom = _BOM if line_no == 1 and line.startswith(_BOM) else b""
+    bom = BOM if line_no == 1 and line.startswith(BOM) else b""
     return bom + orjson.dumps(obj) + _line_ending(line)
 
 
@@ -85,9 +85,9 @@ def rewrite_jsonl(shard: Shard, fields: FieldSpec, out_path: str, edits: Edits) 
                     continue
                 if row == 0:  # read_jsonl rejects a file that is one JSON array, here
                     first = _parse(line, line_no)
-                    starts_array = line.lstrip(_BOM + b" \t").startswith(b"[")
-                    if type(first) is list or (first is _MISSING and starts_array):
-                        _reject_json_array(errors, label, line_no)  # raises InputError
+                    starts_array = line.lstrip(BOM + b" \t").startswith(b"[")
+                    if type(first) is list or (first is MISSING and starts_array):
+                        reject_json_array(errors, label, line_no)  # raises InputError
                 if row in drop:
                     dropped += 1
                 elif row in replace:
@@ -136,7 +136,7 @@ def _csv_row(values: list[str], delimiter: str, ending: bytes) -> bytes:
 def rewrite_delimited(
     shard: Shard, fields: FieldSpec, out_path: str, edits: Edits, delimiter: str
 ) -> RewriteStats:
-    csv.field_size_limit(_FIELD_LIMIT)
+    csv.field_size_limit(FIELD_LIMIT)
     label = shard.label
     errors = ErrorPolicy("stop")
     drop, replace = edits.drop, edits.replace
