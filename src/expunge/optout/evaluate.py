@@ -1,0 +1,193 @@
+"""Put every signal of a site and a page together into one assessment per URL.
+
+`assess(page, site, agent)` evaluates as `agent` (a product token or user-agent string); with
+no agent, as a generic crawler (the robots.txt '*' group). With `crawlers=True` it also reads
+robots.txt for every known AI crawler (expunge.optout.agents): a purpose is disallowed when the
+site blocks a crawler that serves it ("GPTBot (OpenAI, ai-train): disallowed by line 12"). An
+allowed fetch is never read as permission to train.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from expunge.optout import aipref
+from expunge.optout.agents import Agent, agents
+from expunge.optout.aitxt import aitxt_evidence
+from expunge.optout.c2pa_signal import c2pa_evidence
+from expunge.optout.page_meta import PageMeta, noai_evidence, read_meta
+from expunge.optout.robots import Decision, Group, RobotsTxt, parse_robots
+from expunge.optout.tdmrep import TdmRule, parse_tdmrep_json, tdmrep_evidence
+from expunge.optout.verdict import Assessment, Evidence, Problem
+
+MAX_REDIRECTS = 5  # RFC 9309 §2.3.1.2: follow at least five; more -> unavailable
+
+
+@dataclass(slots=True)
+class SiteSignals:
+    """What a site says for all its URLs (one per scheme + host)."""
+
+    origin: str
+    robots: RobotsTxt | None = None  # None: no robots.txt known
+    robots_status: int | str | None = None  # HTTP status, 'unreachable', or None (not fetched)
+    robots_redirects: int = 0
+    tdmrep: list[TdmRule] | None = None
+    tdmrep_problems: list[Problem] = field(default_factory=list)
+    ai_txt: bytes | None = None
+
+    @classmethod
+    def from_texts(
+        cls,
+        origin: str,
+        robots_txt: bytes | str | None = None,
+        tdmrep_json: bytes | str | None = None,
+        ai_txt: bytes | str | None = None,
+        robots_status: int | str | None = None,
+        robots_redirects: int = 0,
+    ) -> SiteSignals:
+        site = cls(origin, robots_status=robots_status, robots_redirects=robots_redirects)
+        if robots_txt is not None:
+            site.robots = parse_robots(robots_txt)
+            if site.robots_status is None:
+                site.robots_status = 200
+        if tdmrep_json is not None:
+            site.tdmrep, site.tdmrep_problems = parse_tdmrep_json(tdmrep_json)
+        if ai_txt is not None:
+            site.ai_txt = ai_txt.encode() if isinstance(ai_txt, str) else ai_txt
+        return site
+
+
+@dataclass(slots=True)
+class PageSignals:
+    """What one response says about itself."""
+
+    url: str
+    headers: dict[str, list[str]] = field(default_factory=dict)  # lower-case names
+    html: str | bytes | None = None
+    c2pa_store: str | dict[str, Any] | None = None
+
+    def header(self, name: str) -> list[str]:
+        return self.headers.get(name.lower(), [])
+
+
+def headers_from(pairs: Any) -> dict[str, list[str]]:
+    """{'X-Robots-Tag': 'noai'} or [('X-Robots-Tag', 'noai'), ...] or lists as values ->
+    lower-case name -> field lines in order."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    out: dict[str, list[str]] = {}
+    for name, value in items:
+        values = value if isinstance(value, list) else [value]
+        out.setdefault(str(name).lower(), []).extend(str(v) for v in values)
+    return out
+
+
+def url_path(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def robots_decision(site: SiteSignals, agent: str, path: str) -> tuple[Decision, str]:
+    """May `agent` fetch `path`, and why, with RFC 9309 §2.3.1's fetch outcomes."""
+    status = site.robots_status
+    if site.robots_redirects > MAX_REDIRECTS:
+        return Decision(True, None, ()), f"robots.txt behind {site.robots_redirects} redirects"
+    if status == "unreachable" or (isinstance(status, int) and status >= 500):
+        return Decision(False, None, ()), f"robots.txt unreachable ({status}): complete disallow"
+    if isinstance(status, int) and 400 <= status < 500:
+        return Decision(True, None, ()), f"robots.txt unavailable ({status})"
+    if site.robots is None:
+        return Decision(True, None, ()), "no robots.txt"
+    decision = site.robots.decide(agent, path)
+    if decision.rule is None:
+        return decision, "no rule matched"
+    return decision, f"robots.txt line {decision.rule.line}: {decision.rule.text}"
+
+
+def _crawler_evidence(crawler: Agent, decision: Decision, why: str) -> list[Evidence]:
+    if decision.allowed:
+        return []
+    detail = f"{crawler.label}: disallowed ({why})"
+    source = why.split(":", 1)[0]
+    out: list[Evidence] = []
+    for purpose in crawler.purposes:
+        if purpose == "other":
+            continue
+        targets = ("ai-train", "genai-train") if purpose == "ai-train" else (purpose,)
+        out += [Evidence("robots", p, "disallowed", source, detail) for p in targets]
+    return out
+
+
+def assess(
+    page: PageSignals,
+    site: SiteSignals | None = None,
+    agent: str | None = None,
+    crawlers: bool = False,
+) -> Assessment:
+    site = site or SiteSignals(page.url)
+    path = url_path(page.url)
+    result = Assessment(page.url, agent)
+    generic = agent or "*"
+
+    # robots.txt: may this agent fetch it, and what its group says about usage.
+    decision, why = robots_decision(site, generic, path)
+    result.robots_allowed, result.robots_rule = decision.allowed, why
+    known = agents()
+    if agent is not None:
+        from expunge.optout.robots import product_token
+
+        crawler = known.get(product_token(agent))
+        if crawler is not None:
+            result.evidence += _crawler_evidence(crawler, decision, why)
+    if crawlers:
+        result.evidence += _all_crawlers(site, path)
+    if site.robots is not None and site.robots_status == 200:
+        groups: list[Group] = site.robots.groups_for(generic)
+        usage, problems = aipref.robots_usage(site.robots, groups, path)
+        result.evidence += usage
+        result.problems += problems
+        signals, uses = aipref.robots_signals(site.robots, groups, path)
+        result.evidence += signals
+        result.notes += [f"Content-Signal use={u}" for u in uses]
+        if site.robots.truncated:
+            result.notes.append("robots.txt longer than 500 KiB: the rest was not read")
+
+    # The response's own headers and markup.
+    usage, problems = aipref.header_usage(page.header("content-usage"))
+    result.evidence += usage
+    result.problems += problems
+    result.evidence += aipref.header_signals(page.header("content-signal"))
+    meta: PageMeta | None = read_meta(page.html) if page.html else None
+    result.evidence += noai_evidence(path, meta, page.header("x-robots-tag"), agent)
+    tdm_header = page.header("tdm-reservation")
+    tdm, problems = tdmrep_evidence(
+        path,
+        site.tdmrep,
+        tdm_header[-1] if tdm_header else None,
+        meta.tdm_reservation if meta else None,
+    )
+    result.evidence += tdm
+    result.problems += site.tdmrep_problems + problems
+    if site.ai_txt is not None:
+        result.evidence += aitxt_evidence(site.ai_txt, path, agent)
+    evidence, problems = c2pa_evidence(page.c2pa_store)
+    result.evidence += evidence
+    result.problems += problems
+    return result
+
+
+def _all_crawlers(site: SiteSignals, path: str) -> list[Evidence]:
+    """robots.txt read for every known AI crawler; crawlers without a group of their own share
+    the '*' decision, so this costs one decision per named group, not one per crawler."""
+    out: list[Evidence] = []
+    shared: tuple[Decision, str] | None = None
+    named = {a for g in (site.robots.groups if site.robots else []) for a in g.agents}
+    for token, crawler in agents().items():
+        if token in named or site.robots is None or site.robots_status != 200:
+            decision, why = robots_decision(site, token, path)
+        else:
+            shared = shared or robots_decision(site, "*", path)
+            decision, why = shared
+        out += _crawler_evidence(crawler, decision, why)
+    return out
