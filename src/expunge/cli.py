@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from expunge import __version__
+from expunge.cli_optout import optout_app
 from expunge.errors import ExpungeError
 
 if TYPE_CHECKING:
@@ -488,6 +489,9 @@ def subject_check(
     console = Console(highlight=False)
     console.print(table)
     console.print(f"{len(seen)} identifiers; the profile is valid.")
+
+
+app.add_typer(optout_app, name="optout")
 
 
 def main() -> None:

@@ -67,6 +67,12 @@ class PageSignals:
     headers: dict[str, list[str]] = field(default_factory=dict)  # lower-case names
     html: str | bytes | None = None
     c2pa_store: str | dict[str, Any] | None = None
+    meta: PageMeta | None = None  # the tags read from `html` already (sources keep only these)
+
+    def page_meta(self) -> PageMeta | None:
+        if self.meta is None and self.html:
+            self.meta = read_meta(self.html)
+        return self.meta
 
     def header(self, name: str) -> list[str]:
         return self.headers.get(name.lower(), [])
@@ -108,8 +114,11 @@ def robots_decision(site: SiteSignals, agent: str, path: str) -> tuple[Decision,
 def _crawler_evidence(crawler: Agent, decision: Decision, why: str) -> list[Evidence]:
     if decision.allowed:
         return []
-    detail = f"{crawler.label}: disallowed ({why})"
-    source = why.split(":", 1)[0]
+    if decision.rule is not None:
+        source = f"robots.txt line {decision.rule.line}"
+        detail = f"{crawler.label} may not fetch it: {decision.rule.text}"
+    else:
+        source, detail = "robots.txt", f"{crawler.label} may not fetch it: {why}"
     out: list[Evidence] = []
     for purpose in crawler.purposes:
         if purpose == "other":
@@ -158,7 +167,7 @@ def assess(
     result.evidence += usage
     result.problems += problems
     result.evidence += aipref.header_signals(page.header("content-signal"))
-    meta: PageMeta | None = read_meta(page.html) if page.html else None
+    meta = page.page_meta()
     result.evidence += noai_evidence(path, meta, page.header("x-robots-tag"), agent)
     tdm_header = page.header("tdm-reservation")
     tdm, problems = tdmrep_evidence(

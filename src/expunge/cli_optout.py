@@ -1,0 +1,166 @@
+"""`expunge optout ...`: check, filter and emit AI-training opt-out signals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from expunge.errors import ExpungeError
+
+if TYPE_CHECKING:
+    from expunge.optout import Assessment
+    from expunge.optout.sources import SignalSource
+
+optout_app = typer.Typer(
+    help="AI-training opt-out signals: check URLs, filter a dataset, emit files for a site.",
+    no_args_is_help=True,
+)
+
+SnapshotOpt = Annotated[
+    Path | None, typer.Option(help="Directory with a site snapshot (host/robots.txt, pages...).")
+]
+WarcOpt = Annotated[
+    list[Path] | None, typer.Option(help="WARC file with the responses (repeatable).")
+]
+FetchOpt = Annotated[
+    bool, typer.Option("--fetch", help="Go online (politely, cached) to read the signals.")
+]
+CacheOpt = Annotated[
+    Path | None, typer.Option(help="Cache for --fetch (default ~/.cache/expunge/optout).")
+]
+AgentOpt = Annotated[
+    str | None,
+    typer.Option(help="Evaluate as this crawler (e.g. GPTBot); default: every known AI crawler."),
+]
+
+
+def signal_source(
+    snapshot: Path | None, warc: list[Path] | None, fetch: bool, cache: Path | None
+) -> SignalSource:
+    given = sum(x for x in (snapshot is not None, bool(warc), fetch))
+    if given != 1:
+        raise ExpungeError(
+            "give exactly one signal source",
+            "pass --snapshot DIR, --warc FILE (repeatable) or --fetch",
+        )
+    if snapshot is not None:
+        from expunge.optout.sources import SnapshotSource
+
+        return SnapshotSource(snapshot)
+    if warc:
+        from expunge.optout.sources import WarcSource
+
+        return WarcSource(list(warc))
+    from expunge.optout.fetch import Fetcher, FetchSource, default_cache
+
+    return FetchSource(Fetcher(cache or default_cache()))
+
+
+def assess_urls(urls: list[str], source: SignalSource, agent: str | None) -> list[Assessment]:
+    from expunge.optout import assess
+    from expunge.optout.sources import origin_of
+
+    sites: dict[str, Any] = {}
+    out = []
+    for url in urls:
+        origin = origin_of(url)
+        if origin not in sites:
+            sites[origin] = source.site(origin)
+        out.append(assess(source.page(url), sites[origin], agent, crawlers=agent is None))
+    return out
+
+
+def assessment_json(result: Assessment) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    from expunge.optout import PURPOSES
+
+    return {
+        "url": result.url,
+        "agent": result.agent,
+        "fetch_allowed": result.robots_allowed,
+        "fetch_rule": result.robots_rule,
+        "purposes": {
+            p: {
+                "verdict": result.verdict(p),
+                "deciding": [asdict(e) for e in result.deciding(p)][:20],
+            }
+            for p in PURPOSES
+        },
+        "evidence": [asdict(e) for e in result.evidence],
+        "problems": [asdict(p) for p in result.problems],
+        "notes": result.notes,
+    }
+
+
+_STYLE = {"disallowed": "bold red", "allowed": "green", "unspecified": "dim"}
+
+
+def print_assessment(result: Assessment) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from expunge.optout import PURPOSES
+
+    console = Console(highlight=False)
+    who = f"as {result.agent}" if result.agent else "for every known AI crawler"
+    fetch = "may fetch" if result.robots_allowed else "may NOT fetch"
+    console.print(Text(f"{result.url}  ({who})", style="bold"))
+    console.print(
+        Text(f"  robots.txt: a {'generic ' if not result.agent else ''}crawler {fetch} it "
+             f"({result.robots_rule})")
+    )  # fmt: skip
+    table = Table(show_header=True, box=None, padding=(0, 2))
+    table.add_column("purpose")
+    table.add_column("verdict")
+    table.add_column("deciding signal (source: what it says)", overflow="fold")
+    for purpose in PURPOSES:
+        verdict = result.verdict(purpose)
+        deciding = result.deciding(purpose)
+        first = deciding[0] if deciding else None
+        why = f"{first.source}: {first.detail}" if first else "no signal"
+        also = sorted(
+            {f"{e.signal} ({e.source})" for e in deciding[1:]}
+            - {f"{first.signal} ({first.source})" if first else ""}
+        )
+        others = sum(1 for e in result.evidence if e.purpose == purpose) - len(deciding)
+        if also:
+            why += "; also: " + ", ".join(also[:6]) + (" ..." if len(also) > 6 else "")
+        if others > 0:
+            why += f"; {others} less restrictive signal(s) overruled"
+        table.add_row(purpose, Text(verdict, style=_STYLE[verdict]), Text(why))
+    console.print(table)
+    for problem in result.problems:
+        console.print(
+            Text(f"  ignored, malformed: {problem.source} ({problem.code})", style="yellow")
+        )
+    for note in result.notes:
+        console.print(Text(f"  note: {note}", style="dim"))
+
+
+@optout_app.command(
+    "check",
+    epilog="Example: expunge optout check https://example.com/blog/post --snapshot demo-data/sites",
+)
+def check(
+    urls: Annotated[list[str], typer.Argument(help="URLs to check.")],
+    snapshot: SnapshotOpt = None,
+    warc: WarcOpt = None,
+    fetch: FetchOpt = False,
+    cache: CacheOpt = None,
+    agent: AgentOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Which AI uses each URL's site and page allow, with the signal and line that decided."""
+    import json
+
+    source = signal_source(snapshot, warc, fetch, cache)
+    results = assess_urls(urls, source, agent)
+    if json_out:
+        print(json.dumps([assessment_json(r) for r in results], indent=2))
+        return
+    for result in results:
+        print_assessment(result)

@@ -1,0 +1,237 @@
+"""Where signals come from: a site snapshot on disk, WARC files, or (only when asked) the web.
+
+Snapshot layout (what `wget -x --save-headers`-style mirrors look like, simplified):
+
+    SNAPSHOT/example.com/robots.txt
+    SNAPSHOT/example.com/.well-known/tdmrep.json
+    SNAPSHOT/example.com/ai.txt
+    SNAPSHOT/example.com/blog/post.html           a page ('/' and '.../' -> index.html)
+    SNAPSHOT/example.com/blog/post.html.headers   its response headers, 'Name: value' lines,
+                                                  optionally after a status line 'HTTP/1.1 200'
+    SNAPSHOT/example.com/robots.txt.headers       e.g. 'HTTP/1.1 404' (robots.txt status)
+
+WARC: response records (robots.txt captures included, as Common Crawl keeps them). Only what
+the signals need is kept per page (a few headers and the meta tags), so large files fit.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urljoin, urlsplit
+
+from expunge.errors import ExpungeError
+from expunge.optout.evaluate import PageSignals, SiteSignals
+from expunge.optout.page_meta import read_meta
+from expunge.optout.robots import PARSE_LIMIT
+
+SITE_FILES = {"/robots.txt": "robots", "/.well-known/tdmrep.json": "tdmrep", "/ai.txt": "ai_txt"}
+PAGE_HEADERS = ("content-usage", "content-signal", "x-robots-tag", "tdm-reservation", "tdm-policy")
+MAX_SITE_FILE = PARSE_LIMIT + 1  # enough to know a robots.txt was cut
+MAX_PAGE = 4 << 20  # meta tags live in the head; a 4 MiB prefix is plenty
+
+
+class SignalSource(Protocol):
+    def site(self, origin: str) -> SiteSignals: ...
+
+    def page(self, url: str) -> PageSignals: ...
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ExpungeError(
+            f"not an http(s) URL: {url[:200]}", "give URLs like https://example.com/page"
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def parse_header_lines(text: str) -> tuple[int | None, dict[str, list[str]]]:
+    """'HTTP/1.1 404 Not Found' (optional) + 'Name: value' lines -> (status, headers)."""
+    status: int | None = None
+    headers: dict[str, list[str]] = {}
+    for number, line in enumerate(text.splitlines()):
+        if number == 0 and line.upper().startswith("HTTP/"):
+            parts = line.split()
+            status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+            continue
+        name, colon, value = line.partition(":")
+        if colon and name.strip():
+            headers.setdefault(name.strip().lower(), []).append(value.strip())
+    return status, headers
+
+
+def _read_prefix(path: Path, limit: int) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(limit)
+
+
+@dataclass
+class SnapshotSource:
+    root: Path
+
+    def __post_init__(self) -> None:
+        if not self.root.is_dir():
+            raise ExpungeError(f"--snapshot {self.root}: no such directory", "check the path")
+        self._root = self.root.resolve()
+
+    def _file(self, origin: str, path: str) -> Path | None:
+        host = urlsplit(origin).netloc
+        rel = path.split("?", 1)[0]
+        if rel.endswith("/"):
+            rel += "index.html"
+        target = (self._root / host / rel.lstrip("/")).resolve()
+        if self._root not in target.parents:  # '..' in a URL must not leave the snapshot
+            return None
+        return target
+
+    def site(self, origin: str) -> SiteSignals:
+        texts: dict[str, bytes] = {}
+        status: int | None = None
+        for path, name in SITE_FILES.items():
+            file = self._file(origin, path)
+            if file is None:
+                continue
+            if file.is_file():
+                texts[name] = _read_prefix(file, MAX_SITE_FILE)
+            if name == "robots":
+                sidecar = file.with_name(file.name + ".headers")
+                if sidecar.is_file():
+                    status, _ = parse_header_lines(sidecar.read_text("utf-8", "replace"))
+        return SiteSignals.from_texts(
+            origin,
+            robots_txt=texts.get("robots"),
+            tdmrep_json=texts.get("tdmrep"),
+            ai_txt=texts.get("ai_txt"),
+            robots_status=status,
+        )
+
+    def page(self, url: str) -> PageSignals:
+        origin = origin_of(url)
+        file = self._file(origin, urlsplit(url).path or "/")
+        headers: dict[str, list[str]] = {}
+        html: bytes | None = None
+        if file is not None:
+            sidecar = file.with_name(file.name + ".headers")
+            if sidecar.is_file():
+                _, headers = parse_header_lines(sidecar.read_text("utf-8", "replace"))
+            if file.is_file() and file.suffix.lower() in (".html", ".htm", ".xhtml", ""):
+                html = _read_prefix(file, MAX_PAGE)
+        return PageSignals(url, headers, html)
+
+
+@dataclass
+class _Capture:
+    status: int
+    headers: dict[str, list[str]]
+    body: bytes
+
+
+@dataclass
+class WarcSource:
+    """Signals from WARC response records (the last capture of a URL wins)."""
+
+    paths: list[Path]
+    _site_files: dict[str, _Capture] = field(default_factory=dict)  # url -> capture
+    _pages: dict[str, PageSignals] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for path in self.paths:
+            self._load(path)
+
+    def _load(self, path: Path) -> None:
+        from warcio.archiveiterator import ArchiveIterator
+        from warcio.exceptions import ArchiveLoadFailed
+
+        if not path.is_file():
+            raise ExpungeError(f"--warc {path}: no such file", "check the path")
+        try:
+            with open(path, "rb") as handle:
+                for record in ArchiveIterator(handle):
+                    if record.rec_type != "response" or record.http_headers is None:
+                        continue
+                    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+                    if not url.startswith(("http://", "https://")):
+                        continue
+                    status_text = record.http_headers.get_statuscode() or "0"
+                    status = int(status_text) if status_text.isdigit() else 0
+                    headers: dict[str, list[str]] = {}
+                    for name, value in record.http_headers.headers:
+                        headers.setdefault(name.lower(), []).append(value)
+                    path_only = urlsplit(url).path
+                    if path_only in SITE_FILES:
+                        body = record.content_stream().read(MAX_SITE_FILE)
+                        self._site_files[url] = _Capture(status, headers, body)
+                        continue
+                    self._pages[url] = self._page(url, headers, record)
+        except (ArchiveLoadFailed, OSError, ValueError) as exc:
+            raise ExpungeError(
+                f"--warc {path}: not a readable WARC file ({str(exc)[:120]})",
+                "pass a .warc or .warc.gz file",
+            ) from None
+
+    @staticmethod
+    def _page(url: str, headers: dict[str, list[str]], record: object) -> PageSignals:
+        kept = {k: v for k, v in headers.items() if k in PAGE_HEADERS}
+        content_type = ",".join(headers.get("content-type", [])).lower()
+        meta = None
+        if "html" in content_type:
+            body = record.content_stream().read(MAX_PAGE)  # type: ignore[attr-defined]
+            meta = read_meta(body)
+        return PageSignals(url, kept, None, None, meta)
+
+    def _follow(self, url: str) -> tuple[_Capture | None, int]:
+        """The capture at `url` after the redirects captured in the WARC, and how many were
+        followed; a loop or more than five counts as six (robots.txt unavailable)."""
+        seen = {url}
+        hops = 0
+        capture = self._site_files.get(url)
+        while capture is not None and 300 <= capture.status < 400:
+            location = (capture.headers.get("location") or [""])[-1]
+            if not location:
+                return None, hops
+            url = urljoin(url, location)
+            hops += 1
+            if url in seen or hops > 5:
+                return None, 6
+            seen.add(url)
+            capture = self._site_files.get(url)
+        return capture, hops
+
+    def site(self, origin: str) -> SiteSignals:
+        texts: dict[str, bytes | None] = {}
+        status: int | str | None = None
+        redirects = 0
+        for path, name in SITE_FILES.items():
+            capture, hops = self._follow(origin + path)
+            if name == "robots":
+                redirects = hops
+                status = capture.status if capture else None
+            if capture is not None and 200 <= capture.status < 300:
+                texts[name] = capture.body
+        robots = texts.get("robots")
+        return SiteSignals.from_texts(
+            origin,
+            robots_txt=robots,
+            tdmrep_json=texts.get("tdmrep"),
+            ai_txt=texts.get("ai_txt"),
+            robots_status=status if robots is None else 200,
+            robots_redirects=redirects,
+        )
+
+    def page(self, url: str) -> PageSignals:
+        return self._pages.get(url) or PageSignals(url)
+
+    def urls(self) -> Iterable[str]:
+        return self._pages.keys()
+
+
+def describe(source: object) -> str:
+    if isinstance(source, SnapshotSource):
+        return f"snapshot {source.root}"
+    if isinstance(source, WarcSource):
+        return "WARC " + ", ".join(os.fspath(p) for p in source.paths)
+    return type(source).__name__
