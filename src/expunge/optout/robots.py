@@ -164,6 +164,8 @@ def normalise_path(path: str) -> str:
     """RFC 9309 §2.2.2: non-ASCII and reserved octets percent-encoded, percent-encoded
     unreserved octets decoded, hex digits in upper case, so '/%7Ejoe' == '/~joe' and
     '/a%2fb' != '/a/b'. '*' and a final '$' are left as they are (pattern syntax)."""
+    if "%" not in path and path.isascii() and path.isprintable() and " " not in path:
+        return path  # the common case: nothing to encode or decode
     raw = path.encode("utf-8", "surrogatepass")
     out = bytearray()
     i = 0

@@ -162,7 +162,8 @@ class WarcSource:
                     for name, value in record.http_headers.headers:
                         headers.setdefault(name.lower(), []).append(value)
                     path_only = urlsplit(url).path
-                    if path_only in SITE_FILES:
+                    # Redirects are kept too: robots.txt often moves (http -> https, www.).
+                    if path_only in SITE_FILES or 300 <= status < 400:
                         body = record.content_stream().read(MAX_SITE_FILE)
                         self._site_files[url] = _Capture(status, headers, body)
                         continue
