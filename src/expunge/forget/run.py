@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -132,15 +132,8 @@ def forget(
     """Write the new version. `candidates` (shard -> rows where an index says a subject may
     be) limits the search to those rows; `known_checksums` (shard -> sha256 of the source file,
     e.g. from that index, already checked against the files) spares hashing untouched shards."""
-    from expunge.io.rewrite import rewrite_shard
-
     fields = fields or FieldSpec()
-    if os.path.realpath(out_dir).startswith(os.path.realpath(dataset.root) + os.sep) or (
-        os.path.realpath(out_dir) == os.path.realpath(dataset.root)
-    ):
-        raise ExpungeError(
-            f"--out {out_dir} is inside the dataset", "write the new version elsewhere"
-        )
+    check_out_dir(dataset, out_dir)
     if subjects:
         config = ScanConfig(fields=fields, phone_region=phone_region, subjects=tuple(subjects))
     elif registry is not None:  # re-apply every past removal, from keyed hashes only
@@ -155,13 +148,66 @@ def forget(
             "re-apply a registry without --index",
         )
     edits = strong_matches(dataset, config, executor, candidates)
+    return write_version(
+        dataset,
+        edits,
+        out_dir,
+        fields=fields,
+        mode=mode,
+        known_checksums=known_checksums,
+        before_manifest=(
+            (lambda: registry.record(subjects, request_id, mode, dataset.root))
+            if registry is not None and subjects
+            else None
+        ),
+        extra={
+            "request_ids": [request_id] if request_id else [],
+            "subjects": len(subjects),
+            "registry_entries_applied": (
+                0 if subjects or registry is None else len(registry.entries())
+            ),
+            "registry": str(registry.path) if registry else None,
+            "found_with": found_with,
+        },
+    )
+
+
+def check_out_dir(dataset: Dataset, out_dir: Path) -> None:
+    """Refuse an output inside the source (before any work, so nothing is written)."""
+    out, root = os.path.realpath(out_dir), os.path.realpath(dataset.root)
+    if out == root or out.startswith(root + os.sep):
+        raise ExpungeError(
+            f"--out {out_dir} is inside the dataset", "write the new version elsewhere"
+        )
+    if out_dir.exists() and not (out_dir / MARKER).exists():
+        raise ExpungeError(
+            f"output {out_dir} already exists", "choose a new directory for the new version"
+        )
+
+
+def write_version(
+    dataset: Dataset,
+    edits: dict[str, ShardEdits],
+    out_dir: Path,
+    *,
+    fields: FieldSpec,
+    mode: Mode,
+    known_checksums: dict[str, str] | None = None,
+    before_manifest: Callable[[], object] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Write a new version of `dataset` into `out_dir`: shards with edits rewritten (rows
+    dropped, or their spans redacted), the others hard-linked, manifest.json last. Shared by
+    forget and the opt-out filter."""
+    from expunge.io.rewrite import rewrite_shard
+
     _prepare_out(out_dir)
     shards: list[dict[str, Any]] = []
     for shard in dataset.shards:
         target = out_dir / shard.label
         found = edits.get(shard.label)
         entry: dict[str, Any] = {"name": shard.label, "format": shard.format}
-        if not found:
+        if not found or not found.spans:
             entry["source"] = _place(Path(shard.path), target)
             entry.update(dropped=0, redacted_rows=0, redacted_spans=0)
         else:
@@ -196,19 +242,15 @@ def forget(
         linked = entry["source"] != "rewritten"
         entry["sha256"] = known if linked and known else file_checksum(str(target))
         shards.append(entry)
-    if registry is not None and subjects:
-        registry.record(subjects, request_id, mode, dataset.root)
+    if before_manifest is not None:
+        before_manifest()
     manifest = {
         "tool": "expunge",
         "version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "parent": _parent(dataset),
         "mode": mode,
-        "request_ids": [request_id] if request_id else [],
-        "subjects": len(subjects),
-        "registry_entries_applied": 0 if subjects or registry is None else len(registry.entries()),
-        "registry": str(registry.path) if registry else None,
-        "found_with": found_with,
+        **(extra or {}),
         "totals": {
             "shards": len(shards),
             "rewritten": sum(1 for s in shards if s["source"] == "rewritten"),
