@@ -164,3 +164,105 @@ def check(
         return
     for result in results:
         print_assessment(result)
+
+
+def _signals_source(signals: list[Path] | None, fetch: bool, cache: Path | None) -> SignalSource:
+    """--signals DIR (a snapshot) or --signals FILE.warc[.gz] (repeatable), or --fetch."""
+    if signals and all(p.is_dir() for p in signals) and len(signals) == 1:
+        return signal_source(signals[0], None, fetch, cache)
+    if signals and any(p.is_dir() for p in signals):
+        raise ExpungeError("--signals takes one snapshot directory or WARC files", "not both")
+    return signal_source(None, signals, fetch, cache)
+
+
+@optout_app.command(
+    "filter",
+    epilog="Example: expunge optout filter demo-data/dataset --signals demo-data/sites "
+    "--purpose ai-train --out demo-optout",
+)
+def filter_cmd(
+    dataset: Annotated[str, typer.Argument(help="A file, a directory or a glob of shards.")],
+    out: Annotated[Path, typer.Option(help="Directory for the new version (must not exist).")],
+    signals: Annotated[
+        list[Path] | None,
+        typer.Option(help="A site snapshot directory, or WARC files (repeatable)."),
+    ] = None,
+    fetch: FetchOpt = False,
+    cache: CacheOpt = None,
+    purpose: Annotated[
+        str, typer.Option(help="ai-train | genai-train | search | ai-input")
+    ] = "ai-train",
+    agent: AgentOpt = None,
+    format: Annotated[
+        str, typer.Option("--format", help="auto|jsonl|parquet|csv|tsv|warc|wet|hf")
+    ] = "auto",
+    text_field: Annotated[str | None, typer.Option(help="Column/key holding the text.")] = None,
+    url_field: Annotated[
+        str | None, typer.Option(help="Column/key holding the source URL.")
+    ] = None,
+) -> None:
+    """Write a new version of DATASET without the records whose URL opted out of PURPOSE."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from expunge.io import open_dataset
+    from expunge.optout.filter import filter_dataset
+    from expunge.records import FieldSpec
+
+    source = _signals_source(signals, fetch, cache)
+    data = open_dataset(dataset, format)
+    manifest, report = filter_dataset(
+        data, source, purpose, out, agent, FieldSpec(text=text_field, url=url_field)
+    )
+    console = Console(highlight=False)
+    t = manifest["totals"]
+    console.print(
+        f"new version: {out} ({t['shards']} shards, {t['rewritten']} rewritten, the rest linked); "
+        f"{report.dropped:,} of {report.records:,} records dropped as opted out of {purpose} "
+        f"({report.without_url:,} had no URL and were kept); manifest: {out / 'manifest.json'}"
+    )
+    if report.by_signal:
+        table = Table(title="dropped records by deciding signal", title_justify="left", box=None)
+        table.add_column("signal")
+        table.add_column("records", justify="right")
+        for kind, count in report.by_signal.most_common():
+            table.add_row(kind, f"{count:,}")
+        console.print(table)
+        table = Table(title="top opted-out domains", title_justify="left", box=None)
+        table.add_column("domain")
+        table.add_column("records dropped", justify="right")
+        for host, count in report.by_domain.most_common(10):
+            table.add_row(host, f"{count:,}")
+        console.print(table)
+
+
+@optout_app.command(
+    "emit",
+    epilog="Example: expunge optout emit --block ai-train --allow search --out my-site-optout",
+)
+def emit_cmd(
+    out: Annotated[Path, typer.Option(help="Directory to write the files to (new or empty).")],
+    block: Annotated[
+        list[str],
+        typer.Option(
+            help="Purpose to refuse (repeatable): ai-train, genai-train, ai-input, search."
+        ),
+    ],
+    allow: Annotated[
+        list[str] | None, typer.Option(help="Purpose to allow explicitly (repeatable).")
+    ] = None,
+    policy: Annotated[
+        str | None, typer.Option(help="URL of your TDM licensing policy (TDMRep tdm-policy).")
+    ] = None,
+) -> None:
+    """Write robots.txt lines, tdmrep.json, ai.txt, headers and meta tags for a site."""
+    from expunge.optout.emit import plan, render, write
+
+    chosen = plan(block, allow or [])
+    files = render(chosen, policy)
+    write(files, out)
+    print(
+        f"wrote {len(files)} files to {out}: {', '.join(sorted(files))}\n"
+        f"{len(chosen.blocked_agents)} AI crawlers blocked by name in robots.txt; "
+        f"read {out / 'README.md'} for what each file does and does not guarantee."
+    )

@@ -61,6 +61,8 @@ class DemoInfo:
     type_counts: dict[str, int]
     decoy_counts: dict[str, int]
     subject_docs: tuple[tuple[str, int], ...]  # (shard, row) of each document about the subject
+    sites: Path | None = None  # opt-out signal snapshot of the dataset's hosts
+    sites_truth: Path | None = None  # host -> expected ai-train verdict
     # Shards whose offsets are not in truth.jsonl (their values are in WARC_VALUES_FILE).
     truth_excluded_shards: tuple[str, ...] = (WARC_SHARD,)
 
@@ -159,6 +161,9 @@ def write_demo_dataset(out_dir: Path, seed: int = 7, docs: int = 3000) -> DemoIn
     }
     stats_path = out_dir / STATS_FILE
     stats_path.write_bytes(orjson.dumps(stats, option=ORJSON_OPTS | orjson.OPT_INDENT_2) + b"\n")
+    from expunge.demo.sites import write_demo_sites
+
+    sites, sites_truth = write_demo_sites(dataset_dir, out_dir)
     return DemoInfo(
         out_dir=out_dir,
         dataset=dataset_dir,
@@ -173,6 +178,8 @@ def write_demo_dataset(out_dir: Path, seed: int = 7, docs: int = 3000) -> DemoIn
         type_counts=type_counts,
         decoy_counts=dict(sorted(decoys.items())),
         subject_docs=tuple(subject_docs),
+        sites=sites,
+        sites_truth=sites_truth,
     )
 
 
@@ -189,5 +196,5 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(
         f"demo dataset: {info.dataset} ({info.docs:,} documents in {len(info.shards)} shards, "
         f"{info.pii_docs:,} with planted personal data); planted truth: {info.truth}; "
-        f"planted person: {info.subject}"
+        f"planted person: {info.subject}; opt-out signals of its sites: {info.sites}"
     )
