@@ -67,8 +67,11 @@ def c2pa_evidence(store: str | dict[str, Any] | None) -> tuple[list[Evidence], l
     return evidence, problems
 
 
-def read_manifest_store(image: Path) -> dict[str, Any] | None:
-    """The manifest store embedded in an image, read offline; None when it carries none."""
+def read_manifest_store(image: Path | bytes, mime: str = "image/jpeg") -> dict[str, Any] | None:
+    """The manifest store embedded in an image file (or its bytes), read offline; None when
+    it carries none or cannot be read as one."""
+    import io
+
     from expunge.errors import ExpungeError
 
     try:
@@ -79,11 +82,20 @@ def read_manifest_store(image: Path) -> dict[str, Any] | None:
         ) from None
     settings = {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}}
     try:
-        context = c2pa.Context.from_json(json.dumps(settings))  # type: ignore[attr-defined]
-        reader = c2pa.Reader.try_create(str(image), context=context)  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - c2pa raises its own error types for files without a manifest
+        context = c2pa.Context.from_dict(settings)
+        if isinstance(image, bytes):
+            reader = c2pa.Reader(mime, io.BytesIO(image), context=context)
+        else:
+            reader = c2pa.Reader.try_create(str(image), context=context)
+        if reader is None:
+            return None
+        data: dict[str, Any] = json.loads(reader.json())
+    except Exception:  # noqa: BLE001 - c2pa raises its own errors for files without a manifest
         return None
-    if reader is None:
-        return None
-    data: dict[str, Any] = json.loads(reader.json())
     return data
+
+
+def c2pa_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("c2pa") is not None

@@ -68,6 +68,7 @@ class PageSignals:
     html: str | bytes | None = None
     c2pa_store: str | dict[str, Any] | None = None
     meta: PageMeta | None = None  # the tags read from `html` already (sources keep only these)
+    notes: list[str] = field(default_factory=list)  # what could not be read, for the report
 
     def page_meta(self) -> PageMeta | None:
         if self.meta is None and self.html:
@@ -180,6 +181,7 @@ def assess(
     result.problems += site.tdmrep_problems + problems
     if site.ai_txt is not None:
         result.evidence += aitxt_evidence(site.ai_txt, path, agent)
+    result.notes += page.notes
     evidence, problems = c2pa_evidence(page.c2pa_store)
     result.evidence += evidence
     result.problems += problems

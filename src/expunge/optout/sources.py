@@ -25,13 +25,14 @@ from urllib.parse import urljoin, urlsplit
 
 from expunge.errors import ExpungeError
 from expunge.optout.evaluate import PageSignals, SiteSignals
-from expunge.optout.page_meta import read_meta
+from expunge.optout.page_meta import IMAGE_EXTENSIONS, read_meta
 from expunge.optout.robots import PARSE_LIMIT
 
 SITE_FILES = {"/robots.txt": "robots", "/.well-known/tdmrep.json": "tdmrep", "/ai.txt": "ai_txt"}
 PAGE_HEADERS = ("content-usage", "content-signal", "x-robots-tag", "tdm-reservation", "tdm-policy")
 MAX_SITE_FILE = PARSE_LIMIT + 1  # enough to know a robots.txt was cut
 MAX_PAGE = 4 << 20  # meta tags live in the head; a 4 MiB prefix is plenty
+MAX_IMAGE = 64 << 20  # a C2PA manifest can sit anywhere in the file: read whole images
 
 
 class SignalSource(Protocol):
@@ -120,7 +121,10 @@ class SnapshotSource:
                 _, headers = parse_header_lines(sidecar.read_text("utf-8", "replace"))
             if file.is_file() and file.suffix.lower() in (".html", ".htm", ".xhtml", ""):
                 html = _read_prefix(file, MAX_PAGE)
-        return PageSignals(url, headers, html)
+        page = PageSignals(url, headers, html)
+        if file is not None and file.is_file() and file.suffix.lower() in IMAGE_EXTENSIONS:
+            _read_c2pa(page, file)
+        return page
 
 
 @dataclass
@@ -178,11 +182,14 @@ class WarcSource:
     def _page(url: str, headers: dict[str, list[str]], record: object) -> PageSignals:
         kept = {k: v for k, v in headers.items() if k in PAGE_HEADERS}
         content_type = ",".join(headers.get("content-type", [])).lower()
-        meta = None
+        page = PageSignals(url, kept)
         if "html" in content_type:
             body = record.content_stream().read(MAX_PAGE)  # type: ignore[attr-defined]
-            meta = read_meta(body)
-        return PageSignals(url, kept, None, None, meta)
+            page.meta = read_meta(body)
+        elif content_type.startswith("image/"):
+            body = record.content_stream().read(MAX_IMAGE)  # type: ignore[attr-defined]
+            _read_c2pa(page, body, content_type.split(";")[0].strip())
+        return page
 
     def _follow(self, url: str) -> tuple[_Capture | None, int]:
         """The capture at `url` after the redirects captured in the WARC, and how many were
@@ -228,6 +235,19 @@ class WarcSource:
 
     def urls(self) -> Iterable[str]:
         return self._pages.keys()
+
+
+def _read_c2pa(page: PageSignals, image: Path | bytes, mime: str = "image/jpeg") -> None:
+    from expunge.optout.c2pa_signal import c2pa_available, read_manifest_store
+
+    if not c2pa_available():
+        page.notes.append("image: C2PA not read (install expunge[images])")
+        return
+    if isinstance(image, Path):
+        mime = "image/" + {".jpg": "jpeg", ".tif": "tiff"}.get(
+            image.suffix.lower(), image.suffix.lower()[1:]
+        )
+    page.c2pa_store = read_manifest_store(image, mime)
 
 
 def describe(source: object) -> str:
