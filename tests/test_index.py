@@ -9,13 +9,12 @@ import shutil
 import stat
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+import numpy as np
 import pytest
 
 from expunge.demo import DemoInfo, write_demo_dataset
 from expunge.errors import ExpungeError
-from expunge.index import build_index, lookup
+from expunge.index import build_index, lookup, store
 from expunge.io import open_dataset
 from expunge.scan.task import ScanConfig, scan_shard
 from expunge.subject import SubjectProfile, load_subject, parse_subject
@@ -76,21 +75,30 @@ def test_strong_matches_equal_a_full_find_scan(demo: DemoInfo, demo_index: Path)
 
 def test_no_plaintext_identifier_in_any_index_file(demo: DemoInfo, demo_index: Path) -> None:
     files = [p for p in demo_index.rglob("*") if p.is_file()]
-    assert any(p.suffix == ".parquet" for p in files)
+    segments = [p for p in files if p.suffix == store.SUFFIX]
+    assert {p.parent.name for p in segments} == {"shards", "merged"}
     for path in files:
         contents = [path.read_bytes().lower()]
-        if path.suffix == ".parquet":
-            table = pq.read_table(path)
-            assert table.schema.field("hash").type == pa.binary(16)
-            assert set(table.schema.names) == {"hash", "kind", "row"}
-            contents.append(repr(table.to_pydict()).lower().encode())
-            contents += [bytes(h).lower() for h in table.column("hash").to_pylist()]
+        if path.suffix == store.SUFFIX:
+            merged = path.parent.name == "merged"
+            seg = store.open_segment(path, store.MERGED_ARRAYS if merged else store.SHARD_ARRAYS)
+            assert set(seg.arrays) == set(store.MERGED_ARRAYS if merged else store.SHARD_ARRAYS)
+            assert seg.arrays["hi"].dtype == seg.arrays["lo"].dtype == np.uint64
+            contents.append(repr(seg.meta).lower().encode())
+            contents += [a.tobytes().lower() for a in seg.arrays.values()]
+            contents += [h.lower() for h in segment_hashes(seg)]
         for content in contents:
             for needle in NEEDLES:
                 assert needle.encode() not in content, (path, needle)
     secret = demo_index / "secret.key"
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600
     assert len(secret.read_bytes()) == 32
+
+
+def segment_hashes(seg: store.Segment) -> list[bytes]:
+    """The 16-byte keys of a segment, from its two big-endian halves."""
+    pairs = np.stack([seg.arrays["hi"], seg.arrays["lo"]], axis=1).astype(">u8")
+    return [pairs[i].tobytes() for i in range(len(pairs))]
 
 
 def test_hashes_are_keyed_per_index(demo: DemoInfo, demo_index: Path, tmp_path: Path) -> None:
@@ -100,9 +108,9 @@ def test_hashes_are_keyed_per_index(demo: DemoInfo, demo_index: Path, tmp_path: 
 
     def hashes(index: Path) -> set[bytes]:
         return {
-            bytes(h)
+            h
             for p in (index / "shards").iterdir()
-            for h in pq.read_table(p).column("hash").to_pylist()
+            for h in segment_hashes(store.open_segment(p, store.SHARD_ARRAYS))
         }
 
     assert not hashes(other) & hashes(demo_index)

@@ -222,13 +222,15 @@ def filter_cmd(
         f"({report.without_url:,} had no URL and were kept); manifest: {out / 'manifest.json'}"
     )
     if report.by_signal:
-        table = Table(title="dropped records by deciding signal", title_justify="left", box=None)
+        console.print("dropped records by deciding signal:")
+        table = Table(box=None)
         table.add_column("signal")
         table.add_column("records", justify="right")
         for kind, count in report.by_signal.most_common():
             table.add_row(kind, f"{count:,}")
         console.print(table)
-        table = Table(title="top opted-out domains", title_justify="left", box=None)
+        console.print("top opted-out domains:")
+        table = Table(box=None)
         table.add_column("domain")
         table.add_column("records dropped", justify="right")
         for host, count in report.by_domain.most_common(10):
