@@ -13,7 +13,7 @@ import os
 import shutil
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -54,6 +54,7 @@ def strong_matches(
     """Rows where a subject is found with strong evidence, and the spans found in them. With
     `candidates` (shard -> rows, from an index), only those rows of those shards are searched."""
     edits: dict[str, ShardEdits] = defaultdict(ShardEdits)
+    config = replace(config, context=False)  # spans are enough here
     if candidates is None:
         jobs = [ShardJob(s, config) for s in dataset.shards]
     else:

@@ -38,6 +38,7 @@ class ScanConfig:
     show_values: bool = (
         False  # subject search: unmasked context snippets (the person's own request)
     )
+    context: bool = True  # subject search: context snippets (forget needs only the spans)
 
     def steps(self) -> list[Step]:
         if self.registered is not None:
@@ -158,7 +159,7 @@ def scan_shard(
                 seen.add(f.type)
                 context = (
                     context_snippet(record.text, f, record.findings, config.show_values)
-                    if f.subject is not None
+                    if f.subject is not None and config.context
                     else None
                 )
                 result.findings.append(
