@@ -189,16 +189,33 @@ def assess(
 
 
 def _all_crawlers(site: SiteSignals, path: str) -> list[Evidence]:
-    """robots.txt read for every known AI crawler; crawlers without a group of their own share
-    the '*' decision, so this costs one decision per named group, not one per crawler."""
+    """robots.txt read for every known AI crawler. Crawlers without a group of their own share
+    the '*' decision: it is computed once and reported once per purpose ("N AI crawlers without
+    a group of their own, e.g. ..."), so a site costs one decision per named group."""
     out: list[Evidence] = []
-    shared: tuple[Decision, str] | None = None
-    named = {a for g in (site.robots.groups if site.robots else []) for a in g.agents}
-    for token, crawler in agents().items():
-        if token in named or site.robots is None or site.robots_status != 200:
-            decision, why = robots_decision(site, token, path)
-        else:
-            shared = shared or robots_decision(site, "*", path)
-            decision, why = shared
-        out += _crawler_evidence(crawler, decision, why)
+    named = (
+        {a for g in site.robots.groups for a in g.agents}
+        if site.robots is not None and site.robots_status == 200
+        else set()
+    )
+    known = agents()
+    for token in named & known.keys():
+        decision, why = robots_decision(site, token, path)
+        out += _crawler_evidence(known[token], decision, why)
+    decision, why = robots_decision(site, "*", path)
+    if decision.allowed:
+        return out
+    rest = [a for t, a in known.items() if t not in named]
+    source = f"robots.txt line {decision.rule.line}" if decision.rule else "robots.txt"
+    rule = decision.rule.text if decision.rule else why
+    for purpose in ("ai-train", "search", "ai-input"):
+        serving = [a.name for a in rest if purpose in a.purposes]
+        if not serving:
+            continue
+        detail = (
+            f"{len(serving)} AI crawlers ({purpose}) without a group of their own, e.g. "
+            f"{', '.join(serving[:3])}, may not fetch it: {rule}"
+        )
+        targets = ("ai-train", "genai-train") if purpose == "ai-train" else (purpose,)
+        out += [Evidence("robots", p, "disallowed", source, detail) for p in targets]
     return out

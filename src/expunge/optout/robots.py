@@ -191,6 +191,8 @@ def matches(pattern: str, path: str) -> bool:
     """Does a robots.txt path pattern match from the start of `path`? '*' is any run of
     characters, a final '$' anchors the end. Greedy leftmost matching of the pieces between
     stars is exact for this syntax and never backtracks (hostile patterns stay linear)."""
+    if "*" not in pattern and "$" not in pattern and "%2A" not in pattern and "%24" not in pattern:
+        return path.startswith(pattern)  # most rules are plain prefixes
     anchored = pattern.endswith("$")
     if anchored:
         pattern = pattern[:-1]

@@ -78,30 +78,49 @@ class SnapshotSource:
         if not self.root.is_dir():
             raise ExpungeError(f"--snapshot {self.root}: no such directory", "check the path")
         self._root = self.root.resolve()
+        self._listed: dict[str, frozenset[str]] = {}
 
-    def _file(self, origin: str, path: str) -> Path | None:
+    def _files_of(self, host: str) -> frozenset[str]:
+        """Relative paths of the regular files under a host's directory, listed once: a page
+        lookup is then a set lookup, and nothing outside the snapshot (no '..', no symlink)
+        can ever be read."""
+        if host not in self._listed:
+            base = self._root / host
+            found: set[str] = set()
+            if base.is_dir() and not base.is_symlink():
+                for folder, dirs, names in os.walk(base):
+                    dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]
+                    rel = os.path.relpath(folder, base)
+                    for name in names:
+                        if not os.path.islink(os.path.join(folder, name)):
+                            found.add(name if rel == "." else f"{rel}/{name}")
+            self._listed[host] = frozenset(found)
+        return self._listed[host]
+
+    def _file(self, origin: str, path: str) -> tuple[Path | None, Path | None]:
+        """The snapshot file for a URL path and its '.headers' file (None where absent)."""
         host = urlsplit(origin).netloc
         rel = path.split("?", 1)[0]
         if rel.endswith("/"):
             rel += "index.html"
-        target = (self._root / host / rel.lstrip("/")).resolve()
-        if self._root not in target.parents:  # '..' in a URL must not leave the snapshot
-            return None
-        return target
+        rel = rel.lstrip("/")
+        listed = self._files_of(host)
+        if not listed:
+            return None, None  # most hosts publish nothing: no path objects to build
+        return (
+            self._root / host / rel if rel in listed else None,
+            self._root / host / f"{rel}.headers" if f"{rel}.headers" in listed else None,
+        )
 
     def site(self, origin: str) -> SiteSignals:
         texts: dict[str, bytes] = {}
         status: int | None = None
         for path, name in SITE_FILES.items():
-            file = self._file(origin, path)
-            if file is None:
-                continue
-            if file.is_file():
+            file, sidecar = self._file(origin, path)
+            if file is not None:
                 texts[name] = _read_prefix(file, MAX_SITE_FILE)
-            if name == "robots":
-                sidecar = file.with_name(file.name + ".headers")
-                if sidecar.is_file():
-                    status, _ = parse_header_lines(sidecar.read_text("utf-8", "replace"))
+            if name == "robots" and sidecar is not None:
+                status, _ = parse_header_lines(sidecar.read_text("utf-8", "replace"))
         return SiteSignals.from_texts(
             origin,
             robots_txt=texts.get("robots"),
@@ -111,18 +130,15 @@ class SnapshotSource:
         )
 
     def page(self, url: str) -> PageSignals:
-        origin = origin_of(url)
-        file = self._file(origin, urlsplit(url).path or "/")
+        file, sidecar = self._file(origin_of(url), urlsplit(url).path or "/")
         headers: dict[str, list[str]] = {}
-        html: bytes | None = None
-        if file is not None:
-            sidecar = file.with_name(file.name + ".headers")
-            if sidecar.is_file():
-                _, headers = parse_header_lines(sidecar.read_text("utf-8", "replace"))
-            if file.is_file() and file.suffix.lower() in (".html", ".htm", ".xhtml", ""):
-                html = _read_prefix(file, MAX_PAGE)
-        page = PageSignals(url, headers, html)
-        if file is not None and file.is_file() and file.suffix.lower() in IMAGE_EXTENSIONS:
+        if sidecar is not None:
+            _, headers = parse_header_lines(sidecar.read_text("utf-8", "replace"))
+        page = PageSignals(url, headers)
+        suffix = file.suffix.lower() if file is not None else ""
+        if file is not None and suffix in (".html", ".htm", ".xhtml", ""):
+            page.html = _read_prefix(file, MAX_PAGE)
+        elif file is not None and suffix in IMAGE_EXTENSIONS:
             _read_c2pa(page, file)
         return page
 
