@@ -26,10 +26,19 @@ class Rule:
     pattern: str  # normalised (see normalise_path), '*' wildcards and an optional final '$'
     line: int
     text: str  # the line as written, for reports
+    length: int = 0  # RFC 9309: the most specific (longest) match wins
+    pieces: tuple[str, ...] = ()  # the pattern split at '*', literal '*'/'$' decoded
+    anchored: bool = False  # ends with '$'
 
-    @property
-    def length(self) -> int:  # RFC 9309: the most specific (longest) match wins
-        return len(self.pattern)
+    @classmethod
+    def of(cls, allow: bool, pattern: str, line: int, text: str) -> Rule:
+        anchored = pattern.endswith("$")
+        return cls(allow, pattern, line, text, len(pattern), _pieces(pattern), anchored)
+
+    def test(self, path: str) -> bool:
+        if len(self.pieces) == 1 and not self.anchored:
+            return path.startswith(self.pieces[0])  # most rules are plain prefixes
+        return _match_pieces(self.pieces, self.anchored, path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,17 +73,34 @@ class RobotsTxt:
     truncated: bool = False  # the file was longer than PARSE_LIMIT
     lines: int = 0
     ignored_lines: int = 0
+    _by_token: dict[str, list[Group]] = field(default_factory=dict)
+    _ranked: dict[str, tuple[tuple[str, ...], list[Rule]]] = field(default_factory=dict)
 
     def groups_for(self, agent: str) -> list[Group]:
         """The groups that apply to `agent` (a user-agent string or product token): every group
         naming its product token (merged, RFC 9309 §2.2.1), else every '*' group."""
         token = product_token(agent)
-        named = [g for g in self.groups if token and token in g.agents]
-        return named or [g for g in self.groups if "*" in g.agents]
+        found = self._by_token.get(token)
+        if found is None:
+            named = [g for g in self.groups if token and token in g.agents]
+            found = self._by_token[token] = named or [g for g in self.groups if "*" in g.agents]
+        return found
 
     def decide(self, agent: str, path: str) -> Decision:
         """May `agent` fetch `path` (path and query of the URL)?"""
-        return decide_in(self.groups_for(agent), path)
+        token = product_token(agent)
+        cached = self._ranked.get(token)
+        if cached is None:
+            groups = self.groups_for(agent)
+            agents = tuple(dict.fromkeys(a for g in groups for a in g.agents))
+            cached = self._ranked[token] = (agents, ranked_rules(groups))
+        agents, rules = cached
+        target = normalise_path(path or "/")
+        if target != ALWAYS_ALLOWED:
+            for rule in rules:
+                if rule.test(target):
+                    return Decision(rule.allow, rule, agents)
+        return Decision(True, None, agents)
 
 
 def decide_in(groups: list[Group], path: str) -> Decision:
@@ -84,18 +110,16 @@ def decide_in(groups: list[Group], path: str) -> Decision:
     target = normalise_path(path or "/")
     if target == ALWAYS_ALLOWED:
         return Decision(True, None, agents)
-    best: Rule | None = None
-    for group in groups:
-        for rule in group.rules:
-            if not matches(rule.pattern, target):
-                continue
-            if (
-                best is None
-                or rule.length > best.length
-                or (rule.length == best.length and rule.allow and not best.allow)
-            ):
-                best = rule
-    return Decision(best is None or best.allow, best, agents)
+    for rule in ranked_rules(groups):
+        if rule.test(target):  # longest first, Allow before Disallow at equal length
+            return Decision(rule.allow, rule, agents)
+    return Decision(True, None, agents)
+
+
+def ranked_rules(groups: list[Group]) -> list[Rule]:
+    """The rules of `groups`, longest pattern first and Allow before Disallow at equal length:
+    the first rule that matches decides."""
+    return sorted((r for g in groups for r in g.rules), key=lambda r: (-r.length, not r.allow))
 
 
 def product_token(agent: str) -> str:
@@ -145,7 +169,9 @@ def parse_robots(data: bytes | str) -> RobotsTxt:
                 continue
             if not value:  # 'Disallow:' with no path matches nothing (allows everything)
                 continue
-            current.rules.append(Rule(key == "allow", normalise_path(value), number, raw.strip()))
+            current.rules.append(
+                Rule.of(key == "allow", normalise_path(value), number, raw.strip())
+            )
         elif key == "sitemap":
             robots.sitemaps.append(value)
         elif key in EXTENSION_KEYS:
@@ -187,17 +213,21 @@ def normalise_path(path: str) -> str:
     return out.decode("ascii")
 
 
+def _pieces(pattern: str) -> tuple[str, ...]:
+    # '%2A' and '%24' in a pattern stand for a literal '*' and '$' of the URL (RFC 9309 §2.2.3).
+    body = pattern.removesuffix("$")
+    return tuple(p.replace("%2A", "*").replace("%24", "$") for p in body.split("*"))
+
+
 def matches(pattern: str, path: str) -> bool:
     """Does a robots.txt path pattern match from the start of `path`? '*' is any run of
-    characters, a final '$' anchors the end. Greedy leftmost matching of the pieces between
-    stars is exact for this syntax and never backtracks (hostile patterns stay linear)."""
-    if "*" not in pattern and "$" not in pattern and "%2A" not in pattern and "%24" not in pattern:
-        return path.startswith(pattern)  # most rules are plain prefixes
-    anchored = pattern.endswith("$")
-    if anchored:
-        pattern = pattern[:-1]
-    # '%2A' and '%24' in a pattern stand for a literal '*' and '$' of the URL (RFC 9309 §2.2.3).
-    pieces = [p.replace("%2A", "*").replace("%24", "$") for p in pattern.split("*")]
+    characters, a final '$' anchors the end."""
+    return _match_pieces(_pieces(pattern), pattern.endswith("$"), path)
+
+
+def _match_pieces(pieces: tuple[str, ...], anchored: bool, path: str) -> bool:
+    """Greedy leftmost matching of the pieces between stars: exact for this syntax, and it
+    never backtracks (hostile patterns stay linear)."""
     first, rest = pieces[0], pieces[1:]
     if not path.startswith(first):
         return False
