@@ -1,11 +1,20 @@
-"""One pass per record finds every subject's identifiers.
+"""One pass per batch of records finds every subject's identifiers.
 
-Two sources of evidence, both from a single scan of the text:
-- literals (name variants, nicknames, free strings, domains, @handles, emails as given) in one
-  caseless hyperscan literal database, however many subjects there are;
-- the foundation detector's email / phone / social_handle candidates, normalised (E.164,
-  canonical mailbox, 'x:user' profile keys) and looked up, so a phone matches however a text
-  writes it.
+Per batch (records joined by the detector's separator into one buffer):
+1. one scan of a caseless hyperscan literal database with every subject's ASCII literal
+   identifiers (name variants, nicknames, free strings, domains, '@handles', emails as given)
+   and the *triggers* of their emails, profile URLs and fediverse handles (literals.py);
+   accented forms live in a second literal database that only scans the batch's non-ASCII
+   records (an accented form cannot occur in ASCII text);
+2. one scan of a small regex database of shapes: for phones either each number's last digits
+   with any separators (few subjects) or the detector's digit-cluster pattern, clusters then
+   kept when their digits hold the last digits of a subject's number; with many subjects also
+   '+tag@' emails (few subjects: 'local+' literals in step 1);
+3. only records with a trigger go through the detector (email / phone / social_handle
+   candidates normalised: canonical mailbox, E.164, 'x:user' profile keys, and looked up), so
+   a phone matches however a text writes it. Triggers occur in every text where the detector
+   could produce a subject's key: the findings are those of running the detector on every
+   record, for the price of running it on a few.
 Confidence per (record, subject): a name or other weak identifier alone is weak evidence; an
 email, phone or profile URL is strong; a name plus any other identifier of the same subject in
 the same record is strong too.
@@ -13,44 +22,157 @@ the same record is strong too.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
-import unicodedata
+import threading
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from itertools import accumulate
+from pathlib import Path
 
 import hyperscan
 
+from expunge.detect.engine import SEP
+from expunge.detect.patterns import PATTERNS
+from expunge.find.literals import GMAIL, LiteralPlan, build_plan
 from expunge.pipeline import batched_by_size, detector_for
 from expunge.records import Finding, Record
 from expunge.subject import SubjectProfile
-from expunge.subject.normalize import email_key, fold, handle_key, phone_key, url_keys
+from expunge.subject.normalize import email_key, handle_key, phone_key, url_keys
 
 STRONG_KINDS = frozenset({"email", "phone", "profile"})
 SCORES = {"strong": 0.95, "medium": 0.7, "weak": 0.4}
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_IS_WORD = bytes(1 if chr(c) in _WORD else 0 for c in range(256))
+_NON_DIGITS = bytes(c for c in range(256) if not 48 <= c <= 57)
+_NON_DIGITS_BUT_NL = bytes(c for c in range(256) if not 48 <= c <= 57 and c != 10)
+_LOCAL_BACK = re.compile(rb"[a-z0-9._%+-]{1,64}", re.IGNORECASE)  # as the email confirmer
+_SEP_LEN = len(SEP)
+_TYPES = ("email", "phone", "social_handle")
+# Up to this many distinct phone tails, each is its own regex (a scan with next to no
+# matches); beyond, compiling them costs too much and digit clusters are checked instead.
+_TAIL_PATTERNS_MAX = 32
+# Shape ids in the regex database.
+_PLUS_EMAIL, _CLUSTER, _TAIL = range(3)
+
+Hit = tuple[str, int, int]  # (matcher kind, start, end) in characters of the record
+Raw = tuple[int, str, int, int]  # (subject, kind, start, end) in bytes of the record
 
 
-def _char_class(char: str) -> bytes:
-    """A pattern for one character: ASCII as is (the database is caseless); an accented letter
-    as its lower, upper or unaccented form, so 'Brandão', 'BRANDÃO' and 'Brandao' all match."""
-    if char.isascii():
-        return re.escape(char.encode())
-    base = fold(char)
-    options = {char.lower(), char.upper(), base} - {""}
-    return b"(?:" + b"|".join(re.escape(o.encode("utf-8")) for o in sorted(options)) + b")"
+def _collect(lit: int, start: int, end: int, flags: int, hits: list[tuple[int, int, int]]) -> None:
+    hits.append((lit, start, end))
 
 
-def _pattern(text: str) -> bytes:
-    return b"".join(_char_class(c) for c in unicodedata.normalize("NFC", text))
+class _Compiled:
+    """A database and a scratch per thread (hyperscan's rule)."""
+
+    def __init__(self, db: hyperscan.Database) -> None:
+        self.db = db
+        self._local = threading.local()
+
+    def scan(self, buf: bytes) -> list[tuple[int, int, int]]:
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = hyperscan.Scratch(self.db)
+        hits: list[tuple[int, int, int]] = []
+        self.db.scan(buf, match_event_handler=_collect, context=hits, scratch=scratch)  # type: ignore[arg-type]
+        return hits
 
 
-@dataclass(frozen=True)
-class Literal:
-    subject: int
-    kind: str
-    key: str
+# Compiled databases by a digest of what they hold: built once per process and shared (the
+# executor builds a new FindSubjects step per shard, for the same subjects).
+_databases: dict[str, _Compiled] = {}
+_lock = threading.Lock()
+# Opt-in cache of serialised databases across runs. Off by default: a compiled database holds
+# the subjects' identifiers, which a tool for erasure requests should not leave behind
+# unasked. Ten thousand subjects take seconds to compile and milliseconds to load.
+CACHE_ENV = "EXPUNGE_CACHE_DIR"
+
+
+def compiled(expressions: Sequence[bytes], flags: int | Sequence[int], literal: bool) -> _Compiled:
+    digest = hashlib.sha256(repr((flags, literal, getattr(hyperscan, "__version__", ""))).encode())
+    for e in expressions:
+        digest.update(len(e).to_bytes(4, "little") + e)
+    key = digest.hexdigest()
+    found = _databases.get(key)
+    if found is None:
+        with _lock:
+            found = _databases.get(key)
+            if found is None:
+                db = _load_cached(key)
+                if db is None:
+                    db = hyperscan.Database()
+                    db.compile(
+                        expressions=list(expressions),
+                        ids=list(range(len(expressions))),
+                        elements=len(expressions),
+                        flags=list(flags) if not isinstance(flags, int) else flags,
+                        literal=literal,
+                    )
+                    _store_cached(key, db)
+                if len(_databases) >= 32:  # a long-lived process searching many subject sets
+                    _databases.clear()
+                found = _databases[key] = _Compiled(db)
+    return found
+
+
+def _cache_path(key: str) -> Path | None:
+    folder = os.environ.get(CACHE_ENV)
+    return Path(folder) / f"find-{key}.hsdb" if folder else None
+
+
+def _load_cached(key: str) -> hyperscan.Database | None:
+    path = _cache_path(key)
+    if path is None:
+        return None
+    try:
+        return hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+    except (OSError, hyperscan.HyperscanError):  # absent, or built for another CPU/version
+        return None
+
+
+def _store_cached(key: str, db: hyperscan.Database) -> None:
+    path = _cache_path(key)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(hyperscan.dumpb(db))
+        os.replace(tmp, path)  # readers see a whole file or none
+    except OSError:
+        pass  # a cache that cannot be written only costs the next run a compile
+
+
+class _LiteralTable:
+    """A caseless literal database and, per literal id: byte length, owners, trigger."""
+
+    def __init__(self, plan: LiteralPlan, ids: list[int]) -> None:
+        self.lengths = [len(plan.literals[i]) for i in ids]
+        self.owners = [plan.owners[i] for i in ids]
+        self.triggers = [plan.triggers[i] for i in ids]
+        self._literals = [plan.literals[i] for i in ids]
+        self._db: _Compiled | None = None
+
+    @property
+    def db(self) -> _Compiled:
+        """Compiled on first use (accented forms: only once a non-ASCII record shows up).
+        A literal's start is its end minus its length, so no start-of-match tracking, which
+        would cost most of the compile time for many thousands of literals."""
+        if self._db is None:
+            self._db = compiled(self._literals, hyperscan.HS_FLAG_CASELESS, True)
+        return self._db
+
+
+def _tail_pattern(tail: bytes) -> bytes:
+    # The digits as a digit cluster may write them (up to two of ' ./()-' between digits),
+    # not followed by a digit (the candidate's last digit is the number's last).
+    return b"[ ./()-]{0,2}".join(re.escape(tail[i : i + 1]) for i in range(len(tail))) + (b"[^0-9]")
 
 
 class SubjectMatcher:
@@ -59,51 +181,214 @@ class SubjectMatcher:
     def __init__(self, subjects: Sequence[SubjectProfile]) -> None:
         self.subjects = tuple(subjects)
         self.regions = sorted({s.region for s in self.subjects}) or ["US"]
-        self.literals: list[Literal] = []
-        # Plain ASCII forms go to hyperscan's literal compiler (40,000 of them compile in well
-        # under a second); forms with accents need alternations, so a small regex database.
-        plain: list[tuple[bytes, int]] = []
-        self.lengths: dict[int, int] = {}  # literal id -> byte length, for plain literals
-        accented: list[tuple[bytes, int]] = []
         self.by_key: dict[tuple[str, str], set[int]] = defaultdict(set)
         for index, subject in enumerate(self.subjects):
             for ident in subject.identifiers:
-                self.by_key[(ident.kind, ident.key)].add(index)
-                if ident.kind in ("phone", "profile"):
-                    continue  # found through normalised detector candidates
-                forms = {ident.key}
-                if ident.kind in ("name", "string"):
-                    forms.add(_accented_variant(ident.key, ident.given))
-                elif ident.kind == "handle" and not ident.key.startswith("mastodon:"):
-                    forms = {"@" + ident.key}
-                elif ident.kind == "email":
-                    forms.add(ident.given.lower())
-                for form in forms:
-                    self.literals.append(Literal(index, ident.kind, ident.key))
-                    if form.isascii():
-                        plain.append((form.encode(), len(self.literals) - 1))
-                        self.lengths[len(self.literals) - 1] = len(form)
-                    else:
-                        accented.append((_pattern(form), len(self.literals) - 1))
-        self.dbs = [
-            _compile(group, literal)
-            for group, literal in ((plain, True), (accented, False))
-            if group
-        ]
+                if ident.kind in STRONG_KINDS or ident.kind == "handle":
+                    self.by_key[(ident.kind, ident.key)].add(index)
+        plan = build_plan(self.subjects)
+        self._plan = plan
+        ascii_ids = [i for i, lit in enumerate(plan.literals) if lit.isascii()]
+        wide_ids = [i for i, lit in enumerate(plan.literals) if not lit.isascii()]
+        self._ascii = _LiteralTable(plan, ascii_ids) if ascii_ids else None
+        if self._ascii is not None:
+            self._ascii.db  # noqa: B018 - compile now, not in the first batch
+        self._wide = _LiteralTable(plan, wide_ids) if wide_ids else None
+        # Accented forms with too many case combinations to spell out: regexes.
+        flags = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_UTF8
+        self._regexes = (
+            compiled([p for p, _, _ in plan.patterns], flags, False) if plan.patterns else None
+        )
+        self._gmail = frozenset(plan.gmail_keys)
+        self._plus_locals = frozenset(plan.plus_locals)
+        self._tails = {k: frozenset(v) for k, v in plan.tails.items()}
+        self._shapes, self._shape_kinds, self._tail_db = self._shape_database()
 
-    def match(self, text: str, candidates: Sequence[Finding]) -> list[Finding]:
-        """Subject findings in one text, given the detector's candidates for that text."""
-        hits: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
-        if self.dbs:
-            for lit_id, start, end in self._literal_hits(text):
-                lit = self.literals[lit_id]
-                hits[lit.subject].append((lit.kind, start, end))
+    def _shape_database(self) -> tuple[_Compiled | None, list[int], _Compiled | None]:
+        # Separate small databases scan faster than one holding both kinds of shape when
+        # there are few subjects; with many, the digit-cluster pattern dominates anyway.
+        expressions: list[bytes] = []
+        flags: list[int] = []
+        kinds: list[int] = []
+        if self._plus_locals:  # 'local+tag@': its local part is looked up when it fires
+            expressions.append(rb"[a-z0-9._%-]\+[a-z0-9._%+-]{0,64}@")
+            flags.append(hyperscan.HS_FLAG_CASELESS)
+            kinds.append(_PLUS_EMAIL)
+        tails = sorted(t for group in self._tails.values() for t in group)
+        tail_db = None
+        if len(tails) <= _TAIL_PATTERNS_MAX:
+            expressions += [_tail_pattern(t) for t in tails]
+            flags += [0] * len(tails)
+            kinds += [_TAIL] * len(tails)
+        else:
+            spec = next(p for p in PATTERNS if p.name == "digits")
+            expressions.append(spec.expression)
+            flags.append(hyperscan.HS_FLAG_SOM_LEFTMOST)
+            kinds.append(_CLUSTER)
+            tail_db = compiled(tails, 0, True)
+        shapes = compiled(expressions, flags, False) if expressions else None
+        return shapes, kinds, tail_db
+
+    # ---- the batch path -------------------------------------------------------------------
+
+    def match_batch(self, texts: Sequence[str], phone_region: str = "US") -> list[list[Finding]]:
+        """Subject findings for each text; one buffer and one scan per database for all."""
+        results: list[list[Finding]] = [[] for _ in texts]
+        if not texts:
+            return results
+        encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+        hits: dict[int, list[Raw]] = {}  # record -> hits, bytes of the record
+        flagged: set[int] = set()  # records for the detector
+        buf, starts = _joined(encoded)
+        if self._ascii is not None:
+            self._literal_hits(self._ascii, buf, starts, None, hits, flagged)
+        if self._shapes is not None:
+            self._shape_triggers(buf, starts, flagged)
+        if self._wide is not None or self._regexes is not None:
+            wide = [i for i, t in enumerate(texts) if not t.isascii()]
+            if wide:
+                wbuf, wstarts = _joined([encoded[i] for i in wide])
+                if self._wide is not None:  # (a profile URL trigger can be non-ASCII)
+                    self._literal_hits(self._wide, wbuf, wstarts, wide, hits, flagged)
+                if self._regexes is not None:
+                    self._regex_hits(wbuf, wstarts, wide, hits)
+        by_record: dict[int, list[tuple[int, Hit]]] = {}
+        for rec, found in hits.items():
+            if texts[rec].isascii():
+                by_record[rec] = [(s, (k, b0, b1)) for s, k, b0, b1 in found]
+            else:  # byte offsets -> character offsets
+                data = encoded[rec]
+                by_record[rec] = [
+                    (s, (k, _chars(data, b0), _chars(data, b1))) for s, k, b0, b1 in found
+                ]
+        if flagged:
+            order = sorted(flagged)
+            detector = detector_for(_TYPES, phone_region, 0.5)
+            for rec, candidates in zip(order, detector.scan_batch([texts[i] for i in order])):
+                for subject, hit in self._candidate_hits(texts[rec], candidates):
+                    by_record.setdefault(rec, []).append((subject, hit))
+        for rec, subject_hits in by_record.items():
+            results[rec] = self._findings(subject_hits)
+        return results
+
+    def _literal_hits(
+        self,
+        table: _LiteralTable,
+        buf: bytes,
+        starts: list[int],
+        records: list[int] | None,
+        hits: dict[int, list[Raw]],
+        flagged: set[int] | None,
+    ) -> None:
+        """Whole-word identifier hits into `hits` (by record: `records[i]` for the i-th text
+        of `buf`, or i); records with a trigger into `flagged` (unless it is None)."""
+        lengths, owners, triggers, is_word = table.lengths, table.owners, table.triggers, _IS_WORD
+        for lit, _, end in table.db.scan(buf):
+            start = end - lengths[lit]
+            trigger = triggers[lit]
+            # Whole words only: "Ana Lima" must not match inside "Diana Limas". The buffer
+            # has separator bytes around every record, so both neighbours exist.
+            word = owners[lit] and not (is_word[buf[start - 1]] or is_word[buf[end]])
+            if not word and not (trigger and flagged is not None):
+                continue
+            i = bisect_right(starts, start) - 1
+            rec = i if records is None else records[i]
+            if (
+                trigger
+                and flagged is not None
+                and (trigger != GMAIL or self._gmail_wanted(buf, start))
+            ):
+                flagged.add(rec)
+            if word:
+                lo = starts[i]
+                found = hits.setdefault(rec, [])
+                found.extend((subject, kind, start - lo, end - lo) for subject, kind in owners[lit])
+
+    def _regex_hits(
+        self, buf: bytes, starts: list[int], records: list[int], hits: dict[int, list[Raw]]
+    ) -> None:
+        assert self._regexes is not None
+        patterns = self._plan.patterns
+        for pid, start, end in self._regexes.scan(buf):
+            if _IS_WORD[buf[start - 1]] or _IS_WORD[buf[end]]:
+                continue
+            _, subject, kind = patterns[pid]
+            i = bisect_right(starts, start) - 1
+            lo = starts[i]
+            hits.setdefault(records[i], []).append((subject, kind, start - lo, end - lo))
+
+    def _gmail_wanted(self, buf: bytes, at: int) -> bool:
+        """Whether the mailbox left of this '@' (read as the email confirmer reads it) is a
+        subject's Gmail address."""
+        local = self._local_part(buf, at)
+        return local is not None and email_key(local + "@gmail.com") in self._gmail
+
+    @staticmethod
+    def _local_part(buf: bytes, at: int) -> str | None:
+        m = _LOCAL_BACK.match(buf[max(0, at - 64) : at][::-1])
+        if m is None:
+            return None
+        return buf[at - m.end() : at].lstrip(b".%+-").decode("ascii")
+
+    def _shape_triggers(self, buf: bytes, starts: list[int], flagged: set[int]) -> None:
+        assert self._shapes is not None
+        kinds = self._shape_kinds
+        clusters: list[tuple[int, int, int]] = []
+        for sid, start, end in self._shapes.scan(buf):
+            kind = kinds[sid]
+            if kind == _CLUSTER:
+                clusters.append((sid, start, end))
+            elif kind == _TAIL:
+                flagged.add(bisect_right(starts, end - 1) - 1)
+            else:  # '+tag@': the key's local part is what precedes the first '+'
+                local = self._local_part(buf, end - 1)
+                if local is not None and local.lower().split("+", 1)[0] in self._plus_locals:
+                    flagged.add(bisect_right(starts, end - 1) - 1)
+        if clusters:
+            self._cluster_triggers(buf, starts, clusters, flagged)
+
+    def _cluster_triggers(
+        self,
+        buf: bytes,
+        starts: list[int],
+        clusters: list[tuple[int, int, int]],
+        flagged: set[int],
+    ) -> None:
+        """Records with a digit cluster holding the last digits of a subject's phone (a
+        phone candidate lies inside one cluster). The clusters' digits are joined, one line
+        each, and searched for the tails in one call."""
+        assert self._tail_db is not None
+        # A cluster match ends with one terminator byte (maybe a newline): left out.
+        parts = [buf[s : e - 1] for _, s, e in clusters]
+        digits = b"\n".join(parts).translate(None, _NON_DIGITS_BUT_NL)
+        found = self._tail_db.scan(digits)
+        if found:
+            lines = list(accumulate(len(line) + 1 for line in digits.split(b"\n")))
+            for _, _, end in found:
+                cluster = clusters[bisect_right(lines, end - 1)]
+                flagged.add(bisect_right(starts, cluster[1]) - 1)
+
+    def _candidate_hits(
+        self, text: str, candidates: Iterable[Finding]
+    ) -> Iterator[tuple[int, Hit]]:
         for cand in candidates:
-            for kind, key in candidate_keys(cand, text[cand.start : cand.end], self.regions):
+            value = text[cand.start : cand.end]
+            if cand.type == "phone" and not self._phone_possible(value):
+                continue  # not one of the subjects' numbers: spare libphonenumber
+            for kind, key in candidate_keys(cand, value, self.regions):
                 for subject in self.by_key.get((kind, key), ()):
-                    hits[subject].append((kind, cand.start, cand.end))
+                    yield subject, (kind, cand.start, cand.end)
+
+    def _phone_possible(self, value: str) -> bool:
+        digits = value.encode("ascii", "ignore").translate(None, _NON_DIGITS)
+        return any(digits[-k:] in wanted for k, wanted in self._tails.items())
+
+    def _findings(self, subject_hits: list[tuple[int, Hit]]) -> list[Finding]:
+        per_subject: dict[int, list[Hit]] = defaultdict(list)
+        for subject, hit in subject_hits:
+            per_subject[subject].append(hit)
         found: list[Finding] = []
-        for subject, spans in hits.items():
+        for subject, spans in per_subject.items():
             kinds = {k for k, _, _ in spans}
             level = "strong" if kinds & STRONG_KINDS or len(kinds) >= 2 else "weak"
             if level == "weak" and kinds & {"handle", "string", "domain"}:
@@ -114,70 +399,50 @@ class SubjectMatcher:
         found.sort(key=lambda f: (f.start, f.end, f.subject or ""))
         return found
 
-    def _literal_hits(self, text: str) -> Iterator[tuple[int, int, int]]:
+    # ---- one text at a time ---------------------------------------------------------------
+
+    def match(self, text: str, candidates: Sequence[Finding] | None = None) -> list[Finding]:
+        """Subject findings in one text. `candidates` (the detector's email / phone /
+        social_handle findings for it) are looked up instead of running the detector."""
+        if candidates is None:
+            return self.match_batch([text])[0]
         data = text.encode("utf-8", "surrogatepass")
-        raw: list[tuple[int, int, int]] = []
-
-        lengths = self.lengths
-
-        def on_match(lit_id: int, start: int, end: int, flags: int, context: object) -> None:
-            raw.append((lit_id, end - lengths[lit_id] if lit_id in lengths else start, end))
-
-        for db, scratch in self.dbs:
-            db.scan(data, match_event_handler=on_match, scratch=scratch)
+        buf, starts = _joined([data])
+        hits: dict[int, list[Raw]] = {}
+        for table in (self._ascii, self._wide):
+            if table is not None:
+                self._literal_hits(table, buf, starts, None, hits, None)
+        if self._regexes is not None:
+            self._regex_hits(buf, starts, [0], hits)
         ascii_text = text.isascii()
-        for lit_id, start, end in raw:
-            # Whole words only: "Ana Lima" must not match inside "Diana Limas".
-            before = chr(data[start - 1]) if start > 0 else " "
-            after = chr(data[end]) if end < len(data) else " "
-            if before in _WORD or after in _WORD:
-                continue
-            if not ascii_text:  # byte offsets -> character offsets
-                start = len(data[:start].decode("utf-8", "replace"))
-                end = len(data[:end].decode("utf-8", "replace"))
-            yield lit_id, start, end
+        found: list[tuple[int, Hit]] = [
+            (s, (k, b0, b1)) if ascii_text else (s, (k, _chars(data, b0), _chars(data, b1)))
+            for s, k, b0, b1 in hits.get(0, [])
+        ]
+        return self._findings(found + list(self._candidate_hits(text, candidates)))
 
 
-def _compile(
-    group: list[tuple[bytes, int]], literal: bool
-) -> tuple[hyperscan.Database, hyperscan.Scratch]:
-    db = hyperscan.Database()
-    # A plain literal's start is its end minus its length, so it needs no start-of-match
-    # tracking, which costs most of the compile time for many thousands of literals.
-    flags = (
-        hyperscan.HS_FLAG_CASELESS
-        if literal
-        else hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_UTF8
-    )
-    db.compile(
-        expressions=[pattern for pattern, _ in group],
-        ids=[lit_id for _, lit_id in group],
-        elements=len(group),
-        flags=flags,
-        literal=literal,
-    )
-    return db, hyperscan.Scratch(db)
+def _joined(encoded: Sequence[bytes]) -> tuple[bytes, list[int]]:
+    """SEP + text0 + SEP + text1 + ... + SEP (as the detector's batches), and where each
+    text starts."""
+    buf = SEP + SEP.join(encoded) + SEP
+    starts = list(accumulate([len(b) + _SEP_LEN for b in encoded], initial=_SEP_LEN))
+    starts.pop()
+    return buf, starts
 
 
-def _outermost(spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+def _chars(data: bytes, offset: int) -> int:
+    return len(data[:offset].decode("utf-8", "replace"))
+
+
+def _outermost(spans: list[Hit]) -> list[Hit]:
     """Drop spans inside a longer span ('Brandão, Inès' inside 'Kowalczyk-Brandão, Inès')."""
-    kept: list[tuple[str, int, int]] = []
+    kept: list[Hit] = []
     for span in sorted(set(spans), key=lambda s: (s[1], -s[2])):
         if kept and span[2] <= kept[-1][2]:
             continue
         kept.append(span)
     return kept
-
-
-def _accented_variant(key: str, given: str) -> str:
-    """The variant `key` spelled with the given name's accents, word by word ('i. brandao'
-    from 'Inès K. Brandão' -> 'i. brandão'), so accented text matches too."""
-    spelled = {fold(w): w.casefold() for w in given.replace(",", " ").split()}
-    words = []
-    for word in key.split(" "):
-        bare = word.rstrip(",")
-        words.append(spelled.get(bare, bare) + word[len(bare) :])
-    return " ".join(words)
 
 
 def candidate_keys(cand: Finding, value: str, regions: Iterable[str]) -> list[tuple[str, str]]:
@@ -196,9 +461,24 @@ def candidate_keys(cand: Finding, value: str, regions: Iterable[str]) -> list[tu
     return []
 
 
-@lru_cache(maxsize=4)
+_matchers: dict[int, tuple[tuple[SubjectProfile, ...], SubjectMatcher]] = {}
+
+
 def _matcher(subjects: tuple[SubjectProfile, ...]) -> SubjectMatcher:
-    return SubjectMatcher(subjects)
+    """One matcher per subjects tuple per process. Looked up by identity first: hashing ten
+    thousand profiles for every shard costs more than the lookup saves."""
+    found = _matchers.get(id(subjects))
+    if found is not None and found[0] is subjects:
+        return found[1]
+    for kept, matcher in _matchers.values():
+        if kept == subjects:
+            break
+    else:
+        matcher = SubjectMatcher(subjects)
+    if len(_matchers) >= 4:
+        _matchers.clear()
+    _matchers[id(subjects)] = (subjects, matcher)
+    return matcher
 
 
 @dataclass(frozen=True)
@@ -211,8 +491,8 @@ class FindSubjects:
 
     def __call__(self, records: Iterator[Record]) -> Iterator[Record]:
         matcher = _matcher(self.subjects)
-        detector = detector_for(("email", "phone", "social_handle"), self.phone_region, 0.5)
         for batch in batched_by_size(records, self.batch_chars, 2048):
-            for record, candidates in zip(batch, detector.scan_batch([r.text for r in batch])):
-                record.findings = matcher.match(record.text, candidates)
+            texts = [r.text for r in batch]
+            for record, found in zip(batch, matcher.match_batch(texts, self.phone_region)):
+                record.findings = found
             yield from batch
