@@ -299,7 +299,7 @@ def run_all(args: argparse.Namespace, inp: dict[str, Any], runs: Path) -> dict[s
             dataset: str, args_: list[str] = subject_args, env_: Any = env, out: Path = out
         ) -> float:
             shutil.rmtree(out, ignore_errors=True)
-            return timed([exe, "find", *args_, dataset, "--workers", "1", "-q",
+            return timed([exe, "find", *args_, dataset, "--workers", str(args.workers), "-q",
                           "--out", str(out)], env_)  # fmt: skip
 
         if env is not None:
@@ -364,7 +364,7 @@ def markdown(machine: dict[str, Any], inp: dict[str, Any], res: dict[str, Any], 
         (
             f"**Input:** {inp['shards']} JSONL shards, {inp['file_bytes'] / 1e6:.1f} MB of files "
             f"(`{inp['source']}` and one shard of {len(inp['planted'])} planted records); "
-            f"{inp['subjects']:,} generated subjects (seed {inp['seed']}). `--workers 1`, page cache "
+            f"{inp['subjects']:,} generated subjects (seed {inp['seed']}). `--workers {args.workers}`, page cache "
             f"warm, wall time of a subprocess, median of {args.repeat} runs. MB/s = file bytes / "
             "wall s. *fixed* = the same command on a one-record dataset (start-up, loading "
             "profiles, compiling); *pass* = bytes / (wall − fixed)."
@@ -422,6 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--subjects", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--repeat", type=int, default=3, help="runs per variant; median reported")
+    ap.add_argument("--workers", type=int, default=1, help="find --workers (the target: 1)")
     ap.add_argument("--cache", action="store_true", help="also time with EXPUNGE_CACHE_DIR")
     ap.add_argument("--json", type=Path, help="results file (default: <work>/results.json)")
     args = ap.parse_args(argv)

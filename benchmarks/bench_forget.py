@@ -159,6 +159,32 @@ def median_of(n: int, run: Any) -> tuple[float, list[float], Any]:
     return statistics.median(walls), walls, extra
 
 
+def index_work_child(dataset: str, idx: str, subject: str, out: str) -> None:
+    """Child process: import everything first, then time the work of `forget --index` alone
+    (lookup with freshness check + forget of the named rows); prints timings as JSON."""
+    t0 = time.perf_counter()
+    import expunge.find.matcher
+    import expunge.index
+    import expunge.io.jsonl
+    import expunge.io.rewrite_text  # noqa: F401
+    from expunge.cli import _index_candidates
+    from expunge.engine import make_executor
+    from expunge.forget import forget
+    from expunge.io import open_dataset
+    from expunge.subject import load_subject
+
+    t1 = time.perf_counter()
+    profiles = [load_subject(Path(subject))]
+    data = open_dataset(dataset)
+    candidates, sums = _index_candidates(Path(idx), profiles, dataset)
+    t2 = time.perf_counter()
+    forget(data, profiles, Path(out), make_executor("local", 2), candidates=candidates,
+           known_checksums=sums, found_with="index")  # fmt: skip
+    t3 = time.perf_counter()
+    print(json.dumps({"imports_s": t1 - t0, "lookup_s": t2 - t1, "forget_s": t3 - t2,
+                      "work_s": t3 - t1}))  # fmt: skip
+
+
 def full_rewrite_child(dataset: str, out: str) -> None:
     """Child process: rewrite every shard unchanged and checksum it; print timings as JSON."""
     from expunge.io.rewrite import rewrite_shard
@@ -321,6 +347,15 @@ def run_all(args: argparse.Namespace, inp: dict, runs: Path) -> dict[str, Any]:
                           "--workers", w, "--index", str(idx)])[0], None  # fmt: skip
 
         idx_s, idx_walls, _ = median_of(args.repeat, run_index_forget)
+
+        def run_index_work() -> tuple[float, dict]:
+            shutil.rmtree(runs / "v2-work", ignore_errors=True)
+            _, out = timed([sys.executable, __file__, "--_child", "indexwork", dataset,
+                            str(idx), subject, str(runs / "v2-work")])  # fmt: skip
+            info = json.loads(out.strip().splitlines()[-1])
+            return info["work_s"], info
+
+        work_s, work_runs, work_info = median_of(args.repeat, run_index_work)
         m_idx = json.loads((v2i / "manifest.json").read_text("utf-8"))
         same = m_idx["shards"] == manifest["shards"] and m_idx["totals"] == manifest["totals"]
         verify_idx = subprocess.run([exe, "verify", str(v2i), "--subject", subject,
@@ -329,6 +364,9 @@ def run_all(args: argparse.Namespace, inp: dict, runs: Path) -> dict[str, Any]:
             "wall_s": idx_s,
             "walls": idx_walls,
             "index_build_s": build_s,
+            "work_s": work_s,
+            "work_runs": work_runs,
+            "imports_s": work_info["imports_s"],
             "same_version_as_scan": same,
             "verify_returncode": verify_idx.returncode,
         }
@@ -423,6 +461,13 @@ def markdown(machine: dict, inp: dict, res: dict, workers: int, target: float, r
             f"hard-link 97, checksums of linked shards from the index, manifest "
             f"| {ix['wall_s']:.2f} | — |",
         )
+        lines.insert(
+            lines.index(next(x for x in lines if x.startswith("| (a-idx) "))) + 1,
+            f"| &nbsp;&nbsp;of which the work (in-process, after imports) | lookup + freshness "
+            f"check + search 3 shards + rewrite + links + manifest; the CLI adds "
+            f"{ix['imports_s']:.2f} s of imports and ~0.2 s of typer start-up "
+            f"| {ix['work_s']:.2f} | |",
+        )
         lines.append(
             f"| (info) one-off `expunge index build` of the same dataset | "
             f"| {ix['index_build_s']:.1f} | |"
@@ -431,13 +476,21 @@ def markdown(machine: dict, inp: dict, res: dict, workers: int, target: float, r
     rewrite_only = fr["child_wall_s"]
     lines += [
         "",
-        f"**Target ≤ {target:.0%} of the full rewrite (b): {'met' if met else 'not met'}** — "
+        f"**Target ≤ {target:.0%} of the full rewrite (b): {'met' if met else 'not met'}** "
+        "for the CLI wall time — "
         + (f"(a-idx)/(b) = {100 * best / b:.1f}%, " if "forget_index" in res else "")
         + f"(a)/(b) = {100 * a / b:.1f}%"
         + (f", (a)/(c) = {100 * a / res['hf']['wall_s']:.1f}%" if "hf" in res else "")
         + (
             f". Against the rewrite process alone ({rewrite_only:.2f} s, no search at all): "
             f"{100 * best / rewrite_only:.0f}%."
+        )
+        + (
+            f" The work of `forget --index` without process start-up: "
+            f"{res['forget_index']['work_s']:.2f} s = "
+            f"{100 * res['forget_index']['work_s'] / b:.1f}% of (b)."
+            if "forget_index" in res
+            else ""
         ),
         "",
     ]
@@ -465,6 +518,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--_child"]:
         if argv[1] == "rewrite":
             full_rewrite_child(argv[2], argv[3])
+        elif argv[1] == "indexwork":
+            index_work_child(argv[2], argv[3], argv[4], argv[5])
         else:
             hf_child(argv[2], argv[3], argv[4], argv[5], int(argv[6]))
         return 0
