@@ -1,14 +1,14 @@
 """A person's profile: the identifiers to look for, read from TOML, JSON or YAML.
 
-    names = ["José Müller"]            # variants are generated (see normalize.name_variants)
-    nicknames = ["Pepe Müller"]
-    emails = ["jose.muller@example.org"]
-    phones = ["+49 30 901820", "(555) 123-4567"]
-    handles = ["@jmuller"]
-    urls = ["https://x.com/jmuller", "https://www.flickr.com/photos/12345678@N00/"]
-    strings = ["12 Example Road"]       # free text: an address, an employee id
-    domains = ["jose-muller.example"]
-    region = "DE"                       # for phones written without +country code (default US)
+names = ["José Müller"]            # variants are generated (see normalize.name_variants)
+nicknames = ["Pepe Müller"]
+emails = ["jose.muller@example.org"]
+phones = ["+49 30 901820", "(555) 123-4567"]
+handles = ["@jmuller"]
+urls = ["https://x.com/jmuller", "https://www.flickr.com/photos/12345678@N00/"]
+strings = ["12 Example Road"]       # free text: an address, an employee id
+domains = ["jose-muller.example"]
+region = "DE"                       # for phones written without +country code (default US)
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from expunge.errors import ExpungeError
 from expunge.subject import normalize
 
 LIST_KEYS = ("names", "nicknames", "emails", "phones", "handles", "urls", "strings", "domains")
-KNOWN_KEYS = (*LIST_KEYS, "region", "id")
+# Only for letters (expunge rights letter), never matched: where to answer, which law applies.
+LETTER_KEYS = ("postal_address", "country")
+KNOWN_KEYS = (*LIST_KEYS, "region", "id", *LETTER_KEYS)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,18 @@ class SubjectProfile:
     id: str
     region: str
     identifiers: tuple[Identifier, ...] = field(default_factory=tuple)
+    postal_address: str | None = None
+    country: str | None = None  # ISO 3166 alpha-2, lower case; the requester's residence
+
+    @property
+    def display_name(self) -> str | None:
+        """The first name as the profile wrote it."""
+        names = self.of_kind("name")
+        return names[0].given if names else None
+
+    def given(self, kind: str) -> list[str]:
+        """Identifiers of `kind` as the profile wrote them, each once."""
+        return list(dict.fromkeys(i.given for i in self.of_kind(kind)))
 
     def of_kind(self, kind: str) -> list[Identifier]:
         return [i for i in self.identifiers if i.kind == kind]
@@ -53,7 +67,9 @@ def _read(path: Path) -> Any:
     except FileNotFoundError:
         raise ExpungeError(f"no such profile file: {path}", "check the path") from None
     except OSError as error:
-        raise ExpungeError(f"cannot read {path}: {error.strerror}", "check its permissions") from None
+        raise ExpungeError(
+            f"cannot read {path}: {error.strerror}", "check its permissions"
+        ) from None
     suffix = path.suffix.lower()
     try:
         if suffix == ".toml":
@@ -62,7 +78,12 @@ def _read(path: Path) -> Any:
             return json.loads(raw)
         if suffix in (".yaml", ".yml"):
             return yaml.safe_load(raw)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError, UnicodeDecodeError) as error:
+    except (
+        tomllib.TOMLDecodeError,
+        json.JSONDecodeError,
+        yaml.YAMLError,
+        UnicodeDecodeError,
+    ) as error:
         kind = suffix[1:].upper()
         raise ExpungeError(f"{path}: not valid {kind}: {error}", "fix the syntax") from None
     raise ExpungeError(f"{path}: unknown profile format {suffix!r}", "use .toml, .json or .yaml")
@@ -75,7 +96,9 @@ def load_subject(path: Path) -> SubjectProfile:
 def parse_subject(data: Any, source: str, default_id: str = "subject") -> SubjectProfile:
     """Validate and normalise a profile mapping; every problem names the key and the value."""
     if not isinstance(data, dict):
-        raise ExpungeError(f"{source}: a profile is a table of keys", "see the example in the README")
+        raise ExpungeError(
+            f"{source}: a profile is a table of keys", "see the example in the README"
+        )
     unknown = [k for k in data if k not in KNOWN_KEYS]
     if unknown:
         raise ExpungeError(
@@ -83,14 +106,18 @@ def parse_subject(data: Any, source: str, default_id: str = "subject") -> Subjec
         )
     region = str(data.get("region", "US")).upper()
     if region not in normalize.phonenumbers.SUPPORTED_REGIONS:
-        raise ExpungeError(f"{source}: unknown region {region!r}", "use a region code like US, GB, DE")
+        raise ExpungeError(
+            f"{source}: unknown region {region!r}", "use a region code like US, GB, DE"
+        )
     lists: dict[str, list[str]] = {}
     for key in LIST_KEYS:
         value = data.get(key, [])
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ExpungeError(f"{source}: {key} must be a list of strings", f'write {key} = ["..."]')
+            raise ExpungeError(
+                f"{source}: {key} must be a list of strings", f'write {key} = ["..."]'
+            )
         lists[key] = value
     identifiers: list[Identifier] = []
     for key in ("names", "nicknames"):
@@ -99,7 +126,9 @@ def parse_subject(data: Any, source: str, default_id: str = "subject") -> Subjec
 
     def one(kind: str, key: str, key_of: Any, problem: str) -> None:
         for given in lists[key]:
-            identifiers.append(Identifier(kind, _need(key_of(given), source, key, given, problem), given))
+            identifiers.append(
+                Identifier(kind, _need(key_of(given), source, key, given, problem), given)
+            )
 
     one("email", "emails", normalize.email_key, "not an email address")
     one(
@@ -114,17 +143,37 @@ def parse_subject(data: Any, source: str, default_id: str = "subject") -> Subjec
     for given in lists["urls"]:
         keys = normalize.url_keys(given)
         if not keys:
-            _need(None, source, "urls", given, "not a profile URL of a known platform or /@user page")
+            _need(
+                None, source, "urls", given, "not a profile URL of a known platform or /@user page"
+            )
         identifiers += [Identifier("profile", k, given) for k in keys]
     if not identifiers:
-        raise ExpungeError(f"{source}: the profile has no identifiers", "add names, emails, phones, ...")
+        raise ExpungeError(
+            f"{source}: the profile has no identifiers", "add names, emails, phones, ..."
+        )
     unique = tuple(dict.fromkeys(identifiers))
-    return SubjectProfile(id=str(data.get("id", default_id)), region=region, identifiers=unique)
+    for key in LETTER_KEYS:
+        if key in data and not isinstance(data[key], str):
+            raise ExpungeError(f"{source}: {key} must be a string", f'write {key} = "..."')
+    country = str(data["country"]).strip().lower() if "country" in data else None
+    if country is not None and not (len(country) == 2 and country.isalpha()):
+        raise ExpungeError(
+            f"{source}: country {data['country']!r} is not a two-letter code", 'e.g. country = "de"'
+        )
+    return SubjectProfile(
+        id=str(data.get("id", default_id)),
+        region=region,
+        identifiers=unique,
+        postal_address=data.get("postal_address"),
+        country=country,
+    )
 
 
 def _need(key: str | None, source: str, field_name: str, given: str, problem: str) -> str:
     if key is None:
-        raise ExpungeError(f"{source}: {field_name}: {given!r} is {problem}", "correct or remove it")
+        raise ExpungeError(
+            f"{source}: {field_name}: {given!r} is {problem}", "correct or remove it"
+        )
     return key
 
 
@@ -141,7 +190,9 @@ def load_subjects_jsonl(path: Path) -> list[SubjectProfile]:
         try:
             data = json.loads(line)
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise ExpungeError(f"{path}: line {number}: not valid JSON: {error}", "fix the line") from None
+            raise ExpungeError(
+                f"{path}: line {number}: not valid JSON: {error}", "fix the line"
+            ) from None
         profiles.append(parse_subject(data, f"{path}: line {number}", default_id=f"line-{number}"))
     ids = [p.id for p in profiles]
     if len(set(ids)) != len(ids):
