@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from expunge import __version__
 from expunge.cli_optout import optout_app
+from expunge.cli_rights import rights_app
 from expunge.errors import ExpungeError
 
 if TYPE_CHECKING:
@@ -492,6 +493,7 @@ def subject_check(
 
 
 app.add_typer(optout_app, name="optout")
+app.add_typer(rights_app, name="rights")
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Rights requests: company directory, letters, request tracker and deadlines."""
