@@ -492,6 +492,30 @@ def subject_check(
     console.print(f"{len(seen)} identifiers; the profile is valid.")
 
 
+@app.command(epilog="Example: expunge strip holiday.jpg scan.png --out clean/")
+def strip(
+    images: Annotated[list[Path], typer.Argument(help="JPEG or PNG files.")],
+    out: Annotated[Path, typer.Option(help="Directory for the clean copies (same file names).")],
+    remove_c2pa: Annotated[
+        bool, typer.Option("--remove-c2pa", help="Also remove C2PA provenance manifests.")
+    ] = False,
+) -> None:
+    """Write copies of images without EXIF/XMP/IPTC metadata (GPS, serials, names)."""
+    from expunge.protect.strip import strip_image
+
+    targets = [out / image.name for image in images]
+    taken = [t for t in targets if t.exists()] or [t for t in targets if targets.count(t) > 1]
+    if taken:
+        raise ExpungeError(f"{taken[0]} already exists (or two inputs share a name)",
+                           "choose an empty --out directory")  # fmt: skip
+    for image, target in zip(images, targets, strict=True):
+        report = strip_image(image, target, remove_c2pa)
+        removed = ", ".join(report.removed) or "nothing to remove"
+        held = f"; it held: {', '.join(dict.fromkeys(report.details))}" if report.details else ""
+        print(f"{image} -> {target}: removed {removed}{held} "
+              f"({report.bytes_before:,} -> {report.bytes_after:,} bytes)")  # fmt: skip
+
+
 app.add_typer(optout_app, name="optout")
 app.add_typer(rights_app, name="rights")
 

@@ -1,0 +1,1 @@
+"""Protect what you type and upload: strip image metadata (and, later, reversible redaction)."""
