@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
+import sys
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
@@ -38,3 +40,9 @@ def machine_info(packages: Iterable[str]) -> dict[str, Any]:
         "os": f"{platform.system()} {platform.release()}",
         "packages": versions,
     }
+
+
+def expunge_bin() -> str:
+    """The `expunge` console script next to this Python, else the one on PATH."""
+    exe = Path(sys.executable).with_name("expunge")
+    return str(exe) if exe.exists() else (shutil.which("expunge") or "expunge")

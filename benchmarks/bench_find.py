@@ -47,6 +47,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from _machine import expunge_bin
 from _machine import machine_info as shared_machine_info
 
 # --------------------------------------------------------------------------------------------
@@ -217,11 +218,6 @@ def ceiling(files: list[Path], loads: Callable[[bytes], Any]) -> float:
 # --------------------------------------------------------------------------------------------
 # Timed runs
 # --------------------------------------------------------------------------------------------
-
-
-def expunge_bin() -> str:
-    exe = Path(sys.executable).with_name("expunge")
-    return str(exe) if exe.exists() else (shutil.which("expunge") or "expunge")
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> float:

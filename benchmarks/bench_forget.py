@@ -44,6 +44,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _machine import expunge_bin
 from _machine import machine_info as shared_machine_info
 
 HERE = Path(__file__).resolve().parent
@@ -134,11 +135,6 @@ def build_input(corpus: Path, work: Path, n_shards: int, planted: tuple[int, ...
 # --------------------------------------------------------------------------------------------
 # Timed runs
 # --------------------------------------------------------------------------------------------
-
-
-def expunge_bin() -> str:
-    exe = Path(sys.executable).with_name("expunge")
-    return str(exe) if exe.exists() else (shutil.which("expunge") or "expunge")
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:

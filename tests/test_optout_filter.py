@@ -60,18 +60,14 @@ def test_search_purpose_keeps_everything_here(demo: DemoInfo, tmp_path: Path) ->
 
 
 def test_filter_bad_input_writes_nothing(demo: DemoInfo, tmp_path: Path) -> None:
+    sites = ["--signals", str(demo.sites)]
     for args, message in [
-        (["--purpose", "ai-training"], "unknown --purpose"),
+        ([*sites, "--purpose", "ai-training"], "unknown --purpose"),
         (["--signals", str(tmp_path / "missing.warc")], "no such file"),
         ([], "give exactly one signal source"),
     ]:
-        extra = (
-            []
-            if "--signals" in args or not args or args[0] != "--purpose"
-            else ["--signals", str(demo.sites)]
-        )
         out = tmp_path / "never"
-        bad = run_cli("optout", "filter", str(demo.dataset), *extra, *args, "--out", str(out))
+        bad = run_cli("optout", "filter", str(demo.dataset), *args, "--out", str(out))
         assert bad.code == 1 and message in bad.stderr and not out.exists(), bad.stderr
 
 

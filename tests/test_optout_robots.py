@@ -82,7 +82,9 @@ def test_binary_junk_and_bad_utf8_give_a_verdict_not_a_crash() -> None:
     rng = random.Random(3)
     junk = bytes(rng.randrange(256) for _ in range(200_000))
     robots = parse_robots(junk + b"\nUser-agent: *\nDisallow: /\xff\xfe\n")
-    assert robots.decide("GPTBot", "/anything").allowed  # the junk line's pattern never matches '/anything'
+    assert robots.decide(
+        "GPTBot", "/anything"
+    ).allowed  # the junk line's pattern never matches '/anything'
     assert not robots.decide("GPTBot", "/\ufffd\ufffd").allowed  # bad bytes -> U+FFFD
 
 

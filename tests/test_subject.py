@@ -35,7 +35,9 @@ def test_email_keys(given: str, key: str) -> None:
 def test_phone_keys_are_e164_whatever_the_writing() -> None:
     forms = ["(415) 555-0132", "+1 415.555.0132", "001 415 555 0132", "415-555-0132"]
     assert {phone_key(f, "US") for f in forms} == {"+14155550132"}
-    assert phone_key("020 7946 0958", "GB") == phone_key("0044 20 7946 0958", "US") == "+442079460958"
+    assert (
+        phone_key("020 7946 0958", "GB") == phone_key("0044 20 7946 0958", "US") == "+442079460958"
+    )
     assert phone_key("12", "US") is None
 
 

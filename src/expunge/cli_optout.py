@@ -268,14 +268,3 @@ def emit_cmd(
         f"{len(chosen.blocked_agents)} AI crawlers blocked by name in robots.txt; "
         f"read {out / 'README.md'} for what each file does and does not guarantee."
     )
-
-
-def _mount_guide() -> None:
-    from expunge.cli_rights import guide_cmd
-
-    optout_app.command("guide", epilog="Example: expunge optout guide --platform linkedin")(
-        guide_cmd
-    )
-
-
-_mount_guide()

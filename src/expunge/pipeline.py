@@ -25,7 +25,9 @@ def run_steps(records: Iterator[Record], steps: Sequence[Step]) -> Iterator[Reco
     return records
 
 
-def batched_by_size(records: Iterable[Record], max_chars: int, max_records: int) -> Iterator[list[Record]]:
+def batched_by_size(
+    records: Iterable[Record], max_chars: int, max_records: int
+) -> Iterator[list[Record]]:
     """Group records so one engine call covers many of them (the per-call cost dominates otherwise)."""
     batch: list[Record] = []
     size = 0

@@ -39,7 +39,9 @@ def load_ner(names: tuple[str, ...] | None = None) -> Any:
     for name in names or _model_names():
         try:
             # Only NER (and the tok2vec it listens to) is needed; the rest costs time.
-            return spacy.load(name, exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"])
+            return spacy.load(
+                name, exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"]
+            )
         except OSError:
             continue
     raise ExpungeError(
@@ -75,5 +77,7 @@ class DetectNames:
                 ]
                 names = [n for n in names if not _overlaps(n, record.findings)]
                 if names and NER_SCORE >= self.min_score:
-                    record.findings = sorted([*record.findings, *names], key=lambda f: (f.start, f.type))
+                    record.findings = sorted(
+                        [*record.findings, *names], key=lambda f: (f.start, f.type)
+                    )
             yield from batch

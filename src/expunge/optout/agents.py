@@ -56,15 +56,3 @@ def agents() -> dict[str, Agent]:
             str(info.get("function", "")),
         )
     return out
-
-
-def agent(name: str) -> Agent | None:
-    from expunge.optout.robots import product_token
-
-    return agents().get(product_token(name))
-
-
-def agents_for(purpose: str) -> list[Agent]:
-    """Crawlers whose robots.txt rules speak for `purpose` (genai-train: the training ones)."""
-    wanted = "ai-train" if purpose == "genai-train" else purpose
-    return [a for a in agents().values() if wanted in a.purposes]

@@ -151,7 +151,8 @@ def assess(
         if crawler is not None:
             result.evidence += _crawler_evidence(crawler, decision, why)
     if crawlers:
-        result.evidence += _all_crawlers(site, path)
+        shared = (decision, why) if agent is None else robots_decision(site, "*", path)
+        result.evidence += _all_crawlers(site, path, shared)
     if site.robots is not None and site.robots_status == 200:
         groups: list[Group] = site.robots.groups_for(generic)
         usage, problems = aipref.robots_usage(site.robots, groups, path)
@@ -188,7 +189,7 @@ def assess(
     return result
 
 
-def _all_crawlers(site: SiteSignals, path: str) -> list[Evidence]:
+def _all_crawlers(site: SiteSignals, path: str, shared: tuple[Decision, str]) -> list[Evidence]:
     """robots.txt read for every known AI crawler. Crawlers without a group of their own share
     the '*' decision: it is computed once and reported once per purpose ("N AI crawlers without
     a group of their own, e.g. ..."), so a site costs one decision per named group."""
@@ -202,7 +203,7 @@ def _all_crawlers(site: SiteSignals, path: str) -> list[Evidence]:
     for token in named & known.keys():
         decision, why = robots_decision(site, token, path)
         out += _crawler_evidence(known[token], decision, why)
-    decision, why = robots_decision(site, "*", path)
+    decision, why = shared  # the '*' decision, computed once by the caller
     if decision.allowed:
         return out
     rest = [a for t, a in known.items() if t not in named]

@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from expunge import __version__
-from expunge.errors import ExpungeError
 from expunge.optout.evaluate import PageSignals, SiteSignals
 from expunge.optout.sources import MAX_PAGE, MAX_SITE_FILE, SITE_FILES, origin_of
 
@@ -161,10 +160,3 @@ def default_cache() -> Path:
 
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "expunge" / "optout"
-
-
-def check_online_allowed(fetch: bool) -> None:
-    if not fetch:
-        raise ExpungeError(
-            "no signal source given", "pass --snapshot DIR, --warc FILE, or --fetch to go online"
-        )

@@ -99,7 +99,9 @@ def print_subjects(console: Console, summary: dict[str, Any]) -> None:
     for level in ("strong", "medium", "weak"):
         table.add_column(f"{level} records", justify="right")
     for subject, levels in summary["by_subject"].items():
-        table.add_row(Text(subject), *(f"{levels.get(k, 0):,}" for k in ("strong", "medium", "weak")))
+        table.add_row(
+            Text(subject), *(f"{levels.get(k, 0):,}" for k in ("strong", "medium", "weak"))
+        )
     if not summary["by_subject"]:
         console.print("No subject was found in this dataset.")
         return
@@ -116,8 +118,7 @@ def print_scan_summary(console: Console, summary: dict[str, Any], top_shards: in
     console.print(
         f"[bold]{totals['records_with_pii']:,}[/] of {records:,} records ({share:.1%}) "
         + ("mention a subject: " if finding else "contain personal data: ")
-        + 
-        f"{totals['findings']:,} findings in {totals['shards']} shard{'' if totals['shards'] == 1 else 's'} "
+        + f"{totals['findings']:,} findings in {totals['shards']} shard{'' if totals['shards'] == 1 else 's'} "
         f"({mb:,.1f} MB of text in {summary['elapsed_s']:.1f} s, {speed:,.1f} MB/s)"
     )
     if totals.get("shards_reused"):
@@ -156,4 +157,6 @@ def print_scan_summary(console: Console, summary: dict[str, Any], top_shards: in
     if finding:
         print_subjects(console, summary)
     elif not summary["ner"]["enabled"]:
-        console.print(Text("Names (person) were not scanned. " + summary["ner"]["note"], style="dim"))
+        console.print(
+            Text("Names (person) were not scanned. " + summary["ner"]["note"], style="dim")
+        )
