@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from expunge import __version__
 from expunge.cli_optout import optout_app
+from expunge.cli_protect import REDACT_EPILOG, redact_cmd
 from expunge.cli_rights import guide_cmd, rights_app
 from expunge.errors import ExpungeError
 
@@ -516,6 +517,7 @@ def strip(
               f"({report.bytes_before:,} -> {report.bytes_after:,} bytes)")  # fmt: skip
 
 
+app.command("redact", epilog=REDACT_EPILOG)(redact_cmd)
 optout_app.command("guide", epilog="Example: expunge optout guide --platform linkedin")(guide_cmd)
 app.add_typer(optout_app, name="optout")
 app.add_typer(rights_app, name="rights")

@@ -1,1 +1,1 @@
-"""Protect what you type and upload: strip image metadata (and, later, reversible redaction)."""
+"""Protect what you type and upload: strip image metadata, reversible redaction of text."""

@@ -33,8 +33,8 @@ from expunge.report._fmt import (
     truncate_end,
 )
 from expunge.report._model import Sample, ScanView, ShardRow, read_summary
-from expunge.report._style import CSS
 from expunge.report._types import type_color, type_label
+from expunge.report.page import html_document, panel
 
 __all__ = ["render_scan_report"]
 
@@ -48,7 +48,6 @@ PREVIEW_CHARS = 160
 REASON_CHARS = 300
 
 # No script, no network; inline styles only; images only as data: URIs (none are used today).
-_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
 
 MASKING_NOTE = "Values are masked; findings.jsonl holds offsets, not values."
 
@@ -74,16 +73,7 @@ def render_scan_report(summary: dict[str, Any]) -> str:
         if part
     )
     title = f"expunge scan — {view.dataset}" if view.dataset else "expunge scan report"
-    return (
-        "<!doctype html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="color-scheme" content="light">\n'
-        '<meta name="referrer" content="no-referrer">\n'
-        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n"
-        f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
-    )
+    return html_document(title, body)
 
 
 # --- small helpers ------------------------------------------------------------------------
@@ -101,14 +91,7 @@ def _n_types_found(view: ScanView) -> int:
     return len(view.types)
 
 
-def _panel(title: str, head_note: str, content: str, *, long: bool = False) -> str:
-    """A titled section; `long` panels may break across printed pages."""
-    cls = "panel long" if long else "panel"
-    note = f"<p>{head_note}</p>" if head_note else ""
-    return (
-        f'<section class="{cls}"><div class="panel-head"><h2>{title}</h2>{note}</div>'
-        f"{content}</section>"
-    )
+_panel = panel
 
 
 # --- header, headline, callout ------------------------------------------------------------

@@ -1,0 +1,194 @@
+"""`expunge redact`: placeholders for personal data before a paste into a chatbot, and back."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from expunge.errors import ExpungeError
+
+REDACT_EPILOG = (
+    "Example: EXPUNGE_VAULT_PASSPHRASE=... expunge redact notes.txt --subject me.toml "
+    "--reversible --vault chat.vault > paste.txt; then: expunge redact --restore --vault "
+    "chat.vault answer.txt"
+)
+
+
+def _read_input(source: str) -> str:
+    """The whole input as text; one clear error for a missing file or binary data."""
+    name = "stdin" if source == "-" else source
+    try:
+        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except FileNotFoundError:
+        raise ExpungeError(
+            f"no such file: {source}", "check the path, or use - for stdin"
+        ) from None
+    except IsADirectoryError:
+        raise ExpungeError(f"{source} is a directory", "give a text file, or - for stdin") from None
+    except OSError as error:
+        raise ExpungeError(
+            f"cannot read {name}: {error.strerror}", "check its permissions"
+        ) from None
+    if b"\x00" in data:
+        raise ExpungeError(f"{name} is binary, not text", "redact works on UTF-8 text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ExpungeError(
+            f"{name} is not UTF-8 text (bad byte at offset {error.start})",
+            "convert it to UTF-8 first",
+        ) from None
+
+
+def _passphrase(new_vault: bool) -> str:
+    """From EXPUNGE_VAULT_PASSPHRASE, else asked on the terminal; never a plain-text vault."""
+    from expunge.protect.vault import PASSPHRASE_ENV
+
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value is None and sys.stdin.isatty():
+        # err=True: the prompt must not end up in redirected output
+        value = typer.prompt(
+            "Vault passphrase", hide_input=True, confirmation_prompt=new_vault, err=True
+        )
+    if value is None:
+        raise ExpungeError(
+            "the vault is encrypted and no passphrase was given",
+            f"set {PASSPHRASE_ENV}, or run in a terminal to be asked for it",
+        )
+    if not value:
+        raise ExpungeError("the vault passphrase is empty", f"set {PASSPHRASE_ENV} to a passphrase")
+    return value
+
+
+def _check_options(
+    restore: bool,
+    reversible: bool,
+    vault: Path | None,
+    subject: Path | None,
+    types: str | None,
+    phone_region: str | None,
+    out: Path | None,
+) -> tuple[str, ...] | None:
+    """Every option problem before any input is read or a passphrase asked for; the types."""
+    from expunge.protect.redact import check_phone_region, check_types
+    from expunge.protect.vault import check_vault_path
+
+    if restore:
+        if reversible or subject is not None or types is not None or phone_region is not None:
+            raise ExpungeError("--restore takes only --vault and --out", "drop the other options")
+        if vault is None:
+            raise ExpungeError("--restore needs --vault", "give the vault the redaction wrote")
+    elif reversible and vault is None:
+        raise ExpungeError("--reversible needs --vault", "add --vault FILE to keep the mapping in")
+    elif vault is not None and not reversible:
+        raise ExpungeError(
+            "--vault without --reversible would write nothing",
+            "add --reversible to keep the mapping, or drop --vault for one-way redaction",
+        )
+    if vault is not None:
+        check_vault_path(vault)
+        if restore and not vault.exists():
+            raise ExpungeError(f"no such vault: {vault}", "check the --vault path")
+    wanted = check_types(types.split(",")) if types is not None else None
+    if phone_region is not None:
+        check_phone_region(phone_region)
+    if out is not None:
+        if not out.parent.is_dir():
+            raise ExpungeError(f"the folder of --out {out} does not exist", "create it first")
+        if out.is_dir():
+            raise ExpungeError(f"--out {out} is a directory", "give a file path")
+        if vault is not None and out.resolve() == vault.resolve():
+            raise ExpungeError("--out and --vault are the same file", "write the text elsewhere")
+    if wanted is not None and "person" in wanted:
+        from expunge.detect.ner import check_ner_available
+
+        check_ner_available()
+    return wanted
+
+
+def _write_output(text: str, out: Path | None, private: bool) -> None:
+    data = text.encode("utf-8")
+    if out is not None:
+        from expunge.protect.vault import write_atomic
+
+        write_atomic(out, data, private=private)
+        return
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:  # bytes as they are: no newline translation, no locale encoding
+        buffer.write(data)
+        buffer.flush()
+    else:
+        sys.stdout.write(text)
+
+
+def redact_cmd(
+    file: Annotated[str, typer.Argument(help="A UTF-8 text file, or - for stdin.")],
+    subject: Annotated[
+        Path | None,
+        typer.Option(help="Your profile (.toml/.json/.yaml): its names, handles, ... go too."),
+    ] = None,
+    types: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated entity types (default: all pattern types but url)."),
+    ] = None,
+    reversible: Annotated[
+        bool, typer.Option("--reversible", help="Keep the mapping in the encrypted --vault.")
+    ] = False,
+    vault: Annotated[
+        Path | None,
+        typer.Option(help="Encrypted vault file; passphrase from EXPUNGE_VAULT_PASSPHRASE."),
+    ] = None,
+    restore: Annotated[
+        bool, typer.Option("--restore", help="Put the vault's values back into FILE.")
+    ] = False,
+    out: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
+    phone_region: Annotated[
+        str | None,
+        typer.Option(help="Region for phones without +country code (default: profile's or US)."),
+    ] = None,
+) -> None:
+    """Replace personal data with placeholders like [EMAIL_1] before you paste text into a
+    chatbot; with --restore, put the real values back into its answer."""
+    from expunge.protect.vault import Vault
+
+    wanted = _check_options(restore, reversible, vault, subject, types, phone_region, out)
+    profiles = []
+    if subject is not None:
+        from expunge.subject import load_subject
+
+        profiles.append(load_subject(subject))
+    # A file is read before the passphrase prompt (a bad path fails first); stdin after it,
+    # so that a terminal user types the passphrase, then the text.
+    text = _read_input(file) if file != "-" else None
+    secret = _passphrase(new_vault=not vault.exists()) if vault is not None else ""
+    if text is None:
+        text = _read_input(file)
+    session = Vault.load(vault, secret) if vault is not None and vault.exists() else Vault()
+
+    if restore:
+        from expunge.protect.redact import restore as restore_text
+
+        back = restore_text(text, session)
+        _write_output(back.text, out, private=True)
+        note = f"restored {back.restored} placeholder" + ("" if back.restored == 1 else "s")
+        if back.unknown:
+            note += f"; not in the vault: {', '.join(back.unknown)}"
+        typer.echo(note, err=True)
+        return
+
+    from expunge.protect.redact import describe, redact
+
+    result = redact(text, session, types=wanted, subjects=profiles, phone_region=phone_region)
+    if vault is not None:
+        # The vault first: redacted text whose placeholders are in no vault could not be restored.
+        session.save(vault, secret)
+        where = f"vault: {vault} ({result.new} new, {len(session)} in all)"
+    else:
+        where = "one-way, no vault written"
+    _write_output(result.text, out, private=False)
+    typer.echo(f"redacted {describe(result.counts())}; {where}", err=True)
