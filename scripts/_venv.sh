@@ -17,7 +17,12 @@ EXTRAS=${1:-demo}
 stamp=".venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)-${EXTRAS//,/_}"
 if [ ! -f "$stamp" ]; then
   echo "installing expunge[${EXTRAS}] into .venv (log: .venv/install.log)" >&2
-  if ! { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -e ".[${EXTRAS}]"; } > .venv/install.log 2>&1 \
+  # The [model] extra needs torch: pin the CPU build first, or pip resolves a multi-GB CUDA one.
+  torch_first=true
+  if [[ ",$EXTRAS," == *",model,"* ]] && ! .venv/bin/python -c 'import torch' 2>/dev/null; then
+    torch_first=".venv/bin/python -m pip install ${EXPUNGE_TORCH:-torch==2.13.0}"
+  fi
+  if ! { .venv/bin/python -m pip install --upgrade pip && $torch_first && .venv/bin/python -m pip install -e ".[${EXTRAS}]"; } > .venv/install.log 2>&1 \
      || ! .venv/bin/python -c "import expunge, hyperscan" 2>> .venv/install.log; then
     tail -n 20 .venv/install.log >&2
     echo "error: installing expunge failed; the full pip log is in .venv/install.log" >&2

@@ -70,3 +70,11 @@ def mini_dataset(tmp_path: Path) -> Path:
             out.write(json.dumps(doc) + "\n")
     pq.write_table(pa.Table.from_pylist(_docs(3, 40)), root / "part-3.parquet")
     return root
+
+
+@pytest.fixture(scope="session")
+def leaky_model(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A micro GPT-2 trained here that memorised one fictional person (tests/model_fixtures)."""
+    from model_fixtures import build_leaky_model
+
+    return build_leaky_model(tmp_path_factory.mktemp("leaky"))

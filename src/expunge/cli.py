@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from expunge import __version__
+from expunge.cli_model import audit_app
 from expunge.cli_optout import optout_app
 from expunge.cli_protect import REDACT_EPILOG, redact_cmd
 from expunge.cli_rights import guide_cmd, rights_app
@@ -521,6 +522,7 @@ app.command("redact", epilog=REDACT_EPILOG)(redact_cmd)
 optout_app.command("guide", epilog="Example: expunge optout guide --platform linkedin")(guide_cmd)
 app.add_typer(optout_app, name="optout")
 app.add_typer(rights_app, name="rights")
+app.add_typer(audit_app, name="audit")
 
 
 def main() -> None:

@@ -1,0 +1,198 @@
+"""`expunge audit ...`: does a language model leak a person? (needs expunge[model])"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from expunge.errors import ExpungeError
+
+audit_app = typer.Typer(
+    help="Audit a local causal language model for a person's data: probes, extraction, "
+    "membership inference, canary exposure.",
+    invoke_without_command=True,
+)
+
+ModelOpt = Annotated[
+    Path | None, typer.Option("--model", help="Directory of a Hugging Face causal LM.")
+]
+TextFieldOpt = Annotated[str | None, typer.Option(help="Column/key holding the text.")]
+
+
+def _out_dir(out: Path) -> None:
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ExpungeError(f"{out} exists and is not an empty directory",
+                           "choose a new --out directory")  # fmt: skip
+
+
+@audit_app.callback(
+    epilog="Example: expunge audit --model demo-model --subject demo-data/subject.toml "
+    "--documents demo-model/subject-docs.jsonl --non-members demo-model/non-members.jsonl "
+    "--out audit-out"
+)
+def audit_cmd(
+    ctx: typer.Context,
+    model: ModelOpt = None,
+    subject: Annotated[
+        Path | None, typer.Option(help="The person's profile (TOML/JSON/YAML).")
+    ] = None,
+    documents: Annotated[
+        str | None,
+        typer.Option(help="The person's known documents: probed for extraction and membership."),
+    ] = None,
+    non_members: Annotated[
+        str | None, typer.Option(help="Texts known NOT to be in training: calibrate membership.")
+    ] = None,
+    members: Annotated[
+        str | None, typer.Option(help="Texts known to be in training: measure the attack's AUC.")
+    ] = None,
+    reference_model: Annotated[
+        Path | None, typer.Option(help="A second model for the reference-ratio score.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Write audit.json and audit.html here.")] = None,
+    samples: Annotated[int, typer.Option(min=0, help="Sampled answers per prompt.")] = 10,
+    max_new_tokens: Annotated[int, typer.Option(min=1, help="Tokens generated per answer.")] = 32,
+    fpr: Annotated[
+        float, typer.Option(min=0.001, max=0.5, help="False-positive rate of the membership flags.")
+    ] = 0.05,
+    text_field: TextFieldOpt = None,
+    seed: Annotated[int, typer.Option(help="Seed for sampling.")] = 0,
+) -> None:
+    """Does this model leak this person? Prompts built from the profile, the person's documents
+    cut before each identifier, and membership scores calibrated on known non-members."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if model is None or subject is None:
+        raise ExpungeError("expunge audit needs --model DIR and --subject PROFILE",
+                           "or use: expunge audit canaries --help")  # fmt: skip
+    if out is not None:
+        _out_dir(out)
+    if non_members and not documents:
+        raise ExpungeError("--non-members calibrates the membership test of --documents",
+                           "add --documents with the person's texts")  # fmt: skip
+    from expunge.model.audit import run_audit
+    from expunge.model.audit_html import render_audit
+    from expunge.model.generate import Sampling
+    from expunge.model.load import load_model
+    from expunge.model.texts import read_texts
+    from expunge.subject import load_subject
+
+    profile = load_subject(subject)
+    if profile.display_name is None and not documents:
+        raise ExpungeError(f"{subject}: has no names, and no --documents were given: nothing to "
+                           "build prompts from", "add names to the profile or give --documents")  # fmt: skip
+    docs = read_texts(documents, "--documents", text_field) if documents else []
+    negatives = read_texts(non_members, "--non-members", text_field) if non_members else []
+    positives = read_texts(members, "--members", text_field) if members else []
+    lm = load_model(model)
+    reference = load_model(reference_model) if reference_model else None
+    sampling = Sampling(samples=samples, max_new_tokens=max_new_tokens, seed=seed)
+    report = run_audit(lm, profile, docs, negatives, positives, reference, sampling, fpr)
+    console = Console(highlight=False)
+    style = "bold red" if report.verdict.startswith("leaks") else "bold green"
+    console.print(f"[{style}]{report.verdict}[/]")
+    for line in report.findings:
+        console.print(f"  • {line}")
+    if report.membership is not None:
+        console.print(f"  [dim]{report.membership.caveat}[/]")
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "audit.json").write_text(json.dumps(report.to_json(), indent=2) + "\n", "utf-8")
+        (out / "audit.html").write_text(render_audit(report), "utf-8")
+        console.print(f"report: {out / 'audit.html'} (data: {out / 'audit.json'})")
+
+
+@audit_app.command(
+    "canaries",
+    epilog="Example: expunge audit canaries --insert --repeats 0,1,5,20 --out canaries.jsonl "
+    "--dataset train.jsonl --planted train+canaries.jsonl; after training: expunge audit "
+    "canaries --model DIR --canaries canaries.jsonl",
+)
+def canaries_cmd(
+    insert: Annotated[
+        bool, typer.Option("--insert", help="Make canaries (and plant them).")
+    ] = False,
+    out: Annotated[Path | None, typer.Option(help="With --insert: where to write them.")] = None,
+    repeats: Annotated[
+        str, typer.Option(help="Copies to plant, one group per value (0 = control).")
+    ] = "0,1,5,20",
+    per_repeat: Annotated[int, typer.Option(min=1, help="Canaries per repeat value.")] = 2,
+    digits: Annotated[int, typer.Option(min=4, max=18, help="Digits in each secret.")] = 9,
+    dataset: Annotated[
+        str | None, typer.Option(help="With --insert: a dataset to plant the canaries in.")
+    ] = None,
+    planted: Annotated[
+        Path | None, typer.Option(help="With --dataset: the JSONL copy with canaries planted.")
+    ] = None,
+    text_field: TextFieldOpt = None,
+    model: ModelOpt = None,
+    canaries: Annotated[Path | None, typer.Option(help="Canary file to measure.")] = None,
+    candidates: Annotated[
+        int, typer.Option(min=100, help="Random secrets each canary is ranked against.")
+    ] = 1000,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Plant random secrets before training (--insert); measure their exposure after."""
+    from expunge.model import canaries as canary_mod
+
+    if insert:
+        if out is None:
+            raise ExpungeError(
+                "--insert needs --out FILE for the canaries", "add --out canaries.jsonl"
+            )
+        if (dataset is None) != (planted is None):
+            raise ExpungeError("--dataset and --planted go together",
+                               "give both: the dataset to read and the copy to write")  # fmt: skip
+        for target in (out, planted):
+            if target is not None and target.exists():
+                raise ExpungeError(f"{target} already exists", "choose a new file name")
+        try:
+            counts = [int(v) for v in repeats.split(",") if v.strip()]
+        except ValueError:
+            raise ExpungeError(f"--repeats {repeats!r}: not a list of numbers",
+                               "e.g. --repeats 0,1,5,20") from None  # fmt: skip
+        if not counts or min(counts) < 0:
+            raise ExpungeError(
+                f"--repeats {repeats!r}: need counts >= 0", "e.g. --repeats 0,1,5,20"
+            )
+        made = canary_mod.make_canaries(counts, per_repeat, digits)
+        if dataset is not None and planted is not None:
+            from expunge.model.texts import read_texts
+
+            texts = read_texts(dataset, "--dataset", text_field)
+            rows = canary_mod.planted(iter({"text": t} for t in texts), made)
+            tmp = planted.with_name(f".{planted.name}.tmp")
+            tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+            tmp.replace(planted)
+            print(f"planted {sum(c.repeats for c in made)} canary copies among "
+                  f"{len(texts):,} texts: {planted}")  # fmt: skip
+        canary_mod.write_canaries(out, made)
+        print(f"{len(made)} canaries ({digits} digits, repeats {repeats}): {out}; keep this file "
+              "private until the model is measured")  # fmt: skip
+        return
+    if model is None or canaries is None:
+        raise ExpungeError("measuring canaries needs --model DIR and --canaries FILE",
+                           "or make them first with --insert --out FILE")  # fmt: skip
+    from expunge.model.load import load_model
+
+    wanted = canary_mod.read_canaries(canaries)
+    results = canary_mod.exposure(load_model(model), wanted, candidates)
+    if as_json:
+        print(json.dumps([r.__dict__ for r in results], indent=2))
+        return
+    table = Table(title=f"canary exposure (bits; ranked against {candidates:,} random secrets)",
+                  title_justify="left")  # fmt: skip
+    for column in ("canary", "planted", "rank", "exposure (sampled)", "exposure (fit)", "max"):
+        table.add_column(column, justify="left" if column == "canary" else "right")
+    for r in results:
+        table.add_row(r.id, f"{r.repeats}×", str(r.rank), f"{r.sampled_bits:.1f}",
+                      f"{r.extrapolated_bits:.1f}", f"{r.space_bits:.1f}")  # fmt: skip
+    console = Console(highlight=False)
+    console.print(table)
+    console.print("Exposure near the maximum means the model has memorised the secret; "
+                  "around 1-2 bits means it ranks it like a random one.")  # fmt: skip
