@@ -16,6 +16,7 @@ from expunge.cli_model import audit_app
 from expunge.cli_optout import optout_app
 from expunge.cli_protect import REDACT_EPILOG, redact_cmd
 from expunge.cli_rights import guide_cmd, rights_app
+from expunge.cli_unlearn import train_app, unlearn_app
 from expunge.errors import ExpungeError
 
 if TYPE_CHECKING:
@@ -523,6 +524,8 @@ optout_app.command("guide", epilog="Example: expunge optout guide --platform lin
 app.add_typer(optout_app, name="optout")
 app.add_typer(rights_app, name="rights")
 app.add_typer(audit_app, name="audit")
+app.add_typer(unlearn_app, name="unlearn")
+app.add_typer(train_app, name="train")
 
 
 def main() -> None:

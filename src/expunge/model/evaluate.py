@@ -1,0 +1,209 @@
+"""Did unlearning work, and what did it cost? Measured the same way on every model.
+
+- forget efficacy: loss on the forget set (all tokens and personal-data tokens only), and how
+  many of the person's identifiers the model still completes from their documents;
+- utility: perplexity on the retain set and on held-out text;
+- over-unlearning: loss on look-alikes, the forget texts with every personal-data span replaced
+  by a random value of the same shape (same template, another person, never trained on);
+- robustness: the same after a few steps of fine-tuning on 10% of the forget set (does the
+  knowledge come back? Hu et al. 2024) and after weight-only round-to-nearest quantisation to
+  8 and 4 bits (Zhang et al. 2024 found 4-bit quantisation restores "unlearned" knowledge).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from expunge.model.deps import need_torch
+from expunge.model.forget_set import ForgetItem
+from expunge.model.generate import Sampling
+from expunge.model.load import LocalModel
+from expunge.model.scoring import perplexity
+from expunge.model.tiny import TrainSettings, pack, train_blocks
+from expunge.model.unlearn import UnlearnSettings, _batch, forget_windows, sequence_logp
+from expunge.subject import SubjectProfile
+
+EVAL_TEXTS = 200  # retain / held-out texts scored (a sample keeps evaluation quick)
+
+
+def lookalikes(items: Sequence[ForgetItem], seed: int = 0) -> list[ForgetItem]:
+    """Each text with its personal-data spans replaced by random characters of the same kind
+    (digit for digit, letter for letter, case and punctuation kept)."""
+    rng = random.Random(seed)
+
+    def fake(value: str) -> str:
+        out = []
+        for ch in value:
+            if ch.isdigit():
+                out.append(rng.choice("0123456789"))
+            elif ch.isalpha():
+                letter = rng.choice("abcdefghijklmnopqrstuvwxyz")
+                out.append(letter.upper() if ch.isupper() else letter)
+            else:
+                out.append(ch)
+        return "".join(out)
+
+    made = []
+    for item in items:
+        text, shift, spans = item.text, 0, []
+        for start, end in item.spans:
+            value = fake(item.text[start:end])
+            text = text[: start + shift] + value + text[end + shift :]
+            spans.append((start + shift, start + shift + len(value)))
+            shift += len(value) - (end - start)
+        made.append(ForgetItem(text, tuple(spans)))
+    return made
+
+
+def marked_loss(lm: LocalModel, items: Sequence[ForgetItem], part: str = "all") -> float | None:
+    """Mean negative log-likelihood per token (nats) of all tokens, of the personal-data span
+    tokens ("spans"), or of the other tokens ("context"; what span-masked unlearning spares)."""
+    torch, _ = need_torch()
+    if part != "all" and not any(item.spans for item in items):
+        return None
+    if part == "context":  # the complement of the spans, as spans
+        items = [ForgetItem(i.text, _complement(i.spans, len(i.text))) for i in items]
+    windows = forget_windows(lm, items, UnlearnSettings(only_spans=part != "all"))
+    pad = lm.tokenizer.pad_token_id if lm.tokenizer.pad_token_id is not None else 0
+    total, count = 0.0, 0.0
+    with torch.inference_mode():
+        for lo in range(0, len(windows), 16):
+            logp, n = sequence_logp(lm.model, *_batch(windows[lo : lo + 16], pad))
+            total += float(-logp.sum())
+            count += float(n.sum())
+    return total / max(count, 1.0)
+
+
+def _complement(spans: Sequence[tuple[int, int]], length: int) -> tuple[tuple[int, int], ...]:
+    out, at = [], 0
+    for start, end in spans:
+        if start > at:
+            out.append((at, start))
+        at = max(at, end)
+    if at < length:
+        out.append((at, length))
+    return tuple(out)
+
+
+@dataclass
+class Measure:
+    label: str
+    forget_loss: float
+    forget_span_loss: float | None
+    forget_context_loss: float | None  # the forget texts' other tokens: should barely move
+    extracted: int | None  # identifiers completed from the forget texts (greedy), of `probed`
+    probed: int | None
+    retain_ppl: float | None
+    holdout_ppl: float | None
+    lookalike_loss: float
+    lookalike_span_loss: float | None
+
+
+def measure(
+    label: str,
+    lm: LocalModel,
+    forget: Sequence[ForgetItem],
+    retain: Sequence[str],
+    holdout: Sequence[str],
+    subject: SubjectProfile | None,
+    seed: int = 0,
+) -> Measure:
+    extracted = probed = None
+    if subject is not None:
+        from expunge.find.matcher import SubjectMatcher
+        from expunge.model.probes import run_extraction
+
+        result = run_extraction(lm, [i.text for i in forget], SubjectMatcher([subject]), Sampling())
+        extracted, probed = sum(e.k is not None for e in result), len(result)
+    alike = lookalikes(forget, seed)
+    return Measure(
+        label,
+        _round(marked_loss(lm, forget)),
+        _round(marked_loss(lm, forget, "spans")),
+        _round(marked_loss(lm, forget, "context")),
+        extracted,
+        probed,
+        _round(perplexity(lm, retain[:EVAL_TEXTS])) if retain else None,
+        _round(perplexity(lm, holdout[:EVAL_TEXTS])) if holdout else None,
+        _round(marked_loss(lm, alike)),
+        _round(marked_loss(lm, alike, "spans")),
+    )
+
+
+def _round(value: float | None) -> Any:
+    return None if value is None else round(value, 4)
+
+
+def quantised(lm: LocalModel, bits: int) -> LocalModel:
+    """A copy with every linear weight rounded to `bits`-bit integers (symmetric, per row)."""
+    torch, _ = need_torch()
+    model = copy.deepcopy(lm.model)
+    levels = 2 ** (bits - 1) - 1
+    with torch.no_grad():
+        for name, module in model.named_modules():
+            if type(module).__name__ not in {"Linear", "Conv1D"} or name.endswith("lm_head"):
+                continue
+            weight = module.weight
+            scale = weight.abs().amax(dim=-1, keepdim=True).clamp_min(1e-12) / levels
+            weight.copy_((weight / scale).round().clamp(-levels, levels) * scale)
+    return LocalModel(lm.path, model, lm.tokenizer)
+
+
+def relearned(
+    lm: LocalModel, forget: Sequence[ForgetItem], steps: int = 10, lr: float = 1e-3, seed: int = 0
+) -> LocalModel:
+    """A copy fine-tuned for `steps` steps on a random 10% of the forget texts (at least one)."""
+    model = copy.deepcopy(lm.model)
+    rng = random.Random(seed)
+    subset = rng.sample([i.text for i in forget], max(1, math.ceil(len(forget) / 10)))
+    blocks = pack(lm.tokenizer, subset, min(128, lm.context))
+    batch = min(4, len(blocks))
+    epochs = steps / math.ceil(len(blocks) / batch)
+    train_blocks(
+        model, blocks, TrainSettings(epochs=epochs, batch=batch, lr=lr, warmup=1, seed=seed)
+    )
+    return LocalModel(lm.path, model, lm.tokenizer)
+
+
+@dataclass
+class EvalReport:
+    rows: list[Measure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def evaluate(
+    before: LocalModel | None,
+    after: LocalModel,
+    forget: Sequence[ForgetItem],
+    retain: Sequence[str],
+    holdout: Sequence[str] = (),
+    subject: SubjectProfile | None = None,
+    retrained: LocalModel | None = None,
+    relearn_steps: int = 10,
+    robustness: bool = True,
+) -> EvalReport:
+    report = EvalReport()
+    args = (forget, retain, holdout, subject)
+    if before is not None:
+        report.rows.append(measure("before", before, *args))
+    report.rows.append(measure("after", after, *args))
+    if robustness:
+        report.rows.append(measure("relearned", relearned(after, forget, relearn_steps), *args))
+        report.notes.append(f"relearned: after + {relearn_steps} fine-tuning steps on 10% of "
+                            "the forget texts")  # fmt: skip
+        for bits in (8, 4):
+            report.rows.append(measure(f"int{bits}", quantised(after, bits), *args))
+        report.notes.append("int8/int4: after, weights rounded to 8/4-bit integers")
+    if retrained is not None:
+        report.rows.append(measure("retrained", retrained, *args))
+        report.notes.append("retrained: trained from scratch without the forget set")
+    return report
+
+
+def with_label(row: Measure, label: str) -> Measure:
+    return replace(row, label=label)

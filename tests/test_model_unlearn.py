@@ -1,0 +1,166 @@
+"""expunge unlearn on the micro model that memorised one person (tests/model_fixtures.py)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from model_fixtures import EMAIL, NAME, PHONE, LeakyModel
+
+from expunge.errors import ExpungeError
+from expunge.model.evaluate import lookalikes, marked_loss, measure, quantised
+from expunge.model.forget_set import ForgetItem, load_forget_set
+from expunge.model.load import load_model
+from expunge.model.scoring import perplexity
+from expunge.model.texts import read_texts
+from expunge.model.unlearn import UnlearnSettings, unlearn
+from expunge.subject import load_subject
+
+# Stated bound: unlearning with a retain term may cost at most this factor of retain perplexity.
+RETAIN_PPL_BOUND = 2.0
+
+
+def covered(item: ForgetItem, value: str) -> bool:
+    """Is every character of `value` (where it occurs in the text) inside a span?"""
+    at = item.text.index(value)
+    return all(any(s <= i < e for s, e in item.spans) for i in range(at, at + len(value)))
+
+
+def _sets(leaky: LeakyModel) -> tuple[list[ForgetItem], list[str]]:
+    subject = load_subject(leaky.subject)
+    return load_forget_set(str(leaky.documents), subject), read_texts(str(leaky.retain), "r")
+
+
+def test_forget_set_spans_cover_the_persons_data(leaky_model: LeakyModel) -> None:
+    forget, _ = _sets(leaky_model)
+    assert len(forget) == 3
+    for item in forget:
+        assert covered(item, EMAIL) and covered(item, NAME) and covered(item, PHONE)
+        assert not covered(item, item.text[:5])  # the words around the data are not spans
+
+
+def test_npo_retain_forgets_and_keeps_utility(leaky_model: LeakyModel) -> None:
+    forget, retain = _sets(leaky_model)
+    subject = load_subject(leaky_model.subject)
+    lm = load_model(leaky_model.model)
+    before = measure("before", lm, forget, retain, [], subject)
+    run = unlearn(lm, forget, retain, UnlearnSettings("npo-retain", steps=30, lr=1e-3))
+    after = measure("after", lm, forget, retain, [], subject)
+    assert run.forget_texts == 3 and run.retain_blocks > 0
+    assert before.extracted is not None and before.extracted >= 3
+    assert after.extracted == 0
+    assert after.forget_loss > before.forget_loss + 2.0  # likelihood fell by > e^2 per token
+    assert before.retain_ppl is not None and after.retain_ppl is not None
+    assert after.retain_ppl < RETAIN_PPL_BOUND * before.retain_ppl
+
+
+def test_gradient_ascent_without_retain_destroys_utility(leaky_model: LeakyModel) -> None:
+    # The failure the retain term exists to prevent: measured, so the contrast is real.
+    forget, retain = _sets(leaky_model)
+    lm = load_model(leaky_model.model)
+    ppl_before = perplexity(lm, retain)
+    unlearn(lm, forget, [], UnlearnSettings("ga", steps=30, lr=1e-3))
+    assert perplexity(lm, retain) > 10 * ppl_before
+
+
+def test_span_masked_unlearning_spares_the_rest_of_the_text(leaky_model: LeakyModel) -> None:
+    forget, retain = _sets(leaky_model)
+    rise = {}
+    for only_spans in (False, True):
+        lm = load_model(leaky_model.model)
+        before = (marked_loss(lm, forget, "spans"), marked_loss(lm, forget, "context"))
+        unlearn(lm, forget, retain, UnlearnSettings("npo-retain", steps=30, lr=1e-3,
+                                                    only_spans=only_spans))  # fmt: skip
+        after = (marked_loss(lm, forget, "spans"), marked_loss(lm, forget, "context"))
+        rise[only_spans] = [a - b for a, b in zip(after, before, strict=True)]  # type: ignore[operator]
+    spans_rise, context_rise = rise[True]
+    assert spans_rise > 2.0  # the personal data is pushed down
+    assert context_rise < rise[False][1]  # the words around it less than by whole-text NPO
+
+
+def test_retain_methods_need_a_retain_set(leaky_model: LeakyModel) -> None:
+    forget, _ = _sets(leaky_model)
+    with pytest.raises(ExpungeError, match="needs a retain set"):
+        unlearn(load_model(leaky_model.model), forget, [], UnlearnSettings("graddiff"))
+    with pytest.raises(ExpungeError, match="no token of the forget set"):
+        unlearn(load_model(leaky_model.model), [ForgetItem("just words", ())], [],
+                UnlearnSettings("ga", only_spans=True))  # fmt: skip
+
+
+def test_lookalikes_keep_the_shape_and_change_the_person() -> None:
+    text = "Mail Jane Roe at jane.roe@example.org or +44 20 7946 0321."
+    spans = ((5, 13), (17, 37), (41, 57))
+    (alike,) = lookalikes([ForgetItem(text, spans)])
+    assert (
+        len(alike.text) == len(text) and alike.text[:5] == "Mail " and alike.text[13:17] == " at "
+    )
+    for start, end in spans:
+        original, fake = text[start:end], alike.text[start:end]
+        assert fake != original
+        assert [c.isdigit() for c in fake] == [c.isdigit() for c in original]
+        assert "@" in fake if "@" in original else True
+
+
+def test_quantised_weights_take_few_values(leaky_model: LeakyModel) -> None:
+    lm = load_model(leaky_model.model)
+    q = quantised(lm, 4)
+    weight = dict(q.model.named_parameters())["transformer.h.0.mlp.c_fc.weight"]
+    assert all(len(set(row.tolist())) <= 15 for row in weight)  # 2*7+1 levels
+    original = dict(lm.model.named_parameters())["transformer.h.0.mlp.c_fc.weight"]
+    assert not original.equal(weight)
+
+
+def test_cli_unlearn_saves_a_loadable_model(leaky_model: LeakyModel, tmp_path: Path) -> None:
+    out = tmp_path / "unlearned"
+    result = run_cli("unlearn", "--model", str(leaky_model.model), "--forget",
+                     str(leaky_model.documents), "--retain", str(leaky_model.retain), "--subject",
+                     str(leaky_model.subject), "--steps", "20", "--lr", "1e-3", "--out", str(out))  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert "before" in result.stdout and "relearned" in result.stdout and "int4" in result.stdout
+    data = json.loads((out / "unlearn.json").read_text())
+    assert data["run"]["settings"]["method"] == "npo-retain"
+    rows = {r["label"]: r for r in data["evaluation"]}
+    assert rows["after"]["forget_loss"] > rows["before"]["forget_loss"]
+    assert EMAIL not in (out / "unlearn.json").read_text()
+    load_model(out)  # same format as the input
+
+
+def test_cli_forget_set_from_a_find_report(leaky_model: LeakyModel, tmp_path: Path) -> None:
+    dataset = tmp_path / "data"
+    dataset.mkdir()
+    shutil.copy(leaky_model.retain, dataset / "a.jsonl")
+    shutil.copy(leaky_model.documents, dataset / "b.jsonl")
+    report = tmp_path / "found"
+    found = run_cli(
+        "find", str(dataset), "--subject", str(leaky_model.subject), "--out", str(report)
+    )
+    assert found.code == 0, found.stderr
+    items = load_forget_set(str(report), None)
+    assert sorted(i.text for i in items) == sorted(read_texts(str(leaky_model.documents), "x"))
+    assert all(covered(i, EMAIL) and covered(i, PHONE) for i in items)
+
+
+def test_cli_unlearn_bad_inputs(leaky_model: LeakyModel, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "x").write_text("x")
+    base = ["unlearn", "--model", str(leaky_model.model)]
+    cases = [
+        (["unlearn"], "needs --model"),
+        ([*base, "--forget", str(empty), "--out", str(tmp_path / "o1")], "holds no text"),
+        ([*base, "--forget", str(leaky_model.documents), "--out", str(taken)], "not an empty"),
+        ([*base, "--forget", str(leaky_model.documents), "--method", "magic", "--out",
+          str(tmp_path / "o2")], "unknown --method"),
+        ([*base, "--forget", str(leaky_model.documents), "--method", "graddiff", "--out",
+          str(tmp_path / "o3")], "needs a retain set"),
+    ]  # fmt: skip
+    for args, message in cases:
+        result = run_cli(*args)
+        assert result.code != 0 and message in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "o1").exists() and not (tmp_path / "o3").exists()
