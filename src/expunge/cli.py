@@ -14,6 +14,7 @@ from rich.markup import escape
 from expunge import __version__
 from expunge.cli_model import audit_app
 from expunge.cli_optout import optout_app
+from expunge.cli_policy import policy_app
 from expunge.cli_protect import REDACT_EPILOG, redact_cmd
 from expunge.cli_rights import guide_cmd, rights_app
 from expunge.cli_unlearn import train_app, unlearn_app
@@ -524,6 +525,7 @@ optout_app.command("guide", epilog="Example: expunge optout guide --platform lin
 app.add_typer(optout_app, name="optout")
 app.add_typer(rights_app, name="rights")
 app.add_typer(audit_app, name="audit")
+app.add_typer(policy_app, name="policy")
 app.add_typer(unlearn_app, name="unlearn")
 app.add_typer(train_app, name="train")
 
