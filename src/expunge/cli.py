@@ -17,7 +17,8 @@ from expunge.cli_optout import optout_app
 from expunge.cli_policy import policy_app
 from expunge.cli_protect import REDACT_EPILOG, redact_cmd
 from expunge.cli_rights import guide_cmd, rights_app
-from expunge.cli_unlearn import train_app, unlearn_app
+from expunge.cli_sisa import sisa_train_cmd, sisa_unlearn_cmd
+from expunge.cli_unlearn import demo_app, train_app, unlearn_app
 from expunge.errors import ExpungeError
 
 if TYPE_CHECKING:
@@ -527,7 +528,15 @@ app.add_typer(rights_app, name="rights")
 app.add_typer(audit_app, name="audit")
 app.add_typer(policy_app, name="policy")
 app.add_typer(unlearn_app, name="unlearn")
+train_app.command(
+    "sisa",
+    epilog="Example: expunge train sisa --data corpus.jsonl --shards 4 --slices 4 --out sisa-model",
+)(sisa_train_cmd)
+unlearn_app.command(
+    "sisa", epilog="Example: expunge unlearn sisa sisa-model --forget forget.jsonl"
+)(sisa_unlearn_cmd)
 app.add_typer(train_app, name="train")
+app.add_typer(demo_app, name="demo")
 
 
 def main() -> None:

@@ -249,3 +249,28 @@ def train_tiny_cmd(
     staging.rename(out)
     params = sum(p.numel() for p in model.parameters())
     print(f"trained a {size} model ({params:,} parameters) on {len(texts):,} texts: {out}")
+
+
+demo_app = typer.Typer(help="Demos on the bundled demo dataset.", no_args_is_help=True)
+
+
+@demo_app.command("model", epilog="Example: expunge demo model --data demo-data --out demo-model")
+def demo_model_cmd(
+    data: Annotated[
+        Path, typer.Option(help="Demo data made by `python -m expunge.demo DIR` (made if absent).")
+    ] = Path("demo-data"),
+    out: Annotated[Path, typer.Option(help="Where the models and reports go.")] = Path(
+        "demo-model"
+    ),
+) -> None:
+    """Train a tiny GPT-2 that memorised the demo person, audit it, unlearn them with NPO +
+    retain, audit again, and compare utility."""
+    from expunge.model.demo import run_model_demo
+
+    if not (data / "subject.toml").is_file():
+        from expunge.demo.dataset import write_demo_dataset
+
+        print(f"writing the demo dataset to {data}")
+        write_demo_dataset(data)
+    console = Console(highlight=False)
+    run_model_demo(data, out, lambda line: console.print(line, soft_wrap=True))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from expunge.model.audit import KIND_WORDS, AuditReport
 from expunge.model.mia import SCORE_NAMES
-from expunge.report._charts import share_meter
 from expunge.report._fmt import esc, fmt_int
 from expunge.report.page import html_document, panel
 
@@ -12,15 +11,20 @@ EXTRA_CSS = """
 .hit { color: var(--accent); font-weight: 650; }
 .clean { color: var(--ok); font-weight: 650; }
 ul.plain { margin: 0; padding-left: 20px; } ul.plain li { margin: 4px 0; }
-td.meter svg { display: block; }
+.rate { display: inline-flex; align-items: center; gap: 8px; white-space: nowrap; }
+.rate .track { display: inline-block; width: 90px; height: 8px; border-radius: 4px;
+  background: var(--soft); overflow: hidden; }
+.rate .track span { display: block; height: 100%; background: var(--accent); }
 """
 
 
 def _rate(part: int, whole: int) -> str:
-    pct = 100 * part / whole if whole else None
+    pct = 100 * part / whole if whole else 0.0
     cls = "hit" if part else "clean"
-    return (f'<span class="{cls}">{part}</span> of {whole}'
-            f'<span class="meter">{share_meter(pct)}</span>')  # fmt: skip
+    return (
+        f'<span class="rate"><span><span class="{cls}">{part}</span> of {whole}</span>'
+        f'<span class="track"><span style="width:{pct:.0f}%"></span></span></span>'
+    )
 
 
 def _kinds(report: AuditReport) -> str:
@@ -67,7 +71,7 @@ def _extraction(report: AuditReport) -> str:
             else "<td class='clean'>no</td>"
         )
         + "</tr>"
-        for e in report.extraction
+        for e in sorted(report.extraction, key=lambda e: (e.k is None, e.document))
     )
     table = ("<div class='table-wrap'><table><thead><tr><th class='n'>document</th><th>kind</th>"
              f"<th>value</th><th>extracted?</th></tr></thead><tbody>{rows}</tbody></table></div>")  # fmt: skip
@@ -108,7 +112,7 @@ def render_audit(report: AuditReport) -> str:
     head = (
         '<header class="top"><div><div class="brand">expunge · model audit</div>'
         f'<h1 class="mono">{esc(report.model)}</h1></div>'
-        f'<div class="when">{fmt_int(report.parameters)} parameters · subject {esc(report.subject)}'
+        f'<div class="when">{fmt_int(report.parameters)} parameters · profile “{esc(report.subject)}”'
         f" · {report.seconds:.1f} s</div></header>"
     )
     lines = "".join(f"<li>{esc(line)}</li>" for line in report.findings)
