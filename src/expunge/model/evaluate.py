@@ -174,6 +174,7 @@ def relearned(
 class EvalReport:
     rows: list[Measure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    forget_quality: dict[str, float] = field(default_factory=dict)
 
 
 def evaluate(
@@ -200,8 +201,20 @@ def evaluate(
             report.rows.append(measure(f"int{bits}", quantised(after, bits), *args))
         report.notes.append("int8/int4: after, weights rounded to 8/4-bit integers")
     if retrained is not None:
+        from expunge.model.compare import example_losses, ks_pvalue
+
         report.rows.append(measure("retrained", retrained, *args))
         report.notes.append("retrained: trained from scratch without the forget set")
+        reference = example_losses(retrained, forget)
+        for label, lm in (("before", before), ("after", after)):
+            if lm is not None:
+                p = ks_pvalue(example_losses(lm, forget), reference)
+                report.forget_quality[label] = round(p, 4)
+        report.notes.append(
+            "forget quality (TOFU-style KS p-value of per-example PII-token losses against the "
+            "retrained model; high = indistinguishable): "
+            + ", ".join(f"{k} {v:.3g}" for k, v in report.forget_quality.items())
+        )
     return report
 
 
