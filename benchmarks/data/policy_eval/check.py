@@ -141,7 +141,9 @@ def main() -> int:
         elif occurrences > 1:
             warnings.append(f"{where}: text occurs {occurrences} times in {doc}: {text[:60]!r}")
         if re.search(r" [.,;:!?]", text):
-            warnings.append(f"{where}: space before punctuation (inline tag artefact?): {text[:70]!r}")
+            warnings.append(
+                f"{where}: space before punctuation (inline tag artefact?): {text[:70]!r}"
+            )
         if not re.search(r"[.!?)\w]$", text):
             warnings.append(f"{where}: text does not end like a sentence: {text[-30:]!r}")
         ext = Path(doc).suffix.lstrip(".")
@@ -163,7 +165,9 @@ def main() -> int:
             errors.append(f"docs.jsonl: {r['doc']}: keys must be doc + {sorted(DOC_FIELDS)}")
         for field, allowed in DOC_FIELDS.items():
             if r.get(field) not in allowed:
-                errors.append(f"docs.jsonl: {r['doc']}: {field}={r.get(field)!r} not in {sorted(allowed)}")
+                errors.append(
+                    f"docs.jsonl: {r['doc']}: {field}={r.get(field)!r} not in {sorted(allowed)}"
+                )
 
     sentences = {name: count_sentences(t) for name, t in texts.items()}
     for name, n in sentences.items():
@@ -171,7 +175,9 @@ def main() -> int:
             errors.append(f"{name}: {n} sentences, expected {MIN_SENTENCES}-{MAX_SENTENCES}")
     for c in CATEGORIES:
         if per_cat[c] < MIN_PER_CATEGORY:
-            warnings.append(f"category {c}: only {per_cat[c]} positives (target {MIN_PER_CATEGORY})")
+            warnings.append(
+                f"category {c}: only {per_cat[c]} positives (target {MIN_PER_CATEGORY})"
+            )
 
     fmt_docs = Counter(Path(n).suffix.lstrip(".") for n in texts)
     fmt_sents = Counter()
@@ -179,9 +185,13 @@ def main() -> int:
         fmt_sents[Path(name).suffix.lstrip(".")] += n
     labelled_docs = Counter(lab["doc"] for lab in labels)
 
-    print(f"documents: {len(texts)}  ({', '.join(f'{k}: {v}' for k, v in sorted(fmt_docs.items()))})")
-    print(f"sentences (approx.): {sum(sentences.values())}  "
-          f"({', '.join(f'{k}: {v}' for k, v in sorted(fmt_sents.items()))})")
+    print(
+        f"documents: {len(texts)}  ({', '.join(f'{k}: {v}' for k, v in sorted(fmt_docs.items()))})"
+    )
+    print(
+        f"sentences (approx.): {sum(sentences.values())}  "
+        f"({', '.join(f'{k}: {v}' for k, v in sorted(fmt_sents.items()))})"
+    )
     print(f"labelled sentences: {len(labels)}")
     print()
     fmts = sorted(fmt_docs)
@@ -189,12 +199,22 @@ def main() -> int:
     for c in CATEGORIES:
         print(f"{c:<14}{per_cat[c]:>7}" + "".join(f"{per_cat_fmt[c][f]:>7}" for f in fmts))
     print()
-    short = {"ai_training": "train", "metadata": "meta", "biometrics": "bio",
-             "opt_out": "opt", "retention": "ret", "ai_sharing": "share"}
-    print(f"{'document':<18}{'sents':>6}{'labels':>7}" + "".join(f"{short[c]:>7}" for c in CATEGORIES))
+    short = {
+        "ai_training": "train",
+        "metadata": "meta",
+        "biometrics": "bio",
+        "opt_out": "opt",
+        "retention": "ret",
+        "ai_sharing": "share",
+    }
+    print(
+        f"{'document':<18}{'sents':>6}{'labels':>7}" + "".join(f"{short[c]:>7}" for c in CATEGORIES)
+    )
     for name in texts:
-        print(f"{name:<18}{sentences[name]:>6}{labelled_docs[name]:>7}"
-              + "".join(f"{per_doc_cat[name][c]:>7}" for c in CATEGORIES))
+        print(
+            f"{name:<18}{sentences[name]:>6}{labelled_docs[name]:>7}"
+            + "".join(f"{per_doc_cat[name][c]:>7}" for c in CATEGORIES)
+        )
 
     for w in warnings:
         print("WARNING:", w, file=sys.stderr)
