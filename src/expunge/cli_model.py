@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from expunge.cli_unlearn import need_empty_dir
 from expunge.errors import ExpungeError
 
 audit_app = typer.Typer(
@@ -22,12 +23,6 @@ ModelOpt = Annotated[
     Path | None, typer.Option("--model", help="Directory of a Hugging Face causal LM.")
 ]
 TextFieldOpt = Annotated[str | None, typer.Option(help="Column/key holding the text.")]
-
-
-def _out_dir(out: Path) -> None:
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ExpungeError(f"{out} exists and is not an empty directory",
-                           "choose a new --out directory")  # fmt: skip
 
 
 @audit_app.callback(
@@ -71,7 +66,7 @@ def audit_cmd(
         raise ExpungeError("expunge audit needs --model DIR and --subject PROFILE",
                            "or use: expunge audit canaries --help")  # fmt: skip
     if out is not None:
-        _out_dir(out)
+        need_empty_dir(out)
     if non_members and not documents:
         raise ExpungeError("--non-members calibrates the membership test of --documents",
                            "add --documents with the person's texts")  # fmt: skip

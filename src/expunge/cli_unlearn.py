@@ -38,7 +38,7 @@ SubjectOpt = Annotated[
 TextFieldOpt = Annotated[str | None, typer.Option(help="Column/key holding the text.")]
 
 
-def _need_new_dir(out: Path) -> None:
+def need_empty_dir(out: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ExpungeError(f"{out} exists and is not an empty directory", "choose a new --out")
 
@@ -135,7 +135,7 @@ def unlearn_cmd(
                            "see expunge unlearn --help")  # fmt: skip
     if method not in METHODS:
         raise ExpungeError(f"unknown --method {method!r}", f"use one of: {', '.join(METHODS)}")
-    _need_new_dir(out)
+    need_empty_dir(out)
     from expunge.model.evaluate import evaluate as run_eval
     from expunge.model.load import load_model
     from expunge.model.tiny import save_model
@@ -236,7 +236,7 @@ def train_tiny_cmd(
 
     if size not in MODEL_SIZES:
         raise ExpungeError(f"unknown --size {size!r}", f"use one of: {', '.join(MODEL_SIZES)}")
-    _need_new_dir(out)
+    need_empty_dir(out)
     texts = read_texts(data, "--data", text_field)
     staging = out.with_name(f".{out.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)

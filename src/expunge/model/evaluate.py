@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from expunge.model.batching import pad_id
 from expunge.model.deps import need_torch
 from expunge.model.forget_set import ForgetItem
 from expunge.model.generate import Sampling
@@ -69,7 +70,7 @@ def marked_loss(lm: LocalModel, items: Sequence[ForgetItem], part: str = "all") 
     if part == "context":  # the complement of the spans, as spans
         items = [ForgetItem(i.text, _complement(i.spans, len(i.text))) for i in items]
     windows = forget_windows(lm, items, UnlearnSettings(only_spans=part != "all"))
-    pad = lm.tokenizer.pad_token_id if lm.tokenizer.pad_token_id is not None else 0
+    pad = pad_id(lm.tokenizer)
     total, count = 0.0, 0.0
     with torch.inference_mode():
         for lo in range(0, len(windows), 16):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from expunge.model.batching import pad_id, padded, start_token
 from expunge.model.deps import need_torch
 from expunge.model.load import LocalModel
 
@@ -20,9 +21,8 @@ class Sampling:
 
 
 def _prompt_ids(lm: LocalModel, prompt: str, room: int) -> list[int]:
-    tok = lm.tokenizer
-    ids: list[int] = tok(prompt, add_special_tokens=False)["input_ids"]
-    start = tok.bos_token_id if tok.bos_token_id is not None else tok.eos_token_id
+    ids: list[int] = lm.tokenizer(prompt, add_special_tokens=False)["input_ids"]
+    start = start_token(lm.tokenizer)
     if start is not None:
         ids = [start, *ids]
     return ids[-room:] if room > 0 else ids[-1:]
@@ -41,19 +41,15 @@ def continue_prompts(
     tok = lm.tokenizer
     room = lm.context - sampling.max_new_tokens
     encoded = [_prompt_ids(lm, p, room) for p in prompts]
-    pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
+    pad = pad_id(tok)
     results: list[list[str]] = [[] for _ in prompts]
     torch.manual_seed(sampling.seed)
     passes = [False] if greedy_only or sampling.samples == 0 else [False, True]
     with torch.inference_mode():
         for lo in range(0, len(encoded), batch):
             chunk = encoded[lo : lo + batch]
-            width = max(len(ids) for ids in chunk)
-            ids = torch.full((len(chunk), width), pad, dtype=torch.long)
-            mask = torch.zeros((len(chunk), width), dtype=torch.long)
-            for row, seq in enumerate(chunk):  # left padding: answers start at one column
-                ids[row, width - len(seq) :] = torch.tensor(seq)
-                mask[row, width - len(seq) :] = 1
+            ids, mask = padded(chunk, pad, left=True)
+            width = ids.shape[1]
             for sample in passes:
                 extra = (
                     {"do_sample": True, "num_return_sequences": sampling.samples,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from expunge.model.batching import pad_id, padded, start_token
 from expunge.model.deps import need_torch
 from expunge.model.load import LocalModel
 
@@ -33,9 +34,8 @@ class TokenStats:
 def encode(lm: LocalModel, text: str) -> list[int]:
     """Token ids with the model's start token in front (so the first word is scored too),
     cut to the model's context."""
-    tok = lm.tokenizer
-    ids: list[int] = tok(text, add_special_tokens=False)["input_ids"]
-    start = tok.bos_token_id if tok.bos_token_id is not None else tok.eos_token_id
+    ids: list[int] = lm.tokenizer(text, add_special_tokens=False)["input_ids"]
+    start = start_token(lm.tokenizer)
     if start is not None:
         ids = [start, *ids]
     return ids[: lm.context]
@@ -45,16 +45,11 @@ def token_stats(lm: LocalModel, texts: Sequence[str], batch: int = 16) -> list[T
     torch, _ = need_torch()
     encoded = [encode(lm, text) for text in texts]
     out: list[TokenStats] = []
-    pad = lm.tokenizer.pad_token_id or 0
+    pad = pad_id(lm.tokenizer)
     with torch.inference_mode():
         for lo in range(0, len(encoded), batch):
             chunk = encoded[lo : lo + batch]
-            width = max(len(ids) for ids in chunk)
-            ids = torch.full((len(chunk), width), pad, dtype=torch.long)
-            mask = torch.zeros((len(chunk), width), dtype=torch.long)
-            for row, seq in enumerate(chunk):
-                ids[row, : len(seq)] = torch.tensor(seq)
-                mask[row, : len(seq)] = 1
+            ids, mask = padded(chunk, pad)
             logits = lm.model(input_ids=ids, attention_mask=mask).logits[:, :-1].float()
             logprobs = torch.log_softmax(logits, dim=-1)
             probs = logprobs.exp()

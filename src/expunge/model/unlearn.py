@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from expunge.errors import ExpungeError
+from expunge.model.batching import pad_id, padded, start_token
 from expunge.model.deps import need_torch
 from expunge.model.forget_set import ForgetItem
 from expunge.model.load import LocalModel
@@ -52,6 +53,8 @@ def forget_windows(
     """Cut each text into windows of `max_length` tokens; mark the tokens to unlearn."""
     tok = lm.tokenizer
     length = min(settings.max_length, lm.context)
+    start = start_token(tok)
+    prefix = [start] if start is not None else []
     windows = []
     for item in items:
         enc = tok(item.text, add_special_tokens=False, return_offsets_mapping=True)
@@ -63,8 +66,7 @@ def forget_windows(
         for lo in range(0, len(ids), length - 1):
             chunk, chunk_marks = ids[lo : lo + length - 1], marks[lo : lo + length - 1]
             if any(chunk_marks):
-                start = tok.bos_token_id if tok.bos_token_id is not None else tok.eos_token_id
-                windows.append(Window([start, *chunk], chunk_marks))
+                windows.append(Window([*prefix, *chunk], chunk_marks))
     if not windows:
         raise ExpungeError("no token of the forget set is marked for unlearning",
                            "with --only-spans the texts need personal data the detector or the "
@@ -74,13 +76,9 @@ def forget_windows(
 
 def _batch(windows: Sequence[Window], pad: int) -> tuple[Any, Any, Any]:
     torch, _ = need_torch()
-    width = max(len(w.ids) for w in windows)
-    ids = torch.full((len(windows), width), pad, dtype=torch.long)
-    attention = torch.zeros((len(windows), width), dtype=torch.long)
-    targets = torch.zeros((len(windows), width - 1), dtype=torch.bool)
+    ids, attention = padded([w.ids for w in windows], pad)
+    targets = torch.zeros((len(windows), ids.shape[1] - 1), dtype=torch.bool)
     for row, w in enumerate(windows):
-        ids[row, : len(w.ids)] = torch.tensor(w.ids)
-        attention[row, : len(w.ids)] = 1
         targets[row, : len(w.targets)] = torch.tensor(w.targets)
     return ids, attention, targets
 
@@ -124,7 +122,7 @@ def unlearn(
     started = time.perf_counter()
     torch.manual_seed(settings.seed)
     rng = random.Random(settings.seed)
-    pad = lm.tokenizer.pad_token_id if lm.tokenizer.pad_token_id is not None else 0
+    pad = pad_id(lm.tokenizer)
     windows = forget_windows(lm, forget, settings)
     blocks = (
         pack(lm.tokenizer, list(retain), min(settings.max_length, lm.context))
