@@ -10,7 +10,7 @@ from typing import Any
 from expunge.find.matcher import SubjectMatcher
 from expunge.model.generate import Sampling
 from expunge.model.load import LocalModel
-from expunge.model.mia import MembershipReport, infer_membership
+from expunge.model.mia import SCORE_NAMES, MembershipReport, infer_membership
 from expunge.model.probes import (
     PROBED_KINDS,
     Extraction,
@@ -103,7 +103,7 @@ def _sentences(report: AuditReport) -> tuple[str, list[str]]:
         best = max(m.scores, key=lambda s: s.auc_documents or 0)
         line = (
             f"Membership: {best.flagged} of {m.documents} of your documents score above the "
-            f"{m.fpr:.0%} false-positive threshold of {best.name}, calibrated on "
+            f"{m.fpr:.0%} false-positive threshold of the {SCORE_NAMES[best.name]} score, calibrated on "
             f"{m.non_members} texts not in training"
         )
         if best.auc_documents is not None:

@@ -26,7 +26,7 @@ SCORE_NAMES = {
 }
 CAVEAT = (
     "Membership inference on large language models trained once on deduplicated data is "
-    "close to chance (Duan et al. 2024); trust a flag only as far as the AUC below allows."
+    "close to chance (Duan et al. 2024); trust a flag only as far as the measured AUC allows."
 )
 
 
