@@ -168,3 +168,13 @@ def test_context_snippets_are_masked_unless_show_values(tmp_path: Path) -> None:
             assert ("ana.lima@example.org" in context) is visible
             assert ("Ana Lima" in context) is visible
             assert ("536-22-8714" in context) is visible
+
+
+def test_a_name_running_into_an_email_local_part_is_not_a_name() -> None:
+    # "Last, First" read across the comma into "jorunn.atterbury@..." is the address, not a name
+    subject = parse_subject({"names": ["Jorunn Atterbury"]}, "test")
+    text = "Ask Jorunn Atterbury, jorunn.atterbury@example.net. Signed: Atterbury, Jorunn."
+    matcher = SubjectMatcher([subject])
+    found = [(f.start, text[f.start : f.end]) for f in matcher.match(text)]
+    assert found == [(4, "Jorunn Atterbury"), (text.rindex("Atterbury"), "Atterbury, Jorunn")]
+    assert matcher.match_batch([text])[0] == matcher.match(text)

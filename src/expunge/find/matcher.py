@@ -47,6 +47,8 @@ STRONG_KINDS = frozenset({"email", "phone", "profile"})
 SCORES = {"strong": 0.95, "medium": 0.7, "weak": 0.4}
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _IS_WORD = bytes(1 if chr(c) in _WORD else 0 for c in range(256))
+# A word that runs on into a mailbox ("Doe, jane.doe@...") is part of the address, not a name.
+_MAILBOX_TAIL = re.compile(rb"[.+_%-][A-Za-z0-9.+_%-]{0,63}@")
 _NON_DIGITS = bytes(c for c in range(256) if not 48 <= c <= 57)
 _NON_DIGITS_BUT_NL = bytes(c for c in range(256) if not 48 <= c <= 57 and c != 10)
 _LOCAL_BACK = re.compile(rb"[a-z0-9._%+-]{1,64}", re.IGNORECASE)  # as the email confirmer
@@ -289,6 +291,8 @@ class SubjectMatcher:
             # Whole words only: "Ana Lima" must not match inside "Diana Limas". The buffer
             # has separator bytes around every record, so both neighbours exist.
             word = owners[lit] and not (is_word[buf[start - 1]] or is_word[buf[end]])
+            if word and buf[end] in b".+_%-" and _MAILBOX_TAIL.match(buf, end):
+                word = False
             if not word and not (trigger and flagged is not None):
                 continue
             i = bisect_right(starts, start) - 1
