@@ -153,3 +153,29 @@ def test_cli_bad_inputs(leaky_model: LeakyModel, tmp_path: Path) -> None:
         result = run_cli(*args)
         assert result.code != 0 and message in result.stderr, (args, result.stderr)
         assert "Traceback" not in result.stderr
+
+
+def test_step_by_step_decoding_matches_generate(leaky_model: LeakyModel) -> None:
+    # Models without .generate (a SISA ensemble) are decoded step by step: greedy must agree.
+    from expunge.model.generate import continue_prompts
+    from expunge.model.load import LocalModel
+
+    lm = load_model(leaky_model.model)
+
+    class LogitsOnly:
+        def __init__(self, model: object) -> None:
+            self.model, self.config = model, lm.model.config
+
+        def parameters(self):  # type: ignore[no-untyped-def]
+            return lm.model.parameters()
+
+        def __call__(self, **kwargs):  # type: ignore[no-untyped-def]
+            return lm.model(**kwargs)
+
+    bare = LocalModel(lm.path, LogitsOnly(lm.model), lm.tokenizer)
+    prompts = ["Club notes. You can reach Jorunn Atterbury at", "The quiet market"]
+    ours = continue_prompts(bare, prompts, Sampling(samples=3, max_new_tokens=20))
+    theirs = continue_prompts(lm, prompts, Sampling(samples=3, max_new_tokens=20))
+    assert [o[0] for o in ours] == [t[0] for t in theirs]
+    assert EMAIL in ours[0][0]
+    assert all(len(o) == 4 for o in ours)  # greedy + 3 samples each

@@ -345,3 +345,23 @@ def test_out_must_be_new_or_empty(trained: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli(), args)
     assert isinstance(result.exception, ExpungeError)
     assert "not an empty directory" in result.exception.message
+
+
+def test_audit_reads_a_sisa_directory(trained: Path, tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    before = tree_hashes(trained)
+    profile = tmp_path / "p.toml"
+    profile.write_text('names = ["Wren Halloway"]\nemails = ["wren.h@example.org"]\n')
+    docs = write_jsonl(tmp_path / "docs.jsonl", corpus()[:4])  # members of the training set
+    others = write_jsonl(tmp_path / "others.jsonl", corpus(12, seed=5))
+    out = tmp_path / "audit"
+    result = run_cli("audit", "--model", str(trained), "--subject", str(profile), "--documents",
+                     str(docs), "--non-members", str(others), "--samples", "2",
+                     "--max-new-tokens", "8", "--out", str(out))  # fmt: skip
+    assert result.code == 0, result.stderr
+    report = json.loads((out / "audit.json").read_text())
+    shard_params = sum(p.numel() for p in SisaEnsemble(trained).models[0].parameters())
+    assert report["parameters"] == 3 * shard_params  # the ensemble of 3 shard models
+    assert report["kinds"][0]["prompts"] == 5 and report["membership"]["documents"] == 4
+    assert tree_hashes(trained) == before  # auditing writes nothing into the model

@@ -25,6 +25,15 @@ ModelOpt = Annotated[
 TextFieldOpt = Annotated[str | None, typer.Option(help="Column/key holding the text.")]
 
 
+def load_audited(path: Path):  # type: ignore[no-untyped-def]
+    """A model directory, or a SISA directory (its ensemble of shard models)."""
+    from expunge.model.load import load_model
+    from expunge.model.sisa import SisaEnsemble
+    from expunge.model.sisa_store import MANIFEST
+
+    return SisaEnsemble(path).lm if (path / MANIFEST).is_file() else load_model(path)
+
+
 @audit_app.callback(
     epilog="Example: expunge audit --model demo-model --subject demo-data/subject.toml "
     "--documents demo-model/subject-docs.jsonl --non-members demo-model/non-members.jsonl "
@@ -32,7 +41,10 @@ TextFieldOpt = Annotated[str | None, typer.Option(help="Column/key holding the t
 )
 def audit_cmd(
     ctx: typer.Context,
-    model: ModelOpt = None,
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", help="Directory of a Hugging Face causal LM, or of a SISA model."),
+    ] = None,
     subject: Annotated[
         Path | None, typer.Option(help="The person's profile (TOML/JSON/YAML).")
     ] = None,
@@ -73,7 +85,6 @@ def audit_cmd(
     from expunge.model.audit import run_audit
     from expunge.model.audit_html import render_audit
     from expunge.model.generate import Sampling
-    from expunge.model.load import load_model
     from expunge.model.texts import read_texts
     from expunge.subject import load_subject
 
@@ -84,8 +95,8 @@ def audit_cmd(
     docs = read_texts(documents, "--documents", text_field) if documents else []
     negatives = read_texts(non_members, "--non-members", text_field) if non_members else []
     positives = read_texts(members, "--members", text_field) if members else []
-    lm = load_model(model)
-    reference = load_model(reference_model) if reference_model else None
+    lm = load_audited(model)
+    reference = load_audited(reference_model) if reference_model else None
     sampling = Sampling(samples=samples, max_new_tokens=max_new_tokens, seed=seed)
     report = run_audit(lm, profile, docs, negatives, positives, reference, sampling, fpr)
     console = Console(highlight=False)
@@ -173,10 +184,8 @@ def canaries_cmd(
     if model is None or canaries is None:
         raise ExpungeError("measuring canaries needs --model DIR and --canaries FILE",
                            "or make them first with --insert --out FILE")  # fmt: skip
-    from expunge.model.load import load_model
-
     wanted = canary_mod.read_canaries(canaries)
-    results = canary_mod.exposure(load_model(model), wanted, candidates)
+    results = canary_mod.exposure(load_audited(model), wanted, candidates)
     if as_json:
         print(json.dumps([r.__dict__ for r in results], indent=2))
         return

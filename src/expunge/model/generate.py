@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from expunge.model.batching import pad_id, padded, start_token
 from expunge.model.deps import need_torch
@@ -45,6 +46,8 @@ def continue_prompts(
     results: list[list[str]] = [[] for _ in prompts]
     torch.manual_seed(sampling.seed)
     passes = [False] if greedy_only or sampling.samples == 0 else [False, True]
+    if not hasattr(lm.model, "generate"):  # e.g. a SISA ensemble: decode step by step
+        return [_decode_each(lm, ids, sampling, passes) for ids in encoded]
     with torch.inference_mode():
         for lo in range(0, len(encoded), batch):
             chunk = encoded[lo : lo + batch]
@@ -69,3 +72,46 @@ def continue_prompts(
                 for index, text in enumerate(texts):
                     results[lo + index // per].append(text)
     return results
+
+
+def _decode_each(
+    lm: LocalModel, prompt: list[int], sampling: Sampling, passes: list[bool]
+) -> list[str]:
+    """Greedy, then sampled continuations of one prompt, for models that only give logits.
+    One prompt at a time, so no padding; the samples of a prompt are rows of one batch."""
+    torch, _ = need_torch()
+    texts: list[str] = []
+    eos = lm.tokenizer.eos_token_id
+    with torch.inference_mode():
+        for sample in passes:
+            rows = sampling.samples if sample else 1
+            ids = torch.tensor([prompt] * rows, dtype=torch.long)
+            done = torch.zeros(rows, dtype=torch.bool)
+            for _ in range(sampling.max_new_tokens):
+                logits = lm.model(input_ids=ids[:, -lm.context :]).logits[:, -1].float()
+                nxt = _sample(logits, sampling) if sample else logits.argmax(-1)
+                if eos is not None:
+                    nxt = torch.where(done, torch.full_like(nxt, eos), nxt)
+                    done |= nxt == eos
+                ids = torch.cat([ids, nxt[:, None]], dim=1)
+                if bool(done.all()):
+                    break
+            new = ids[:, len(prompt) :]
+            texts.extend(lm.tokenizer.batch_decode(new, skip_special_tokens=True))
+    return texts
+
+
+def _sample(logits: Any, sampling: Sampling) -> Any:
+    """Top-k, then top-p (nucleus) sampling at the given temperature."""
+    torch, _ = need_torch()
+    logits = logits / max(sampling.temperature, 1e-6)
+    if 0 < sampling.top_k < logits.shape[-1]:
+        floor = torch.topk(logits, sampling.top_k, dim=-1).values[:, -1:]
+        logits = logits.masked_fill(logits < floor, float("-inf"))
+    if sampling.top_p < 1.0:
+        ordered, order = torch.sort(logits, descending=True, dim=-1)
+        probs = torch.softmax(ordered, -1)
+        # drop a token when the tokens before it already cover top_p (the first always stays)
+        drop = probs.cumsum(-1) - probs > sampling.top_p
+        logits = logits.scatter(-1, order, ordered.masked_fill(drop, float("-inf")))
+    return torch.multinomial(torch.softmax(logits, -1), 1).squeeze(-1)
