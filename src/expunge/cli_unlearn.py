@@ -100,7 +100,7 @@ def _inputs(
 @unlearn_app.callback(
     epilog="Example: expunge unlearn --model demo-model/model --forget demo-model/forget.jsonl "
     "--retain demo-model/retain.jsonl --subject demo-data/subject.toml --method npo-retain "
-    "--out demo-model/unlearned"
+    "--lr 1e-3 --out demo-model/unlearned2"
 )
 def unlearn_cmd(
     ctx: typer.Context,
