@@ -205,3 +205,16 @@ def test_eval_against_a_retrained_model(leaky_model: LeakyModel, tmp_path: Path)
     before, unlearned, reference = (r.forget_span_loss for r in report.rows)
     assert before is not None and unlearned is not None and reference is not None
     assert abs(unlearned - reference) < abs(before - reference)
+
+
+def test_staged_output_is_whole_or_absent(tmp_path: Path) -> None:
+    from expunge.cli_unlearn import staged
+
+    out = tmp_path / "model"
+    with pytest.raises(KeyboardInterrupt), staged(out) as staging:
+        (staging / "weights").write_text("half")
+        raise KeyboardInterrupt
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    with staged(out) as staging:
+        (staging / "weights").write_text("whole")
+    assert (out / "weights").read_text() == "whole" and list(tmp_path.iterdir()) == [out]

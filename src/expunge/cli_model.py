@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from expunge.atomic import write_atomic, write_json_atomic
 from expunge.cli_unlearn import need_empty_dir
 from expunge.errors import ExpungeError
 
@@ -108,8 +109,8 @@ def audit_cmd(
         console.print(f"  [dim]{report.membership.caveat}[/]")
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-        (out / "audit.json").write_text(json.dumps(report.to_json(), indent=2) + "\n", "utf-8")
-        (out / "audit.html").write_text(render_audit(report), "utf-8")
+        write_json_atomic(out / "audit.json", report.to_json())
+        write_atomic(out / "audit.html", render_audit(report).encode("utf-8"))
         console.print(f"report: {out / 'audit.html'} (data: {out / 'audit.json'})")
 
 
@@ -172,9 +173,8 @@ def canaries_cmd(
 
             texts = read_texts(dataset, "--dataset", text_field)
             rows = canary_mod.planted(iter({"text": t} for t in texts), made)
-            tmp = planted.with_name(f".{planted.name}.tmp")
-            tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-            tmp.replace(planted)
+            lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+            write_atomic(planted, lines.encode("utf-8"))
             print(f"planted {sum(c.repeats for c in made)} canary copies among "
                   f"{len(texts):,} texts: {planted}")  # fmt: skip
         canary_mod.write_canaries(out, made)

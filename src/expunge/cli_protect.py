@@ -113,7 +113,7 @@ def _check_options(
 def _write_output(text: str, out: Path | None, private: bool) -> None:
     data = text.encode("utf-8")
     if out is not None:
-        from expunge.protect.vault import write_atomic
+        from expunge.atomic import write_atomic
 
         write_atomic(out, data, private=private)
         return

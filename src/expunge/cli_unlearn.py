@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -41,6 +43,22 @@ TextFieldOpt = Annotated[str | None, typer.Option(help="Column/key holding the t
 def need_empty_dir(out: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ExpungeError(f"{out} exists and is not an empty directory", "choose a new --out")
+
+
+@contextmanager
+def staged(out: Path) -> Iterator[Path]:
+    """A hidden sibling directory to write into; renamed to `out` only when the block
+    succeeds, removed when it fails (Ctrl-C included), so `out` is whole or absent."""
+    staging = out.with_name(f".{out.name}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        yield staging
+        if out.exists():
+            out.rmdir()  # need_empty_dir allowed only an empty one
+        staging.rename(out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _loss(value: float | None) -> str:
@@ -152,9 +170,6 @@ def unlearn_cmd(
         run = unlearn(
             lm, items, kept, settings, lambda done, _, __: bar.update(task, completed=done)
         )
-    staging = out.with_name(f".{out.name}.partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    save_model(lm.model, lm.tokenizer, staging)
     result: dict[str, object] = {
         "schema": "expunge.unlearn/1",
         "model": str(model),
@@ -166,10 +181,9 @@ def unlearn_cmd(
         report = run_eval(original, lm, items, kept, held, profile)
         print_eval(report)
         result["evaluation"] = [r.__dict__ for r in report.rows]
-    (staging / "unlearn.json").write_text(json.dumps(result, indent=2) + "\n", "utf-8")
-    if out.exists():
-        out.rmdir()
-    staging.rename(out)
+    with staged(out) as staging:
+        save_model(lm.model, lm.tokenizer, staging)
+        (staging / "unlearn.json").write_text(json.dumps(result, indent=2) + "\n", "utf-8")
     print(f"model: {out}")
 
 
@@ -238,15 +252,10 @@ def train_tiny_cmd(
         raise ExpungeError(f"unknown --size {size!r}", f"use one of: {', '.join(MODEL_SIZES)}")
     need_empty_dir(out)
     texts = read_texts(data, "--data", text_field)
-    staging = out.with_name(f".{out.name}.partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    with Progress(transient=True) as bar:
+    with staged(out) as staging, Progress(transient=True) as bar:
         task = bar.add_task(f"training ({size})", total=None)
         model, _ = train_tiny(texts, staging, size, TrainSettings(epochs, batch, lr, seed=seed),
                               progress=lambda d, t, _: bar.update(task, completed=d, total=t))  # fmt: skip
-    if out.exists():
-        out.rmdir()
-    staging.rename(out)
     params = sum(p.numel() for p in model.parameters())
     print(f"trained a {size} model ({params:,} parameters) on {len(texts):,} texts: {out}")
 

@@ -43,6 +43,7 @@ from typing import Any, Self
 
 import numpy as np
 
+from expunge.atomic import write_atomic
 from expunge.errors import ExpungeError
 
 MANIFEST = "manifest.json"
@@ -95,21 +96,6 @@ def load_manifest(out_dir: Path) -> dict[str, Any] | None:
     if not isinstance(data, dict) or data.get("version") != VERSION:
         return None
     return data
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:

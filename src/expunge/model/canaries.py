@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 
+from expunge.atomic import write_atomic
 from expunge.errors import ExpungeError
 from expunge.model.load import LocalModel
 from expunge.model.scoring import token_stats
@@ -75,9 +76,7 @@ def make_canaries(
 
 def write_canaries(path: Path, canaries: Sequence[Canary]) -> None:
     lines = [orjson.dumps({"schema": SCHEMA, **asdict(c)}) for c in canaries]
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(b"\n".join(lines) + b"\n")
-    tmp.replace(path)
+    write_atomic(path, b"\n".join(lines) + b"\n", private=True)  # the secrets: keep them private
 
 
 def read_canaries(path: Path) -> list[Canary]:

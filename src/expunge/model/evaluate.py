@@ -16,7 +16,7 @@ import copy
 import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from expunge.model.batching import pad_id
@@ -217,7 +217,3 @@ def evaluate(
             + ", ".join(f"{k} {v:.3g}" for k, v in report.forget_quality.items())
         )
     return report
-
-
-def with_label(row: Measure, label: str) -> Measure:
-    return replace(row, label=label)

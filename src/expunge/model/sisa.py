@@ -20,6 +20,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from expunge.atomic import write_json_atomic
 from expunge.errors import ExpungeError
 from expunge.model.deps import need_torch
 from expunge.model.load import LocalModel
@@ -44,7 +45,6 @@ from expunge.model.sisa_store import (
     shard_dir_name,
     slice_name,
     sweep,
-    write_json_atomic,
     write_key,
     write_slice,
 )
@@ -201,7 +201,7 @@ def train_sisa(
             manifest.shard_state.append(ShardState(shard_dir.name, [
                 SliceState(len(p), len(t), round(s, 3))
                 for p, t, s in zip(parts, texts_by_slice, seconds, strict=True)]))  # fmt: skip
-        write_json_atomic(out / MANIFEST, manifest.to_json())
+        write_json_atomic(out / MANIFEST, manifest.to_json(), indent=1, sort_keys=True)
     except BaseException:
         # nothing half-written stays behind: remove what this run made
         if created:
@@ -324,7 +324,9 @@ def unlearn_sisa(
             result = UnlearnResult(len(forget), copies, affected, manifest.slices,
                                    time.perf_counter() - began, manifest.full_train_seconds())  # fmt: skip
             manifest.history.append(result.history_entry())
-            write_json_atomic(root / MANIFEST, manifest.to_json())  # the commit point
+            write_json_atomic(
+                root / MANIFEST, manifest.to_json(), indent=1, sort_keys=True
+            )  # the commit point
         except BaseException:
             committed = (root / MANIFEST).read_text(encoding="utf-8")
             for new in new_dirs:

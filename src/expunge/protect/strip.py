@@ -10,11 +10,11 @@ other chunk is copied with its CRC. The report says what was removed, reading EX
 
 from __future__ import annotations
 
-import os
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from expunge.atomic import write_atomic
 from expunge.errors import ExpungeError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -133,8 +133,6 @@ def strip_image(source: Path, target: Path, c2pa: bool = False) -> StripReport:
     if target.exists():
         raise ExpungeError(f"{target} already exists", "choose another --out directory")
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_bytes(clean)
-    os.replace(tmp, target)
+    write_atomic(target, clean)
     report.bytes_after = len(clean)
     return report

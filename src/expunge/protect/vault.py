@@ -13,7 +13,6 @@ with mode 0600 and renamed over the old one, so a reader sees the old vault or t
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import unicodedata
@@ -25,6 +24,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from expunge.atomic import write_atomic
 from expunge.errors import ExpungeError
 
 MAGIC = b"expunge-vault\n"
@@ -161,7 +161,7 @@ class Vault:
             self._kdf = (passphrase, log2n, r, p, salt, key)
         header = MAGIC + bytes((VERSION, log2n, r, p)) + salt + secrets.token_bytes(_NONCE_LEN)
         body = AESGCM(key).encrypt(header[-_NONCE_LEN:], self.to_json(), header)
-        write_atomic(path, header + body)
+        write_atomic(path, header + body, private=True)
 
 
 def _derive(passphrase: str, salt: bytes, log2n: int, r: int, p: int) -> bytes:
@@ -222,29 +222,3 @@ def check_vault_path(path: Path) -> None:
             raise ExpungeError(
                 f"{path} is not an expunge vault", "choose a new file name for --vault"
             )
-
-
-def write_atomic(path: Path, data: bytes, private: bool = True) -> None:
-    """Write `data` to `path` via a temporary file in the same folder and a rename: readers
-    see the old file or the new one, never half of it. `private`: mode 0600 whatever the
-    umask; otherwise the umask decides, as for any new file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666)
-    except FileNotFoundError:
-        raise ExpungeError(f"the folder of {path} does not exist", "create it first") from None
-    except OSError as error:
-        raise ExpungeError(f"cannot write {path}: {error.strerror}", "check the folder") from None
-    try:
-        with os.fdopen(fd, "wb") as out:
-            if private:
-                os.fchmod(out.fileno(), 0o600)
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException as error:
-        tmp.unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise ExpungeError(f"cannot write {path}: {error.strerror}", "check the path") from None
-        raise

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from expunge import __version__
+from expunge.atomic import write_json_atomic
 from expunge.records import Dataset
-from expunge.scan.state import STATE_VERSION, load_state, shard_key, state_dir, write_json_atomic
+from expunge.scan.state import STATE_VERSION, load_state, shard_key, state_dir
 from expunge.scan.task import SAMPLES_PER_TYPE, ProgressFn, ScanConfig, ShardJob, ShardResult
 
 if TYPE_CHECKING:

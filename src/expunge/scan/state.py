@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +46,3 @@ def load_state(out_dir: Path, fingerprint: str, dataset_root: str) -> dict[str, 
         for name, entry in shards.items()
         if isinstance(entry, dict) and (cache / f"{shard_key(name)}.jsonl").is_file()
     }
-
-
-def write_json_atomic(path: Path, value: Any) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    os.replace(tmp, path)
