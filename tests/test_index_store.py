@@ -106,7 +106,7 @@ def test_merged_segment_holds_exactly_the_shard_segments(dataset: Path, tmp_path
 
 def reference_lookup(index: Path, subjects: list[SubjectProfile]) -> list[IndexMatch]:
     """The same answer from the per-shard segments, with Python sets: the rule spelled out."""
-    from expunge.index import _level
+    from expunge.subject.lookup import level as _level
 
     manifest = json.loads((index / "manifest.json").read_text())
     secret = store.load_secret(index, create=False)

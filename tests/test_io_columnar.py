@@ -87,7 +87,7 @@ def test_dolma_layout_with_nested_metadata(tmp_path: Path) -> None:
     )
     records = _read(path, "parquet")
     assert [(r.id, r.text, r.url) for r in records] == [
-        ("d0", "doc zero", None),
+        ("d0", "doc zero", "https://x.example"),  # the metadata.url preset
         ("d1", "doc one", None),
     ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -217,7 +217,7 @@ def find(
 
     if on_error not in ("stop", "skip"):
         raise ExpungeError(f"unknown --on-error value {on_error!r}", "use stop or skip")
-    profiles = _profiles(subject, subjects)
+    profiles = _profiles(subject, subjects, phone_region)
     if not profiles:
         raise ExpungeError(
             "no subject given", "pass --subject me.toml or --subjects requests.jsonl"
@@ -293,7 +293,6 @@ def index_build(
     format: FormatOpt = "auto",
     text_field: TextFieldOpt = None,
     id_field: IdFieldOpt = None,
-    phone_region: PhoneRegionOpt = "US",
     workers: WorkersOpt = CORES,
     on_error: OnErrorOpt = "stop",
 ) -> None:
@@ -308,7 +307,6 @@ def index_build(
         out,
         FieldSpec(text=text_field, id=id_field),
         format=format,
-        phone_region=phone_region,
         workers=workers,
         on_error=on_error,  # type: ignore[arg-type]
     )
@@ -319,13 +317,29 @@ def index_build(
     )
 
 
-def _profiles(subject: list[Path] | None, subjects: Path | None) -> list[SubjectProfile]:
+def _profiles(
+    subject: list[Path] | None, subjects: Path | None, phone_region: str = "US"
+) -> list[SubjectProfile]:
+    """Profiles from the files; `phone_region` reads national phone numbers of profiles
+    that give no region of their own."""
     from expunge.subject import load_subject, load_subjects_jsonl
 
-    profiles = [load_subject(p) for p in subject or []]
+    region = _region(phone_region)
+    profiles = [load_subject(p, region) for p in subject or []]
     if subjects is not None:
-        profiles += load_subjects_jsonl(subjects)
+        profiles += load_subjects_jsonl(subjects, region)
     return profiles
+
+
+def _region(phone_region: str) -> str:
+    from expunge.detect.phone import check_region
+
+    try:
+        return check_region(phone_region)
+    except ValueError:
+        raise ExpungeError(
+            f"--phone-region {phone_region!r} is not a region code", "use e.g. US, GB, DE, BR, IN"
+        ) from None
 
 
 SubjectOpt = Annotated[
@@ -374,7 +388,7 @@ def forget(
 
     if mode not in ("drop", "redact"):
         raise ExpungeError(f"unknown --mode {mode!r}", "use drop or redact")
-    profiles = _profiles(subject, subjects)
+    profiles = _profiles(subject, subjects, phone_region)
     if not profiles and registry is None:
         raise ExpungeError(
             "no subject given",
@@ -434,34 +448,67 @@ def verify(
     version: Annotated[Path, typer.Argument(help="A version written by expunge forget.")],
     subject: SubjectOpt = None,
     subjects: SubjectsOpt = None,
+    registry: Annotated[
+        Path | None,
+        typer.Option(help="Also check every removal recorded in this suppression registry."),
+    ] = None,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Also write the certificate here.")
     ] = None,
     workers: WorkersOpt = CORES,
     phone_region: PhoneRegionOpt = "US",
 ) -> None:
-    """Check a version's checksums and that the subjects are gone; exit 1 if not."""
+    """Check every file of a version and that the subjects are gone from its stored bytes;
+    exit 1 if not."""
     import json
 
     from expunge.engine import make_executor
+    from expunge.forget import Registry
     from expunge.forget import verify as run_verify
 
+    if registry is not None and not (registry / "secret.key").exists():
+        raise ExpungeError(f"{registry} is not an expunge registry", "check the --registry path")
     report = run_verify(
-        version, make_executor("local", workers), _profiles(subject, subjects), phone_region
+        version,
+        make_executor("local", workers),
+        _profiles(subject, subjects, phone_region),
+        phone_region,
+        Registry(registry) if registry is not None else None,
     )
     if json_out is not None:
         json_out.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
-    print(
-        f"removal certificate for {version}: {report['result'].upper()}\n"
-        f"  shards checked against the manifest: {report['shards_checked']}, "
-        f"bad: {len(report['shards_bad'])}\n"
-        f"  subjects checked: {report['subjects_checked']}, "
-        f"strong matches remaining: {report['strong_matches_remaining']}"
-    )
-    for bad in report["shards_bad"]:
-        print(f"  {bad['shard']}: {bad['problem']}")
+    _print_certificate(version, report)
     if report["result"] != "pass":
         raise typer.Exit(1)
+
+
+def _print_certificate(version: Path, report: dict[str, object]) -> None:
+    r: dict[str, Any] = dict(report)
+    searched = r["searched"]["kinds"]
+    forms = ", ".join(
+        f"{kind} {v['identifiers']}"
+        + (f" ({v['forms']} written forms)" if v["forms"] > v["identifiers"] else "")
+        for kind, v in sorted(searched.items())
+    )
+    raw = r["raw_bytes"]
+    print(
+        f"removal certificate for {version}: {r['result'].upper()}\n"
+        f"  request ids: {', '.join(r['request_ids']) or '-'}\n"
+        f"  files checked against the manifest: {r['files_checked']} "
+        f"({r['shards_checked']} data shards), problems: {len(r['shards_bad'])}\n"
+        f"  subjects checked: {r['subjects_checked']}"
+        + (f"; registry removals checked: {r['registry_removals_checked']}" if r["registry_removals_checked"] else "")
+        + (f"\n  searched: {forms}" if forms else "")
+        + (f"; phone regions: {', '.join(r['searched']['phone_regions'])}" if r["searched"]["phone_regions"] else "")
+        + f"\n  stored bytes searched (markup, headers, every field): {', '.join(raw['covered_formats']) or '-'}"
+        + (f"; text column only: {', '.join(raw['text_only_formats'])}" if raw["text_only_formats"] else "")
+        + f"\n  strong matches remaining: {r['strong_matches_remaining']}"
+        f"; records that only name a subject (not a failure): {r['weak_mentions_remaining']}"
+    )  # fmt: skip
+    for bad in r["shards_bad"]:
+        print(f"  {bad['file']}: {bad['problem']}")
+    for place in r["remaining_in"]:
+        print(f"  {place['file']}: {place['records']} record(s) still hold a subject")
 
 
 subject_app = typer.Typer(

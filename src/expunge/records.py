@@ -86,3 +86,5 @@ class Dataset:
 
     root: str
     shards: tuple[Shard, ...]
+    # Opened from one named file (root is then its folder, not a dataset directory).
+    single_file: bool = False

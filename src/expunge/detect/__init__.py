@@ -8,9 +8,12 @@
 How each type is decided (candidates come from patterns.py, confirmers from confirm_*.py):
 - email: local@domain.tld, alphabetic TLD that is no file extension (logo@2x.png), no
   version spec (pkg@1.2.3-rc.x), not the host of a @user@host handle. 0.95
-- phone: +intl / 00 intl / NANP / trunk-0 national shapes in a digit cluster, valid per
-  libphonenumber metadata for the region hint; bare 10-11 digits only next to a phone word;
-  dates, parts of bigger numbers, glued tokens rejected. 0.85 (+0.1 phone word, -0.4 id word)
+- phone: +intl / 00 intl / NANP / trunk-0 national shapes in a digit cluster, and other
+  groupings that are one of the region's own layouts ('(11) 96123-4567', '98765 43210'),
+  valid per libphonenumber metadata for the region hint, the national prefix shown where the
+  plan requires it; bare 9-13 digits only next to a phone word; dates, parts of bigger
+  numbers, glued tokens rejected. 0.85 (+0.1 phone word, -0.4 id word); another region's
+  national number next to a phone word, or a North American one in a non-NANP scan, 0.7
 - credit_card: 12-19 digits, contiguous or 4-4-4-4 / 4-6-5 groups, Luhn AND issuer
   prefix/length; not inside an IBAN or longer run; tracking/ISBN/order words -> 0.45. 0.9-0.98
 - iban: country length table AND mod-97 == 1, with or without 4-groups. 1.0

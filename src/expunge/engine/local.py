@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import queue
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing.connection import Connection
 from typing import Any
 
 from expunge.engine import ProgressFn
@@ -15,9 +17,27 @@ from expunge.scan.task import ShardJob, ShardResult
 _progress_queue: Any = None  # set in each worker by _init_worker
 
 
-def _init_worker(progress_queue: Any) -> None:
+def _init_worker(progress_queue: Any, parent_alive: Connection) -> None:
     global _progress_queue
     _progress_queue = progress_queue
+    threading.Thread(
+        target=_exit_with_parent, args=(parent_alive,), daemon=True, name="parent-watch"
+    ).start()
+
+
+def _exit_with_parent(parent_alive: Connection) -> None:
+    """End this worker as soon as the main process is gone, however it ended (kill -9 too).
+
+    Nothing else would: a worker waiting on the pool's call queue holds a write end of that
+    queue itself, so it never sees EOF; one busy with a shard checks nothing; and the
+    forkserver lives on while any worker holds its liveness pipe. Only the main process holds
+    the write end of `parent_alive`, so the kernel closes it when that process dies.
+    """
+    try:
+        parent_alive.recv_bytes()  # nothing is ever sent: this returns only by raising EOFError
+    except (EOFError, OSError):
+        pass
+    os._exit(1)
 
 
 def _report(records: int, nbytes: int) -> None:
@@ -59,8 +79,12 @@ class LocalExecutor:
                 target=_drain, args=(progress_queue, on_progress, stop), daemon=True
             )
             drainer.start()
+        parent_alive, alive_writer = context.Pipe(duplex=False)
         pool = ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_init_worker, initargs=(progress_queue,)
+            workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(progress_queue, parent_alive),
         )
         try:
             pending: set[Future[ShardResult]] = {pool.submit(_run_job, job) for job in jobs}
@@ -70,6 +94,8 @@ class LocalExecutor:
                     yield future.result()  # re-raises a worker's error here
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            alive_writer.close()  # after shutdown: closing it ends any worker still running
+            parent_alive.close()
             stop.set()
             if drainer is not None:
                 drainer.join(timeout=2)

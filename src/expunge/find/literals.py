@@ -21,10 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
-
 from expunge.subject import SubjectProfile
 from expunge.subject.normalize import fold
+from expunge.subject.phones import split_e164
 
 GMAIL_DOMAINS = ("gmail.com", "googlemail.com")
 # Accented forms are spelled out as literals (one per case combination) up to this many
@@ -100,7 +99,7 @@ def build_plan(subjects: Sequence[SubjectProfile]) -> LiteralPlan:
                 tail = phone_tail(key)
                 if tail:
                     plan.tails.setdefault(len(tail), set()).add(tail.encode())
-            elif kind == "profile":
+            elif kind in ("profile", "handle_profile"):
                 add(profile_trigger(key), None, FLAG)
             elif kind == "string":
                 owner = (index, kind)
@@ -108,12 +107,12 @@ def build_plan(subjects: Sequence[SubjectProfile]) -> LiteralPlan:
                 variant = accented_variant(key, ident.given)
                 if variant != key:
                     _add_text(plan, variant, owner)
-            elif kind == "handle":
+            elif kind in ("handle", "profile_handle"):  # both found as a handle
                 if key.startswith("mastodon:"):
-                    add(key, (index, kind))  # as the text would spell the key itself
+                    add(key, (index, "handle"))  # as the text would spell the key itself
                     add("@" + key.removeprefix("mastodon:"), None, FLAG)
                 else:
-                    add("@" + key, (index, kind))
+                    add("@" + key, (index, "handle"))
             elif kind == "email":
                 for form in dict.fromkeys((key, ident.given.lower())):
                     _add_text(plan, form, (index, kind))
@@ -165,16 +164,9 @@ def profile_trigger(key: str) -> str:
 
 def phone_tail(e164: str) -> str | None:
     """The last TAIL_DIGITS digits of the national significant number of '+CCNSN' (all of it
-    when shorter). Parsing never changes a number's last digits, so every writing of the
-    number that normalises to this key ends its digits with them."""
-    digits = e164.lstrip("+")
-    if not digits.isdigit():
-        return None
-    for size in (1, 2, 3):  # country calling codes are prefix-free
-        if int(digits[:size]) in COUNTRY_CODE_TO_REGION_CODE:
-            nsn = digits[size:]
-            return nsn[-TAIL_DIGITS:] or None
-    return None
+    when shorter). Every form of the number (subject/phones.phone_forms) ends with them."""
+    split = split_e164(e164)
+    return split[1][-TAIL_DIGITS:] or None if split else None
 
 
 @lru_cache(maxsize=4096)

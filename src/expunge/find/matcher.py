@@ -36,24 +36,25 @@ from pathlib import Path
 import hyperscan
 
 from expunge.detect.engine import SEP
-from expunge.detect.patterns import PATTERNS
 from expunge.find.literals import GMAIL, LiteralPlan, build_plan
 from expunge.pipeline import batched_by_size, detector_for
 from expunge.records import Finding, Record
 from expunge.subject import SubjectProfile
-from expunge.subject.normalize import email_key, handle_key, phone_key, url_keys
+from expunge.subject.lookup import level, lookup_keys
+from expunge.subject.normalize import email_key, handle_key, url_keys
+from expunge.subject.phones import digit_runs
+from expunge.subject.textview import text_view
 
-STRONG_KINDS = frozenset({"email", "phone", "profile"})
 SCORES = {"strong": 0.95, "medium": 0.7, "weak": 0.4}
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _IS_WORD = bytes(1 if chr(c) in _WORD else 0 for c in range(256))
 # A word that runs on into a mailbox ("Doe, jane.doe@...") is part of the address, not a name.
 _MAILBOX_TAIL = re.compile(rb"[.+_%-][A-Za-z0-9.+_%-]{0,63}@")
-_NON_DIGITS = bytes(c for c in range(256) if not 48 <= c <= 57)
 _NON_DIGITS_BUT_NL = bytes(c for c in range(256) if not 48 <= c <= 57 and c != 10)
 _LOCAL_BACK = re.compile(rb"[a-z0-9._%+-]{1,64}", re.IGNORECASE)  # as the email confirmer
 _SEP_LEN = len(SEP)
-_TYPES = ("email", "phone", "social_handle")
+# The detector confirms emails and profile URLs / handles; phones are matched by their forms.
+_TYPES = ("email", "social_handle")
 # Up to this many distinct phone tails, each is its own regex (a scan with next to no
 # matches); beyond, compiling them costs too much and digit clusters are checked instead.
 _TAIL_PATTERNS_MAX = 32
@@ -171,10 +172,17 @@ class _LiteralTable:
         return self._db
 
 
+# Between two digits of a phone as subject/phones.digit_runs reads it: up to two of
+# ' ./()-' or no-break spaces (the '(0)' of '+44 (0)20' lies before the tail's digits).
+_GAP = rb"(?:[ ./()-]|\xc2\xa0){0,2}"
+# A run of digits with such gaps (many subjects: its digits are searched for the tails).
+_CLUSTER_PATTERN = rb"\d(?:" + _GAP + rb"\d){5,}[^0-9]"
+
+
 def _tail_pattern(tail: bytes) -> bytes:
-    # The digits as a digit cluster may write them (up to two of ' ./()-' between digits),
-    # not followed by a digit (the candidate's last digit is the number's last).
-    return b"[ ./()-]{0,2}".join(re.escape(tail[i : i + 1]) for i in range(len(tail))) + (b"[^0-9]")
+    # The digits as a digit run may write them, not followed by a digit (a phone form ends
+    # with the number's last digit).
+    return _GAP.join(re.escape(tail[i : i + 1]) for i in range(len(tail))) + b"[^0-9]"
 
 
 class SubjectMatcher:
@@ -182,12 +190,13 @@ class SubjectMatcher:
 
     def __init__(self, subjects: Sequence[SubjectProfile]) -> None:
         self.subjects = tuple(subjects)
-        self.regions = sorted({s.region for s in self.subjects}) or ["US"]
-        self.by_key: dict[tuple[str, str], set[int]] = defaultdict(set)
+        # (kind of normal form, normal form) -> (subject, kind reported) pairs
+        self.by_key: dict[tuple[str, str], set[tuple[int, str]]] = defaultdict(set)
         for index, subject in enumerate(self.subjects):
             for ident in subject.identifiers:
-                if ident.kind in STRONG_KINDS or ident.kind == "handle":
-                    self.by_key[(ident.kind, ident.key)].add(index)
+                for lookup_key, reported in lookup_keys(ident):
+                    self.by_key[lookup_key].add((index, reported))
+        self._phones = {k[1] for k in self.by_key if k[0] == "phone"}
         plan = build_plan(self.subjects)
         self._plan = plan
         ascii_ids = [i for i, lit in enumerate(plan.literals) if lit.isascii()]
@@ -223,8 +232,7 @@ class SubjectMatcher:
             flags += [0] * len(tails)
             kinds += [_TAIL] * len(tails)
         else:
-            spec = next(p for p in PATTERNS if p.name == "digits")
-            expressions.append(spec.expression)
+            expressions.append(_CLUSTER_PATTERN)
             flags.append(hyperscan.HS_FLAG_SOM_LEFTMOST)
             kinds.append(_CLUSTER)
             tail_db = compiled(tails, 0, True)
@@ -263,15 +271,46 @@ class SubjectMatcher:
                 by_record[rec] = [
                     (s, (k, _chars(data, b0), _chars(data, b1))) for s, k, b0, b1 in found
                 ]
+        for rec, subject_hits in self._view_hits(texts).items():
+            by_record.setdefault(rec, []).extend(subject_hits)
         if flagged:
             order = sorted(flagged)
             detector = detector_for(_TYPES, phone_region, 0.5)
             for rec, candidates in zip(order, detector.scan_batch([texts[i] for i in order])):
                 for subject, hit in self._candidate_hits(texts[rec], candidates):
                     by_record.setdefault(rec, []).append((subject, hit))
+                for subject, hit in self._phone_hits(texts[rec]):
+                    by_record.setdefault(rec, []).append((subject, hit))
         for rec, subject_hits in by_record.items():
             results[rec] = self._findings(subject_hits)
         return results
+
+    def _view_hits(self, texts: Sequence[str]) -> dict[int, list[tuple[int, Hit]]]:
+        """Names, strings, domains and handles in the matching view of texts that write
+        letters with separate marks (NFD, Arabic harakat, tatweel, fullwidth forms): found in
+        the view, reported at their place in the text."""
+        views = {i: v for i, t in enumerate(texts) if (v := text_view(t)) is not None}
+        found: dict[int, list[tuple[int, Hit]]] = {}
+        if not views:
+            return found
+        order = list(views)
+        encoded = [views[i][0].encode("utf-8", "surrogatepass") for i in order]
+        buf, starts = _joined(encoded)
+        hits: dict[int, list[Raw]] = {}
+        for table in (self._ascii, self._wide):
+            if table is not None:
+                self._literal_hits(table, buf, starts, order, hits, None)
+        if self._regexes is not None:
+            self._regex_hits(buf, starts, order, hits)
+        position = {rec: n for n, rec in enumerate(order)}
+        for rec, raw in hits.items():
+            _, char_starts, char_ends = views[rec]
+            data = encoded[position[rec]]
+            found[rec] = [
+                (s, (k, char_starts[_chars(data, b0)], char_ends[_chars(data, b1) - 1]))
+                for s, k, b0, b1 in raw
+            ]
+        return found
 
     def _literal_hits(
         self,
@@ -292,6 +331,9 @@ class SubjectMatcher:
             # has separator bytes around every record, so both neighbours exist.
             word = owners[lit] and not (is_word[buf[start - 1]] or is_word[buf[end]])
             if word and buf[end] in b".+_%-" and _MAILBOX_TAIL.match(buf, end):
+                word = False
+            # 'jane@example.org.evil.net' is another domain, not jane's address.
+            if word and buf[end] in b".-" and is_word[buf[end + 1]] and b"@" in buf[start:end]:
                 word = False
             if not word and not (trigger and flagged is not None):
                 continue
@@ -376,16 +418,21 @@ class SubjectMatcher:
         self, text: str, candidates: Iterable[Finding]
     ) -> Iterator[tuple[int, Hit]]:
         for cand in candidates:
+            if cand.type == "phone":
+                continue  # phones: by their written forms (_phone_hits)
             value = text[cand.start : cand.end]
-            if cand.type == "phone" and not self._phone_possible(value):
-                continue  # not one of the subjects' numbers: spare libphonenumber
-            for kind, key in candidate_keys(cand, value, self.regions):
-                for subject in self.by_key.get((kind, key), ()):
-                    yield subject, (kind, cand.start, cand.end)
+            for kind, key in candidate_keys(cand, value):
+                for subject, reported in self.by_key.get((kind, key), ()):
+                    yield subject, (reported, cand.start, cand.end)
 
-    def _phone_possible(self, value: str) -> bool:
-        digits = value.encode("ascii", "ignore").translate(None, _NON_DIGITS)
-        return any(digits[-k:] in wanted for k, wanted in self._tails.items())
+    def _phone_hits(self, text: str) -> Iterator[tuple[int, Hit]]:
+        """The subjects' phones wherever the text writes one of their forms."""
+        if not self._phones:
+            return
+        for start, end, digits in digit_runs(text):
+            if digits in self._phones:
+                for subject, reported in self.by_key[("phone", digits)]:
+                    yield subject, (reported, start, end)
 
     def _findings(self, subject_hits: list[tuple[int, Hit]]) -> list[Finding]:
         per_subject: dict[int, list[Hit]] = defaultdict(list)
@@ -393,13 +440,10 @@ class SubjectMatcher:
             per_subject[subject].append(hit)
         found: list[Finding] = []
         for subject, spans in per_subject.items():
-            kinds = {k for k, _, _ in spans}
-            level = "strong" if kinds & STRONG_KINDS or len(kinds) >= 2 else "weak"
-            if level == "weak" and kinds & {"handle", "string", "domain"}:
-                level = "medium"
+            strength = level({k for k, _, _ in spans})
             sid = self.subjects[subject].id
             for kind, start, end in _outermost(spans):
-                found.append(Finding(kind, start, end, SCORES[level], level, sid))
+                found.append(Finding(kind, start, end, SCORES[strength], strength, sid))
         found.sort(key=lambda f: (f.start, f.end, f.subject or ""))
         return found
 
@@ -423,7 +467,8 @@ class SubjectMatcher:
             (s, (k, b0, b1)) if ascii_text else (s, (k, _chars(data, b0), _chars(data, b1)))
             for s, k, b0, b1 in hits.get(0, [])
         ]
-        return self._findings(found + list(self._candidate_hits(text, candidates)))
+        found += self._candidate_hits(text, candidates)
+        return self._findings(found + list(self._phone_hits(text)))
 
 
 def _joined(encoded: Sequence[bytes]) -> tuple[bytes, list[int]]:
@@ -439,24 +484,27 @@ def _chars(data: bytes, offset: int) -> int:
     return len(data[:offset].decode("utf-8", "replace"))
 
 
+_KIND_ORDER = {k: n for n, k in enumerate(("email", "phone", "profile", "handle", "string",
+                                           "domain", "name"))}  # fmt: skip
+
+
 def _outermost(spans: list[Hit]) -> list[Hit]:
-    """Drop spans inside a longer span ('Brandão, Inès' inside 'Kowalczyk-Brandão, Inès')."""
+    """Drop spans inside a longer span ('Brandão, Inès' inside 'Kowalczyk-Brandão, Inès');
+    of one span found as two kinds (a profile URL that is also a handle's page), the
+    stronger kind stays."""
     kept: list[Hit] = []
-    for span in sorted(set(spans), key=lambda s: (s[1], -s[2])):
+    for span in sorted(set(spans), key=lambda s: (s[1], -s[2], _KIND_ORDER.get(s[0], 9))):
         if kept and span[2] <= kept[-1][2]:
             continue
         kept.append(span)
     return kept
 
 
-def candidate_keys(cand: Finding, value: str, regions: Iterable[str]) -> list[tuple[str, str]]:
-    """Normal forms of a detector candidate, as (identifier kind, key) pairs."""
+def candidate_keys(cand: Finding, value: str) -> list[tuple[str, str]]:
+    """Normal forms of a detector email / social_handle candidate, as (kind, key) pairs."""
     if cand.type == "email":
         key = email_key(value)
         return [("email", key)] if key else []
-    if cand.type == "phone":
-        keys = {phone_key(value, r) for r in regions}
-        return [("phone", k) for k in keys if k]
     if cand.type == "social_handle":
         if value.startswith("@"):
             key = handle_key(value)

@@ -4,6 +4,13 @@ Each removal stores HMAC-SHA256(secret, kind + NUL + normal form) of every ident
 person, so the registry can re-apply the removal to any later dataset version or crawl without
 becoming a list of the people who asked to be forgotten. The secret is created on first use,
 readable by its owner only (0600).
+
+What is hashed is what find looks up (subject/lookup.py), each with the kind find reports:
+emails, every written form of each phone, profile URLs, handles and their cross forms; names,
+free strings and domains as their folded text ('text' digests) plus the digest of their first
+word (so a re-application hashes word sequences only where one can start). Log schema 2;
+schema-1 lines (before phones were stored as forms) still re-apply their emails, profile URLs
+and handles.
 """
 
 from __future__ import annotations
@@ -13,11 +20,29 @@ import hmac
 import json
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from expunge.errors import ExpungeError
 from expunge.subject import SubjectProfile
+from expunge.subject.lookup import lookup_keys
+from expunge.subject.textview import first_word
+
+SCHEMA = 2
+TEXT_KINDS = ("name", "string", "domain")
+
+
+@dataclass(frozen=True)
+class RegistryTable:
+    """What a worker needs to re-find removed identifiers: the key, and per digest the
+    (removal number, kind reported) pairs it stands for."""
+
+    key: bytes
+    digests: dict[str, tuple[tuple[int, str], ...]]
+    first_words: frozenset[str]
+    removals: int
+
 
 SECRET_FILE = "secret.key"
 LOG_FILE = "removals.jsonl"
@@ -54,8 +79,18 @@ class Registry:
         return hmac.new(self._key, f"{kind}\0{key}".encode(), hashlib.sha256).hexdigest()
 
     def digests(self, subject: SubjectProfile) -> list[dict[str, str]]:
-        pairs = dict.fromkeys((i.kind, i.key) for i in subject.identifiers)
-        return [{"kind": kind, "hmac": self.digest(kind, key)} for kind, key in pairs]
+        """{kind reported, hmac} of everything find looks up for this person."""
+        pairs: dict[tuple[str, str], None] = {}
+        for ident in subject.identifiers:
+            found_as = lookup_keys(ident)
+            for (kind, key), reported in found_as:
+                pairs[(reported, self.digest(kind, key))] = None
+            if ident.kind in TEXT_KINDS:
+                pairs[(ident.kind, self.digest("text", ident.key))] = None
+                word = first_word(ident.key)
+                if word:
+                    pairs[("first-word", self.digest("word", word))] = None
+        return [{"kind": kind, "hmac": digest} for kind, digest in pairs]
 
     def record(
         self, subjects: Iterable[SubjectProfile], request_id: str, mode: str, dataset: str
@@ -65,6 +100,7 @@ class Registry:
         lines = [
             json.dumps(
                 {
+                    "schema": SCHEMA,
                     "time": now,
                     "request_id": request_id,
                     "mode": mode,
@@ -99,11 +135,29 @@ class Registry:
     def known_digests(self) -> set[str]:
         return {i["hmac"] for e in self.entries() for i in e["identifiers"]}  # type: ignore[attr-defined]
 
-    def matching_material(self) -> tuple[bytes, frozenset[str]]:
-        """What a worker needs to re-find removed identifiers: the key and the digests."""
-        digests = frozenset(self.known_digests())
-        if not digests:
+    def matching_material(self) -> RegistryTable:
+        """The key and, per digest, which removals it belongs to and as what kind."""
+        table: dict[str, list[tuple[int, str]]] = {}
+        first_words: set[str] = set()
+        entries = self.entries()
+        for number, entry in enumerate(entries):
+            for ident in entry["identifiers"]:  # type: ignore[attr-defined]
+                kind, digest = ident["kind"], ident["hmac"]
+                if kind == "first-word":
+                    first_words.add(digest)
+                elif int(str(entry.get("schema", 1))) >= SCHEMA or kind in (
+                    "email",
+                    "profile",
+                    "handle",
+                ):
+                    table.setdefault(digest, []).append((number, kind))
+        if not table:
             raise ExpungeError(
                 f"registry {self.path} has no removals yet", "forget someone with --subject first"
             )
-        return self._key, digests
+        return RegistryTable(
+            self._key,
+            {d: tuple(dict.fromkeys(v)) for d, v in table.items()},
+            frozenset(first_words),
+            len(entries),
+        )

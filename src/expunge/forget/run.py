@@ -43,6 +43,9 @@ PLACEHOLDERS = {
 @dataclass
 class ShardEdits:
     spans: dict[int, list[tuple[str, int, int]]] = field(default_factory=dict)  # row -> spans
+    # rows with a strong match outside their text (markup, headers, other fields): dropped
+    outside: set[int] = field(default_factory=set)
+    weak_rows: int = 0  # rows where a subject is only named (not strong): verify reports them
 
 
 def strong_matches(
@@ -54,7 +57,8 @@ def strong_matches(
     """Rows where a subject is found with strong evidence, and the spans found in them. With
     `candidates` (shard -> rows, from an index), only those rows of those shards are searched."""
     edits: dict[str, ShardEdits] = defaultdict(ShardEdits)
-    config = replace(config, context=False)  # spans are enough here
+    # Spans are enough here; every record is read with all its stored bytes (io/raw.py).
+    config = replace(config, context=False, raw=True)
     if candidates is None:
         jobs = [ShardJob(s, config) for s in dataset.shards]
     else:
@@ -64,10 +68,20 @@ def strong_matches(
             if candidates.get(s.label)
         ]
     for result in executor.map_shards(jobs, None):
+        weak: set[int] = set()
         for row, _id, kind, start, end, _score, level, _subject, _context in result.findings:
-            if level == "strong":
-                edits[result.shard].spans.setdefault(row, []).append((kind, start, end))
-    return dict(edits)
+            if level != "strong":
+                weak.add(row)
+                continue
+            shard = edits[result.shard]
+            shard.spans.setdefault(row, [])
+            if end <= result.text_ends.get(row, end):
+                shard.spans[row].append((kind, start, end))
+            else:
+                shard.outside.add(row)
+        if weak - set(edits[result.shard].spans):
+            edits[result.shard].weak_rows += len(weak - set(edits[result.shard].spans))
+    return {shard: e for shard, e in edits.items() if e.spans or e.weak_rows}
 
 
 def redact(text: str, spans: Sequence[tuple[str, int, int]]) -> str:
@@ -215,16 +229,18 @@ def write_version(
             rows = set(found.spans)
             drop: set[int] = set()
             replace: dict[int, str] = {}
-            # A WARC record's HTML cannot be edited faithfully: such records are dropped instead.
+            # A WARC record's HTML cannot be edited faithfully, nor a record's other fields:
+            # such records are dropped instead.
             entry["mode"] = (
                 "drop" if mode == "drop" or shard.format in ("warc", "wet") else "redact"
             )
             if entry["mode"] == "drop":
                 drop = rows
             else:
+                drop = found.outside
                 replace = {
                     row: redact(text, found.spans[row])
-                    for row, text in _texts_of(shard, fields, rows).items()
+                    for row, text in _texts_of(shard, fields, rows - drop).items()
                 }
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(target.name + ".tmp")
@@ -237,12 +253,15 @@ def write_version(
                 dropped=stats.dropped,
                 redacted_rows=stats.replaced,
                 redacted_spans=sum(len(found.spans[r]) for r in replace),
+                dropped_outside_text=len(found.outside & drop) if entry["mode"] == "redact" else 0,
+                matched_outside_text=len(found.outside),
             )
         entry["size"] = target.stat().st_size
         known = (known_checksums or {}).get(shard.label)
         linked = entry["source"] != "rewritten"
         entry["sha256"] = known if linked and known else file_checksum(str(target))
         shards.append(entry)
+    carried = _carry_files(dataset, out_dir, {shard.path for shard in dataset.shards})
     if before_manifest is not None:
         before_manifest()
     manifest = {
@@ -260,12 +279,48 @@ def write_version(
             "spans_redacted": sum(s["redacted_spans"] for s in shards),
         },
         "shards": shards,
+        "carried": carried,
     }
     tmp_manifest = out_dir / f".{MANIFEST}.tmp"
     tmp_manifest.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
     os.replace(tmp_manifest, out_dir / MANIFEST)  # the version exists from this rename on
     (out_dir / MARKER).unlink()
     return manifest
+
+
+def _carry_files(dataset: Dataset, out_dir: Path, shard_paths: set[str]) -> list[dict[str, Any]]:
+    """Link every file of the parent directory that is not data (dataset card, LICENSE,
+    Hugging Face state.json / dataset_info.json / dataset_dict.json, .gitattributes) into
+    the new version, so it is complete and loads as the parent did. A file that
+    `open_dataset` would read as data but this run did not (a glob named fewer shards) is
+    not carried: it is data nobody searched."""
+    from expunge.io import open_dataset
+
+    root = Path(dataset.root)
+    if getattr(dataset, "single_file", False) or not root.is_dir():
+        return []
+    try:
+        data = {os.path.realpath(s.path) for s in open_dataset(str(root)).shards}
+    except ExpungeError:
+        return []  # the directory holds files no reader knows: carry nothing rather than guess
+    data |= {os.path.realpath(p) for p in shard_paths}
+    carried: list[dict[str, Any]] = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if (
+            not path.is_file()
+            or path.is_symlink()
+            or os.path.realpath(path) in data
+            or relative in (MANIFEST, MARKER)
+            or relative.startswith(".expunge/")
+        ):
+            continue
+        target = out_dir / relative
+        _place(path, target)
+        carried.append(
+            {"name": relative, "size": target.stat().st_size, "sha256": file_checksum(str(target))}
+        )
+    return carried
 
 
 def _parent(dataset: Dataset) -> dict[str, Any]:
@@ -281,39 +336,118 @@ def verify(
     executor: Executor,
     subjects: Sequence[SubjectProfile] = (),
     phone_region: str = "US",
+    registry: Registry | None = None,
 ) -> dict[str, Any]:
-    """Check every checksum of the manifest and that no strong match of the subjects remains."""
+    """Check every file under the version against its manifest (changed, missing or extra
+    files fail) and search every shard's stored bytes, and every carried text file, for the
+    subjects' identifiers in all their forms and for the registry's removals."""
     from expunge.io import open_dataset
+    from expunge.io.raw import RAW_FORMATS
 
     manifest_path = version / MANIFEST
     if not manifest_path.is_file():
         raise ExpungeError(
             f"{version} has no {MANIFEST}", "point verify at a version written by expunge forget"
         )
-    manifest = json.loads(manifest_path.read_text("utf-8"))
+    try:
+        manifest = json.loads(manifest_path.read_text("utf-8"))
+        listed = {e["name"]: e for e in [*manifest["shards"], *manifest.get("carried", [])]}
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError):
+        raise ExpungeError(f"{manifest_path} is damaged", "restore it or write the version again")
     bad = []
-    for entry in manifest["shards"]:
-        path = version / entry["name"]
+    files = []
+    for name, entry in sorted(listed.items()):
+        path = version / name
         if not path.is_file():
-            bad.append({"shard": entry["name"], "problem": "missing"})
-        elif file_checksum(str(path)) != entry["sha256"]:
-            bad.append({"shard": entry["name"], "problem": "checksum differs from the manifest"})
-    remaining = 0
+            bad.append({"file": name, "problem": "missing"})
+            continue
+        checksum = file_checksum(str(path))
+        files.append({"file": name, "sha256": checksum})
+        if checksum != entry["sha256"]:
+            bad.append({"file": name, "problem": "checksum differs from the manifest"})
+    for path in sorted(version.rglob("*")):
+        relative = path.relative_to(version).as_posix()
+        if relative != MANIFEST and relative not in listed and not path.is_dir():
+            bad.append({"file": relative, "problem": "not in the manifest (added afterwards?)"})
+    remaining = weak = 0
+    where: list[dict[str, Any]] = []
+    configs: list[ScanConfig] = []
     if subjects:
-        dataset = open_dataset(str(version))
-        listed = {e["name"] for e in manifest["shards"]}
-        dataset = Dataset(dataset.root, tuple(s for s in dataset.shards if s.label in listed))
-        config = ScanConfig(phone_region=phone_region, subjects=tuple(subjects))
-        remaining = sum(len(e.spans) for e in strong_matches(dataset, config, executor).values())
+        configs.append(ScanConfig(phone_region=phone_region, subjects=tuple(subjects)))
+    if registry is not None:
+        configs.append(ScanConfig(registered=registry.matching_material()))
+    shard_names = {e["name"] for e in manifest["shards"]}
+    formats: dict[str, int] = {}
+    if configs:
+        opened = open_dataset(str(version))
+        dataset = Dataset(opened.root, tuple(s for s in opened.shards if s.label in shard_names))
+        for shard in dataset.shards:
+            formats[shard.format] = formats.get(shard.format, 0) + 1
+        for config in configs:
+            for label, edits in strong_matches(dataset, config, executor).items():
+                remaining += len(edits.spans)
+                weak += edits.weak_rows
+                if edits.spans:
+                    where.append({"file": label, "records": len(edits.spans)})
+            for name in listed:
+                if name not in shard_names:
+                    count = _loose_file_matches(version / name, config)
+                    if count:
+                        remaining += count
+                        where.append({"file": name, "records": count})
     return {
         "version": str(version),
         "checked": datetime.now(UTC).isoformat(timespec="seconds"),
         "tool_version": __version__,
         "manifest_created": manifest.get("created"),
         "request_ids": manifest.get("request_ids", []),
-        "shards_checked": len(manifest["shards"]),
+        "files_checked": len(files),
+        "files": files,
+        "shards_checked": len(shard_names),
         "shards_bad": bad,
         "subjects_checked": len(subjects),
+        "registry_removals_checked": (
+            configs[-1].registered.removals if registry is not None and configs else 0  # type: ignore[union-attr]
+        ),
+        "searched": _searched(subjects, phone_region),
+        "raw_bytes": {
+            "covered_formats": sorted(f for f in formats if f in RAW_FORMATS),
+            "text_only_formats": sorted(f for f in formats if f not in RAW_FORMATS),
+        },
         "strong_matches_remaining": remaining,
+        "remaining_in": where,
+        "weak_mentions_remaining": weak,
         "result": "pass" if not bad and remaining == 0 else "fail",
     }
+
+
+def _searched(subjects: Sequence[SubjectProfile], phone_region: str) -> dict[str, Any]:
+    """What a certificate says was looked for: per kind, how many identifiers and written
+    forms (never the identifiers), and the phone regions the profiles were read with."""
+    from expunge.subject.lookup import lookup_keys
+
+    kinds: dict[str, dict[str, int]] = {}
+    for subject in subjects:
+        for ident in subject.identifiers:
+            entry = kinds.setdefault(ident.kind, {"identifiers": 0, "forms": 0})
+            entry["identifiers"] += 1
+            entry["forms"] += max(1, len(lookup_keys(ident)))
+    regions = sorted({s.region for s in subjects if s.of_kind("phone")})
+    return {"kinds": kinds, "phone_regions": regions, "default_phone_region": phone_region}
+
+
+def _loose_file_matches(path: Path, config: ScanConfig) -> int:
+    """Strong matches in a carried file read as text (a dataset card, a LICENSE): 1 when the
+    file holds any, else 0. Binary files (not UTF-8) are not searched."""
+    from expunge.records import Location, Record
+
+    try:
+        if path.stat().st_size > 64 << 20:
+            return 0
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 0
+    records = iter([Record(text, Location(path.name, 0))])
+    for step in config.steps():
+        records = step(records)
+    return int(any(f.validator == "strong" for r in records for f in r.findings))

@@ -15,7 +15,9 @@ expunge.find.matcher).
 Differences from a full `expunge find` scan (the index answers from what it stored):
 - a name, free string or domain matches a record holding all its words anywhere (find wants
   the phrase), so the index can report more name matches, never fewer;
-- phones are normalised with the build's phone region (find uses each subject's region).
+Phones are stored region-free, as every digit range a phone could be written as
+(subject/phones.digit_runs), and looked up by every form of the subject's number: the index
+needs no phone region and agrees with find on phones.
 """
 
 from __future__ import annotations
@@ -42,10 +44,10 @@ from expunge.index.keys import (
 )
 from expunge.records import FieldSpec, Shard
 from expunge.subject import SubjectProfile
+from expunge.subject.lookup import level
 
 __all__ = ["IndexMatch", "IndexStats", "build_index", "check_current", "lookup"]
 
-STRONG_KINDS = frozenset({"email", "phone", "profile"})
 # The matcher's kinds of identifier, as bits of a per-record mask while grouping a lookup.
 MATCH_KINDS = ("domain", "email", "handle", "name", "phone", "profile", "string")
 BATCH_CHARS = 1 << 20
@@ -82,11 +84,10 @@ class IndexStats:
 # ---------------------------------------------------------------------------------- build
 
 
-def _settings(fields: FieldSpec, format: str, phone_region: str) -> dict[str, Any]:
+def _settings(fields: FieldSpec, format: str) -> dict[str, Any]:
     return {
         "fields": [fields.text, fields.url, fields.id],
         "format": format,
-        "phone_region": phone_region,
         "kinds": list(KINDS),
     }
 
@@ -140,14 +141,15 @@ def _split(digests: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _index_shard(
-    shard: Shard, fields: FieldSpec, region: str, on_error: OnError, secret: bytes, target: str
+    shard: Shard, fields: FieldSpec, on_error: OnError, secret: bytes, target: str
 ) -> tuple[int, int, int, list[Any]]:
     """Index one shard into the segment file `target` (atomically). Returns (records, entries,
     span = last row + 1, skipped rows)."""
-    from expunge.io import read_shard
+    from expunge.io.raw import read_raw
     from expunge.pipeline import batched_by_size, detector_for
 
-    detector = detector_for(("email", "phone", "social_handle"), region, 0.5)
+    # Phones come from digit_runs (region-free); the region does not matter for these types.
+    detector = detector_for(("email", "social_handle"), "US", 0.5)
     errors = ErrorPolicy(on_error)
     # Entries are (key id, row) while reading; keys are hashed once each at the end. Words are
     # bare bytes keys, other entries (kind, normal form) tuples. Keys are sets per record, so
@@ -162,15 +164,15 @@ def _index_shard(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for batch in batched_by_size(read_shard(shard, fields, errors), BATCH_CHARS, BATCH_RECORDS):
+        # Every record with all its stored material (markup, headers, other fields), as
+        # forget and verify read it: the index must name every row they could remove.
+        for batch in batched_by_size(read_raw(shard, fields, errors), BATCH_CHARS, BATCH_RECORDS):
             for record, candidates in zip(batch, detector.scan_batch([r.text for r in batch])):
                 text = record.text
                 before = len(ids)
                 found, marks = words_and_initials(text)
                 ids.extend(map(get, found))
-                # record_keys finds nothing without candidates or an '@': skip the call.
-                if candidates or "@" in text:
-                    ids.extend(map(get, record_keys(text, candidates, region)))
+                ids.extend(map(get, record_keys(text, candidates)))
                 if marks:
                     ids.extend([get(("initial", mark)) for mark in marks])
                 rows.append(record.location.row)
@@ -294,7 +296,6 @@ def build_index(
     out_dir: Path,
     fields: FieldSpec = DEFAULT_FIELDS,
     format: str = "auto",
-    phone_region: str = "US",
     workers: int | None = None,
     on_error: OnError = "stop",
 ) -> IndexStats:
@@ -311,7 +312,7 @@ def build_index(
     merged_dir = out_dir / store.MERGED
     shards_dir.mkdir(parents=True, exist_ok=True)
     merged_dir.mkdir(parents=True, exist_ok=True)
-    settings = _settings(fields, format, phone_region)
+    settings = _settings(fields, format)
     old = store.load_manifest(out_dir)
     old_shards: dict[str, dict[str, Any]] = {}
     if old is not None and old.get("settings") == settings:
@@ -355,8 +356,7 @@ def build_index(
         entries[shard.label] = entry
 
     jobs = [
-        (shard, fields, phone_region, on_error, secret, str(out_dir / entry["file"]))
-        for shard, entry in todo
+        (shard, fields, on_error, secret, str(out_dir / entry["file"])) for shard, entry in todo
     ]
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     if workers == 1:
@@ -553,16 +553,9 @@ def lookup(
             about = described.get(mask)
             if about is None:
                 kinds = {kind for n, kind in enumerate(MATCH_KINDS) if mask >> n & 1}
-                about = described[mask] = (_level(kinds), tuple(sorted(kinds)))
+                about = described[mask] = (level(kinds), tuple(sorted(kinds)))
             matches.append(IndexMatch(subject, names[shard], row, *about))
     ids_found = [subjects[number].id for number in in_order]
     if names != sorted(names) or len(set(ids_found)) != len(ids_found):
         matches.sort(key=lambda m: (m.subject, m.shard, m.row))
     return matches
-
-
-def _level(kinds: set[str]) -> str:
-    """find's rule: email/phone/profile or two kinds -> strong; handle/string/domain -> medium."""
-    if kinds & STRONG_KINDS or len(kinds) >= 2:
-        return "strong"
-    return "medium" if kinds & {"handle", "string", "domain"} else "weak"

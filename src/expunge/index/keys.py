@@ -2,7 +2,8 @@
 
 Kinds of entries (each one a keyed hash of `kind + "\\0" + normal form`, never the text):
 - email:   canonical mailbox (`email_key`) of each email candidate of the detector
-- phone:   E.164 (`phone_key`, build region) of each phone candidate
+- phone:   the digits of every range of digit groups a phone could be written as
+           (`subject/phones.digit_runs`): region-free, looked up by the number's forms
 - profile: 'x:user' keys (`url_keys`) of each social profile URL candidate
 - handle:  `handle_key` of each '@handle' candidate, and of every '@word' written after a
            non-word character (what find's literal '@handle' search also matches)
@@ -19,11 +20,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from expunge.records import Finding
 from expunge.subject import SubjectProfile
-from expunge.subject.normalize import email_key, fold, handle_key, phone_key, url_keys
+from expunge.subject.lookup import lookup_keys
+from expunge.subject.normalize import email_key, fold, handle_key, url_keys
+from expunge.subject.phones import digit_runs
 
 KINDS = ("email", "phone", "profile", "handle", "word", "initial")
 KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
@@ -38,9 +40,6 @@ _ASCII_FOLD = bytes(
 _ONE_LETTER = frozenset(bytes([c]) for c in range(97, 123))
 # '@handle' as find's literal search sees it: not glued to a word character before it.
 _AT_HANDLE = re.compile(r"(?<![A-Za-z0-9_])@([A-Za-z0-9_][A-Za-z0-9_.]{0,39})")
-# Parsing a phone is the costliest step of a record; numbers repeat (shops, helplines), so
-# each distinct one is parsed once per process.
-_phone_key = lru_cache(maxsize=1 << 16)(phone_key)
 
 
 def key_hash(secret: bytes, kind: str, normal: str | bytes) -> bytes:
@@ -67,11 +66,18 @@ class KeyHasher:
             raise AssertionError("KeyHasher disagrees with hmac")  # cannot happen: RFC 2104
 
     def _digest(self, message: bytes) -> bytes:
+        return self._mac(message)[:HASH_BYTES]
+
+    def _mac(self, message: bytes) -> bytes:
         inner = self._inner.copy()
         inner.update(message)
         outer = self._outer.copy()
         outer.update(inner.digest())
-        return outer.digest()[:HASH_BYTES]
+        return outer.digest()
+
+    def full(self, kind: str, normal: str) -> bytes:
+        """The whole 32-byte HMAC-SHA256 (the suppression registry's digests)."""
+        return self._mac(kind.encode() + b"\0" + normal.encode("utf-8", "surrogatepass"))
 
     def word(self, word: bytes) -> bytes:
         return self._digest(b"word\0" + word)
@@ -122,20 +128,16 @@ def initials(text: str) -> set[bytes]:
     return words_and_initials(text)[1]
 
 
-def record_keys(text: str, candidates: Sequence[Finding], region: str) -> set[tuple[str, str]]:
+def record_keys(text: str, candidates: Sequence[Finding]) -> set[tuple[str, str]]:
     """(kind, normal form) of the email, phone, profile and handle entries of a record (its
     words and initials come from `words` and `initials`)."""
-    keys: set[tuple[str, str]] = set()
+    keys: set[tuple[str, str]] = {("phone", digits) for _, _, digits in digit_runs(text)}
     for cand in candidates:
         value = text[cand.start : cand.end]
         if cand.type == "email":
             key = email_key(value)
             if key:
                 keys.add(("email", key))
-        elif cand.type == "phone":
-            key = _phone_key(value, region)
-            if key:
-                keys.add(("phone", key))
         elif cand.type == "social_handle":
             if value.startswith("@"):
                 key = handle_key(value)
@@ -175,10 +177,13 @@ def subject_requirements(subjects: Sequence[SubjectProfile]) -> list[Requirement
         seen: set[tuple[str, frozenset[tuple[str, str | bytes]]]] = set()
         for ident in subject.identifiers:
             keys: set[tuple[str, str | bytes]]
-            if ident.kind in ("email", "phone", "profile"):
-                keys = {(ident.kind, ident.key)}
-            elif ident.kind == "handle":
-                keys = {("handle", ident.key)}
+            found_as = lookup_keys(ident)
+            if found_as:  # email, phone (each form), profile, handle and the derived kinds
+                for key, reported in found_as:
+                    if (reported, frozenset([key])) not in seen:
+                        seen.add((reported, frozenset([key])))
+                        out.append(Requirement(index, reported, frozenset([key])))
+                continue
             else:  # name | string | domain
                 keys = {("word", w) for w in words(ident.key)}
                 if not keys:

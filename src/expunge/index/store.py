@@ -51,7 +51,7 @@ SECRET = "secret.key"
 SHARDS = "shards"
 MERGED = "merged"
 SUFFIX = ".seg"
-VERSION = 2
+VERSION = 3  # 3: phones stored as every digit range of a text (subject/phones.py)
 
 MAGIC = b"EXPIDX" + struct.pack(">H", 1)
 _ALIGN = 64

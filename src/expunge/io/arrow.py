@@ -50,7 +50,7 @@ def read_arrow(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
     with open_arrow(shard) as source:
         try:
             schema, batches, _ = arrow_batches(source)
-            columns = pick_columns(schema, fields, label)
+            columns = pick_columns(schema, fields, label, nested_text=True)
         except ARROW_ERRORS as exc:
             errors.bad_row(
                 label,

@@ -7,11 +7,12 @@ from itertools import repeat
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from expunge.errors import ErrorPolicy, InputError
 from expunge.records import FieldSpec, Location, Record, Shard
 
-from .fields import Columns, resolve_columns
+from .fields import Columns, nested_path, resolve_columns
 from .problems import TEXT_FIELD_FIX, TRUNCATED_FIX, brief
 
 _INVALID_UTF8 = object()
@@ -21,18 +22,64 @@ _INVALID_UTF8 = object()
 ARROW_ERRORS: tuple[type[BaseException], ...] = (pa.ArrowException, OSError, UnicodeDecodeError)
 
 
-def pick_columns(schema: pa.Schema, fields: FieldSpec, label: str) -> Columns:
-    """Resolve text/url/id columns and check that the text column holds strings."""
-    columns = resolve_columns(schema.names, fields, label)
-    kind = schema.field(columns.text).type
+def pick_columns(
+    schema: pa.Schema, fields: FieldSpec, label: str, *, nested_text: bool = False
+) -> Columns:
+    """Resolve text/url/id columns (struct fields by dotted path) and check that the text
+    column holds strings.
+
+    Text nested in a struct is allowed only with `nested_text`: the readers handle it, the
+    shard rewriter edits top-level text columns only, so it gets a clear refusal instead.
+    """
+    columns = resolve_columns(schema.names, fields, label, lambda name: _find(schema, name))
+    if columns.text_path and not nested_text:
+        raise InputError(
+            label,
+            f"the text field {_dotted(columns.text, columns.text_path)!r} is inside a struct "
+            "column, which cannot be rewritten yet",
+            "write the text to a top-level column first",
+        )
+    kind = _type_at(schema, columns.text, columns.text_path)
     if not _is_text_type(kind):
         raise InputError(
             label,
-            f"column {columns.text!r} holds {kind}, not text; "
+            f"column {_dotted(columns.text, columns.text_path)!r} holds {kind}, not text; "
             f"string columns are: {_string_columns(schema)}",
             TEXT_FIELD_FIX,
         )
     return columns
+
+
+def _find(schema: pa.Schema, name: str) -> tuple[str, tuple[str, ...]] | None:
+    """(column, path of struct fields) that `name` stands for; a literal column name wins."""
+    if schema.get_field_index(name) >= 0:
+        return name, ()
+    path = nested_path(name)
+    if path is None or schema.get_field_index(path[0]) < 0:
+        return None
+    kind = schema.field(path[0]).type
+    for part in path[1:]:
+        if not pa.types.is_struct(kind) or kind.get_field_index(part) < 0:
+            return None
+        kind = kind.field(part).type
+    return path[0], path[1:]
+
+
+def _type_at(schema: pa.Schema, column: str, path: tuple[str, ...]) -> pa.DataType:
+    kind = schema.field(column).type
+    for part in path:
+        kind = kind.field(part).type
+    return kind
+
+
+def _dotted(column: str, path: tuple[str, ...]) -> str:
+    return ".".join((column, *path))
+
+
+def _column(batch: pa.RecordBatch, column: str, path: tuple[str, ...]) -> pa.Array:
+    """The array of a column, or of a field nested in it (null where a parent struct is)."""
+    array = batch.column(column)
+    return pc.struct_field(array, list(path)) if path else array
 
 
 def column_list(columns: Columns) -> list[str]:
@@ -68,9 +115,9 @@ def records_from_batches(
             if validate:
                 for name in used:
                     batch.column(name).validate(full=True)
-            texts = _texts(batch.column(columns.text))
-            urls = _optional_strings(batch, columns.url)
-            ids = _optional_strings(batch, columns.id)
+            texts = _texts(_column(batch, columns.text, columns.text_path))
+            urls = _optional_strings(batch, columns.url, columns.url_path)
+            ids = _optional_strings(batch, columns.id, columns.id_path)
         except StopIteration:
             return
         except ARROW_ERRORS as exc:
@@ -116,10 +163,12 @@ def _raw_bytes(array: pa.Array) -> list[bytes | None]:
     return values
 
 
-def _optional_strings(batch: pa.RecordBatch, name: str | None) -> Iterable[str | None]:
+def _optional_strings(
+    batch: pa.RecordBatch, name: str | None, path: tuple[str, ...]
+) -> Iterable[str | None]:
     if name is None:
         return repeat(None)
-    array = batch.column(name)
+    array = _column(batch, name, path)
     if _is_text_type(array.type):
         try:
             strings: list[str | None] = array.to_pylist()

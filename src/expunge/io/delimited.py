@@ -3,7 +3,8 @@
 The csv module is fed decoded lines from a binary stream we count ourselves, which gives each
 record its byte offset and 1-based physical line number (a quoted field may span lines) at no
 extra cost. TSV is the same dialect with a tab: quoted fields are honoured, as written by
-pandas and spreadsheet tools.
+pandas and spreadsheet tools. A quote that never closes would make the csv module read the
+rest of the file into one field; that row is reported (where the quote opened) instead.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class _Progress:
     line: int = 0  # physical lines handed to the csv module
     offset: int = 0  # uncompressed bytes handed to the csv module
     last_bad_utf8: int = 0  # last line number that was not valid UTF-8
+    eof: bool = False  # every line was handed over
 
 
 def read_csv(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
@@ -61,6 +63,17 @@ def _decoded_lines(stream: BinaryIO, progress: _Progress) -> Iterator[str]:
         if not ok:
             progress.last_bad_utf8 = progress.line
         yield line
+    progress.eof = True
+
+
+_OPEN_QUOTE_FIX = 'close the quote (a " inside a quoted field is written ""), or --on-error skip'
+
+
+def open_quote_line(values: list[str], last_line: int) -> int:
+    """The line where the quote of a row's last field opened, for a row the csv module ended
+    only because the file did: that field holds every line break from there to the end."""
+    value = values[-1] if values else ""
+    return last_line - value.count("\n") + (1 if value.endswith("\n") else 0)
 
 
 def _read_delimited(
@@ -92,6 +105,13 @@ def _read_delimited(
                 return
             if not values:
                 continue  # blank line
+            if progress.eof:
+                # The csv module asks for another line only inside a quoted field, so a row
+                # that used the last line up has a quote that never closed.
+                where = f"line {open_quote_line(values, progress.line)}"
+                errors.bad_row(label, where, "quoted field never closed", _OPEN_QUOTE_FIX)
+                row += 1 if columns is not None else 0
+                continue
             if columns is None:  # the header
                 columns = resolve_columns(values, fields, label)
                 text_at = values.index(columns.text)

@@ -6,7 +6,9 @@ LICENSE, SOURCE, .md, .txt, .py, ...), Hugging Face metadata JSON, and .json fil
 one pretty-printed object (configs) rather than JSON Lines. A directory written by Hugging Face
 `save_to_disk` (state.json + dataset_info.json) contributes exactly the Arrow files its
 state.json lists. Any other file whose format cannot be told is an error, not silently
-skipped: a scanner must not miss data without saying so.
+skipped: a scanner must not miss data without saying so. So is a data-named entry that is not
+a regular file (a dangling symlink, a FIFO, a socket) or cannot be read: it is named before
+anything is opened, since opening a FIFO for reading would block forever.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ import orjson
 from expunge.errors import ExpungeError
 from expunge.records import Dataset, Shard
 
-from .formats import FORMAT_FIX, FORMATS, SUPPORTED_EXTENSIONS, detect_format, format_from_name
+from .formats import (
+    FORMAT_FIX,
+    FORMATS,
+    SUPPORTED_EXTENSIONS,
+    detect_format,
+    format_from_name,
+    not_regular_reason,
+)
 
 _GLOB_CHARS = frozenset("*?[")
 _HF_STATE = "state.json"
@@ -35,6 +44,7 @@ _NON_DATA_EXTENSIONS = frozenset(
      ".htm", ".crc", ".md5", ".sha1", ".sha256", ".cdx", ".cdxj", ".idx"}
 )  # fmt: skip
 _FIRST_LINE_LIMIT = 1 << 20
+_ENTRY_FIX = "remove it, or name only the data files with a glob such as 'DIR/**/*.jsonl'"
 
 
 def open_dataset(spec: str, format: str = "auto") -> Dataset:
@@ -43,9 +53,10 @@ def open_dataset(spec: str, format: str = "auto") -> Dataset:
         raise ExpungeError(f"unknown format {format!r}", f"use one of: auto, {', '.join(FORMATS)}")
     path = os.path.expanduser(spec)
     if os.path.isfile(path):
+        _check_entry(path, "check the path")
         root = os.path.dirname(path) or "."
         fmt = format if format != "auto" else detect_format(path)
-        return Dataset(root, (Shard(path, fmt, os.path.basename(path)),))
+        return Dataset(root, (Shard(path, fmt, os.path.basename(path)),), single_file=True)
     if os.path.isdir(path):
         root = path
         candidates = _walk(path)
@@ -57,10 +68,13 @@ def open_dataset(spec: str, format: str = "auto") -> Dataset:
                 f"no data files match {spec}",
                 "check the pattern, and quote it so the shell does not expand it",
             )
+    elif os.path.lexists(path):  # a dangling symlink, a FIFO, a socket, a device
+        _check_entry(path, "point at a regular file or a directory")
     else:
         raise ExpungeError(f"no such file or directory: {spec}", "check the path")
     shards: dict[str, Shard] = {}
     for file, hint in candidates:
+        _check_entry(file, _ENTRY_FIX)
         if hint is None and _is_json_metadata(file):
             continue
         shards[os.path.normpath(file)] = Shard(
@@ -72,6 +86,18 @@ def open_dataset(spec: str, format: str = "auto") -> Dataset:
             f"point at files with one of these extensions: {SUPPORTED_EXTENSIONS}",
         )
     return Dataset(root, tuple(sorted(shards.values(), key=lambda shard: shard.name)))
+
+
+def _check_entry(path: str, fix: str) -> None:
+    """A data file must be a readable regular file; say which entry is not, and why.
+
+    Only stat and access are used: opening a FIFO to look into it would hang the scan.
+    """
+    reason = not_regular_reason(path)
+    if reason is None and not os.access(path, os.R_OK):
+        reason = "cannot be read (permission denied)"
+    if reason is not None:
+        raise ExpungeError(f"{path} {reason}", fix)
 
 
 def _format_of(path: str, hint: str | None, requested: str) -> str:
@@ -123,9 +149,10 @@ def _hf_data_files(directory: str) -> list[str]:
             "re-save the dataset with save_to_disk, or point at its .arrow files",
         ) from None
     for file in files:
-        if not os.path.isfile(file):
+        reason = not_regular_reason(file)
+        if reason is not None:
             raise ExpungeError(
-                f"{state_path} lists {os.path.basename(file)}, which does not exist",
+                f"{state_path} lists {os.path.basename(file)}, which {reason}",
                 "re-save the dataset with save_to_disk",
             )
     return files
@@ -136,7 +163,7 @@ def _expand_glob(pattern: str, root: str) -> list[tuple[str, str | None]]:
     for match in glob.glob(pattern, recursive=True):
         if os.path.isdir(match):
             found.extend(_walk(match))
-        elif os.path.isfile(match) and not _is_skipped_below(match, root):
+        elif not _is_skipped_below(match, root):  # not-regular entries are named by the caller
             found.append((match, None))
     return found
 
@@ -182,7 +209,7 @@ def _is_json_metadata(path: str) -> bool:
     JSON arrays are kept: they are probably data, and the JSONL reader explains how to
     convert them.
     """
-    if not path.lower().endswith(".json"):
+    if not path.lower().endswith(".json") or not_regular_reason(path) is not None:
         return False
     try:
         with open(path, "rb") as handle:

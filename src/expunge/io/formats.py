@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import zlib
 
 import zstandard
@@ -74,7 +75,39 @@ def detect_format(path: str) -> str:
     )
 
 
+def not_regular_reason(path: str) -> str | None:
+    """Why `path` is not a regular file ("is a FIFO", ...), or None when it is one.
+
+    Checked with stat before any open: opening a FIFO for reading blocks until a writer comes.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return f"is a dangling symlink (to {os.readlink(path)}), not a regular file"
+        return "does not exist"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a directory, not a regular file"
+    kinds = (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+    )
+    kind = next((name for test, name in kinds if test(mode)), "a special file")
+    return f"is {kind}, not a regular file"
+
+
 def read_head(path: str, size: int = _HEAD_BYTES) -> bytes:
+    reason = not_regular_reason(path)
+    if reason == "does not exist":
+        raise ExpungeError(f"no such file or directory: {path}", "check the path")
+    if reason is not None:
+        raise ExpungeError(f"{path} {reason}", "point at a regular data file")
     try:
         with open(path, "rb") as handle:
             return handle.read(size)

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 
 import orjson
 
-from expunge.errors import ErrorPolicy
+from expunge.errors import ErrorPolicy, InputError
 from expunge.records import FieldSpec, Location, Record, Shard
 
-from .fields import key_choices, list_names
+from .fields import NESTED_FIX, fast_lookups, get_nested, has_field, key_choices, list_names
 from .problems import TEXT_FIELD_FIX, TRUNCATED_FIX, brief
 from .streams import STREAM_ERRORS, open_decompressed, stream_failure
 
@@ -27,9 +27,14 @@ _JSON_ARRAY_FIX = "convert it to one object per line, e.g. jq -c '.[]' FILE > FI
 def read_jsonl(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
     label = shard.label
     keys = key_choices(fields)
-    text_first, text_rest = keys.text[0], keys.text[1:]
-    url_first, url_rest = keys.url[0], keys.url[1:]
-    id_first, id_rest = keys.id[0], keys.id[1:]
+    # Plain keys are dict.get calls; dotted names (metadata.url) are looked up last.
+    text_first, text_rest, text_nested, text_gate = fast_lookups(keys.text)
+    url_first, url_rest, url_nested, url_gate = fast_lookups(keys.url)
+    id_first, id_rest, id_nested, id_gate = fast_lookups(keys.id)
+    # A url/id field the user named must be in some record; presets need not be.
+    url_seen, id_seen = fields.url is None, fields.id is None
+    first_keys: list[str] | None = None
+    watching = True  # until the first record's keys are kept and both fields were seen
     loads = orjson.loads
     decode_error = orjson.JSONDecodeError
 
@@ -75,6 +80,8 @@ def read_jsonl(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
                         text = obj.get(key, MISSING)
                         if text is not MISSING:
                             break
+                    if text is MISSING and text_nested and (text_gate is None or text_gate in obj):
+                        text = get_nested(obj, text_nested, MISSING)
                 if type(text) is not str:
                     if text is None:
                         text = ""
@@ -95,6 +102,8 @@ def read_jsonl(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
                         url = obj.get(key)
                         if url is not None:
                             break
+                    if url is None and url_nested and (url_gate is None or url_gate in obj):
+                        url = get_nested(obj, url_nested, None)
                 if url is not None and type(url) is not str:
                     url = str(url)
                 doc_id = obj.get(id_first)
@@ -103,14 +112,34 @@ def read_jsonl(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
                         doc_id = obj.get(key)
                         if doc_id is not None:
                             break
+                    if doc_id is None and id_nested and (id_gate is None or id_gate in obj):
+                        doc_id = get_nested(obj, id_nested, None)
                 if doc_id is not None and type(doc_id) is not str:
                     doc_id = str(doc_id)
+                if watching:
+                    if first_keys is None:
+                        first_keys = list(obj)
+                    url_seen = url_seen or url is not None or has_field(obj, keys.url[0])
+                    id_seen = id_seen or doc_id is not None or has_field(obj, keys.id[0])
+                    watching = not (url_seen and id_seen)
 
                 yield Record(text, Location(label, row, start), doc_id, url)
                 row += 1
         except STREAM_ERRORS as exc:
             reason = stream_failure(opened.codec, line_no, "lines")
             errors.bad_row(label, f"line {line_no + 1}", f"{reason}: {brief(exc)}", TRUNCATED_FIX)
+    if first_keys is not None:  # only a shard with records can show a field name is wrong
+        for seen, name, option in (
+            (url_seen, fields.url, "--url-field"),
+            (id_seen, fields.id, "--id-field"),
+        ):
+            if not seen:
+                raise InputError(
+                    label,
+                    f"no record has the field {name!r} given to {option}; "
+                    f"keys of the first record are: {list_names(first_keys)}",
+                    NESTED_FIX,
+                )
 
 
 def parse_after_bom(line: bytes) -> object:

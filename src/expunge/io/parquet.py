@@ -29,7 +29,7 @@ def read_parquet(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterat
         return
     with parquet:
         try:  # a damaged footer can fail here too, when its schema and metadata are decoded
-            columns = pick_columns(parquet.schema_arrow, fields, label)
+            columns = pick_columns(parquet.schema_arrow, fields, label, nested_text=True)
             names = column_list(columns)
             batch_rows = _batch_rows(parquet, names)
             batches = parquet.iter_batches(batch_size=batch_rows, columns=names)

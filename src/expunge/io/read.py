@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import importlib
 import os
+import stat
 from collections.abc import Callable, Iterator
 from typing import cast
 
 from expunge.errors import ErrorPolicy, ExpungeError, InputError
 from expunge.records import FieldSpec, Record, Shard
 
-from .formats import FORMATS
+from .formats import FORMATS, not_regular_reason
 
 Reader = Callable[[Shard, FieldSpec, ErrorPolicy], Iterator[Record]]
 
@@ -54,8 +55,13 @@ def read_shard(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
 def shard_size(shard: Shard) -> int:
     """Size of a shard's file; a missing or unreadable file is the user's InputError."""
     try:
-        return os.stat(shard.path).st_size
+        info = os.stat(shard.path)
     except FileNotFoundError:
         raise InputError(shard.label, "no such file or directory", "check the path") from None
     except OSError as exc:
         raise InputError(shard.label, f"cannot open: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        # A FIFO reports size 0 (read as empty) and would block any reader that opened it.
+        reason = not_regular_reason(shard.path) or "is not a regular file"
+        raise InputError(shard.label, reason, "remove it, or name only the data files")
+    return info.st_size

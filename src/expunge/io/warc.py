@@ -14,12 +14,14 @@ ended where the file ends.
 from __future__ import annotations
 
 import codecs
+import html
 import logging
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
+from urllib.parse import unquote
 
 from warcio.archiveiterator import WARCIterator
 
@@ -60,10 +62,15 @@ class _Payload:
     text: str
     url: str | None
     record_id: str | None
+    raw: str = ""  # headers and the undecoded markup: what a re-extraction would see
 
 
-def read_warc(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
-    """Field names do not apply: text, url and id come from the WARC headers and payload."""
+def read_warc(
+    shard: Shard, fields: FieldSpec, errors: ErrorPolicy, raw: bool = False
+) -> Iterator[Record]:
+    """Field names do not apply: text, url and id come from the WARC headers and payload.
+    With `raw`, each record's `fields["raw"]` holds its WARC and HTTP headers and its whole
+    payload as stored (HTML source with scripts, attributes and meta)."""
     label = shard.label
     with open_input(shard.path, label) as handle:
         size = os.fstat(handle.fileno()).st_size
@@ -81,7 +88,7 @@ def read_warc(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[
                 _corrupt(errors, label, end, seen, exc)
                 return
             try:
-                payload = _payload_of(warc_record)
+                payload = _payload_of(warc_record, raw)
                 offset = archive.get_record_offset()  # reads the rest of the record
                 length = archive.get_record_length()
             except Exception as exc:  # noqa: BLE001 - as above, while reading the payload
@@ -95,18 +102,26 @@ def read_warc(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[
             end = offset + length
             if payload is None:
                 continue
-            yield Record(payload.text, Location(label, row, offset), payload.record_id, payload.url)
+            record = Record(
+                payload.text, Location(label, row, offset), payload.record_id, payload.url
+            )
+            if raw:
+                record.fields["raw"] = payload.raw
+            yield record
             row += 1
         if size - end > _TAIL_SLACK and _has_data_after(handle, end):
             _corrupt(errors, label, end, seen, None)
 
 
-def _payload_of(warc_record: Any) -> _Payload | None:
+def _payload_of(warc_record: Any, raw: bool = False) -> _Payload | None:
     kind = warc_record.rec_type
+    body = b""
+    charset: str | None = None
     if kind == "conversion":
         content_type = warc_record.rec_headers.get_header("Content-Type") or ""
         body = warc_record.content_stream().read()
-        text = _decode(body, _charset(content_type))
+        charset = _charset(content_type)
+        text = _decode(body, charset)
     elif kind in ("response", "resource"):
         content_type = _payload_type(warc_record)
         media = content_type.split(";", 1)[0].strip().lower()
@@ -116,15 +131,25 @@ def _payload_of(warc_record: Any) -> _Payload | None:
             text = html_to_text(_decode(body, charset))
         elif media in _PLAIN_TYPES:
             body = warc_record.content_stream().read()
-            text = _decode(body, _charset(content_type))
+            charset = _charset(content_type)
+            text = _decode(body, charset)
         else:
             return None
     else:
         return None
     headers = warc_record.rec_headers
+    stored = ""
+    if raw:
+        http = warc_record.http_headers
+        source = _decode(body, charset)
+        # '&#64;' and '%40' hide an '@' from a byte search, not from a browser or a parser.
+        decoded = unquote(html.unescape(source)) if "&" in source or "%" in source else ""
+        stored = "\n".join(
+            [headers.to_str(), http.to_str() if http is not None else "", source, decoded]
+        )
     # warcio has already unwrapped a Target-URI written as <...> (WARC/1.0 examples did that).
     return _Payload(
-        text, headers.get_header("WARC-Target-URI"), headers.get_header("WARC-Record-ID")
+        text, headers.get_header("WARC-Target-URI"), headers.get_header("WARC-Record-ID"), stored
     )
 
 

@@ -64,12 +64,7 @@ def run_scan(
     created_out = False
     staging: Path | None = None
     if out_dir is not None:
-        if out_dir.exists() and not out_dir.is_dir():
-            from expunge.errors import ExpungeError
-
-            raise ExpungeError(
-                f"--out {out_dir} exists and is not a directory", "pick a directory path"
-            )
+        _check_out_dir(dataset, out_dir)
         previous = load_state(out_dir, fingerprint, dataset.root)
         created_out = not out_dir.exists()
         staging = state_dir(out_dir) / f"staging-{uuid.uuid4().hex[:8]}"
@@ -113,6 +108,26 @@ def run_scan(
     if out_dir is not None and staging is not None:
         _publish(out_dir, staging, dataset, ordered, summary, fingerprint)
     return ScanOutcome(summary=summary, out_dir=out_dir)
+
+
+def _check_out_dir(dataset: Dataset, out_dir: Path) -> None:
+    """Refuse an --out the next scan would read as data (the same rule as forget's), before
+    any work, so nothing is written. A single named file's folder is not a dataset: reports
+    may sit beside it."""
+    from expunge.errors import ExpungeError
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ExpungeError(
+            f"--out {out_dir} exists and is not a directory", "pick a directory path"
+        )
+    if dataset.single_file:
+        return
+    out, root = os.path.realpath(out_dir), os.path.realpath(dataset.root)
+    if out == root or out.startswith(root.rstrip(os.sep) + os.sep):
+        raise ExpungeError(
+            f"--out {out_dir} is inside the dataset {dataset.root}",
+            "write the scan results to a directory outside the dataset",
+        )
 
 
 def _entry_from_result(result: ShardResult) -> dict[str, Any]:

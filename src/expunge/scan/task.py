@@ -12,11 +12,15 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from expunge.errors import BadRow, ErrorPolicy, OnError
 from expunge.pipeline import DetectPII, Step, run_steps
 from expunge.records import FieldSpec, Record, Shard
 from expunge.subject import SubjectProfile
+
+if TYPE_CHECKING:
+    from expunge.forget.registry import RegistryTable
 
 SAMPLES_PER_TYPE = 5
 # Progress callback: (records, text bytes) since the last call. Set by the executor.
@@ -33,18 +37,20 @@ class ScanConfig:
     ner: bool = False
     # Subject search (`expunge find`): findings are these people's identifiers, not all PII.
     subjects: tuple[SubjectProfile, ...] = ()
-    # Registry re-application: (registry key, digests of removed identifiers).
-    registered: tuple[bytes, frozenset[str]] | None = None
+    # Registry re-application: the registry's key and digests (never identifiers).
+    registered: RegistryTable | None = None
     show_values: bool = (
         False  # subject search: unmasked context snippets (the person's own request)
     )
     context: bool = True  # subject search: context snippets (forget needs only the spans)
+    # forget / verify: read every record with all its stored material (io/raw.py)
+    raw: bool = False
 
     def steps(self) -> list[Step]:
         if self.registered is not None:
             from expunge.find.registered import FindRegistered
 
-            return [FindRegistered(*self.registered, phone_region=self.phone_region)]
+            return [FindRegistered(self.registered, phone_region=self.phone_region)]
         if self.subjects:
             from expunge.find import FindSubjects
 
@@ -85,6 +91,8 @@ class ShardResult:
     by_subject: dict[str, dict[str, int]] = field(default_factory=dict)
     samples: list[dict[str, object]] = field(default_factory=list)
     skipped: list[BadRow] = field(default_factory=list)
+    # raw reads: row -> length of the record's own text, for rows with findings
+    text_ends: dict[int, int] = field(default_factory=dict)
     reused: bool = False
     seconds: float = 0.0
 
@@ -140,7 +148,12 @@ def scan_shard(
     pending_records = pending_bytes = 0
     last_report = time.monotonic()
 
-    records: Iterator[Record] = read_shard(shard, config.fields, errors)
+    if config.raw:
+        from expunge.io.raw import read_raw
+
+        records: Iterator[Record] = read_raw(shard, config.fields, errors)
+    else:
+        records = read_shard(shard, config.fields, errors)
     if rows is not None:
         records = (r for r in records if r.location.row in rows)
     for record in run_steps(records, config.steps()):
@@ -153,6 +166,8 @@ def scan_shard(
         result.bytes += text_bytes
         if record.findings:
             result.records_with_pii += 1
+            if config.raw:
+                result.text_ends[record.location.row] = record.fields["text_end"]
             seen: set[str] = set()
             for f in record.findings:
                 by_type[f.type] += 1

@@ -8,7 +8,8 @@ handles = ["@jmuller"]
 urls = ["https://x.com/jmuller", "https://www.flickr.com/photos/12345678@N00/"]
 strings = ["12 Example Road"]       # free text: an address, an employee id
 domains = ["jose-muller.example"]
-region = "DE"                       # for phones written without +country code (default US)
+region = "DE"                       # for phones written without +country code (default:
+                                    # the run's --phone-region, else US)
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ KNOWN_KEYS = (*LIST_KEYS, "region", "id", *LETTER_KEYS)
 class Identifier:
     """One normalised identifier and the text the profile gave for it."""
 
-    kind: str  # name | email | phone | handle | profile | string | domain
+    # name | email | phone | handle | profile | string | domain, and two derived kinds that
+    # carry a handle's weight: handle_profile (a handle's profile URL on a platform, key
+    # 'x:user') and profile_handle (a profile URL's '@user', key 'user').
+    kind: str
     key: str  # normal form compared against normalised text
     given: str
 
@@ -89,12 +93,23 @@ def _read(path: Path) -> Any:
     raise ExpungeError(f"{path}: unknown profile format {suffix!r}", "use .toml, .json or .yaml")
 
 
-def load_subject(path: Path) -> SubjectProfile:
-    return parse_subject(_read(path), str(path), default_id=path.stem)
+def load_subject(path: Path, default_region: str = "US") -> SubjectProfile:
+    return parse_subject(
+        _read(path), str(path), default_id=path.stem, default_region=default_region
+    )
 
 
-def parse_subject(data: Any, source: str, default_id: str = "subject") -> SubjectProfile:
-    """Validate and normalise a profile mapping; every problem names the key and the value."""
+# A free string this short is part of every text: it would make any name mention "strong".
+MIN_STRING_CHARS = 3
+# Platforms whose user names are '@handles': a handle stands for its profile page there.
+HANDLE_PLATFORMS = ("x", "instagram", "tiktok", "youtube", "github", "reddit")
+
+
+def parse_subject(
+    data: Any, source: str, default_id: str = "subject", default_region: str = "US"
+) -> SubjectProfile:
+    """Validate and normalise a profile mapping; every problem names the key and the value.
+    `default_region` reads national phone numbers of a profile that gives no region."""
     if not isinstance(data, dict):
         raise ExpungeError(
             f"{source}: a profile is a table of keys", "see the example in the README"
@@ -104,7 +119,7 @@ def parse_subject(data: Any, source: str, default_id: str = "subject") -> Subjec
         raise ExpungeError(
             f"{source}: unknown key {unknown[0]!r}", "known keys: " + ", ".join(KNOWN_KEYS)
         )
-    region = str(data.get("region", "US")).upper()
+    region = str(data.get("region", default_region)).upper()
     if region not in normalize.phonenumbers.SUPPORTED_REGIONS:
         raise ExpungeError(
             f"{source}: unknown region {region!r}", "use a region code like US, GB, DE"
@@ -119,10 +134,19 @@ def parse_subject(data: Any, source: str, default_id: str = "subject") -> Subjec
                 f"{source}: {key} must be a list of strings", f'write {key} = ["..."]'
             )
         lists[key] = value
+    for given in lists["strings"]:
+        if len(normalize.fold(given)) < MIN_STRING_CHARS:
+            raise ExpungeError(
+                f"{source}: strings: {given!r} is shorter than {MIN_STRING_CHARS} characters",
+                "it would match in almost every text; remove it or write it in full",
+            )
+    order_hint = str(data.get("country") or data.get("region") or "")
     identifiers: list[Identifier] = []
     for key in ("names", "nicknames"):
         for given in lists[key]:
-            identifiers += [Identifier("name", v, given) for v in normalize.name_variants(given)]
+            identifiers += [
+                Identifier("name", v, given) for v in normalize.name_variants(given, order_hint)
+            ]
 
     def one(kind: str, key: str, key_of: Any, problem: str) -> None:
         for given in lists[key]:
@@ -147,6 +171,7 @@ def parse_subject(data: Any, source: str, default_id: str = "subject") -> Subjec
                 None, source, "urls", given, "not a profile URL of a known platform or /@user page"
             )
         identifiers += [Identifier("profile", k, given) for k in keys]
+    identifiers += _cross_identifiers(identifiers)
     if not identifiers:
         raise ExpungeError(
             f"{source}: the profile has no identifiers", "add names, emails, phones, ..."
@@ -169,6 +194,28 @@ def parse_subject(data: Any, source: str, default_id: str = "subject") -> Subjec
     )
 
 
+def _cross_identifiers(identifiers: list[Identifier]) -> list[Identifier]:
+    """A handle also matches its profile pages on the '@handle' platforms, and a profile URL
+    there also matches its '@handle'; both with a handle's (medium) weight."""
+    out: list[Identifier] = []
+    for ident in identifiers:
+        if ident.kind == "handle":
+            if ident.key.startswith("mastodon:"):
+                out.append(Identifier("handle_profile", ident.key, ident.given))
+            else:
+                out += [
+                    Identifier("handle_profile", f"{p}:{ident.key}", ident.given)
+                    for p in HANDLE_PLATFORMS
+                ]
+        elif ident.kind == "profile":
+            platform, _, user = ident.key.partition(":")
+            if platform == "mastodon":
+                out.append(Identifier("profile_handle", ident.key, ident.given))
+            elif platform in HANDLE_PLATFORMS and normalize.handle_key(user):
+                out.append(Identifier("profile_handle", user, ident.given))
+    return out
+
+
 def _need(key: str | None, source: str, field_name: str, given: str, problem: str) -> str:
     if key is None:
         raise ExpungeError(
@@ -177,7 +224,7 @@ def _need(key: str | None, source: str, field_name: str, given: str, problem: st
     return key
 
 
-def load_subjects_jsonl(path: Path) -> list[SubjectProfile]:
+def load_subjects_jsonl(path: Path, default_region: str = "US") -> list[SubjectProfile]:
     """Many subjects, one JSON profile per line (ids default to 'line-N')."""
     try:
         lines = path.read_bytes().splitlines()
@@ -193,7 +240,14 @@ def load_subjects_jsonl(path: Path) -> list[SubjectProfile]:
             raise ExpungeError(
                 f"{path}: line {number}: not valid JSON: {error}", "fix the line"
             ) from None
-        profiles.append(parse_subject(data, f"{path}: line {number}", default_id=f"line-{number}"))
+        profiles.append(
+            parse_subject(
+                data,
+                f"{path}: line {number}",
+                default_id=f"line-{number}",
+                default_region=default_region,
+            )
+        )
     ids = [p.id for p in profiles]
     if len(set(ids)) != len(ids):
         raise ExpungeError(f"{path}: subject ids repeat", "give every line a unique 'id'")

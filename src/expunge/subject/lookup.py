@@ -1,0 +1,37 @@
+"""Under which normal forms a text's candidates find each identifier, and with what weight.
+
+One home for find, the index and the suppression registry: an identifier is found when a
+candidate of the text (an email, profile URL or '@handle' the detector confirms, or a digit
+range of `phones.digit_runs`) normalises to one of these (kind, key) pairs. Names, free strings
+and domains are not listed: they are found as literals (find) or words (index, registry).
+"""
+
+from __future__ import annotations
+
+from expunge.subject.phones import phone_forms
+from expunge.subject.profile import Identifier
+
+STRONG_KINDS = frozenset({"email", "phone", "profile"})
+MEDIUM_KINDS = frozenset({"handle", "string", "domain"})
+
+
+def lookup_keys(ident: Identifier) -> list[tuple[tuple[str, str], str]]:
+    """((kind of normal form, normal form), kind reported) pairs of one identifier."""
+    if ident.kind == "phone":
+        return [(("phone", form), "phone") for form in sorted(phone_forms(ident.key))]
+    if ident.kind in ("email", "profile", "handle"):
+        return [((ident.kind, ident.key), ident.kind)]
+    if ident.kind == "handle_profile":  # a handle's profile page: a handle's weight
+        return [(("profile", ident.key), "handle")]
+    if ident.kind == "profile_handle":  # a profile URL's '@user'
+        return [(("handle", ident.key), "handle")]
+    return []
+
+
+def level(kinds: set[str] | frozenset[str]) -> str:
+    """find's rule: an email, phone or profile URL, or two kinds of identifier of the same
+    person in one record -> strong; a handle, free string or domain alone -> medium; a name
+    alone -> weak."""
+    if kinds & STRONG_KINDS or len(kinds) >= 2:
+        return "strong"
+    return "medium" if kinds & MEDIUM_KINDS else "weak"

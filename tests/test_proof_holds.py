@@ -1,0 +1,264 @@
+"""Issue 12: the removal proof holds on people from several countries, raw WARC bytes, stray
+files, Hugging Face datasets, and agrees across find / index / forget / registry."""
+
+from __future__ import annotations
+
+import io
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from expunge.find.matcher import SubjectMatcher
+from expunge.subject import parse_subject
+
+PEOPLE = [
+    {"id": "ana", "names": ["Ana Souza"], "phones": ["(11) 98765-4321"], "region": "BR"},
+    {"id": "ravi", "names": ["Ravi Kumar"], "phones": ["98765 43210"], "region": "IN"},
+    {"id": "jonas", "names": ["Jonas Weber"], "phones": ["030 901820"], "region": "DE"},
+    {"id": "amelia", "names": ["Amelia Hart"], "phones": ["020 7946 0958"], "region": "GB"},
+    {"id": "wang", "names": ["Wang Xiaoming"], "emails": ["xm.wang@example.cn"], "country": "cn"},
+    {"id": "layla", "names": ["محمد الرشيد"], "handles": ["@layla_r"]},
+]
+# (text, subject id strong in it or None)
+TEXTS = [
+    ("Fale com a Ana: (11) 98765-4321.", "ana"),
+    ("Ana's mobile +55 11 98765 4321", "ana"),
+    ("WhatsApp: 5511987654321", "ana"),
+    ("Ana ligou de (11) 98765-4322 ontem.", None),  # one digit off
+    ("Call Ravi on 98765 43210 after six", "ravi"),
+    ("Ravi: 098765 43210", "ravi"),
+    ("Ravi +91-98765-43210", "ravi"),
+    ("Ravi 98765 43211", None),
+    ("Büro Jonas Weber: 030 901820", "jonas"),
+    ("Tel. +49 (0)30 901820", "jonas"),
+    ("Tel. 0049 30 901820", "jonas"),
+    ("Amelia: +44 (0)20 7946 0958", "amelia"),
+    ("Amelia on 020 7946 0958", "amelia"),
+    ("Xiaoming Wang wrote: xm.wang@example.cn", "wang"),
+    ("mail xm.wang@example.cn.evil.org", None),
+    ("follow @layla_r", None),  # a handle alone is medium
+    ("follow @layla_r2 or x.com/layla_r2", None),
+    ("محمد الرشيد on https://x.com/layla_r", "layla"),  # name + handle's profile page
+    ("مُحَمَّد الرَّشِيد @layla_r", "layla"),  # harakat
+    ("مـحـمـد الرشيد @layla_r", "layla"),  # tatweel
+]
+
+
+def _subjects(default_region: str = "US") -> list:
+    return [parse_subject(p, p["id"], default_region=default_region) for p in PEOPLE]
+
+
+def test_phones_and_names_match_in_the_subjects_own_terms() -> None:
+    matcher = SubjectMatcher(_subjects())
+    for (text, want), found in zip(TEXTS, matcher.match_batch([t for t, _ in TEXTS])):
+        strong = {f.subject for f in found if f.validator == "strong"}
+        assert strong == ({want} if want else set()), (text, found)
+
+
+def test_the_run_region_does_not_change_what_is_found() -> None:
+    texts = [t for t, _ in TEXTS]
+    us = SubjectMatcher(_subjects("US")).match_batch(texts)
+    fr = SubjectMatcher(_subjects("FR")).match_batch(texts)
+    assert us == fr
+
+
+def test_nfd_and_fullwidth_names_are_found_where_they_are() -> None:
+    matcher = SubjectMatcher([parse_subject({"names": ["José Müller"]}, "x")])
+    nfd = unicodedata.normalize("NFD", "Hola José Müller, qué tal")
+    [found] = matcher.match_batch([nfd])
+    assert [nfd[f.start : f.end] for f in found] == [unicodedata.normalize("NFD", "José Müller")]
+
+
+def test_name_order_both_ways_for_family_first_names() -> None:
+    matcher = SubjectMatcher([parse_subject({"names": ["Nagy László"], "emails": ["l@n.hu"]}, "x")])
+    [found] = matcher.match_batch(["László Nagy wrote to l@n.hu"])
+    assert {f.type for f in found} == {"name", "email"}
+
+
+def test_arabic_joined_and_split_forms() -> None:
+    matcher = SubjectMatcher([parse_subject({"names": ["Abdullah Al Rashid"]}, "x")])
+    texts = ["Abd Allah al-Rashid", "Abdallah Alrashid", "Abdullah Al Rashed"]
+    assert [bool(f) for f in matcher.match_batch(texts)] == [True, True, False]
+
+
+def test_a_free_string_of_two_characters_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "p.toml").write_text('names = ["Ana Lima"]\nstrings = ["AB"]\n')
+    result = run_cli("subject", "check", str(tmp_path / "p.toml"))
+    assert result.code == 1 and "shorter than 3" in result.stderr
+
+
+# ------------------------------------------------------------------ datasets end to end
+
+
+def _jsonl(path: Path) -> None:
+    rows = [{"id": f"r{i}", "text": t, "meta": {"title": "page"}} for i, (t, _) in enumerate(TEXTS)]
+    rows.append({"id": "hidden", "text": "A quiet page.", "meta": {"author": "xm.wang@example.cn"}})
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+
+
+def _subjects_file(path: Path) -> Path:
+    path.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in PEOPLE), "utf-8")
+    return path
+
+
+def _kept_ids(version: Path) -> set[str]:
+    lines = (version / "data.jsonl").read_text("utf-8").splitlines()
+    return {json.loads(line)["id"] for line in lines}
+
+
+def test_forget_index_registry_and_find_agree(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    _jsonl(data / "data.jsonl")
+    subjects = _subjects_file(tmp_path / "people.jsonl")
+    reg = tmp_path / "reg"
+    args = ["--subjects", str(subjects), str(data)]
+    assert run_cli("forget", *args, "--out", str(tmp_path / "a"), "--registry", str(reg)).code == 0
+    assert run_cli("index", "build", str(data), "--out", str(tmp_path / "idx")).code == 0
+    assert (
+        run_cli(
+            "forget", *args, "--out", str(tmp_path / "b"), "--index", str(tmp_path / "idx")
+        ).code
+        == 0
+    )
+    assert (
+        run_cli("forget", "--registry", str(reg), str(data), "--out", str(tmp_path / "c")).code == 0
+    )
+    dropped = {f"r{i}" for i, (_, want) in enumerate(TEXTS) if want} | {"hidden"}
+    everything = {f"r{i}" for i in range(len(TEXTS))} | {"hidden"}
+    for version in ("a", "b", "c"):
+        assert _kept_ids(tmp_path / version) == everything - dropped, version
+    found = run_cli("find", *args, "--out", str(tmp_path / "f"))
+    assert found.code == 0
+    strong_rows = {
+        json.loads(line)["row"]
+        for line in (tmp_path / "f" / "findings.jsonl").read_text().splitlines()
+        if json.loads(line)["validator"] == "strong"
+    }
+    # find reads the text field only; forget also the other fields ('hidden').
+    assert {f"r{r}" for r in strong_rows} == dropped - {"hidden"}
+    for version in ("a", "b", "c"):
+        check = run_cli("verify", str(tmp_path / version), *args[:2], "--registry", str(reg))
+        assert check.code == 0, check.stdout
+    check = run_cli("verify", str(tmp_path / "a"), "--registry", str(reg))
+    assert check.code == 0 and "registry removals checked: 6" in check.stdout
+
+
+def test_redact_drops_a_record_whose_match_is_outside_its_text(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    _jsonl(data / "data.jsonl")
+    profile = tmp_path / "wang.json"
+    profile.write_text(json.dumps(PEOPLE[4]))
+    out = tmp_path / "v"
+    result = run_cli(
+        "forget", "--subject", str(profile), str(data), "--out", str(out), "--mode", "redact"
+    )
+    assert result.code == 0, result.stderr
+    [shard] = json.loads((out / "manifest.json").read_text())["shards"]
+    assert shard["dropped_outside_text"] == 1 and shard["redacted_rows"] == 1
+    assert "hidden" not in _kept_ids(out)
+
+
+def _warc(path: Path, pages: list[tuple[str, bytes, list[tuple[str, str]]]]) -> None:
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=False)
+        for url, html, headers in pages:
+            http = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html"), *headers], protocol="HTTP/1.1"
+            )
+            writer.write_record(
+                writer.create_warc_record(
+                    url, "response", payload=io.BytesIO(html), http_headers=http
+                )
+            )
+
+
+def test_warc_forget_and_verify_search_markup_and_headers(tmp_path: Path) -> None:
+    email = "xm.wang@example.cn"
+    pages = [
+        ("https://a.example/1", f"<p>Hello</p><script>var c='{email}';</script>".encode(), []),
+        ("https://a.example/2", f'<p>Hi</p><a href="mailto:{email}">mail</a>'.encode(), []),
+        ("https://a.example/3", f'<meta name="author" content="{email}"><p>Hey</p>'.encode(), []),
+        ("https://a.example/4", b"<p>Plain page</p>", [("X-Contact", email)]),
+        ("https://a.example/5", b"<p>xm.wang&#64;example.cn</p>", []),
+        ("https://a.example/6", b"<p>Nobody here</p>", []),
+    ]
+    data = tmp_path / "crawl"
+    data.mkdir()
+    _warc(data / "c.warc", pages)
+    profile = tmp_path / "wang.json"
+    profile.write_text(json.dumps(PEOPLE[4]))
+    out = tmp_path / "v"
+    assert run_cli("forget", "--subject", str(profile), str(data), "--out", str(out)).code == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["totals"]["records_dropped"] == 5
+    assert email.encode() not in (out / "c.warc").read_bytes()
+    assert run_cli("verify", str(out), "--subject", str(profile)).code == 0
+    # The proof can fail: a version made without this person still holds them in markup.
+    other = tmp_path / "ravi.json"
+    other.write_text(json.dumps(PEOPLE[1]))
+    assert (
+        run_cli("forget", "--subject", str(other), str(data), "--out", str(tmp_path / "w")).code
+        == 0
+    )
+    check = run_cli("verify", str(tmp_path / "w"), "--subject", str(profile))
+    assert check.code == 1 and "strong matches remaining: 5" in check.stdout
+
+
+def test_verify_fails_on_a_file_added_to_the_version(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    _jsonl(data / "data.jsonl")
+    profile = tmp_path / "wang.json"
+    profile.write_text(json.dumps(PEOPLE[4]))
+    out = tmp_path / "v"
+    assert run_cli("forget", "--subject", str(profile), str(data), "--out", str(out)).code == 0
+    assert run_cli("verify", str(out), "--subject", str(profile)).code == 0
+    (out / "extra.jsonl").write_text(json.dumps({"text": "xm.wang@example.cn"}) + "\n")
+    check = run_cli("verify", str(out), "--subject", str(profile))
+    assert check.code == 1 and "extra.jsonl: not in the manifest" in check.stdout
+
+
+def test_a_dataset_card_holding_the_person_fails_verify(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    _jsonl(data / "data.jsonl")
+    (data / "README.md").write_text("Contact the curator: xm.wang@example.cn\n")
+    profile = tmp_path / "wang.json"
+    profile.write_text(json.dumps(PEOPLE[4]))
+    out = tmp_path / "v"
+    assert run_cli("forget", "--subject", str(profile), str(data), "--out", str(out)).code == 0
+    assert (out / "README.md").exists()
+    check = run_cli("verify", str(out), "--subject", str(profile))
+    assert check.code == 1 and "README.md" in check.stdout
+
+
+def test_hugging_face_dataset_dict_round_trip(tmp_path: Path) -> None:
+    datasets = pytest.importorskip("datasets")
+    texts = [t for t, _ in TEXTS]
+    dd = datasets.DatasetDict(
+        {
+            "train": datasets.Dataset.from_dict({"text": texts}),
+            "test": datasets.Dataset.from_dict({"text": ["Nothing personal.", texts[0]]}),
+        }
+    )
+    source = tmp_path / "hf"
+    dd.save_to_disk(str(source))
+    (source / "README.md").write_text("---\nlicense: cc0-1.0\n---\n# demo\n")
+    (source / ".gitattributes").write_text("*.arrow filter=lfs\n")
+    subjects = _subjects_file(tmp_path / "people.jsonl")
+    out = tmp_path / "v"
+    result = run_cli("forget", "--subjects", str(subjects), str(source), "--out", str(out))
+    assert result.code == 0, result.stderr
+    assert (out / "README.md").exists() and (out / ".gitattributes").exists()
+    loaded = datasets.load_from_disk(str(out))
+    kept = [t for t, want in TEXTS if not want]
+    assert loaded["train"]["text"] == kept
+    assert loaded["test"]["text"] == ["Nothing personal."]
+    assert run_cli("verify", str(out), "--subjects", str(subjects)).code == 0
