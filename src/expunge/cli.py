@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -233,6 +234,7 @@ def find(
         on_error=on_error,  # type: ignore[arg-type]
         subjects=tuple(profiles),
         show_values=show_values,
+        raw=True,  # as forget and verify: markup, headers and every field of a record
     )
     _run_over_dataset(dataset, format, config, engine, workers, ray_address, out, quiet)
 
@@ -597,6 +599,24 @@ def main() -> None:
     except KeyboardInterrupt:
         err_console.print("interrupted; nothing was written")
         sys.exit(130)
+    except OSError as error:
+        if error.errno not in _ENVIRONMENT_ERRORS:
+            raise
+        # A full disk or a read-only folder is not a bug: one line, and what to do. Partial
+        # outputs are removed (scan) or completed by the same command (forget: its marker).
+        where = f"{error.filename}: " if error.filename else ""
+        err_console.print(
+            f"[bold red]error:[/] {escape(where + (error.strerror or str(error)))} "
+            "(free space or fix permissions, then run the same command again)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(1)
+
+
+_ENVIRONMENT_ERRORS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EMFILE}
+)
 
 
 if __name__ == "__main__":

@@ -12,11 +12,23 @@ WINDOW = 40
 
 
 def context_snippet(
-    text: str, match: Finding, record_findings: Sequence[Finding], show_values: bool
+    text: str,
+    match: Finding,
+    record_findings: Sequence[Finding],
+    show_values: bool,
+    text_end: int | None = None,
 ) -> str:
     """Up to 40 characters either side of the match. Masked (the default): every match of the
-    subject in the window and any personal data the detector finds there are masked."""
-    lo, hi = max(0, match.start - WINDOW), min(len(text), match.end + WINDOW)
+    subject in the window and any personal data the detector finds there are masked. With
+    `text_end` (a record read with its stored material, io/raw.py), the window stays on the
+    match's side of the boundary between the text and the rest."""
+    floor, ceiling = 0, len(text)
+    if text_end is not None:
+        if match.start < text_end:
+            ceiling = text_end
+        else:
+            floor = text_end
+    lo, hi = max(floor, match.start - WINDOW), min(ceiling, match.end + WINDOW)
     window = text[lo:hi]
     if not show_values:
         spans = [
@@ -33,4 +45,4 @@ def context_snippet(
         for start, end, kind in reversed(kept):
             window = window[:start] + mask(kind, window[start:end]) + window[end:]
     snippet = " ".join(window.split())
-    return ("…" if lo > 0 else "") + snippet + ("…" if hi < len(text) else "")
+    return ("…" if lo > floor else "") + snippet + ("…" if hi < ceiling else "")

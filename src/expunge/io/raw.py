@@ -8,8 +8,10 @@ proof must search them too. `read_raw` yields the same records, rows and order a
 `fields["text_end"]` = where its own text ends (findings after it lie outside the text).
 
 Covered: WARC/WET (headers + payload, entities and %-escapes decoded too), JSON Lines (every
-string value of the object). Other formats (Parquet, Arrow, CSV/TSV) are read as their text
-column only; `RAW_FORMATS` says which formats are covered, and verify's certificate names it.
+string value of the object), Parquet and Hugging Face Arrow (every string value of the row,
+struct and list columns included; binary columns such as image bytes are not text), CSV/TSV
+(every field of the row). `RAW_FORMATS` says which formats are covered, and verify's
+certificate names them.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from expunge.errors import ErrorPolicy
 from expunge.records import FieldSpec, Record, Shard
 
 RAW_GAP = "\n\n"
-RAW_FORMATS = frozenset({"warc", "wet", "jsonl"})
+RAW_FORMATS = frozenset({"warc", "wet", "jsonl", "parquet", "hf", "csv", "tsv"})
+_ROWS_PER_BATCH = 1024  # other columns can be wide (FineWeb metadata, captions): small batches
 
 
 def read_raw(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
@@ -35,6 +38,10 @@ def read_raw(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[R
             yield _joined(record, record.fields.pop("raw", ""))
     elif shard.format == "jsonl":
         yield from _jsonl_raw(shard, fields, errors)
+    elif shard.format in ("parquet", "hf"):
+        yield from _aligned(read_shard(shard, fields, errors), _arrow_rows(shard))
+    elif shard.format in ("csv", "tsv"):
+        yield from _delimited_raw(shard, fields, errors)
     else:
         for record in read_shard(shard, fields, errors):
             record.fields["text_end"] = len(record.text)
@@ -87,3 +94,87 @@ def _strings(value: object, text: str) -> Iterator[str]:
             stack.extend(reversed(list(item.values())))
         elif isinstance(item, list):
             stack.extend(reversed(item))
+
+
+def _aligned(records: Iterator[Record], rows: Iterator[object]) -> Iterator[Record]:
+    """Records with the other strings of their row: `rows` yields every row of the file in
+    order (the readers number rows the same way, bad rows included)."""
+    position = -1
+    row_value: object = None
+    for record in records:
+        while position < record.location.row:
+            row_value = next(rows, None)
+            position += 1
+        yield _joined(record, "\n".join(_strings(row_value, record.text)))
+
+
+def _arrow_rows(shard: Shard) -> Iterator[object]:
+    """Every row of a Parquet or Arrow file as a dict of its text-bearing columns."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def texty(kind: pa.DataType) -> bool:
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            return True
+        if pa.types.is_struct(kind):
+            return any(texty(kind.field(i).type) for i in range(kind.num_fields))
+        if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+            return texty(kind.value_type)
+        return False
+
+    if shard.format == "parquet":
+        with pq.ParquetFile(shard.path) as parquet:
+            schema = parquet.schema_arrow
+            names = [f.name for f in schema if texty(f.type)]
+            for batch in parquet.iter_batches(batch_size=_ROWS_PER_BATCH, columns=names):
+                yield from batch.to_pylist()
+        return
+    from expunge.io.arrow import arrow_batches, open_arrow
+
+    with open_arrow(shard) as source:
+        schema, batches, _ = arrow_batches(source)
+        names = [f.name for f in schema if texty(f.type)]
+        for batch in batches:
+            yield from batch.select(names).to_pylist()
+
+
+def _delimited_raw(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
+    """read_shard's records, each with every other field of its row (parsed again from the
+    record's byte offset in a second stream)."""
+    import csv
+    import io
+
+    from expunge.io import read_shard
+    from expunge.io.streams import open_decompressed
+
+    delimiter = "\t" if shard.format == "tsv" else ","
+    with open_decompressed(shard.path, shard.label) as opened:
+        stream = opened.stream
+        position = 0
+        for record in read_shard(shard, fields, errors):
+            offset = record.location.offset
+            values: list[str] = []
+            if offset is not None and offset >= position:
+                stream.read(offset - position) if offset > position else None
+                position = offset
+                lines = _lines_from(stream)
+                text_io = io.StringIO()
+                for line in lines:
+                    position += len(line)
+                    text_io.write(line.decode("utf-8", "replace"))
+                    try:
+                        parsed = list(
+                            csv.reader(io.StringIO(text_io.getvalue()), delimiter=delimiter)
+                        )
+                    except csv.Error:
+                        continue
+                    if parsed and len(parsed) == 1 and not text_io.getvalue().count('"') % 2:
+                        values = parsed[0]
+                        break
+            yield _joined(record, "\n".join(_strings(values, record.text)))
+
+
+def _lines_from(stream: object) -> Iterator[bytes]:
+    readline = stream.readline  # type: ignore[attr-defined]
+    while line := readline():
+        yield line

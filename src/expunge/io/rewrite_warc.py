@@ -43,7 +43,11 @@ def _warc_records(handle: BinaryIO, label: str) -> Iterator[tuple[int, int, bool
         except Exception as exc:
             _corrupt(errors, label, end, seen, exc)
             raise
-        if getattr(warc_record.raw_stream, "limit", 0) > 0 or archive.err_count:
+        if (
+            getattr(warc_record.raw_stream, "limit", 0) > 0
+            or archive.err_count
+            or not warc_record.rec_type
+        ):
             _corrupt(errors, label, offset, seen, None)
             raise AssertionError("unreachable: _corrupt raises under 'stop'")
         seen += 1
@@ -76,14 +80,19 @@ def rewrite_warc(shard: Shard, out_path: str, edits: Edits) -> RewriteStats:
             row = sum(is_row for _, _, is_row in _warc_records(handle, label))
             shutil.copyfileobj(source, out, _COPY_CHUNK)
             return RewriteStats(row, row, 0, 0)
+        # A record runs from its offset to the next record's offset: the blank lines that
+        # end an uncompressed WARC record go with it, so dropping one leaves no stray lines.
+        size = os.fstat(source.fileno()).st_size
+        records = list(_warc_records(handle, label))
+        bounds = [offset for offset, _, _ in records[1:]] + [size]
         copied = 0  # bytes of the input accounted for
-        for offset, length, is_row in _warc_records(handle, label):
+        for (offset, _, is_row), stop in zip(records, bounds, strict=True):
             if not is_row:
                 continue
             if row in edits.drop:
                 _copy(source, out, copied, offset)
-                copied = offset + length
+                copied = stop
                 dropped += 1
             row += 1
-        _copy(source, out, copied, os.fstat(source.fileno()).st_size)
+        _copy(source, out, copied, size)
     return RewriteStats(row, row - dropped, dropped, 0)

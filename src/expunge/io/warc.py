@@ -94,8 +94,13 @@ def read_warc(
             except Exception as exc:  # noqa: BLE001 - as above, while reading the payload
                 _corrupt(errors, label, end, seen, exc)
                 return
-            if getattr(warc_record.raw_stream, "limit", 0) > 0 or archive.err_count:
-                # The file ended inside the record, or its Content-Length is wrong.
+            if (
+                getattr(warc_record.raw_stream, "limit", 0) > 0
+                or archive.err_count
+                or not warc_record.rec_type
+            ):
+                # The file ended inside the record, its Content-Length is wrong, or what
+                # stands there has no WARC-Type (warcio then "reads" the rest of the file).
                 _corrupt(errors, label, offset, seen, None)
                 return
             seen += 1

@@ -71,7 +71,8 @@ def from_find_report(report: Path, text_field: str | None = None) -> list[Forget
     wanted: dict[str, dict[int, list[Span]]] = defaultdict(lambda: defaultdict(list))
     for line in findings_file.read_text("utf-8").splitlines():
         row = json.loads(line)
-        if row.get("validator") == "strong":
+        # 'stored' findings lie outside the text (markup, other fields): nothing to unlearn there
+        if row.get("validator") == "strong" and row.get("in") != "stored":
             wanted[row["shard"]][int(row["row"])].append((int(row["start"]), int(row["end"])))
     if not wanted:
         raise ExpungeError(f"{report}: the report has no strong match of the person",

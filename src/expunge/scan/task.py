@@ -173,7 +173,13 @@ def scan_shard(
                 by_type[f.type] += 1
                 seen.add(f.type)
                 context = (
-                    context_snippet(record.text, f, record.findings, config.show_values)
+                    context_snippet(
+                        record.text,
+                        f,
+                        record.findings,
+                        config.show_values,
+                        record.fields.get("text_end") if config.raw else None,
+                    )
                     if f.subject is not None and config.context
                     else None
                 )
