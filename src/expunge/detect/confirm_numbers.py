@@ -14,7 +14,7 @@ import re
 from expunge.detect import context as ctx
 from expunge.detect.context import Scan
 from expunge.detect.hits import Hit
-from expunge.detect.phone import is_valid_phone
+from expunge.detect.phone import country_code, is_valid_phone, national_layout_ok
 from expunge.detect.spans import IS_ALNUM, IS_DIGIT, glued_left, glued_right
 from expunge.detect.validators import card_issuer, iban_ok, ipv4_octets, ssn_ok
 
@@ -24,6 +24,19 @@ _BAD_BEFORE = frozenset(b"$#@_=&%^*\\|~.,/-")
 _DATE_START = re.compile(
     rb"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?![0-9])"
 )
+# The phone shapes, also tried where a card or IPv4 shape that is no card or address starts.
+_PHONE_SHAPES = (
+    rb"(?P<phone>(?:\+|00 ?)[1-9][0-9 ./()-]*[0-9]"  # international: +44 20 7946 0958
+    rb"|(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}"  # NANP
+    rb"|\(?0\d{1,4}\)?(?:[ ./-]\d{2,8}){1,4})"  # national with trunk 0: 030 1234567
+    # any other grouping: a phone only if it is one of the region's own layouts, checked in
+    # Python ('(11) 96123-4567', '98765 43210', '612 34 56 78', '0 801 23 45 67'). Groups
+    # of one digit only where layouts have them (a lone trunk 0; '0900 1 234567'), so
+    # versions and ISBNs ('978-3-16-148410-0') and dates with times stay out.
+    rb"|(?!\d{4}[-/.]\d\d?[-/.]\d\d?(?![0-9])|\d\d?[-/.]\d\d?[-/.]\d{4}(?![0-9]))"
+    rb"(?P<layout>(?:\(\d{1,6}\) ?|0[ ./-]|\d{2,6}[ ./-])"
+    rb"(?:\d{2,10}|(?:(?<=0\d{3}[ ./-])|(?<=0\d{4}[ ./-]))\d)(?:[ ./-]\d{2,10}){0,4})"
+)
 # Shapes inside a cluster, found left to right at token starts (first alternative wins).
 # Also the engine's prefilter: clusters in which it finds nothing (dates with times, ISBNs,
 # decimals, lists of numbers) never reach Python one by one.
@@ -32,12 +45,15 @@ SHAPES = re.compile(
     rb"|(?<![0-9A-Za-z./-])(?:"  # not mid-token: "2023-02-25 02" holds no "02-25 02" phone
     rb"(?P<ssn>\d{3}(?P<ssep>[- ])\d{2}(?P=ssep)\d{4})"
     rb"|(?P<card>\d{4}(?P<csep>[ -])\d{4,6}(?P=csep)\d{4,5}(?:(?P=csep)\d{1,4}){0,3})"
-    rb"|(?P<phone>(?:\+|00 ?)[1-9][0-9 ./()-]*[0-9]"  # international: +44 20 7946 0958
-    rb"|(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}"  # NANP
-    rb"|\(?0\d{1,4}\)?(?:[ ./-]\d{2,8}){1,4})"  # national with trunk 0: 030 1234567
-    rb"|(?P<run>\d{9,11}|[2-6]\d{11,18})"  # 9-11: SSN/phone with context; 12+: card issuers
+    rb"|" + _PHONE_SHAPES +
+    # 9-11: SSN/phone with context; 12+: card issuers, or a phone with its trunk 0 and context
+    rb"|(?P<run>\d{9,11}|[2-6]\d{11,18}|0\d{11,12})"
     rb")(?![0-9])"
 )
+# A phone where a card or IPv4 shape matched but is none ('0800 1759 1033', '912.34.56.78').
+_PHONE_AT = re.compile(rb"(?:" + _PHONE_SHAPES + rb")(?![0-9])")
+# Brazilian CPF (a tax id): never a phone, whatever region reads its digits
+_CPF = re.compile(rb"\d{3}\.\d{3}\.\d{3}-\d{2}")
 
 
 def cluster(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> list[Hit] | None:
@@ -60,28 +76,47 @@ def cluster(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) ->
         return None  # "2023-11-15 14:30", "15.11.2023 ..." and friends
     types = run.types
     found: list[Hit] = []
+    prev_end = -2  # end of the previous shape in the cluster
     for m in SHAPES.finditer(text):
         kind = m.lastgroup
+        follows = m.start() == prev_end + 1  # one separator after the previous shape
+        prev_end = m.end()
         a, b = s + m.start(), s + m.end()
         hit: Hit | None = None
         if kind == "ip":
             hit = _ipv4(buf, a, b, lo, hi, run) if "ip_address" in types else None
+            if (
+                hit is None
+                and "phone" in types
+                and (m.start() == 0 or text[m.start() - 1] not in b"/-")
+                and ipv4_octets(m.group().decode("ascii")) is None
+            ):  # four dotted groups that are no address: '612.34.56.78' in Spain
+                pm = _PHONE_AT.match(text, m.start())
+                if pm is not None:
+                    hit = _phone_shape(buf, a, lo, hi, run, text, pm, follows)
         elif kind == "ssn":
             hit = _ssn(buf, a, b, lo, hi, run, m.group()) if "us_ssn" in types else None
         elif kind == "card":
             if "credit_card" in types:
                 hit = _card_grouped(buf, a, lo, hi, run, text, m.start(), m.end())
-        elif kind == "phone":
-            # digits the phone shape left in the cluster: more than a stray group means the
-            # phone-like start is part of a bigger number
-            rest = len(text[m.end() :].translate(None, _SEPARATORS))
-            if "phone" in types and rest <= 2:
-                hit = _phone(buf, a, lo, hi, run, m.group(), trim=rest == 0)
+            if hit is None and "phone" in types and _card_shape_may_be_phone(text, m):
+                pm = _PHONE_AT.match(text, m.start())
+                if pm is not None:
+                    hit = _phone_shape(buf, a, lo, hi, run, text, pm, follows)
+        elif kind == "phone" or kind == "layout":
+            if "phone" in types:
+                hit = _phone_shape(buf, a, lo, hi, run, text, m, follows)
         else:
             hit = _bare_run(buf, a, b, lo, hi, run, m.group())
         if hit is not None:
             found.append(hit)
     return found or None
+
+
+def _card_shape_may_be_phone(text: bytes, m: re.Match[bytes]) -> bool:
+    """A card-shaped run of three groups that is no card may be a phone ('0800 1759 1033',
+    '0091 98765 43210', '1800 1234 5678'); longer runs (IBAN tails, card look-alikes) not."""
+    return text.count(m.group("csep"), m.start(), m.end()) == 2
 
 
 # --- IPv4 ------------------------------------------------------------------------------------
@@ -108,21 +143,25 @@ def _ipv4(buf: bytes, s: int, e: int, lo: int, hi: int, run: Scan) -> Hit | None
 
 
 def _bare_run(buf: bytes, s: int, e: int, lo: int, hi: int, run: Scan, digits: bytes) -> Hit | None:
-    """9 digits: SSN only with ssn context; 10-11: phone only with a phone word (epochs, ids,
-    timestamps otherwise); 12-19: a card if Luhn + issuer agree."""
+    """9 digits: SSN with ssn context; 9-11: phone only with a phone word (epochs, ids,
+    timestamps otherwise); 12-19: a card if Luhn + issuer agree; 12-13 led by the trunk 0
+    and no card: phone with a phone word. The national prefix must be there where the
+    region's plan requires it (no '1545157245' as a UK number)."""
     n = len(digits)
     if n >= 12:
-        return _card_run(s, e, lo, hi, run, digits) if "credit_card" in run.types else None
-    if n == 9:
+        card = _card_run(s, e, lo, hi, run, digits) if "credit_card" in run.types else None
+        if card is not None or n > 13 or digits[:1] != b"0":
+            return card
+    elif n == 9:
         wanted = "us_ssn" in run.types and run.near(ctx.SSN, s, e, lo, hi, 40, 16)
         if wanted and ssn_ok(digits.decode("ascii")):
             return ("us_ssn", s, e, 0.8, "ssn-rules+context")
-        return None
     if (
         "phone" in run.types
         and run.near(ctx.PHONE, s, e, lo, hi, 32, 16)
         and not run.near(ctx.PHONE_NEGATIVE, s, e, lo, hi, 24, 0)
         and is_valid_phone(digits, run.region)
+        and national_layout_ok(digits, run.region)
     ):
         return ("phone", s, e, 0.75, "phonenumbers+context")
     return None
@@ -234,30 +273,89 @@ _FALLBACK_REGIONS = ("GB", "DE", "FR", "IT", "ES", "NL", "AU", "IN", "BR", "MX",
 _NON_DIGITS = re.compile(rb"\D+")
 
 
+def _nanp_written(raw: bytes) -> bool:
+    """'(AAA) BBB-CCCC', 'AAA.BBB.CCCC', '1-AAA-BBB-CCCC'."""
+    sizes = [len(g) for g in _NON_DIGITS.split(raw) if g]
+    return sizes == [3, 3, 4] or (sizes == [1, 3, 3, 4] and raw.lstrip(b"(")[:1] == b"1")
+
+
 def _nanp_shaped(raw: bytes) -> bool:
     """'(AAA) BBB-CCCC' / 'AAA-BBB-CCCC': written the North American way, so it is judged as a
     North American number only (an invalid one is not a foreign number in disguise)."""
     return [len(g) for g in _NON_DIGITS.split(raw) if g] == [3, 3, 4]
 
 
+def _phone_shape(
+    buf: bytes,
+    a: int,
+    lo: int,
+    hi: int,
+    run: Scan,
+    text: bytes,
+    m: re.Match[bytes],
+    follows: bool,
+) -> Hit | None:
+    """A phone shape found in a cluster (`a` is its start in `buf`): checks its place in the
+    cluster, then `_phone`. `follows`: it comes one separator after another shape (two
+    phones in a row: '(702) 370-1853 713.455.6485')."""
+    start = m.start()
+    # A digit group one separator before that no shape took: the phone-like part is the tail
+    # of a bigger grouped number (an ISBN, a price '1 234 030 123 456').
+    if not follows and start >= 2 and text[start - 1] in b" .-/" and IS_DIGIT[text[start - 2]]:
+        return None
+    # digits the shape left in the cluster: more than a stray group means the phone-like
+    # start is part of a bigger number
+    rest = len(text[m.end() :].translate(None, _SEPARATORS))
+    raw = m.group()
+    if rest > 2 or _CPF.fullmatch(raw):
+        return None
+    return _phone(buf, a, lo, hi, run, raw, trim=rest == 0, layout=m.lastgroup == "layout")
+
+
+def _valid(raw: bytes, region: str, layout: bool, guessed: bool = False) -> bool:
+    """Valid in `region`; other groupings (`layout`) also written the region's way. A number
+    in the NANP or trunk-0 shapes without its trunk 0 (or +) is checked against the region's
+    plan too, outside North America: '154-440-9823' is no UK number, as the UK writes 01544."""
+    if not is_valid_phone(raw, region):
+        return False
+    if layout:
+        return national_layout_ok(raw, region, strict=guessed)
+    if raw.lstrip(b"(")[:1] in (b"+", b"0") or country_code(region) == 1:
+        return True
+    return national_layout_ok(raw, region, strict=guessed)
+
+
 def _phone(
-    buf: bytes, s: int, lo: int, hi: int, run: Scan, text: bytes, trim: bool = True
+    buf: bytes,
+    s: int,
+    lo: int,
+    hi: int,
+    run: Scan,
+    text: bytes,
+    trim: bool = True,
+    layout: bool = False,
 ) -> Hit | None:
     """phone: +intl / 00 intl / NANP / trunk-0 national shapes, validated with libphonenumber
     metadata (region hint for numbers without +); trailing groups that make it invalid are
-    trimmed ('call 212 555 0123 2 times')."""
+    trimmed ('call 212 555 0123 2 times'). Other groupings (`layout`) must also be written the
+    way the region writes its numbers (phone.national_layout_ok)."""
     raw = text
     for attempt in range(2):
         e = s + len(raw)
-        if is_valid_phone(raw, run.region):
+        if _valid(raw, run.region, layout):
             score, how = 0.85, "phonenumbers"
             break
-        if (
+        if not layout and country_code(run.region) != 1 and _nanp_written(raw):
+            # written the North American way: judged as a North American number
+            if is_valid_phone(raw, "US"):
+                score, how = 0.7, "phonenumbers-other-region"
+                break
+        elif (
             attempt == 0  # a trimmed number must be valid where the text is from
-            and raw[:1] == b"0"
+            and (raw[:1] == b"0" or layout)
             and not _nanp_shaped(raw)
             and run.near(ctx.PHONE, s, e, lo, hi, 32, 0)
-            and any(is_valid_phone(raw, r) for r in _FALLBACK_REGIONS)
+            and any(_valid(raw, r, layout, guessed=True) for r in _FALLBACK_REGIONS)
         ):
             score, how = 0.7, "phonenumbers-other-region"  # a national number from abroad
             break

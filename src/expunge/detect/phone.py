@@ -161,6 +161,11 @@ def _home(region: str) -> _Home:
     )
 
 
+def country_code(region: str) -> int:
+    """The region's country code (1 for the North American plan)."""
+    return _home(region).cc
+
+
 def _split_country_code(digits: bytes) -> tuple[int, bytes] | None:
     if digits[:1] == b"0":  # country codes never start with 0
         return None
@@ -270,3 +275,134 @@ def check_region(region: str) -> str:
     if code not in phonenumbers.SUPPORTED_REGIONS:
         raise ValueError(f"unknown phone region {region!r}; use an ISO 3166 code such as 'US'")
     return code
+
+
+# --- how the region writes its national numbers ----------------------------------------------
+
+_DIGIT_GROUPS = re.compile(rb"\d+")
+_FIRST_GROUP_ONLY = re.compile(r"\(?\\1\)?")  # national prefix rule "(\1)": no prefix in it
+
+
+@dataclass(frozen=True, slots=True)
+class _Format:
+    pattern: re.Pattern[str]
+    leading: re.Pattern[str] | None
+    format: str
+    national_rule: str | None  # "0\1", "(0\1)", "0 \1", "(\1)" ...; None when there is none
+    prefix_optional: bool
+    national: bool  # False: an international-only format
+
+
+@cache
+def _formats(region: str) -> tuple[tuple[_Format, ...], str]:
+    """The region's number formats (national ones first, then international-only ones) and
+    its national prefix."""
+    md = PhoneMetadata.metadata_for_region(region, None)
+    if md is None:
+        return (), ""
+    out = []
+    national = len(md.number_format)
+    for i, fmt in enumerate((*md.number_format, *(md.intl_number_format or ()))):
+        if fmt.format == "NA":
+            continue
+        leading = fmt.leading_digits_pattern
+        out.append(_Format(
+            pattern=re.compile(fmt.pattern),
+            leading=re.compile(leading[-1]) if leading else None,
+            format=fmt.format,
+            national_rule=fmt.national_prefix_formatting_rule or None,
+            prefix_optional=bool(fmt.national_prefix_optional_when_formatting),
+            national=i < national,
+        ))  # fmt: skip
+    return tuple(out), md.national_prefix or ""
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    return tuple(len(g) for g in re.findall(r"\d+", text))
+
+
+def _coarsens(written: tuple[int, ...], layout: tuple[int, ...]) -> bool:
+    """`written` is `layout` with some neighbouring groups run together (or equal to it)."""
+    i = 0
+    for size in written:
+        total = 0
+        while total < size and i < len(layout):
+            total += layout[i]
+            i += 1
+        if total != size:
+            return False
+    return i == len(layout)
+
+
+def _prefix_required(formats: tuple[_Format, ...], nsn: str) -> bool:
+    """libphonenumber's matcher rule: a national number of this format must show its national
+    prefix unless the format's rule makes it optional or only brackets the first group."""
+    for fmt in formats:
+        if not fmt.national:
+            break
+        if fmt.leading is not None and fmt.leading.match(nsn) is None:
+            continue
+        if fmt.pattern.fullmatch(nsn) is None:
+            continue
+        rule = fmt.national_rule
+        optional = rule is None or fmt.prefix_optional or _FIRST_GROUP_ONLY.fullmatch(rule)
+        return not optional
+    return False
+
+
+_layout_cache: dict[tuple[bytes, str, bool], bool] = {}
+
+
+def national_layout_ok(raw: bytes, region: str, strict: bool = False) -> bool:
+    """Whether `raw` (a valid national number of `region`, without '+') is written the way
+    the region writes numbers: its digit groups are those of one of the region's number
+    formats for these digits (any of them, whatever digits they are meant for; neighbouring
+    groups may run together), with the national prefix shown as the format's rule shows it, run
+    into the first group or as a group of its own. Without its national prefix it passes only
+    where the numbering plan lets the prefix go (libphonenumber's matcher rule).
+    So '(11) 96123-4567' is Brazilian, '98765 43210' Indian and '612 34 56 78' Spanish, while
+    a CPF '123.456.789-09' or an ISBN's groups are no layout, and a French or German number
+    without its 0 is not found. `strict` (for a region the text is only guessed to be from):
+    only the formats meant for these leading digits count."""
+    key = (raw, region, strict)
+    hit = _layout_cache.get(key)
+    if hit is None:
+        hit = _layout_ok(raw, region, strict)
+        if len(_layout_cache) > 20_000:
+            _layout_cache.clear()
+        _layout_cache[key] = hit
+    return hit
+
+
+def _layout_ok(raw: bytes, region: str, strict: bool) -> bool:
+    formats, prefix = _formats(region)
+    try:
+        num = phonenumbers.parse(raw.decode("ascii"), region)
+    except (phonenumbers.NumberParseException, UnicodeDecodeError):
+        return False
+    nsn = phonenumbers.national_significant_number(num)
+    digits = b"".join(_DIGIT_GROUPS.findall(raw)).decode("ascii")
+    if not digits.endswith(nsn):
+        return False
+    written_prefix = digits[: len(digits) - len(nsn)]
+    if written_prefix not in ("", prefix):  # a country code or carrier code: not national
+        return False
+    if not written_prefix and _prefix_required(formats, nsn):
+        return False
+    written = tuple(len(g) for g in _DIGIT_GROUPS.findall(raw))
+    for fmt in formats:
+        m = fmt.pattern.fullmatch(nsn)
+        if m is None or (strict and fmt.leading is not None and not fmt.leading.match(nsn)):
+            continue
+        layout = _sizes(m.expand(fmt.format))
+        if not written_prefix:
+            candidates = [layout]
+        else:
+            n = len(written_prefix)
+            candidates = [(layout[0] + n, *layout[1:]), (n, *layout)]
+            if fmt.national_rule:
+                rule = fmt.national_rule.replace("$NP", prefix).replace("$FG", "\\1")
+                candidates.append(_sizes(m.expand(fmt.format.replace("\\1", rule, 1))))
+        if any(_coarsens(written, c) for c in candidates):
+            return True
+    return False
