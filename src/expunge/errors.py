@@ -53,6 +53,9 @@ class ErrorPolicy:
 
     mode: OnError = "stop"
     skipped: list[BadRow] = field(default_factory=list)
+    # Rows the reader numbered (records and bad rows), set when it finishes: a byte-range
+    # task's rows are renumbered from this when the parts of a file are put together.
+    rows_numbered: int = 0
 
     def bad_row(self, shard: str, where: str, reason: str, fix: str = "") -> None:
         if self.mode == "stop":

@@ -20,14 +20,15 @@ class Executor(Protocol):
 
 
 def make_executor(engine: str, workers: int, ray_address: str | None = None) -> Executor:
+    from expunge.engine.split import SplittingExecutor
     from expunge.errors import ExpungeError
 
     if engine == "local":
         from expunge.engine.local import LocalExecutor
 
-        return LocalExecutor(workers)
+        return SplittingExecutor(LocalExecutor(workers), workers)
     if engine == "ray":
         from expunge.engine.ray import RayExecutor
 
-        return RayExecutor(workers, ray_address)
+        return SplittingExecutor(RayExecutor(workers, ray_address), workers)
     raise ExpungeError(f"unknown engine {engine!r}", "use --engine local or --engine ray")

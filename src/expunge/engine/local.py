@@ -40,8 +40,8 @@ def _exit_with_parent(parent_alive: Connection) -> None:
     os._exit(1)
 
 
-def _report(records: int, nbytes: int) -> None:
-    _progress_queue.put((records, nbytes))
+def _report(records: int, nbytes: int, file_bytes: int) -> None:
+    _progress_queue.put((records, nbytes, file_bytes))
 
 
 def _run_job(job: ShardJob) -> ShardResult:
@@ -104,9 +104,9 @@ class LocalExecutor:
 def _drain(progress_queue: Any, on_progress: ProgressFn, stop: threading.Event) -> None:
     while not stop.is_set():
         try:
-            records, nbytes = progress_queue.get(timeout=0.1)
+            records, nbytes, file_bytes = progress_queue.get(timeout=0.1)
         except queue.Empty:
             continue
         except (EOFError, OSError):
             return
-        on_progress(records, nbytes)
+        on_progress(records, nbytes, file_bytes)

@@ -16,6 +16,7 @@ from expunge.records import FieldSpec, Location, Record, Shard
 
 from .fields import NESTED_FIX, fast_lookups, get_nested, has_field, key_choices, list_names
 from .problems import TEXT_FIELD_FIX, TRUNCATED_FIX, brief
+from .ranges import RangeErrors
 from .streams import STREAM_ERRORS, open_decompressed, stream_failure
 
 MISSING = object()
@@ -38,12 +39,20 @@ def read_jsonl(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
     loads = orjson.loads
     decode_error = orjson.JSONDecodeError
 
+    stop = None
+    if shard.byte_range is not None:  # one part of a big plain file (engine/split.py)
+        errors = RangeErrors(errors, shard)
     with open_decompressed(shard.path, label) as opened:
         line_no = 0  # physical lines read, 1-based once counted
         offset = 0  # byte offset of the next line in the uncompressed stream
         row = 0  # records and bad rows; blank lines take no row
+        if shard.byte_range is not None:
+            offset, stop = shard.byte_range
+            opened.stream.seek(offset)
         try:
             for line in opened.stream:
+                if stop is not None and offset >= stop:
+                    break
                 line_no += 1
                 start = offset
                 offset += len(line)
@@ -56,7 +65,7 @@ def read_jsonl(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
                     if obj is BLANK:
                         continue
                     if obj is MISSING:
-                        if row == 0 and line.lstrip(BOM + b" \t").startswith(b"["):
+                        if row == 0 and start == 0 and line.lstrip(BOM + b" \t").startswith(b"["):
                             reject_json_array(errors, label, line_no)
                             return
                         reason = f"malformed JSON: {_json_error(exc)}"
@@ -64,7 +73,7 @@ def read_jsonl(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
                         row += 1
                         continue
                 if type(obj) is not dict:
-                    if row == 0 and type(obj) is list:
+                    if row == 0 and type(obj) is list and start == 0:
                         reject_json_array(errors, label, line_no)
                         return
                     errors.bad_row(
@@ -128,6 +137,9 @@ def read_jsonl(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
         except STREAM_ERRORS as exc:
             reason = stream_failure(opened.codec, line_no, "lines")
             errors.bad_row(label, f"line {line_no + 1}", f"{reason}: {brief(exc)}", TRUNCATED_FIX)
+        errors.rows_numbered = row
+    if shard.byte_range is not None:
+        return  # whether a named field is in no record is known for the whole file only
     if first_keys is not None:  # only a shard with records can show a field name is wrong
         for seen, name, option in (
             (url_seen, fields.url, "--url-field"),

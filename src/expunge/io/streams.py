@@ -102,10 +102,27 @@ class OpenedStream:
     codec: str  # "gzip", "zstd" or "" for an uncompressed file
 
 
+# The file a reader opened last in this process, for progress by bytes read (a task reads one
+# shard at a time; a second stream of the same file, io/raw.py, keeps in step with the first).
+_last_opened: list[io.FileIO] = []
+
+
+def input_position() -> int:
+    """How far into its file the input opened last has read (0 when none is open)."""
+    if not _last_opened or _last_opened[0].closed:
+        return 0
+    try:
+        return _last_opened[0].tell()
+    except (OSError, ValueError):
+        return 0
+
+
 def open_input(path: str, label: str) -> io.BufferedReader:
     """Open for binary reading; a missing or unreadable file is an InputError naming it."""
     try:
-        return io.BufferedReader(io.FileIO(path, "rb"), READ_BUFFER)
+        raw = io.FileIO(path, "rb")
+        _last_opened[:] = [raw]
+        return io.BufferedReader(raw, READ_BUFFER)
     except FileNotFoundError:
         raise InputError(label, "no such file or directory", "check the path") from None
     except IsADirectoryError:

@@ -71,14 +71,26 @@ def read_warc(
     """Field names do not apply: text, url and id come from the WARC headers and payload.
     With `raw`, each record's `fields["raw"]` holds its WARC and HTTP headers and its whole
     payload as stored (HTML source with scripts, attributes and meta)."""
+    counter = [0]
+    try:
+        yield from _read_warc(shard, errors, raw, counter)
+    finally:
+        errors.rows_numbered = counter[0]  # also when a corrupt record ends the part early
+
+
+def _read_warc(
+    shard: Shard, errors: ErrorPolicy, raw: bool, counter: list[int]
+) -> Iterator[Record]:
     label = shard.label
     with open_input(shard.path, label) as handle:
         size = os.fstat(handle.fileno()).st_size
+        base, stop = shard.byte_range or (0, size)  # a part: the records starting in it
+        handle.seek(base)
         archive = _WarcReader(handle)
         records = iter(archive)
         row = 0
         seen = 0  # WARC records of any type read so far
-        end = 0  # where the last complete WARC record ended
+        end = base  # where the last complete WARC record ended
         while True:
             try:
                 warc_record = next(records)
@@ -89,7 +101,7 @@ def read_warc(
                 return
             try:
                 payload = _payload_of(warc_record, raw)
-                offset = archive.get_record_offset()  # reads the rest of the record
+                offset = archive.get_record_offset()  # of the file (warcio asks the handle)
                 length = archive.get_record_length()
             except Exception as exc:  # noqa: BLE001 - as above, while reading the payload
                 _corrupt(errors, label, end, seen, exc)
@@ -103,6 +115,8 @@ def read_warc(
                 # stands there has no WARC-Type (warcio then "reads" the rest of the file).
                 _corrupt(errors, label, offset, seen, None)
                 return
+            if offset >= stop:
+                break  # the next part's first record
             seen += 1
             end = offset + length
             if payload is None:
@@ -114,7 +128,8 @@ def read_warc(
                 record.fields["raw"] = payload.raw
             yield record
             row += 1
-        if size - end > _TAIL_SLACK and _has_data_after(handle, end):
+            counter[0] = row
+        if stop == size and size - end > _TAIL_SLACK and _has_data_after(handle, end):
             _corrupt(errors, label, end, seen, None)
 
 

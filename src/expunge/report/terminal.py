@@ -64,11 +64,13 @@ class ScanProgress:
         self.progress.update(self._task, total=max(total_bytes, 1), shards=shards)
         self.progress.start_task(self._task)
 
-    def _on_records(self, records: int, nbytes: int) -> None:
+    def _on_records(self, records: int, nbytes: int, file_bytes: int) -> None:
         with self._lock:
             self._records += records
             self._bytes += nbytes
-            self.progress.update(self._task, records=self._records, text_bytes=self._bytes)
+            self.progress.update(
+                self._task, advance=file_bytes, records=self._records, text_bytes=self._bytes
+            )
 
     def _on_shard(self, result: ShardResult, counted_live: bool) -> None:
         with self._lock:
@@ -78,7 +80,8 @@ class ScanProgress:
             self._shards_done += 1
             self.progress.update(
                 self._task,
-                advance=result.size,
+                # what the live reports did not already move (all of it for Ray and reuse)
+                advance=result.size - (result.progress_bytes if counted_live else 0),
                 records=self._records,
                 text_bytes=self._bytes,
                 shards_done=self._shards_done,

@@ -43,7 +43,7 @@ class ProgressHooks:
     """How the caller shows progress; all optional so the library runs silently."""
 
     start: Callable[[int, int], None] | None = None  # (shards, total file bytes)
-    records: ProgressFn | None = None  # live (records, text bytes) from workers
+    records: ProgressFn | None = None  # live (records, text bytes, file bytes) from workers
     shard_done: Callable[[ShardResult, bool], None] | None = None  # (result, counted_live)
 
 

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from expunge.forget.registry import RegistryTable
 
 SAMPLES_PER_TYPE = 5
-# Progress callback: (records, text bytes) since the last call. Set by the executor.
-ProgressFn = Callable[[int, int], None]
+# Progress callback: (records, text bytes, file bytes read) since the last call. Set by the
+# executor; file bytes move the bar (its total is the files' size), so its ETA is real.
+ProgressFn = Callable[[int, int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,9 @@ class ShardResult:
     text_ends: dict[int, int] = field(default_factory=dict)
     reused: bool = False
     seconds: float = 0.0
+    rows: int = 0  # rows the reader numbered (records and bad rows)
+    part: int | None = None  # a part of the file (engine/split.py): where it starts
+    progress_bytes: int = 0  # file bytes already reported to the progress callback
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +137,13 @@ def scan_shard(
     from expunge.detect import mask
     from expunge.find.context import context_snippet
     from expunge.io import read_shard
+    from expunge.io.streams import input_position
 
     started = time.perf_counter()
     result = ShardResult(shard=shard.label, format=shard.format, size=os.path.getsize(shard.path))
+    first_byte = 0
+    if shard.byte_range is not None:
+        result.part = first_byte = shard.byte_range[0]
     if incremental:
         result.checksum = file_checksum(shard.path)
         if previous_checksum is not None and result.checksum == previous_checksum:
@@ -223,14 +231,18 @@ def scan_shard(
             pending_bytes += text_bytes
             now = time.monotonic()
             if now - last_report > 0.2:
-                progress(pending_records, pending_bytes)
+                # never backwards: the reader may have closed its file (position 0) already
+                read = min(result.size, max(result.progress_bytes, input_position() - first_byte))
+                progress(pending_records, pending_bytes, read - result.progress_bytes)
+                result.progress_bytes = read
                 pending_records = pending_bytes = 0
                 last_report = now
     if progress is not None and pending_records:
-        progress(pending_records, pending_bytes)
+        progress(pending_records, pending_bytes, 0)
     result.findings.sort(key=lambda f: (f[0], f[3], f[2]))
     result.by_type = dict(by_type)
     result.records_by_type = dict(records_by_type)
     result.skipped = errors.skipped
+    result.rows = errors.rows_numbered
     result.seconds = time.perf_counter() - started
     return result
