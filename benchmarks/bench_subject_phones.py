@@ -77,7 +77,9 @@ def run(per_type: int) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     detector = Detector(types=["phone"], phone_region="US")
     candidates = detector.scan_batch([c["text"] for c in cases])
-    for case, hits, fake, long, cands in zip(cases, found, lookalikes, longer, candidates, strict=True):
+    for case, hits, fake, long, cands in zip(
+        cases, found, lookalikes, longer, candidates, strict=True
+    ):
         case["found"] = any(f.subject == case["subject"] and f.type == "phone" for f in hits)
         # Another subject's number may be written that way too (+1 800 123 4567 and the
         # Spanish 800 123 456 + '7'): only the subject's own match is a false one here.

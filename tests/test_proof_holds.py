@@ -378,3 +378,51 @@ def test_a_full_disk_is_one_line_and_the_same_command_finishes(
     monkeypatch.undo()
     assert run_cli("forget", "--subject", str(profile), str(data), "--out", str(out)).code == 0
     assert (out / "manifest.json").exists()
+
+
+def test_forget_and_verify_with_a_nested_text_field(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = tmp_path / "d"
+    data.mkdir()
+    rows = [
+        {"doc": {"body": "Write to xm.wang@example.cn now", "lang": "en"}, "id": "1"},
+        {"doc": {"body": "Nothing here", "lang": "en"}, "id": "2"},
+        {"doc": None, "id": "3"},
+    ]
+    pq.write_table(pa.Table.from_pylist(rows), data / "d.parquet")
+    profile = tmp_path / "wang.json"
+    profile.write_text(json.dumps(PEOPLE[4]))
+    out = tmp_path / "v"
+    args = ["--subject", str(profile), str(data), "--text-field", "doc.body", "--mode", "redact"]
+    assert run_cli("forget", *args, "--out", str(out)).code == 0
+    assert pq.read_table(out / "d.parquet").to_pylist() == [
+        {"doc": {"body": "Write to [EMAIL] now", "lang": "en"}, "id": "1"},
+        *rows[1:],
+    ]
+    check = run_cli("verify", str(out), "--subject", str(profile))  # fields from the manifest
+    assert check.code == 0, check.stdout + check.stderr
+
+
+def test_a_hub_layout_version_loads_with_load_dataset(tmp_path: Path) -> None:
+    """A Hub-style repository (dataset card with configs + Parquet under data/): the version
+    keeps the card and loads with `datasets.load_dataset` like the parent."""
+    datasets = pytest.importorskip("datasets")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    source = tmp_path / "repo"
+    (source / "data").mkdir(parents=True)
+    rows = [{"text": t} for t, _ in TEXTS]
+    pq.write_table(pa.Table.from_pylist(rows), source / "data" / "train-00000-of-00001.parquet")
+    (source / "README.md").write_text(
+        "---\nconfigs:\n- config_name: default\n  data_files:\n  - split: train\n"
+        "    path: data/train-*.parquet\n---\n# A card\n"
+    )
+    subjects = _subjects_file(tmp_path / "people.jsonl")
+    out = tmp_path / "v"
+    assert run_cli("forget", "--subjects", str(subjects), str(source), "--out", str(out)).code == 0
+    loaded = datasets.load_dataset(str(out), split="train", cache_dir=str(tmp_path / "cache"))
+    assert loaded["text"] == [t for t, want in TEXTS if not want]
+    assert (out / "README.md").read_text() == (source / "README.md").read_text()

@@ -378,16 +378,20 @@ def test_rewrite_numbers_rows_as_the_nested_reader(tmp_path: Path) -> None:
     assert [r[0] for r in _records(kept, NESTED_FIELDS)] == ["first text", "third text"]
 
 
-def test_rewriting_nested_parquet_text_is_refused_in_one_line(tmp_path: Path) -> None:
-    # The reader reads a.b; the shard rewriter edits top-level text columns only, so forget
-    # must refuse cleanly rather than edit the wrong column.
+@pytest.mark.parametrize("fmt", ["parquet", "jsonl"])
+def test_rewriting_nested_text_redacts_inside_the_struct(tmp_path: Path, fmt: str) -> None:
+    # --text-field a.b: the redaction lands in a.b, every other field and row stays as it was.
     from expunge.io.rewrite import rewrite_shard
 
-    shard = _write_nested(tmp_path, "parquet", NESTED_DOCS)
-    out = tmp_path / "out.parquet"
-    with pytest.raises(InputError, match="inside a struct column"):
-        rewrite_shard(shard, NESTED_FIELDS, str(out), set(), {0: "[REDACTED]"})
-    assert not out.exists()
+    shard = _write_nested(tmp_path, fmt, NESTED_DOCS)
+    out = tmp_path / f"out.{fmt}"
+    stats = rewrite_shard(shard, NESTED_FIELDS, str(out), {2}, {0: "[REDACTED]"})
+    assert stats.replaced == 1 and stats.dropped == 1
+    kept = Shard(str(out), fmt, out.name)
+    assert _records(kept, NESTED_FIELDS) == [
+        ("[REDACTED]", "https://e.example/1", "7"),
+        ("second text", None, "8"),
+    ]
 
 
 # --- 5. a CSV quote that never closes -------------------------------------------------------

@@ -74,8 +74,12 @@ DatasetArg = Annotated[
     str, typer.Argument(help="A file, a directory or a glob; every file is a shard.")
 ]
 FormatOpt = Annotated[str, typer.Option("--format", help="auto|jsonl|parquet|csv|tsv|warc|wet|hf")]
-TextFieldOpt = Annotated[str | None, typer.Option(help="Column/key holding the text.")]
-IdFieldOpt = Annotated[str | None, typer.Option(help="Column/key holding the record id.")]
+TextFieldOpt = Annotated[
+    str | None, typer.Option(help="Column/key holding the text (nested: a.b).")
+]
+IdFieldOpt = Annotated[
+    str | None, typer.Option(help="Column/key holding the record id (nested: a.b).")
+]
 WorkersOpt = Annotated[
     int, typer.Option(min=1, help="Parallel shard tasks (default: number of cores).")
 ]
@@ -99,7 +103,7 @@ def scan(
     format: FormatOpt = "auto",
     text_field: TextFieldOpt = None,
     url_field: Annotated[
-        str | None, typer.Option(help="Column/key holding the source URL.")
+        str | None, typer.Option(help="Column/key holding the source URL (nested: a.b).")
     ] = None,
     id_field: IdFieldOpt = None,
     workers: WorkersOpt = CORES,

@@ -270,6 +270,8 @@ def write_version(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "parent": _parent(dataset),
         "mode": mode,
+        # which fields were read: verify reads the version the same way
+        "fields": {"text": fields.text, "url": fields.url, "id": fields.id},
         **(extra or {}),
         "totals": {
             "shards": len(shards),
@@ -372,10 +374,14 @@ def verify(
     remaining = weak = 0
     where: list[dict[str, Any]] = []
     configs: list[ScanConfig] = []
+    given = manifest.get("fields") if isinstance(manifest.get("fields"), dict) else {}
+    read_as = FieldSpec(**{k: given.get(k) for k in ("text", "url", "id")})
     if subjects:
-        configs.append(ScanConfig(phone_region=phone_region, subjects=tuple(subjects)))
+        configs.append(
+            ScanConfig(fields=read_as, phone_region=phone_region, subjects=tuple(subjects))
+        )
     if registry is not None:
-        configs.append(ScanConfig(registered=registry.matching_material()))
+        configs.append(ScanConfig(fields=read_as, registered=registry.matching_material()))
     shard_names = {e["name"] for e in manifest["shards"]}
     formats: dict[str, int] = {}
     if configs:

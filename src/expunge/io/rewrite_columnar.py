@@ -35,9 +35,10 @@ _CODECS = {
 class _Editor:
     """Applies the edits to consecutive batches; `row` is the shard row of the next batch."""
 
-    def __init__(self, label: str, text: str, edits: Edits) -> None:
+    def __init__(self, label: str, text: str, edits: Edits, path: tuple[str, ...] = ()) -> None:
         self.label = label
         self.text = text
+        self.path = path  # struct fields down to the text, for --text-field meta.body
         self.edits = edits
         self.row = self.dropped = self.replaced = 0
 
@@ -66,21 +67,34 @@ class _Editor:
         self, batch: pa.RecordBatch, swaps: list[tuple[int, str]], start: int
     ) -> pa.RecordBatch:
         at = batch.schema.get_field_index(self.text)
-        column = batch.column(at)
-        kind = column.type
-        if pa.types.is_null(kind):
-            raise cannot_replace(self.label, start + swaps[0][0], "the text column has type null")
-        work = column.dictionary_decode() if pa.types.is_dictionary(column.type) else column
-        if not (pa.types.is_string(work.type) or pa.types.is_large_string(work.type)):
-            work = work.cast(pa.large_string())
         mask = [False] * batch.num_rows
         for index, _ in swaps:
             mask[index] = True
-        new = pa.array([text for _, text in swaps], work.type)
-        replaced = pc.replace_with_mask(work, pa.array(mask, pa.bool_()), new)
-        if replaced.type != kind:
-            replaced = replaced.cast(kind)
+        texts = [text for _, text in swaps]
+        replaced = self._replaced(batch.column(at), self.path, mask, texts, start + swaps[0][0])
         return batch.set_column(at, batch.schema.field(at), replaced)
+
+    def _replaced(
+        self, column: pa.Array, path: tuple[str, ...], mask: list[bool], texts: list[str], row: int
+    ) -> pa.Array:
+        """`column` with the masked rows' text replaced; down `path` inside struct columns,
+        every other field and the structs' own nulls kept as they are."""
+        if path:
+            children = column.flatten()  # offsets and parent nulls applied
+            at = column.type.get_field_index(path[0])
+            children[at] = self._replaced(children[at], path[1:], mask, texts, row)
+            return pa.StructArray.from_arrays(
+                children, fields=list(column.type), mask=column.is_null()
+            )
+        kind = column.type
+        if pa.types.is_null(kind):
+            raise cannot_replace(self.label, row, "the text column has type null")
+        work = column.dictionary_decode() if pa.types.is_dictionary(column.type) else column
+        if not (pa.types.is_string(work.type) or pa.types.is_large_string(work.type)):
+            work = work.cast(pa.large_string())
+        new = pa.array(texts, work.type)
+        replaced = pc.replace_with_mask(work, pa.array(mask, pa.bool_()), new)
+        return replaced.cast(kind) if replaced.type != kind else replaced
 
 
 def _batch_rows(parquet: pq.ParquetFile) -> int:
@@ -112,14 +126,14 @@ def rewrite_parquet(shard: Shard, fields: FieldSpec, out_path: str, edits: Edits
     with parquet:
         try:
             schema = parquet.schema_arrow
-            columns = pick_columns(schema, fields, label)
+            columns = pick_columns(schema, fields, label, nested_text=True)
             batch_rows = _batch_rows(parquet)
             codec = _codec(parquet)
             groups = parquet.metadata.num_row_groups
         except ARROW_ERRORS as exc:
             _unreadable(errors, label, exc)
             raise
-        editor = _Editor(label, columns.text, edits)
+        editor = _Editor(label, columns.text, edits, columns.text_path)
         with pq.ParquetWriter(out_path, schema, compression=codec) as writer:
             for group in range(groups):
                 batches = parquet.iter_batches(batch_size=batch_rows, row_groups=[group])
@@ -172,7 +186,7 @@ def rewrite_arrow(shard: Shard, fields: FieldSpec, out_path: str, edits: Edits) 
     with open_arrow(shard) as source:
         try:
             schema, batches, is_file_format = arrow_batches(source)
-            columns = pick_columns(schema, fields, label)
+            columns = pick_columns(schema, fields, label, nested_text=True)
         except ARROW_ERRORS as exc:
             raise InputError(
                 label,
@@ -180,7 +194,7 @@ def rewrite_arrow(shard: Shard, fields: FieldSpec, out_path: str, edits: Edits) 
                 "re-download or re-save the dataset; if it is not Arrow, pass --format",
                 "header",
             ) from None
-        editor = _Editor(label, columns.text, edits)
+        editor = _Editor(label, columns.text, edits, columns.text_path)
         used = tuple(column_list(columns))
         with pa.OSFile(out_path, "wb") as sink:
             new_writer = ipc.new_file if is_file_format else ipc.new_stream

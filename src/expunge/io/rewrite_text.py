@@ -13,7 +13,7 @@ from expunge.errors import ErrorPolicy
 from expunge.records import FieldSpec, Shard
 
 from .delimited import FIELD_LIMIT, decode_line
-from .fields import Columns, key_choices, resolve_columns
+from .fields import Columns, key_choices, nested_path, resolve_columns
 from .jsonl import BLANK, BOM, MISSING, json_kind, parse_after_bom, reject_json_array
 from .problems import TRUNCATED_FIX, brief
 from .rewrite_common import Edits, RewriteStats, cannot_replace, synced_output
@@ -53,17 +53,35 @@ def _replaced_line(
         raise cannot_replace(label, row, f"line {line_no} is not valid JSON")
     if type(obj) is not dict:
         raise cannot_replace(label, row, f"line {line_no} is {json_kind(obj)}, not an object")
+    # The reader's rule: a key literally named like the field first, then a dotted path.
+    holder: dict[str, object] | None = None
     for key in text_keys:
-        value = obj.get(key, MISSING)
-        if value is not MISSING:
+        holder, last = _holder(obj, key)
+        if holder is not None:
+            value = holder[last]
             break
     else:
         raise cannot_replace(label, row, f"line {line_no} has no text key")
     if value is not None and type(value) is not str:
         raise cannot_replace(label, row, f"its text is {json_kind(value)}, not a string")
-    obj[key] = new_text
+    holder[last] = new_text
     bom = BOM if line_no == 1 and line.startswith(BOM) else b""
     return bom + orjson.dumps(obj) + _line_ending(line)
+
+
+def _holder(obj: dict[str, object], name: str) -> tuple[dict[str, object] | None, str]:
+    """The object holding field `name` of a record and the key in it ('a.b': obj['a'], 'b')."""
+    if name in obj:
+        return obj, name
+    path = nested_path(name)
+    if path is None:
+        return None, name
+    node: object = obj
+    for key in path[:-1]:
+        node = node.get(key) if type(node) is dict else None
+    if type(node) is dict and path[-1] in node:
+        return node, path[-1]
+    return None, name
 
 
 def rewrite_jsonl(shard: Shard, fields: FieldSpec, out_path: str, edits: Edits) -> RewriteStats:
