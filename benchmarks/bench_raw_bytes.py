@@ -138,18 +138,24 @@ def markdown(res: dict[str, Any], info: dict[str, Any], roots: list[Path]) -> st
     dropped = sum(s["dropped_now"] for s in subjects)
     return "\n".join(
         [
-            f"Machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}. Input: "
-            f"{res['pages']} HTML pages written by others, found on this machine under "
-            f"{', '.join(str(r) for r in roots)}, packed into one WARC.gz "
-            f"({res['warc_bytes'] / 1e6:.1f} MB).",
+            (
+                f"Machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}. Input: "
+                f"{res['pages']} HTML pages written by others, found on this machine under "
+                f"{', '.join(str(r) for r in roots)}, packed into one WARC.gz "
+                f"({res['warc_bytes'] / 1e6:.1f} MB)."
+            ),
             "",
             "| measure | value |",
             "|---|---|",
             f"| pages with an email in the extracted text | {res['pages_with_email_in_text']} |",
-            f"| pages with an email in the stored record (source, headers) | "
-            f"{res['pages_with_email_in_stored_bytes']} |",
-            f"| pages with an email **only** in markup (mailto:, meta, attributes, scripts) | "
-            f"{res['pages_with_email_only_in_markup']} |",
+            (
+                f"| pages with an email in the stored record (source, headers) | "
+                f"{res['pages_with_email_in_stored_bytes']} |"
+            ),
+            (
+                f"| pages with an email **only** in markup (mailto:, meta, attributes, scripts) | "
+                f"{res['pages_with_email_only_in_markup']} |"
+            ),
             f"| markup-only emails taken as removal requests | {len(subjects)} |",
             f"| records holding them | {holding} |",
             f"| left behind by a text-only removal (the rule before) | {left} |",

@@ -118,12 +118,16 @@ def summarise(res: dict[str, Any]) -> dict[str, Any]:
 
 def markdown(summary: dict[str, Any], res: dict[str, Any], info: dict[str, Any]) -> str:
     lines = [
-        f"Machine: {info.get('cpu', '?')}; {info.get('packages', '')}. {res['subjects']} subjects "
-        f"(one per number), {len(res['cases'])} texts; one SubjectMatcher over all subjects: "
-        f"{res['seconds'] * 1000:.0f} ms for the texts, look-alikes and longer numbers.",
+        (
+            f"Machine: {info.get('cpu', '?')}; {info.get('packages', '')}. {res['subjects']} subjects "
+            f"(one per number), {len(res['cases'])} texts; one SubjectMatcher over all subjects: "
+            f"{res['seconds'] * 1000:.0f} ms for the texts, look-alikes and longer numbers."
+        ),
         "",
-        "| region | texts | recall before (detector, US run) | recall now | look-alikes matched "
-        "| longer numbers matched |",
+        (
+            "| region | texts | recall before (detector, US run) | recall now | look-alikes matched "
+            "| longer numbers matched |"
+        ),
         "|---|---|---|---|---|---|",
     ]
     for region, row in summary.items():
