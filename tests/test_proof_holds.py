@@ -144,6 +144,20 @@ def _write(data: Path, fmt: str) -> None:
         datasets.Dataset.from_list(rows).save_to_disk(str(data))
 
 
+def _wang_setup(tmp_path: Path) -> tuple[Path, Path]:
+    """A JSON Lines dataset of TEXTS and the profile of the person with the email."""
+    data = tmp_path / "data"
+    data.mkdir()
+    _jsonl(data / "data.jsonl")
+    return data, _profile(tmp_path, 4)
+
+
+def _profile(tmp_path: Path, person: int) -> Path:
+    path = tmp_path / f"{PEOPLE[person]['id']}.json"
+    path.write_text(json.dumps(PEOPLE[person], ensure_ascii=False))
+    return path
+
+
 def _subjects_file(path: Path) -> Path:
     path.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in PEOPLE), "utf-8")
     return path
@@ -187,11 +201,7 @@ def test_forget_index_registry_and_find_agree(tmp_path: Path, fmt: str) -> None:
 
 
 def test_redact_drops_a_record_whose_match_is_outside_its_text(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    data.mkdir()
-    _jsonl(data / "data.jsonl")
-    profile = tmp_path / "wang.json"
-    profile.write_text(json.dumps(PEOPLE[4]))
+    data, profile = _wang_setup(tmp_path)
     out = tmp_path / "v"
     result = run_cli(
         "forget", "--subject", str(profile), str(data), "--out", str(out), "--mode", "redact"
@@ -229,8 +239,7 @@ def test_warc_forget_and_verify_search_markup_and_headers(tmp_path: Path) -> Non
     data = tmp_path / "crawl"
     data.mkdir()
     _warc(data / "c.warc", pages)
-    profile = tmp_path / "wang.json"
-    profile.write_text(json.dumps(PEOPLE[4]))
+    profile = _profile(tmp_path, 4)
     out = tmp_path / "v"
     assert run_cli("forget", "--subject", str(profile), str(data), "--out", str(out)).code == 0
     manifest = json.loads((out / "manifest.json").read_text())
@@ -238,8 +247,7 @@ def test_warc_forget_and_verify_search_markup_and_headers(tmp_path: Path) -> Non
     assert email.encode() not in (out / "c.warc").read_bytes()
     assert run_cli("verify", str(out), "--subject", str(profile)).code == 0
     # The proof can fail: a version made without this person still holds them in markup.
-    other = tmp_path / "ravi.json"
-    other.write_text(json.dumps(PEOPLE[1]))
+    other = _profile(tmp_path, 1)
     assert (
         run_cli("forget", "--subject", str(other), str(data), "--out", str(tmp_path / "w")).code
         == 0
@@ -249,11 +257,7 @@ def test_warc_forget_and_verify_search_markup_and_headers(tmp_path: Path) -> Non
 
 
 def test_verify_fails_on_a_file_added_to_the_version(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    data.mkdir()
-    _jsonl(data / "data.jsonl")
-    profile = tmp_path / "wang.json"
-    profile.write_text(json.dumps(PEOPLE[4]))
+    data, profile = _wang_setup(tmp_path)
     out = tmp_path / "v"
     assert run_cli("forget", "--subject", str(profile), str(data), "--out", str(out)).code == 0
     assert run_cli("verify", str(out), "--subject", str(profile)).code == 0
@@ -267,8 +271,7 @@ def test_a_dataset_card_holding_the_person_fails_verify(tmp_path: Path) -> None:
     data.mkdir()
     _jsonl(data / "data.jsonl")
     (data / "README.md").write_text("Contact the curator: xm.wang@example.cn\n")
-    profile = tmp_path / "wang.json"
-    profile.write_text(json.dumps(PEOPLE[4]))
+    profile = _profile(tmp_path, 4)
     out = tmp_path / "v"
     assert run_cli("forget", "--subject", str(profile), str(data), "--out", str(out)).code == 0
     assert (out / "README.md").exists()
@@ -326,8 +329,7 @@ def test_find_context_stays_inside_the_text_or_the_stored_material(tmp_path: Pat
             )
         ],
     )
-    profile = tmp_path / "wang.json"
-    profile.write_text(json.dumps(PEOPLE[4]))
+    profile = _profile(tmp_path, 4)
     assert (
         run_cli("find", "--subject", str(profile), str(data), "--out", str(tmp_path / "f")).code
         == 0
@@ -350,8 +352,7 @@ def test_a_full_disk_is_one_line_and_the_same_command_finishes(
     data.mkdir()
     _jsonl(data / "data.jsonl")
     before = (data / "data.jsonl").read_bytes()
-    profile = tmp_path / "wang.json"
-    profile.write_text(json.dumps(PEOPLE[4]))
+    profile = _profile(tmp_path, 4)
     out = tmp_path / "v"
     argv = [
         "expunge",
@@ -392,8 +393,7 @@ def test_forget_and_verify_with_a_nested_text_field(tmp_path: Path) -> None:
         {"doc": None, "id": "3"},
     ]
     pq.write_table(pa.Table.from_pylist(rows), data / "d.parquet")
-    profile = tmp_path / "wang.json"
-    profile.write_text(json.dumps(PEOPLE[4]))
+    profile = _profile(tmp_path, 4)
     out = tmp_path / "v"
     args = ["--subject", str(profile), str(data), "--text-field", "doc.body", "--mode", "redact"]
     assert run_cli("forget", *args, "--out", str(out)).code == 0
