@@ -426,3 +426,26 @@ def test_a_hub_layout_version_loads_with_load_dataset(tmp_path: Path) -> None:
     loaded = datasets.load_dataset(str(out), split="train", cache_dir=str(tmp_path / "cache"))
     assert loaded["text"] == [t for t, want in TEXTS if not want]
     assert (out / "README.md").read_text() == (source / "README.md").read_text()
+
+
+def test_a_registry_written_before_phone_forms_still_reapplies(tmp_path: Path) -> None:
+    """Schema-1 logs hold E.164 digests of phones: found again where the country code is
+    written; the national form needs the removal recorded again (README says so)."""
+    from expunge.forget.registry import Registry
+
+    reg = Registry(tmp_path / "reg")
+    old = {"schema": 1, "time": "2026-01-01T00:00:00+00:00", "request_id": "R-0",
+           "mode": "drop", "dataset": "x", "subject": reg.digest("subject-id", "jonas"),
+           "identifiers": [{"kind": "phone", "hmac": reg.digest("phone", "+4930901820")}]}  # fmt: skip
+    (tmp_path / "reg" / "removals.jsonl").write_text(json.dumps(old) + "\n")
+    data = tmp_path / "d"
+    data.mkdir()
+    rows = [{"id": "a", "text": "Tel. +49 30 901820"}, {"id": "b", "text": "Tel. 0049 30 901820"},
+            {"id": "c", "text": "Tel. 030 901820"}]  # fmt: skip
+    (data / "d.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "v"
+    assert (
+        run_cli("forget", "--registry", str(tmp_path / "reg"), str(data), "--out", str(out)).code
+        == 0
+    )
+    assert _kept_ids(out) == {"c"}

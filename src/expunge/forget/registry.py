@@ -9,8 +9,9 @@ What is hashed is what find looks up (subject/lookup.py), each with the kind fin
 emails, every written form of each phone, profile URLs, handles and their cross forms; names,
 free strings and domains as their folded text ('text' digests) plus the digest of their first
 word (so a re-application hashes word sequences only where one can start). Log schema 2;
-schema-1 lines (before phones were stored as forms) still re-apply their emails, profile URLs
-and handles.
+schema-1 lines (before phones were stored as forms) still re-apply their emails, profile URLs,
+handles, and phones written with their country code; forgetting the person again with
+--registry records the national forms too.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ from expunge.subject.lookup import lookup_keys
 from expunge.subject.textview import first_word
 
 SCHEMA = 2
+# What a schema-1 line still re-applies: its phone digests are of E.164 ('+4930901820'),
+# found again where a text writes the number with its country code (find/registered.py).
+LEGACY_KINDS = ("email", "profile", "handle", "phone")
 TEXT_KINDS = ("name", "string", "domain")
 
 
@@ -145,11 +149,7 @@ class Registry:
                 kind, digest = ident["kind"], ident["hmac"]
                 if kind == "first-word":
                     first_words.add(digest)
-                elif int(str(entry.get("schema", 1))) >= SCHEMA or kind in (
-                    "email",
-                    "profile",
-                    "handle",
-                ):
+                elif int(str(entry.get("schema", 1))) >= SCHEMA or kind in LEGACY_KINDS:
                     table.setdefault(digest, []).append((number, kind))
         if not table:
             raise ExpungeError(
