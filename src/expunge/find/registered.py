@@ -52,7 +52,7 @@ class FindRegistered:
                 for start, end, digits in digit_runs(text):
                     hits.append(("phone", start, end, hasher("phone", digits)))
                     if text[start] == "+" or digits.startswith("00"):  # schema-1: E.164
-                        e164 = "+" + (digits[2:] if digits.startswith("00") else digits)
+                        e164 = "+" + digits.removeprefix("00")
                         hits.append(("phone", start, end, hasher("phone", e164)))
                 for start, end, key in word_sequences(text, hasher.could_start):
                     hits.append(("text", start, end, hasher("text", key)))
