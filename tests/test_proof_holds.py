@@ -273,7 +273,8 @@ def test_a_dataset_card_holding_the_person_fails_verify(tmp_path: Path) -> None:
     (data / "README.md").write_text("Contact the curator: xm.wang@example.cn\n")
     profile = _profile(tmp_path, 4)
     out = tmp_path / "v"
-    assert run_cli("forget", "--subject", str(profile), str(data), "--out", str(out)).code == 0
+    made = run_cli("forget", "--subject", str(profile), str(data), "--out", str(out))
+    assert made.code == 0 and "warning: README.md" in made.stderr
     assert (out / "README.md").exists()
     check = run_cli("verify", str(out), "--subject", str(profile))
     assert check.code == 1 and "README.md" in check.stdout

@@ -430,6 +430,12 @@ def forget(
         f"{t['records_dropped']} records dropped, {t['records_redacted']} redacted "
         f"({t['spans_redacted']} spans); manifest: {out / 'manifest.json'}"
     )
+    for name in manifest.get("carried_with_matches", []):
+        err_console.print(
+            f"[yellow]warning:[/] {escape(name)} (not data: linked from the parent as it is) "
+            "still names a subject; edit the parent's copy and run forget again "
+            "(verify fails until then)"
+        )
 
 
 def _index_candidates(

@@ -163,7 +163,7 @@ def forget(
             "re-apply a registry without --index",
         )
     edits = strong_matches(dataset, config, executor, candidates)
-    return write_version(
+    manifest = write_version(
         dataset,
         edits,
         out_dir,
@@ -185,6 +185,14 @@ def forget(
             "found_with": found_with,
         },
     )
+    # Not data, so not rewritten, but shipped: the maintainer must edit such a file by hand
+    # (verify fails until then). Reported, not stored in the manifest.
+    manifest["carried_with_matches"] = [
+        c["name"]
+        for c in manifest.get("carried", [])
+        if _loose_file_matches(out_dir / c["name"], replace(config, fields=FieldSpec()))
+    ]
+    return manifest
 
 
 def check_out_dir(dataset: Dataset, out_dir: Path) -> None:
