@@ -319,7 +319,8 @@ def index_build(
     print(
         f"index {out}: {stats.shards} shards ({len(stats.built)} indexed now, {len(stats.reused)} "
         f"unchanged, {len(stats.removed)} removed); {stats.records:,} records, "
-        f"{stats.entries:,} keyed hashes, {stats.seconds:.1f} s ({stats.mb_per_s:.1f} MB/s)"
+        f"{stats.entries:,} keyed hashes, {stats.seconds:.1f} s ({stats.mb_per_s:.1f} MB/s); "
+        f"{stats.disk_bytes / 1e6:,.1f} MB on disk ({stats.merged_bytes / 1e6:,.1f} MB merged)"
     )
 
 

@@ -7,6 +7,9 @@
 secret, truncated to 16 bytes) of its emails, phones, profile URLs, handles and words; no
 identifier is ever stored in plain text. Each shard gets a segment (its keys sorted, with the
 rows holding each key), then all segments are merged into one (see expunge.index.store).
+Memory stays bounded whatever the sizes: a shard whose keys outgrow SPILL_ENTRIES / SPILL_KEYS
+is written as sorted runs that are merged from disk, and the merges stream over the mapped
+segments in rounds of MERGE_KEYS keys, copying MERGE_POSTINGS postings at a time.
 `lookup` hashes a subject's identifiers the same way, finds each key with one binary search in
 the memory-mapped merged segment, intersects the postings of the keys an identifier needs
 (rarest first) and decides strong / medium / weak per record with find's rule (see
@@ -25,7 +28,7 @@ from __future__ import annotations
 import gc
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +56,15 @@ MATCH_KINDS = ("domain", "email", "handle", "name", "phone", "profile", "string"
 BATCH_CHARS = 1 << 20
 BATCH_RECORDS = 2048
 DEFAULT_FIELDS = FieldSpec()  # the format's / layout's default columns
+# Memory budgets of a build (module settings, so tests can make them tiny). Indexing a shard
+# holds at most this many (key, row) entries / distinct keys (~40 / ~200 bytes each) before it
+# writes them out as a sorted run; a shard with runs is merged from them on disk.
+SPILL_ENTRIES = 4_000_000
+SPILL_KEYS = 500_000
+# A merge reads this many keys per round over all its sources (~120 bytes each) and copies
+# postings this many at a time (~30 bytes each).
+MERGE_KEYS = 1 << 17
+MERGE_POSTINGS = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +87,8 @@ class IndexStats:
     entries: int = 0  # index entries written by this build
     seconds: float = 0.0
     merge_seconds: float = 0.0  # of `seconds`: merging the shard segments (0 when reused)
+    disk_bytes: int = 0  # size of the index on disk after the build (all its files)
+    merged_bytes: int = 0  # of `disk_bytes`: the merged segment (what a lookup reads)
 
     @property
     def mb_per_s(self) -> float:
@@ -92,8 +106,11 @@ def _settings(fields: FieldSpec, format: str) -> dict[str, Any]:
     }
 
 
-# Per worker process: key -> hash under `_hash_secret`. Words repeat across shards.
-_hash_cache: dict[object, bytes] = {}
+# Per worker process: word -> hash under `_hash_secret`. Words repeat across shards; the
+# other keys (phone digit runs, mailboxes, handles) mostly do not, so they are not cached: at
+# ~250 bytes an entry the cache would hold more memory than the shard being indexed.
+_hash_cache: dict[bytes, bytes] = {}
+HASH_CACHE_WORDS = 300_000
 _hash_secret: list[bytes] = [b""]
 _WORD = KIND_CODE["word"]
 
@@ -109,22 +126,23 @@ class _Vocab(dict[object, int]):
 def _hashes(keys: Sequence[Any], secret: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(hi, lo, kind) of each key: words are bare bytes, other keys (kind, normal form)."""
     cache = _hash_cache
-    if len(cache) > 4_000_000 or _hash_secret[0] != secret:
+    if _hash_secret[0] != secret:
         cache.clear()
         _hash_secret[0] = secret
     hasher = KeyHasher(secret)
     digests: list[bytes] = []
     kinds: list[int] = []
     for key in keys:
-        digest = cache.get(key)
         if type(key) is bytes:
+            digest = cache.get(key)
             if digest is None:
+                if len(cache) >= HASH_CACHE_WORDS:
+                    cache.clear()
                 digest = cache[key] = hasher.word(key)
             kinds.append(_WORD)
         else:
             kind, normal = key
-            if digest is None:
-                digest = cache[key] = hasher(kind, normal)
+            digest = hasher(kind, normal)
             kinds.append(KIND_CODE[kind])
         digests.append(digest)
     hi, lo = _split(digests)
@@ -140,11 +158,43 @@ def _split(digests: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     return pairs[:, 0].copy(), pairs[:, 1].copy()
 
 
+def _sorted_arrays(
+    vocab: _Vocab, ids: list[int], rows: list[int], counts: list[int], secret: bytes
+) -> dict[str, np.ndarray]:
+    """The arrays of a shard segment (SHARD_ARRAYS) of these entries: `ids[i]` is the key id
+    (in `vocab`) of entry i, the entries of record r are the next `counts[r]` ones."""
+    hi, lo, kinds = _hashes(list(vocab), secret)
+    order = np.lexsort((lo, hi))  # keys in hash order
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    # One int64 per entry, key rank above row: a plain sort of the values groups the entries
+    # by key with rows ascending (3-6x faster than a stable argsort of the ranks).
+    entries = rank[np.array(ids, dtype=np.int64)] << 32 if ids else np.empty(0, np.int64)
+    del rank
+    entries |= np.repeat(np.array(rows, dtype=np.int64), np.array(counts, dtype=np.int64))
+    entries.sort()
+    start = np.zeros(len(order) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(entries >> 32, minlength=len(order)), out=start[1:])
+    return {
+        "hi": hi[order],
+        "lo": lo[order],
+        "kind": kinds[order],
+        "start": start,
+        "postings": (entries & 0xFFFFFFFF).astype(np.uint32),
+    }
+
+
 def _index_shard(
     shard: Shard, fields: FieldSpec, on_error: OnError, secret: bytes, target: str
 ) -> tuple[int, int, int, list[Any]]:
     """Index one shard into the segment file `target` (atomically). Returns (records, entries,
-    span = last row + 1, skipped rows)."""
+    span = last row + 1, skipped rows).
+
+    Memory stays bounded: when the entries or keys held reach SPILL_ENTRIES / SPILL_KEYS, they
+    are written out as a sorted run (a segment of the rows read so far, next to `target`), and
+    the runs are merged into `target` at the end (`_merge_sorted`, streamed from disk). Rows
+    only grow while reading, so the runs' postings follow one another: the result is the same
+    file, byte for byte, as indexing the shard in one piece."""
     from expunge.io.raw import read_raw
     from expunge.pipeline import batched_by_size, detector_for
 
@@ -159,6 +209,27 @@ def _index_shard(
     ids: list[int] = []
     rows: list[int] = []  # per record: its row and how many entries it has
     counts: list[int] = []
+    out = Path(target)
+    runs: list[Path] = []
+    records = entries = 0
+    last_row = -1  # the last row of the runs written so far
+
+    def spill() -> None:
+        nonlocal vocab, get, ids, rows, counts, records, entries, last_row
+        if rows and (min(rows) <= last_row or max(rows) >= 1 << 32):
+            raise ExpungeError(
+                f"shard {shard.label}: rows out of order or more than 2^32 rows", "split it"
+            )
+        run = out.with_name(f".run-{len(runs):04d}-{os.getpid()}-{out.name}")
+        runs.append(run)
+        store.write_segment(run, _sorted_arrays(vocab, ids, rows, counts, secret), {})
+        records += len(rows)
+        entries += len(ids)
+        last_row = max(rows) if rows else last_row
+        vocab = _Vocab()
+        get = vocab.__getitem__
+        ids, rows, counts = [], [], []
+
     # The loop allocates millions of short-lived containers and makes no cycles: the cyclic
     # collector (which also walks the growing vocabulary) only costs time here (~4%).
     collecting = gc.isenabled()
@@ -177,35 +248,29 @@ def _index_shard(
                     ids.extend([get(("initial", mark)) for mark in marks])
                 rows.append(record.location.row)
                 counts.append(len(ids) - before)
+            if len(ids) >= SPILL_ENTRIES or len(vocab) >= SPILL_KEYS:
+                spill()
+        if runs and rows:
+            spill()
+        if runs:
+            span = last_row + 1
+            meta = {"rows": records, "span": span, "entries": entries}
+            sources = [store.open_segment(run, store.SHARD_ARRAYS) for run in runs]
+            for seg in sources:
+                seg.release()
+            _merge_sorted(sources, [0] * len(sources), out, np.dtype("<u4"), meta)
+            return records, entries, span, errors.skipped
     finally:
         if collecting:
             gc.enable()
+        for run in runs:
+            run.unlink(missing_ok=True)
 
     span = max(rows) + 1 if rows else 0
     if span > 1 << 32:
         raise ExpungeError(f"shard {shard.label} has more than 2^32 rows", "split it")
-    hi, lo, kinds = _hashes(list(vocab), secret)
-    order = np.lexsort((lo, hi))  # keys in hash order
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order), dtype=np.int64)
-    # One int64 per entry, key rank above row: a plain sort of the values groups the entries
-    # by key with rows ascending (3-6x faster than a stable argsort of the ranks).
-    entries = rank[np.array(ids, dtype=np.int64)] << 32 if ids else np.empty(0, np.int64)
-    entries |= np.repeat(np.array(rows, dtype=np.int64), np.array(counts, dtype=np.int64))
-    entries.sort()
-    start = np.zeros(len(order) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(entries >> 32, minlength=len(order)), out=start[1:])
-    store.write_segment(
-        Path(target),
-        {
-            "hi": hi[order],
-            "lo": lo[order],
-            "kind": kinds[order],
-            "start": start,
-            "postings": (entries & 0xFFFFFFFF).astype(np.uint32),
-        },
-        {"rows": len(rows), "span": span, "entries": len(ids)},
-    )
+    arrays = _sorted_arrays(vocab, ids, rows, counts, secret)
+    store.write_segment(out, arrays, {"rows": len(rows), "span": span, "entries": len(ids)})
     return len(rows), len(ids), span, errors.skipped
 
 
@@ -215,6 +280,161 @@ def _segment_ok(path: Path) -> bool:
     except ExpungeError:
         return False
     return True
+
+
+def _rounds(sources: Sequence[store.Segment], full: bool) -> Iterator[tuple[np.ndarray, ...]]:
+    """The (key, source) pairs of sorted segments in merged order (by key, then source), in
+    rounds of at most ~MERGE_KEYS pairs. Each source's keys are unique and sorted, so a round
+    takes the next keys of every source up to the smallest last key read of a source that has
+    more: every copy of a key is in the same round, and the rounds follow one another.
+    Yields (hi, lo, source, index in the source), with `full` also (kind, postings start,
+    postings count) of each pair. Reads copies (`Segment.read`): nothing stays mapped."""
+    sizes = [s.keys for s in sources]
+    at = [0] * len(sources)
+    live = [n for n in range(len(sources)) if sizes[n]]
+    step = max(1, MERGE_KEYS // max(1, len(live)))
+    while live:
+        chunks = {}
+        bound: tuple[Any, Any] | None = None  # the smallest last key read, of a source with more
+        for n in live:
+            end = min(sizes[n], at[n] + step)
+            hi, lo = sources[n].read("hi", at[n], end), sources[n].read("lo", at[n], end)
+            chunks[n] = hi, lo
+            if end < sizes[n] and (bound is None or (hi[-1], lo[-1]) < bound):
+                bound = (hi[-1], lo[-1])
+        parts: list[list[np.ndarray]] = [[] for _ in range(7 if full else 4)]
+        for n in live:
+            hi, lo = chunks.pop(n)
+            cut = len(hi)
+            if bound is not None:  # keys <= bound: hi below, or hi equal and lo <= lo bound
+                cut = int(np.searchsorted(hi, bound[0], "left"))
+                high = int(np.searchsorted(hi, bound[0], "right"))
+                if high > cut:
+                    cut += int(np.searchsorted(lo[cut:high], bound[1], "right"))
+            if not cut:
+                continue
+            begin = at[n]
+            end = at[n] = begin + cut
+            parts[0].append(hi[:cut])
+            parts[1].append(lo[:cut])
+            parts[2].append(np.full(cut, n, dtype=np.int32))
+            parts[3].append(np.arange(begin, end, dtype=np.int64))
+            if full:
+                parts[4].append(sources[n].read("kind", begin, end))
+                starts = sources[n].read("start", begin, end + 1)
+                parts[5].append(starts[:-1])
+                parts[6].append(np.diff(starts))
+        live = [n for n in live if at[n] < sizes[n]]
+        merged = [np.concatenate(p) for p in parts]
+        del parts
+        # lexsort is stable and the parts are in source order: the copies of one key come in
+        # source order, so its postings stay ascending.
+        order = np.lexsort((merged[1], merged[0]))
+        yield tuple(a[order] for a in merged)
+        del merged, order
+
+
+def _merge_sorted(
+    sources: Sequence[store.Segment],
+    bases: Sequence[int],
+    target: Path,
+    ids_type: np.dtype[Any],
+    meta: dict[str, Any],
+    base: np.ndarray | None = None,
+) -> int:
+    """Merge sorted segments into the segment `target`: each key once, with the postings of
+    its copies one after another in source order, source n's plus `bases[n]`, as `ids_type`.
+    `meta` gets "keys" filled in when it has that field; `base` is written as array "base"
+    after the postings (the merged segment). Streams: memory is bounded by MERGE_KEYS and
+    MERGE_POSTINGS, whatever the sizes. Returns the number of keys."""
+    # Pass 1 counts the distinct keys: the file's layout depends on it.
+    keys = 0
+    for hi, lo, *_ in _rounds(sources, full=False):
+        keys += len(hi) - int(np.count_nonzero((hi[1:] == hi[:-1]) & (lo[1:] == lo[:-1])))
+    total = sum(len(s.arrays["postings"]) for s in sources)
+    if "keys" in meta:
+        meta = {**meta, "keys": keys}
+    layout = {
+        "hi": ("<u8", keys),
+        "lo": ("<u8", keys),
+        "kind": ("|i1", keys),
+        "start": ("<i8", keys + 1),
+        "postings": (ids_type.str, total),
+    }
+    if base is not None:
+        layout["base"] = ("<u8", len(base))
+    offsets = [np.asarray(b, ids_type) for b in bases]
+    keys_done = postings_done = 0
+    with store.SegmentWriter(target, layout, meta) as out:
+        for hi, lo, source, _, kind, begin, count in _rounds(sources, full=True):
+            first = np.ones(len(hi), dtype=bool)
+            first[1:] = (hi[1:] != hi[:-1]) | (lo[1:] != lo[:-1])
+            ends = np.cumsum(count)
+            dest = ends - count  # where each (key, source) block goes, from this round's start
+            out.write("hi", keys_done, hi[first])
+            out.write("lo", keys_done, lo[first])
+            out.write("kind", keys_done, kind[first])
+            out.write("start", keys_done, dest[first] + postings_done)
+            keys_done += int(np.count_nonzero(first))
+            del hi, lo, kind, first
+            _copy_postings(out, sources, offsets, ids_type, postings_done, source, begin, count)
+            postings_done += int(ends[-1])
+        out.write("start", keys_done, np.array([postings_done], np.int64))
+        if base is not None:
+            out.write("base", 0, base)
+        out.commit()
+    return keys
+
+
+def _copy_postings(
+    out: store.SegmentWriter,
+    sources: Sequence[store.Segment],
+    offsets: Sequence[np.ndarray],
+    ids_type: np.dtype[Any],
+    done: int,
+    source: np.ndarray,
+    begin: np.ndarray,
+    count: np.ndarray,
+) -> None:
+    """Write the postings of one round's blocks (block i: `count[i]` postings of source
+    `source[i]` from `begin[i]` on) one after another from postings[done] on, ~MERGE_POSTINGS
+    at a time."""
+    ends = np.cumsum(count)
+    dest = ends - count
+    at = 0
+    while at < len(count):
+        stop = int(np.searchsorted(ends, dest[at] + MERGE_POSTINGS, "right"))
+        if stop <= at:  # one block larger than the budget: copied in pieces
+            number = int(source[at])
+            first, size = int(begin[at]), int(count[at])
+            for piece in range(0, size, MERGE_POSTINGS):
+                part = sources[number].read(
+                    "postings", first + piece, first + min(size, piece + MERGE_POSTINGS)
+                )
+                ids = part.astype(ids_type) + offsets[number]
+                out.write("postings", done + int(dest[at]) + piece, ids)
+            at += 1
+            continue
+        # Blocks at..stop-1: per source, consecutive keys, so one contiguous range of its
+        # postings, each block keeping its order (destination = block start + position).
+        group_dest = dest[at:stop] - dest[at]
+        buffer = np.empty(int(ends[stop - 1] - dest[at]), ids_type)
+        by_source = np.argsort(source[at:stop], kind="stable")
+        sorted_sources = source[at:stop][by_source]
+        cuts = np.flatnonzero(sorted_sources[1:] != sorted_sources[:-1]) + 1
+        for blocks in np.split(by_source, cuts):
+            number = int(source[at + blocks[0]])
+            starts, sizes = begin[at:stop][blocks], count[at:stop][blocks]
+            low = int(starts[0])
+            high = int(starts[-1] + sizes[-1])
+            where = np.repeat(group_dest[blocks] - (starts - low), sizes)
+            where += np.arange(high - low, dtype=np.int64)
+            rows = sources[number].read("postings", low, high)
+            buffer[where] = rows.astype(ids_type) + offsets[number]
+            del where
+        out.write("postings", done + int(dest[at]), buffer)
+        del buffer
+        at = stop
 
 
 def _merge(out_dir: Path, shards: Sequence[dict[str, Any]]) -> tuple[dict[str, Any], bool]:
@@ -231,63 +451,15 @@ def _merge(out_dir: Path, shards: Sequence[dict[str, Any]]) -> tuple[dict[str, A
         pass
 
     sources = [store.open_segment(out_dir / f, store.SHARD_ARRAYS) for f in files]
+    for seg in sources:  # the pages its checks touched: the merge reads with Segment.read
+        seg.release()
     base = np.zeros(len(sources) + 1, dtype=np.uint64)
     np.cumsum([int(s.meta["span"]) for s in sources], out=base[1:])
     # Record ids fit 32 bits up to 4G records: half the size of the postings.
     ids_type = np.dtype("<u4") if int(base[-1]) < 1 << 32 else np.dtype("<u8")
-    his = np.concatenate([s.arrays["hi"] for s in sources]) if sources else np.empty(0, np.uint64)
-    los = np.concatenate([s.arrays["lo"] for s in sources]) if sources else np.empty(0, np.uint64)
-    kinds = np.concatenate([s.arrays["kind"] for s in sources]) if sources else np.empty(0, np.int8)
-    counts = (
-        np.concatenate([np.diff(s.arrays["start"]) for s in sources])
-        if sources
-        else np.empty(0, np.int64)
-    )
-    # lexsort is stable and the keys are concatenated shard by shard, so the blocks of one key
-    # come out in shard order: its record ids stay ascending.
-    order = np.lexsort((los, his))
-    his, los, counts = his[order], los[order], counts[order]
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = (his[1:] != his[:-1]) | (los[1:] != los[:-1])
-    dest = np.cumsum(counts) - counts  # where each (key, shard) block goes in the postings
-    total = int(counts.sum())
-    keys = int(first.sum())
-    start = np.empty(keys + 1, dtype=np.int64)
-    start[:-1] = dest[first]
-    start[-1] = total
-    block_dest = np.empty(len(order), dtype=np.int64)
-    block_dest[order] = dest  # back to shard-by-shard order
-    meta = {"sources": files, "entries": total, "keys": keys}
-    layout = {
-        "hi": ("<u8", keys),
-        "lo": ("<u8", keys),
-        "kind": ("|i1", keys),
-        "start": ("<i8", keys + 1),
-        "postings": (ids_type.str, total),
-        "base": ("<u8", len(base)),
-    }
-    with store.SegmentWriter(target, layout, meta) as out:
-        if keys:
-            out.arrays["hi"][:] = his[first]
-            out.arrays["lo"][:] = los[first]
-            out.arrays["kind"][:] = kinds[order][first]
-            out.arrays["start"][:] = start
-        out.arrays["base"][:] = base
-        del his, los, kinds, order, first, dest, start
-        postings = out.arrays["postings"]
-        done = 0
-        for number, seg in enumerate(sources):
-            rows = seg.arrays["postings"]
-            sizes = np.diff(seg.arrays["start"])
-            shift = block_dest[done : done + len(sizes)] - seg.arrays["start"][:-1]
-            done += len(sizes)
-            # Each block keeps its order: destination = block start + position in the block.
-            where = np.repeat(shift, sizes)
-            where += np.arange(len(rows), dtype=np.int64)
-            postings[where] = rows.astype(ids_type) + np.asarray(base[number], ids_type)
-            del where
-        del postings
-        out.commit()
+    total = sum(len(s.arrays["postings"]) for s in sources)
+    meta = {"sources": files, "entries": total, "keys": 0}
+    keys = _merge_sorted(sources, base[:-1].tolist(), target, ids_type, meta, base)
     return {"file": relative, "keys": keys, "entries": total}, True
 
 
@@ -402,6 +574,8 @@ def build_index(
         if path.name != Path(merged["file"]).name:
             path.unlink(missing_ok=True)
     stats.shards = len(entries)
+    stats.merged_bytes = (out_dir / merged["file"]).stat().st_size
+    stats.disk_bytes = sum(path.stat().st_size for path in out_dir.rglob("*") if path.is_file())
     stats.seconds = time.perf_counter() - started
     return stats
 

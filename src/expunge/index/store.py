@@ -5,6 +5,8 @@ IDX/manifest.json          written last: settings, per shard name, size, sha256,
                            segment, and the merged segment
 IDX/shards/<name>.seg      one segment per shard: its keys and, per key, the rows holding it
 IDX/merged/<name>.seg      every shard's segment merged: what a lookup reads
+IDX/shards/.run-*          while a large shard is indexed: its sorted runs (segments of the
+                           rows read so far), merged into its segment and deleted
 
 A segment is one file that numpy maps into memory without copying or unpickling anything:
 
@@ -36,7 +38,7 @@ import secrets
 import struct
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -129,12 +131,14 @@ def damaged(path: Path, why: str) -> ExpungeError:
 
 
 class SegmentWriter:
-    """Write a segment in place: the file is laid out first and its arrays are mapped, so a
-    merge can scatter into them without holding them in memory. Written under a temporary
-    name; `commit` syncs it and renames it into place.
+    """Write a segment in place: the file is laid out first, then its arrays are filled piece
+    by piece with `write` (pwrite: nothing of the file stays resident in this process, so a
+    merge can stream into it with bounded memory), or through the memory maps in `arrays`.
+    Written under a temporary name; `commit` syncs it and renames it into place.
 
         with SegmentWriter(path, {"hi": ("<u8", n), ...}, meta) as out:
-            out.arrays["hi"][:] = ...
+            out.write("hi", 0, first_part)
+            out.write("hi", len(first_part), second_part)
             out.commit()
     """
 
@@ -160,6 +164,7 @@ class SegmentWriter:
                 break
             data_start = needed
         self.size = max(offset, data_start)
+        self._layout = {name: (np.dtype(dtype), count, at) for name, dtype, count, at in entries}
         self._file = open(self.tmp, "w+b")  # noqa: SIM115 - closed by commit / __exit__
         self._file.write(MAGIC + struct.pack("<I", len(header)) + header)
         self._file.truncate(self.size)
@@ -171,6 +176,23 @@ class SegmentWriter:
             else:
                 self.arrays[name] = np.empty(0, np.dtype(dtype))
         self._done = False
+
+    def write(self, name: str, at: int, values: np.ndarray) -> None:
+        """Write `values` into array `name` from element `at` on."""
+        dtype, count, offset = self._layout[name]
+        data = np.ascontiguousarray(values, dtype=dtype)
+        if data.ndim != 1 or at < 0 or at + len(data) > count:
+            raise ValueError(f"{len(data)} values at {at} do not fit {name}[{count}]")
+        view = data.view(np.uint8).data
+        position = offset + at * dtype.itemsize
+        if not hasattr(os, "pwrite"):  # Windows
+            self._file.seek(position)
+            self._file.write(view)
+            return
+        while view:
+            written = os.pwrite(self._file.fileno(), view, position)
+            view = view[written:]
+            position += written
 
     def commit(self) -> None:
         self.arrays.clear()
@@ -212,7 +234,7 @@ def write_segment(path: Path, arrays: Mapping[str, np.ndarray], meta: Mapping[st
     with SegmentWriter(path, layout, meta) as out:
         for name, array in arrays.items():
             if len(array):
-                out.arrays[name][:] = array
+                out.write(name, 0, array)
         out.commit()
 
 
@@ -225,10 +247,43 @@ class Segment:
     path: Path
     meta: dict[str, Any]
     arrays: dict[str, np.ndarray]
+    data: mmap.mmap | None = field(default=None, repr=False, compare=False)  # the mapping
+    offsets: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def keys(self) -> int:
         return len(self.arrays["hi"])
+
+    def read(self, name: str, begin: int, end: int) -> np.ndarray:
+        """A copy of arrays[name][begin:end], read from the file (pread), not through the
+        mapping: a page fault maps whole neighbourhoods of pages (fault-around, large folios)
+        that would stay resident, so a stream through many segments would grow its RSS."""
+        array = self.arrays[name]
+        begin, end, _ = slice(begin, end).indices(len(array))
+        part = np.empty(max(0, end - begin), array.dtype)
+        if not len(part):
+            return part
+        if not hasattr(os, "preadv"):  # Windows: through the mapping
+            part[:] = array[begin:end]
+            return part
+        view = part.view(np.uint8).data
+        position = self.offsets[name] + begin * array.itemsize
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            while view:
+                got = os.preadv(fd, [view], position)
+                if not got:
+                    raise damaged(self.path, "truncated")
+                view = view[got:]
+                position += got
+        finally:
+            os.close(fd)
+        return part
+
+    def release(self) -> None:
+        """Drop this process's pages of the whole mapping (see `read`)."""
+        if self.data is not None and hasattr(mmap, "MADV_DONTNEED"):
+            self.data.madvise(mmap.MADV_DONTNEED)
 
 
 def open_segment(path: Path, names: Sequence[str]) -> Segment:
@@ -258,6 +313,7 @@ def open_segment(path: Path, names: Sequence[str]) -> Segment:
         entries = header["arrays"]
         meta = header["meta"]
         arrays: dict[str, np.ndarray] = {}
+        offsets: dict[str, int] = {}
         for name, dtype, count, offset in entries:
             if dtype not in _DTYPES or count < 0 or offset % _ALIGN:
                 raise ValueError(name)
@@ -265,6 +321,7 @@ def open_segment(path: Path, names: Sequence[str]) -> Segment:
             if offset + count * kind.itemsize > size or offset < start + length:
                 raise damaged(path, "truncated")
             arrays[name] = np.frombuffer(data, kind, count, offset) if count else np.empty(0, kind)
+            offsets[name] = offset
     except ExpungeError:
         raise
     except (ValueError, KeyError, TypeError):
@@ -282,4 +339,4 @@ def open_segment(path: Path, names: Sequence[str]) -> Segment:
         or int(start_of[-1]) != len(arrays["postings"])
     ):
         raise damaged(path, "inconsistent sizes")
-    return Segment(path, meta, arrays)
+    return Segment(path, meta, arrays, data, offsets)
