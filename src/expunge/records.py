@@ -65,6 +65,9 @@ class FieldSpec:
     text: str | None = None
     url: str | None = None
     id: str | None = None
+    # JSON Lines: also keep every other string value of the record (io/raw.py), read from the
+    # object already parsed rather than parsing the line twice.
+    stored: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -383,7 +383,7 @@ def verify(
     where: list[dict[str, Any]] = []
     configs: list[ScanConfig] = []
     given = manifest.get("fields") if isinstance(manifest.get("fields"), dict) else {}
-    read_as = FieldSpec(**{k: given.get(k) for k in ("text", "url", "id")})
+    read_as = FieldSpec(text=given.get("text"), url=given.get("url"), id=given.get("id"))
     if subjects:
         configs.append(
             ScanConfig(fields=read_as, phone_region=phone_region, subjects=tuple(subjects))

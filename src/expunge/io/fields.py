@@ -26,7 +26,7 @@ field named by the user must exist: in the schema or header, or in at least one 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -213,3 +213,21 @@ def _first_found(
         if found is not None:
             return found
     return None
+
+
+def string_values(value: object, text: str) -> Iterator[str]:
+    """Every string in a parsed JSON value or Arrow row, depth first, with the record's text
+    left out once (it is read as the text already)."""
+    stack = [value]
+    skipped = False
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if item == text and not skipped:
+                skipped = True
+                continue
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))

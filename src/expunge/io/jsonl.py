@@ -14,7 +14,15 @@ import orjson
 from expunge.errors import ErrorPolicy, InputError
 from expunge.records import FieldSpec, Location, Record, Shard
 
-from .fields import NESTED_FIX, fast_lookups, get_nested, has_field, key_choices, list_names
+from .fields import (
+    NESTED_FIX,
+    fast_lookups,
+    get_nested,
+    has_field,
+    key_choices,
+    list_names,
+    string_values,
+)
 from .problems import TEXT_FIELD_FIX, TRUNCATED_FIX, brief
 from .ranges import RangeErrors
 from .streams import STREAM_ERRORS, open_decompressed, stream_failure
@@ -36,6 +44,7 @@ def read_jsonl(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
     url_seen, id_seen = fields.url is None, fields.id is None
     first_keys: list[str] | None = None
     watching = True  # until the first record's keys are kept and both fields were seen
+    stored = fields.stored
     loads = orjson.loads
     decode_error = orjson.JSONDecodeError
 
@@ -132,7 +141,10 @@ def read_jsonl(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
                     id_seen = id_seen or doc_id is not None or has_field(obj, keys.id[0])
                     watching = not (url_seen and id_seen)
 
-                yield Record(text, Location(label, row, start), doc_id, url)
+                record = Record(text, Location(label, row, start), doc_id, url)
+                if stored:
+                    record.fields["stored"] = "\n".join(string_values(obj, text))
+                yield record
                 row += 1
         except STREAM_ERRORS as exc:
             reason = stream_failure(opened.codec, line_no, "lines")

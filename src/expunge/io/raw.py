@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import orjson
-
 from expunge.errors import ErrorPolicy
 from expunge.records import FieldSpec, Record, Shard
+
+from .fields import string_values
 
 RAW_GAP = "\n\n"
 RAW_FORMATS = frozenset({"warc", "wet", "jsonl", "parquet", "hf", "csv", "tsv"})
@@ -56,44 +56,13 @@ def _joined(record: Record, rest: str) -> Record:
 
 
 def _jsonl_raw(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
-    """read_shard's records, each with the other strings of its line (re-read from a second
-    stream at the record's byte offset: rows and numbering stay the reader's own)."""
+    """The reader keeps the other strings of the object it parsed (FieldSpec.stored)."""
+    from dataclasses import replace
+
     from expunge.io import read_shard
-    from expunge.io.streams import open_decompressed
 
-    with open_decompressed(shard.path, shard.label) as opened:
-        lines = iter(opened.stream)
-        position = 0
-        for record in read_shard(shard, fields, errors):
-            offset = record.location.offset
-            line = b""
-            while offset is not None and position <= offset:
-                line = next(lines, b"")
-                if not line:
-                    break
-                position += len(line)
-            try:
-                obj = orjson.loads(line) if line else None
-            except orjson.JSONDecodeError:
-                obj = None
-            yield _joined(record, "\n".join(_strings(obj, record.text)))
-
-
-def _strings(value: object, text: str) -> Iterator[str]:
-    """Every string value in a parsed JSON value (the record's text once left out)."""
-    stack = [value]
-    skipped = False
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if item == text and not skipped:
-                skipped = True
-                continue
-            yield item
-        elif isinstance(item, dict):
-            stack.extend(reversed(list(item.values())))
-        elif isinstance(item, list):
-            stack.extend(reversed(item))
+    for record in read_shard(shard, replace(fields, stored=True), errors):
+        yield _joined(record, record.fields.pop("stored", ""))
 
 
 def _aligned(records: Iterator[Record], rows: Iterator[object]) -> Iterator[Record]:
@@ -105,7 +74,7 @@ def _aligned(records: Iterator[Record], rows: Iterator[object]) -> Iterator[Reco
         while position < record.location.row:
             row_value = next(rows, None)
             position += 1
-        yield _joined(record, "\n".join(_strings(row_value, record.text)))
+        yield _joined(record, "\n".join(string_values(row_value, record.text)))
 
 
 def _arrow_rows(shard: Shard) -> Iterator[object]:
@@ -171,7 +140,7 @@ def _delimited_raw(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iter
                     if parsed and len(parsed) == 1 and not text_io.getvalue().count('"') % 2:
                         values = parsed[0]
                         break
-            yield _joined(record, "\n".join(_strings(values, record.text)))
+            yield _joined(record, "\n".join(string_values(values, record.text)))
 
 
 def _lines_from(stream: object) -> Iterator[bytes]:
