@@ -124,3 +124,20 @@ def test_north_american_number_still_found_with_another_region() -> None:
 )
 def test_layouts_that_are_no_phone(region: str, text: str) -> None:
     assert phones(region, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("Kevinchester, OH 45778 214.775.8739 is my cell", "214.775.8739"),
+        ("GPS: 12.3366, 9.9986 713-312-8548 is my cell", "713-312-8548"),
+        ("born on 15 June 1966 (617) 412-0260 is my cell", "(617) 412-0260"),
+        ("West Kurtberg, AZ 86440 1-213-494-7339 is my cell", "1-213-494-7339"),
+        ("GPS: 57.1634, 56.4963 702.495.7875 is my cell", "702.495.7875"),
+    ],
+)
+def test_a_north_american_number_after_another_number_is_found(text: str, number: str) -> None:
+    """Regression found by the synthetic corpus (bench_scan): the layout shape took the ZIP
+    code, year or coordinate in front and the phone after it was lost."""
+    found = Detector(types=["phone"], phone_region="US").scan(text)
+    assert [text[f.start : f.end] for f in found] == [number]

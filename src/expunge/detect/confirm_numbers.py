@@ -106,11 +106,29 @@ def cluster(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) ->
         elif kind == "phone" or kind == "layout":
             if "phone" in types:
                 hit = _phone_shape(buf, a, lo, hi, run, text, m, follows)
+                if hit is None and kind == "layout":  # 'OH 45778 214.775.8739': a layout
+                    hit = _nanp_inside(buf, s, lo, hi, run, text, m)  # that is none
         else:
             hit = _bare_run(buf, a, b, lo, hi, run, m.group())
         if hit is not None:
             found.append(hit)
     return found or None
+
+
+_NANP_AT = re.compile(rb"(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![0-9])")
+
+
+def _nanp_inside(
+    buf: bytes, s: int, lo: int, hi: int, run: Scan, text: bytes, m: re.Match[bytes]
+) -> Hit | None:
+    """A North American number at a later group of a layout match that failed (the layout
+    shape took a ZIP code or a year in front of it)."""
+    for at in range(m.start() + 1, m.end()):
+        if text[at - 1] in b" ./-" and IS_DIGIT[text[at]] or text[at] == 0x28:
+            pm = _NANP_AT.match(text, at)
+            if pm is not None:
+                return _phone_shape(buf, s + at, lo, hi, run, text, pm, False)
+    return None
 
 
 def _card_shape_may_be_phone(text: bytes, m: re.Match[bytes]) -> bool:
@@ -299,14 +317,22 @@ def _phone_shape(
     cluster, then `_phone`. `follows`: it comes one separator after another shape (two
     phones in a row: '(702) 370-1853 713.455.6485')."""
     start = m.start()
+    raw = m.group()
     # A digit group one separator before that no shape took: the phone-like part is the tail
-    # of a bigger grouped number (an ISBN, a price '1 234 030 123 456').
-    if not follows and start >= 2 and text[start - 1] in b" .-/" and IS_DIGIT[text[start - 2]]:
+    # of a bigger grouped number (an ISBN, a price '1 234 030 123 456'). Not for the North
+    # American 3-3-4 shape, which a ZIP code, a year or a coordinate often precedes
+    # ('OH 45778 214.775.8739', 'born 1966 (617) 412-0260'): found before, kept.
+    if (
+        not follows
+        and start >= 2
+        and text[start - 1] in b" .-/"
+        and IS_DIGIT[text[start - 2]]
+        and not _nanp_written(raw)
+    ):
         return None
     # digits the shape left in the cluster: more than a stray group means the phone-like
     # start is part of a bigger number
     rest = len(text[m.end() :].translate(None, _SEPARATORS))
-    raw = m.group()
     if rest > 2 or _CPF.fullmatch(raw):
         return None
     return _phone(buf, a, lo, hi, run, raw, trim=rest == 0, layout=m.lastgroup == "layout")
