@@ -23,10 +23,10 @@ PARTS_PER_WORKER = 4
 
 
 class SplittingExecutor:
-    def __init__(self, inner: Executor, workers: int, min_part: int = MIN_PART_BYTES) -> None:
+    def __init__(self, inner: Executor, workers: int, min_part: int | None = None) -> None:
         self.inner = inner
         self.workers = max(1, workers)
-        self.min_part = min_part
+        self.min_part = MIN_PART_BYTES if min_part is None else min_part
         self.streams_progress = inner.streams_progress
 
     def map_shards(
