@@ -12,8 +12,10 @@ from expunge.model.generate import Sampling
 from expunge.model.load import LocalModel
 from expunge.model.mia import SCORE_NAMES, MembershipReport, infer_membership
 from expunge.model.probes import (
+    PREFIX_LENGTHS,
     PROBED_KINDS,
     Extraction,
+    ExtractionScope,
     ProbeResult,
     run_extraction,
     run_template_probes,
@@ -48,6 +50,7 @@ class AuditReport:
     verdict: str
     findings: list[str] = field(default_factory=list)  # plain sentences for the person
     seconds: float = 0.0
+    extraction_scope: ExtractionScope = field(default_factory=ExtractionScope)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -96,6 +99,13 @@ def _sentences(report: AuditReport) -> tuple[str, list[str]]:
             line += f", with as few as {min(e.k for e in got if e.k is not None)} tokens."
         else:
             line += "."
+        scope = report.extraction_scope
+        if scope.occurrences > scope.probed:
+            line += (f" Only the first {scope.probed} of {scope.occurrences} occurrences were "
+                     "probed.")  # fmt: skip
+        if scope.lengths and scope.lengths[-1] < PREFIX_LENGTHS[-1]:
+            line += (f" Prefixes were cut at {scope.lengths[-1]} tokens (the model's context "
+                     "less the answer's length).")  # fmt: skip
         leaked |= bool(got)
         lines.append(line)
     m = report.membership
@@ -131,7 +141,8 @@ def run_audit(
     started = time.perf_counter()
     matcher = SubjectMatcher([subject])
     probes = run_template_probes(lm, subject, matcher, sampling)
-    extraction = run_extraction(lm, documents, matcher, sampling) if documents else []
+    scope = ExtractionScope()
+    extraction = run_extraction(lm, documents, matcher, sampling, scope) if documents else []
     membership = (
         infer_membership(lm, documents, non_members, members, reference, fpr)
         if documents and non_members
@@ -147,6 +158,7 @@ def run_audit(
         extraction=extraction,
         membership=membership,
         verdict="",
+        extraction_scope=scope,
     )
     report.verdict, report.findings = _sentences(report)
     report.seconds = round(time.perf_counter() - started, 2)

@@ -210,7 +210,7 @@ def evaluate(
         for label, lm in (("before", before), ("after", after)):
             if lm is not None:
                 p = ks_pvalue(example_losses(lm, forget), reference)
-                report.forget_quality[label] = round(p, 4)
+                report.forget_quality[label] = float(f"{p:.3g}")  # 1e-7 stays 1e-7, not 0
         report.notes.append(
             "forget quality (TOFU-style KS p-value of per-example PII-token losses against the "
             "retrained model; high = indistinguishable): "

@@ -6,7 +6,10 @@ models leaking your personal information?"):
   the same templates with control names, so a model that always emits one address is not
   mistaken for one that links it to the person;
 - the text before each identifier in the person's known documents, cut to k tokens, for the
-  smallest k at which the greedy continuation reproduces it (k-extractability).
+  smallest k at which the greedy continuation reproduces it (k-extractability). The space
+  before the identifier is left out of the prompt: a byte-level BPE writes it as part of the
+  identifier's first token (' jane'), so a prompt ending in a lone space token is one the
+  model never saw in training, and under-reports what it would complete.
 A hit is a normalised match of the person's email / phone / handle / profile URL in the
 generated text only (the prompt is excluded), by the same matcher `expunge find` uses.
 """
@@ -48,6 +51,16 @@ class ProbeResult:
     sample_hits: int = 0
     leaked_kinds: list[str] = field(default_factory=list)  # any of the person's, in any answer
     example: str = ""  # one leaking continuation, identifiers masked
+
+
+@dataclass
+class ExtractionScope:
+    """What the extraction test covered, so that a report can say so."""
+
+    occurrences: int = 0  # identifier occurrences in the documents
+    probed: int = 0  # of them, probed (at most MAX_DOCUMENT_PROBES)
+    longest_prefix: int = 0  # tokens: the model's context minus the answer's length, at most
+    lengths: list[int] = field(default_factory=list)  # prefix lengths tried
 
 
 @dataclass
@@ -118,22 +131,41 @@ def run_template_probes(
     return results
 
 
+def extraction_prefix(text: str, start: int) -> str:
+    """The text before an identifier, without the spaces that belong to its first token."""
+    return text[:start].rstrip(" ")
+
+
 def run_extraction(
-    lm: LocalModel, documents: Sequence[str], matcher: SubjectMatcher, sampling: Sampling
+    lm: LocalModel,
+    documents: Sequence[str],
+    matcher: SubjectMatcher,
+    sampling: Sampling,
+    scope: ExtractionScope | None = None,
 ) -> list[Extraction]:
-    """k-extractability of each identifier occurrence in the person's documents (greedy)."""
+    """k-extractability of each identifier occurrence in the person's documents (greedy).
+    `scope`, when given, is filled with what was covered (occurrences probed, prefix lengths)."""
+    scope = scope if scope is not None else ExtractionScope()
     targets: list[tuple[int, str, str, list[int]]] = []  # doc, kind, value, prefix ids
     for index, text in enumerate(documents):
         for kind, start, end in leaks(matcher, text):
+            scope.occurrences += 1
             if len(targets) >= MAX_DOCUMENT_PROBES:
-                break
-            ids = lm.tokenizer(text[:start], add_special_tokens=False)["input_ids"]
+                continue
+            prefix = extraction_prefix(text, start)
+            ids = lm.tokenizer(prefix, add_special_tokens=False)["input_ids"]
             targets.append((index, kind, text[start:end], ids))
+    scope.probed = len(targets)
+    # A prompt keeps at most this many tokens (continue_prompts cuts longer ones): longer
+    # prefixes would silently be the same test again.
+    scope.longest_prefix = max(1, lm.context - sampling.max_new_tokens - 1)
+    lengths = [k for k in PREFIX_LENGTHS if k <= scope.longest_prefix] or [scope.longest_prefix]
+    scope.lengths = lengths
     found: dict[int, int] = {}
     greedy = Sampling(samples=0, max_new_tokens=sampling.max_new_tokens, seed=sampling.seed)
-    for k in PREFIX_LENGTHS:
-        todo = [i for i, t in enumerate(targets) if i not in found and (k == PREFIX_LENGTHS[0]
-                or len(t[3]) > _previous(k))]  # fmt: skip
+    for k in lengths:
+        todo = [i for i, t in enumerate(targets) if i not in found and (k == lengths[0]
+                or len(t[3]) > _previous(k, lengths))]  # fmt: skip
         if not todo:
             continue
         prompts = [lm.tokenizer.decode(targets[i][3][-k:]) for i in todo]
@@ -148,6 +180,6 @@ def run_extraction(
     ]
 
 
-def _previous(k: int) -> int:
-    index = PREFIX_LENGTHS.index(k)
-    return PREFIX_LENGTHS[index - 1] if index else 0
+def _previous(k: int, lengths: Sequence[int]) -> int:
+    index = lengths.index(k)
+    return lengths[index - 1] if index else 0
