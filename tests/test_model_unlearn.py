@@ -198,9 +198,10 @@ def test_eval_against_a_retrained_model(leaky_model: LeakyModel, tmp_path: Path)
     labels = [r.label for r in report.rows]
     assert labels == ["before", "after", "retrained"]
     assert report.rows[2].extracted is None  # no profile given: no extraction probes
-    # the memorised model is fully separable from the retrained one (KS p is coarse with 3
-    # examples: D = 1 gives p ~ 0.07); unlearning moves the PII-token loss towards the reference
-    assert report.forget_quality["before"] < 0.1
+    # the memorised model is fully separable from the retrained one: with 3 examples each the
+    # exact KS p of D = 1 is 2 / C(6, 3) = 0.1, the smallest there is (the asymptotic formula
+    # said 0.07); unlearning moves the PII-token loss towards the reference
+    assert report.forget_quality["before"] == pytest.approx(2 / 20)
     assert 0.0 <= report.forget_quality["after"] <= 1.0
     before, unlearned, reference = (r.forget_span_loss for r in report.rows)
     assert before is not None and unlearned is not None and reference is not None

@@ -7,6 +7,7 @@ unlearn the person with NPO + retain, audit again, and compare utility before an
 from __future__ import annotations
 
 import json
+import math
 import random
 import shutil
 import time
@@ -113,6 +114,19 @@ def run_model_demo(demo_data: Path, out: Path, say: Callable[[str], None]) -> No
     from expunge.cli_unlearn import print_eval
 
     print_eval(report)
+    rows = {row.label: row for row in report.rows}
+    back, after_row = rows.get("relearned"), rows.get("after")
+    if back is not None and after_row is not None and back.extracted is not None:
+        relearn_texts = max(1, math.ceil(len(forget) / 10))
+        verdict = (
+            "suppressed, not removed"
+            if back.extracted > (after_row.extracted or 0)
+            else "they stay out"
+        )
+        say(
+            f"10 fine-tuning steps on {relearn_texts} of the person's texts bring {back.extracted} of "
+            f"{back.probed} identifiers back (after unlearning: {after_row.extracted}): {verdict}."
+        )
     say(
         f"reports: {out / 'audit-before.html'}, {out / 'audit-after.html'}; "
         f"{time.perf_counter() - started:.0f} s in all"
