@@ -71,3 +71,28 @@ def test_the_report_says_what_extraction_did_not_cover(
     text = " ".join(report.findings)
     assert "Only the first 2 of 6 occurrences were probed" in text
     assert "Prefixes were cut at 16 tokens" in text
+
+
+def test_a_long_document_never_seen_is_not_a_member(leaky_model: LeakyModel) -> None:
+    """zlib and per-byte scores cover exactly the tokens scored (issue 19, item 2): text past
+    the model's context used to inflate the zlib score of any long document."""
+    import random
+
+    from expunge.model.mia import infer_membership
+    from expunge.model.scoring import membership_scores, token_stats
+
+    lm = load_model(leaky_model.model)
+    rng = random.Random(3)
+    words = "quiet market river stone garden paper light early bridge school".split()
+    long_doc = " ".join(rng.choice(words) for _ in range(lm.context * 6))
+    [stats] = token_stats(lm, [long_doc])
+    assert 0 < len(stats.scored) < len(long_doc) // 3
+    whole = membership_scores(long_doc, stats)["zlib"]
+    [prefix_stats] = token_stats(lm, [stats.scored])
+    prefix = membership_scores(stats.scored, prefix_stats)["zlib"]
+    assert whole == pytest.approx(prefix, rel=0.1)
+    non_members = read_texts(str(leaky_model.non_members), "--non-members")
+    report = infer_membership(lm, [long_doc], non_members)
+    for score in report.scores:
+        if score.name in ("zlib", "zlib_carlini"):
+            assert score.flagged == 0, score

@@ -19,7 +19,8 @@ from expunge.model.scoring import membership_scores, token_stats
 
 SCORE_NAMES = {
     "loss": "loss",
-    "zlib": "zlib ratio",
+    "zlib": "NLL per zlib bit",
+    "zlib_carlini": "zlib ratio (Carlini et al.: log-perplexity / zlib bytes)",
     "min_k": "Min-K% (20%)",
     "min_k_pp": "Min-K%++ (20%)",
     "reference": "reference-model ratio",

@@ -29,6 +29,10 @@ class TokenStats:
     mu: np.ndarray
     sigma: np.ndarray
     n_bytes: int  # UTF-8 bytes of the scored text, for per-byte losses across tokenizers
+    # The text the scored tokens spell: the whole text, or its start when the model's context
+    # cut it. zlib and per-byte scores use exactly this, never the uncut text (a long document
+    # would otherwise look compressible per scored token and score as a "member").
+    scored: str = ""
 
 
 def encode(lm: LocalModel, text: str) -> list[int]:
@@ -58,16 +62,27 @@ def token_stats(lm: LocalModel, texts: Sequence[str], batch: int = 16) -> list[T
             target = logprobs.gather(-1, ids[:, 1:].unsqueeze(-1)).squeeze(-1)
             for row, seq in enumerate(chunk):
                 n = len(seq) - 1
-                text = texts[lo + row]
+                scored = _scored_text(lm, texts[lo + row], seq)
                 out.append(
                     TokenStats(
                         target[row, :n].numpy().astype(np.float64),
                         mu[row, :n].numpy().astype(np.float64),
                         var[row, :n].clamp_min(1e-12).sqrt().numpy().astype(np.float64),
-                        len(text.encode("utf-8", "surrogatepass")),
+                        len(scored.encode("utf-8", "surrogatepass")),
+                        scored,
                     )
                 )
     return out
+
+
+def _scored_text(lm: LocalModel, text: str, seq: list[int]) -> str:
+    """`text` when all of it was scored, else what the scored tokens decode to."""
+    whole = encode(lm, text + " ")  # one more token than the text needs: was it cut?
+    if len(whole) < lm.context or len(seq) < lm.context:
+        return text
+    start = start_token(lm.tokenizer)
+    ids = seq[1:] if start is not None and seq and seq[0] == start else seq
+    return str(lm.tokenizer.decode(ids))
 
 
 def loss(stats: TokenStats) -> float:
@@ -90,10 +105,14 @@ def membership_scores(
     text: str, stats: TokenStats, reference: TokenStats | None = None
 ) -> dict[str, float]:
     """All scores for one text; higher = more likely a training member."""
-    zlib_bits = len(zlib.compress(text.encode("utf-8", "surrogatepass"))) * 8
+    scored = stats.scored or text
+    zlib_bytes = len(zlib.compress(scored.encode("utf-8", "surrogatepass")))
     scores = {
         "loss": -loss(stats),
-        "zlib": -float(-stats.logp.sum() / max(zlib_bits, 1)),
+        # total NLL of the scored text per bit of its zlib compression
+        "zlib": -float(-stats.logp.sum() / max(zlib_bytes * 8, 1)),
+        # Carlini et al. 2021: log-perplexity (mean NLL) over the zlib entropy (bytes)
+        "zlib_carlini": -float(loss(stats) / max(zlib_bytes, 1)),
         "min_k": _lowest(stats.logp, MIN_K),
         "min_k_pp": _lowest((stats.logp - stats.mu) / stats.sigma, MIN_K),
     }
