@@ -83,7 +83,18 @@ def test_a_long_document_never_seen_is_not_a_member(leaky_model: LeakyModel) -> 
 
     lm = load_model(leaky_model.model)
     rng = random.Random(3)
-    words = "quiet market river stone garden paper light early bridge school".split()
+    words = [
+        "quiet",
+        "market",
+        "river",
+        "stone",
+        "garden",
+        "paper",
+        "light",
+        "early",
+        "bridge",
+        "school",
+    ]
     long_doc = " ".join(rng.choice(words) for _ in range(lm.context * 6))
     [stats] = token_stats(lm, [long_doc])
     assert 0 < len(stats.scored) < len(long_doc) // 3
