@@ -339,14 +339,9 @@ def _profiles(
 
 
 def _region(phone_region: str) -> str:
-    from expunge.detect.phone import check_region
+    from expunge.detect.phone import check_phone_region
 
-    try:
-        return check_region(phone_region)
-    except ValueError:
-        raise ExpungeError(
-            f"--phone-region {phone_region!r} is not a region code", "use e.g. US, GB, DE, BR, IN"
-        ) from None
+    return check_phone_region(phone_region)
 
 
 SubjectOpt = Annotated[

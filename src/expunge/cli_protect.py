@@ -74,7 +74,8 @@ def _check_options(
     out: Path | None,
 ) -> tuple[str, ...] | None:
     """Every option problem before any input is read or a passphrase asked for; the types."""
-    from expunge.protect.redact import check_phone_region, check_types
+    from expunge.detect.phone import check_phone_region
+    from expunge.protect.redact import check_types
     from expunge.protect.vault import check_vault_path
 
     if restore:

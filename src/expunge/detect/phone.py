@@ -406,3 +406,15 @@ def _layout_ok(raw: bytes, region: str, strict: bool) -> bool:
         if any(_coarsens(written, c) for c in candidates):
             return True
     return False
+
+
+def check_phone_region(region: str) -> str:
+    """check_region for user input: ExpungeError (one line, with the fix) when unknown."""
+    from expunge.errors import ExpungeError
+
+    try:
+        return check_region(region)
+    except ValueError:
+        raise ExpungeError(
+            f"unknown phone region {region!r}", "use a region code such as US, GB, DE, BR, IN"
+        ) from None

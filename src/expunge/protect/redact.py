@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from expunge.detect import Detector
 from expunge.detect.entities import ENTITY_TYPES, PATTERN_TYPES
-from expunge.detect.phone import check_region
+from expunge.detect.phone import check_phone_region
 from expunge.errors import ExpungeError
 from expunge.find.matcher import SubjectMatcher
 from expunge.protect.vault import Vault
@@ -105,16 +105,6 @@ def check_types(types: Iterable[str] | None) -> tuple[str, ...]:
             "choose from: " + ", ".join(ENTITY_TYPES),
         )
     return wanted
-
-
-def check_phone_region(region: str) -> str:
-    """The upper-cased region code; ExpungeError when libphonenumber does not know it."""
-    try:
-        return check_region(region)
-    except ValueError:
-        raise ExpungeError(
-            f"unknown phone region {region!r}", "use a region code such as US, GB, DE"
-        ) from None
 
 
 def _label(finding: Finding, value: str, source: int) -> str:
