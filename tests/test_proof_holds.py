@@ -46,6 +46,7 @@ TEXTS = [
     ("محمد الرشيد on https://x.com/layla_r", "layla"),  # name + handle's profile page
     ("مُحَمَّد الرَّشِيد @layla_r", "layla"),  # harakat
     ("مـحـمـد الرشيد @layla_r", "layla"),  # tatweel
+    ("محمد الرشيد wrote as @layla_r.today", "layla"),  # '@layla_r' then a dot: find's word
 ]
 
 
@@ -450,3 +451,34 @@ def test_a_registry_written_before_phone_forms_still_reapplies(tmp_path: Path) -
         == 0
     )
     assert _kept_ids(out) == {"c"}
+
+
+def test_version_control_is_not_carried_and_binary_files_are_named(tmp_path: Path) -> None:
+    data, profile = _wang_setup(tmp_path)
+    (data / ".git" / "objects").mkdir(parents=True)
+    (data / ".git" / "objects" / "ab").write_bytes(b"xm.wang@example.cn, an old revision")
+    (data / "cover.png").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe binary")
+    out = tmp_path / "v"
+    assert run_cli("forget", "--subject", str(profile), str(data), "--out", str(out)).code == 0
+    assert not (out / ".git").exists() and (out / "cover.png").exists()
+    check = run_cli("verify", str(out), "--subject", str(profile))
+    assert check.code == 0 and "not searched (carried, not text" in check.stdout
+    assert "cover.png" in check.stdout
+
+
+def test_image_bytes_are_not_read_as_stored_text(tmp_path: Path) -> None:
+    """Stored strings of a Parquet row: an image struct {bytes, path} gives its path only."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from expunge.errors import ErrorPolicy
+    from expunge.io.raw import read_raw
+    from expunge.records import FieldSpec, Shard
+
+    pixels = b"xm.wang@example.cn" + bytes(range(256))  # bytes that happen to spell an email
+    rows = [{"image": {"bytes": pixels, "path": "photos/xm.wang@example.cn.jpg"}, "text": "a cat"}]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "d.parquet")
+    [record] = read_raw(
+        Shard(str(tmp_path / "d.parquet"), "parquet", "d.parquet"), FieldSpec(), ErrorPolicy()
+    )
+    assert record.text == "a cat\n\nphotos/xm.wang@example.cn.jpg"

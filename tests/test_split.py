@@ -155,3 +155,17 @@ def test_scan_outputs_are_byte_identical_split_or_not(tmp_path: Path) -> None:
         for entry in summary.get("shards", []):
             entry.pop("seconds", None)
     assert a["totals"] == b["totals"] and a.get("shards") == b.get("shards")
+
+
+def test_a_json_array_file_is_not_read_in_parts(tmp_path: Path) -> None:
+    from expunge.io.ranges import splittable
+
+    path = tmp_path / "array.jsonl"
+    path.write_text(
+        "[\n" + ",\n".join(json.dumps({"text": "x" * 50}) for _ in range(100)) + "\n]\n"
+    )
+    [shard] = open_dataset(str(path)).shards
+    assert not splittable(shard)
+    _jsonl(tmp_path / "lines.jsonl", 10)
+    [lines] = open_dataset(str(tmp_path / "lines.jsonl")).shards
+    assert splittable(lines)

@@ -515,6 +515,13 @@ def _print_certificate(version: Path, report: dict[str, object]) -> None:
     )  # fmt: skip
     for bad in r["shards_bad"]:
         print(f"  {bad['file']}: {bad['problem']}")
+    if r.get("carried_not_searched"):
+        names = r["carried_not_searched"]
+        print(
+            f"  not searched (carried, not text or over 64 MB): {len(names)} file(s): "
+            + ", ".join(names[:5])
+            + (" ..." if len(names) > 5 else "")
+        )
     for place in r["remaining_in"]:
         print(f"  {place['file']}: {place['records']} record(s) still hold a subject")
 

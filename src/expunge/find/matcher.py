@@ -332,8 +332,15 @@ class SubjectMatcher:
             word = owners[lit] and not (is_word[buf[start - 1]] or is_word[buf[end]])
             if word and buf[end] in b".+_%-" and _MAILBOX_TAIL.match(buf, end):
                 word = False
-            # 'jane@example.org.evil.net' is another domain, not jane's address.
-            if word and buf[end] in b".-" and is_word[buf[end + 1]] and b"@" in buf[start:end]:
+            # 'jane@example.org.evil.net' is another domain, not jane's address (an email
+            # literal has its '@' inside; a handle '@jane' starts with it and may end a
+            # sentence: '@jane.')
+            if (
+                word
+                and buf[end] in b".-"
+                and is_word[buf[end + 1]]
+                and buf.find(b"@", start + 1, end) > 0
+            ):
                 word = False
             if not word and not (trigger and flagged is not None):
                 continue

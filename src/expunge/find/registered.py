@@ -10,7 +10,6 @@ here exactly when it is strong for `expunge find` with that person's profile.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -19,14 +18,11 @@ from expunge.forget.registry import RegistryTable
 from expunge.index.keys import KeyHasher
 from expunge.pipeline import batched_by_size, detector_for
 from expunge.records import Finding, Record
-from expunge.subject.lookup import level
-from expunge.subject.normalize import handle_key
+from expunge.subject.lookup import at_handles, level
 from expunge.subject.phones import digit_runs
 from expunge.subject.textview import word_sequences
 
 REGISTRY_SUBJECT = "registry"
-# '@handle' as find's literal search sees it: not glued to a word character before it.
-_AT_HANDLE = re.compile(r"(?<![A-Za-z0-9_])@([A-Za-z0-9_][A-Za-z0-9_.]{0,39})(?![A-Za-z0-9_])")
 
 
 @dataclass(frozen=True)
@@ -45,10 +41,8 @@ class FindRegistered:
                     value = text[cand.start : cand.end]
                     for kind, key in candidate_keys(cand, value):
                         hits.append((kind, cand.start, cand.end, hasher(kind, key)))
-                for m in _AT_HANDLE.finditer(text):
-                    at_key = handle_key(m.group(0))
-                    if at_key:
-                        hits.append(("handle", m.start(), m.end(), hasher("handle", at_key)))
+                for start, end, at_key in at_handles(text):
+                    hits.append(("handle", start, end, hasher("handle", at_key)))
                 for start, end, digits in digit_runs(text):
                     hits.append(("phone", start, end, hasher("phone", digits)))
                     if text[start] == "+" or digits.startswith("00"):  # schema-1: E.164

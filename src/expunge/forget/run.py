@@ -298,6 +298,11 @@ def write_version(
     return manifest
 
 
+# A clone's version control and caches are not part of the dataset (a Hub clone has .git
+# holding every past revision of the data, the person included).
+_NOT_CARRIED = frozenset({".git", ".hg", ".svn", ".cache", ".expunge", "__pycache__"})
+
+
 def _carry_files(dataset: Dataset, out_dir: Path, shard_paths: set[str]) -> list[dict[str, Any]]:
     """Link every file of the parent directory that is not data (dataset card, LICENSE,
     Hugging Face state.json / dataset_info.json / dataset_dict.json, .gitattributes) into
@@ -322,7 +327,7 @@ def _carry_files(dataset: Dataset, out_dir: Path, shard_paths: set[str]) -> list
             or path.is_symlink()
             or os.path.realpath(path) in data
             or relative in (MANIFEST, MARKER)
-            or relative.startswith(".expunge/")
+            or relative.split("/", 1)[0] in _NOT_CARRIED
         ):
             continue
         target = out_dir / relative
@@ -381,6 +386,7 @@ def verify(
             bad.append({"file": relative, "problem": "not in the manifest (added afterwards?)"})
     remaining = weak = 0
     where: list[dict[str, Any]] = []
+    unsearched: set[str] = set()  # carried files that are not text (images, archives)
     configs: list[ScanConfig] = []
     given = manifest.get("fields") if isinstance(manifest.get("fields"), dict) else {}
     read_as = FieldSpec(text=given.get("text"), url=given.get("url"), id=given.get("id"))
@@ -406,7 +412,9 @@ def verify(
             for name in listed:
                 if name not in shard_names:
                     count = _loose_file_matches(version / name, config)
-                    if count:
+                    if count is None:
+                        unsearched.add(name)
+                    elif count:
                         remaining += count
                         where.append({"file": name, "records": count})
     return {
@@ -428,6 +436,7 @@ def verify(
             "covered_formats": sorted(f for f in formats if f in RAW_FORMATS),
             "text_only_formats": sorted(f for f in formats if f not in RAW_FORMATS),
         },
+        "carried_not_searched": sorted(unsearched),
         "strong_matches_remaining": remaining,
         "remaining_in": where,
         "weak_mentions_remaining": weak,
@@ -450,17 +459,18 @@ def _searched(subjects: Sequence[SubjectProfile], phone_region: str) -> dict[str
     return {"kinds": kinds, "phone_regions": regions, "default_phone_region": phone_region}
 
 
-def _loose_file_matches(path: Path, config: ScanConfig) -> int:
+def _loose_file_matches(path: Path, config: ScanConfig) -> int | None:
     """Strong matches in a carried file read as text (a dataset card, a LICENSE): 1 when the
-    file holds any, else 0. Binary files (not UTF-8) are not searched."""
+    file holds any, else 0; None when it was not searched (not UTF-8 text, or over 64 MB):
+    the certificate names those files."""
     from expunge.records import Location, Record
 
     try:
         if path.stat().st_size > 64 << 20:
-            return 0
+            return None
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
-        return 0
+        return None
     records = iter([Record(text, Location(path.name, 0))])
     for step in config.steps():
         records = step(records)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from expunge.records import Finding
 from expunge.subject import SubjectProfile
-from expunge.subject.lookup import lookup_keys
+from expunge.subject.lookup import at_handles, lookup_keys
 from expunge.subject.normalize import email_key, fold, handle_key, url_keys
 from expunge.subject.phones import digit_runs
 
@@ -38,8 +38,6 @@ _ASCII_FOLD = bytes(
     c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or c == 46 else 32 for c in range(256)
 )
 _ONE_LETTER = frozenset(bytes([c]) for c in range(97, 123))
-# '@handle' as find's literal search sees it: not glued to a word character before it.
-_AT_HANDLE = re.compile(r"(?<![A-Za-z0-9_])@([A-Za-z0-9_][A-Za-z0-9_.]{0,39})")
 
 
 def key_hash(secret: bytes, kind: str, normal: str | bytes) -> bytes:
@@ -145,15 +143,7 @@ def record_keys(text: str, candidates: Sequence[Finding]) -> set[tuple[str, str]
                     keys.add(("handle", key))
             else:
                 keys.update(("profile", k) for k in url_keys(value))
-    if "@" in text:
-        for raw in _AT_HANDLE.findall(text):
-            # find matches '@name' followed by any non-word character, '.' included: every
-            # dot-separated prefix of '@jane.doe.' is a handle find could report.
-            parts = raw.split(".")
-            for end in range(1, len(parts) + 1):
-                key = handle_key(".".join(parts[:end]))
-                if key:
-                    keys.add(("handle", key))
+    keys.update(("handle", key) for _, _, key in at_handles(text))
     return keys
 
 

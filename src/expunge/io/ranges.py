@@ -70,12 +70,13 @@ def splittable(shard: Shard) -> bool:
     if shard.format not in ("jsonl", "warc", "wet"):
         return False
     with open_input(shard.path, shard.label) as handle:
-        magic = handle.read(4)
-    if magic == ZSTD_MAGIC:
+        head = handle.read(4096)
+    if head.startswith(ZSTD_MAGIC):
         return False
-    if magic.startswith(GZIP_MAGIC):
+    if head.startswith(GZIP_MAGIC):
         return shard.format in ("warc", "wet")  # one member per record, by the WARC standard
-    return True
+    # A JSON array is one bad shard, reported once by the reader of its start: not in parts.
+    return not (shard.format == "jsonl" and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["))
 
 
 def split_points(shard: Shard, size: int, parts: int) -> list[int]:

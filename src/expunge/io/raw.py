@@ -28,6 +28,14 @@ RAW_FORMATS = frozenset({"warc", "wet", "jsonl", "parquet", "hf", "csv", "tsv"})
 _ROWS_PER_BATCH = 1024  # other columns can be wide (FineWeb metadata, captions): small batches
 
 
+def outside_text(start: int, end: int, text_end: int | None) -> tuple[int, int] | None:
+    """A finding's offsets in the record's other stored material when it lies there (after
+    the text and RAW_GAP), else None: what reports give as `"in": "stored"`."""
+    if text_end is None or start < text_end:
+        return None
+    return start - text_end - len(RAW_GAP), end - text_end - len(RAW_GAP)
+
+
 def read_raw(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
     from expunge.io import read_shard
 
@@ -78,33 +86,68 @@ def _aligned(records: Iterator[Record], rows: Iterator[object]) -> Iterator[Reco
 
 
 def _arrow_rows(shard: Shard) -> Iterator[object]:
-    """Every row of a Parquet or Arrow file as a dict of its text-bearing columns."""
-    import pyarrow as pa
+    """Every row of a Parquet or Arrow file as the list of its string values. Only string
+    leaves are read: an image column {bytes, path} gives its path, never its pixels."""
     import pyarrow.parquet as pq
-
-    def texty(kind: pa.DataType) -> bool:
-        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-            return True
-        if pa.types.is_struct(kind):
-            return any(texty(kind.field(i).type) for i in range(kind.num_fields))
-        if pa.types.is_list(kind) or pa.types.is_large_list(kind):
-            return texty(kind.value_type)
-        return False
 
     if shard.format == "parquet":
         with pq.ParquetFile(shard.path) as parquet:
-            schema = parquet.schema_arrow
-            names = [f.name for f in schema if texty(f.type)]
-            for batch in parquet.iter_batches(batch_size=_ROWS_PER_BATCH, columns=names):
-                yield from batch.to_pylist()
+            paths = [
+                ".".join(p) for f in parquet.schema_arrow for p in _string_paths(f.name, f.type)
+            ]
+            if not paths:
+                return
+            for batch in parquet.iter_batches(batch_size=_ROWS_PER_BATCH, columns=paths):
+                yield from _rows_of_leaves(batch)
         return
     from expunge.io.arrow import arrow_batches, open_arrow
 
     with open_arrow(shard) as source:
-        schema, batches, _ = arrow_batches(source)
-        names = [f.name for f in schema if texty(f.type)]
+        _, batches, _ = arrow_batches(source)
         for batch in batches:
-            yield from batch.select(names).to_pylist()
+            yield from _rows_of_leaves(batch)
+
+
+def _string_paths(name: str, kind: object) -> list[tuple[str, ...]]:
+    """Dotted paths to the string leaves of a column (through structs; a list column counts
+    when it holds strings only)."""
+    import pyarrow as pa
+
+    assert isinstance(kind, pa.DataType)
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return [(name,)]
+    if pa.types.is_struct(kind):
+        return [
+            (name, *rest)
+            for i in range(kind.num_fields)
+            for rest in _string_paths(kind.field(i).name, kind.field(i).type)
+        ]
+    if (pa.types.is_list(kind) or pa.types.is_large_list(kind)) and _string_paths(
+        "", kind.value_type
+    ) == [("",)]:
+        return [(name,)]
+    return []
+
+
+def _rows_of_leaves(batch: object) -> Iterator[list[object]]:
+    """Per row, the values of the batch's string leaves (struct fields flattened first)."""
+    import pyarrow as pa
+
+    assert isinstance(batch, pa.RecordBatch)
+    leaves: list[pa.Array] = []
+    stack = list(zip(batch.schema, batch.columns, strict=True))
+    while stack:
+        field, array = stack.pop()
+        if pa.types.is_struct(field.type):
+            stack.extend(zip(field.type, array.flatten(), strict=True))
+        elif _string_paths(field.name, field.type):
+            leaves.append(array)
+    values = [leaf.to_pylist() for leaf in leaves]
+    yield from (
+        (list(row) for row in zip(*values, strict=True))
+        if values
+        else ([] for _ in range(batch.num_rows))
+    )
 
 
 def _delimited_raw(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:

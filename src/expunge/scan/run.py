@@ -152,14 +152,14 @@ def _entry_from_result(result: ShardResult) -> dict[str, Any]:
 
 
 def _write_shard_findings(path: Path, result: ShardResult) -> None:
-    from expunge.io.raw import RAW_GAP
+    from expunge.io.raw import outside_text
 
     ends = result.text_ends
     with open(path, "wb") as out:
         for row, rid, kind, start, end, score, validator, subject, context in result.findings:
-            stored = bool(ends) and start >= ends.get(row, start + 1)
-            if stored:  # offsets into the record's other stored material (io/raw.py)
-                start, end = start - ends[row] - len(RAW_GAP), end - ends[row] - len(RAW_GAP)
+            stored = outside_text(start, end, ends.get(row))
+            if stored is not None:  # offsets into the record's other stored material
+                start, end = stored
             line = {
                 "shard": result.shard,
                 "row": row,
@@ -173,7 +173,7 @@ def _write_shard_findings(path: Path, result: ShardResult) -> None:
             if subject is not None:
                 line["subject"] = subject
                 line["context"] = context
-            if stored:
+            if stored is not None:
                 line["in"] = "stored"
             out.write(orjson.dumps(line))
             out.write(b"\n")

@@ -137,6 +137,7 @@ def scan_shard(
     from expunge.detect import mask
     from expunge.find.context import context_snippet
     from expunge.io import read_shard
+    from expunge.io.raw import outside_text
     from expunge.io.streams import input_position
 
     started = time.perf_counter()
@@ -206,14 +207,16 @@ def scan_shard(
                 )
                 if samples_left[f.type] < SAMPLES_PER_TYPE:
                     samples_left[f.type] += 1
+                    stored = outside_text(f.start, f.end, record.fields.get("text_end"))
                     result.samples.append(
                         {
                             "shard": shard.label,
                             "row": record.location.row,
                             "id": record.id,
                             "type": f.type,
-                            "start": f.start,
-                            "end": f.end,
+                            "start": f.start if stored is None else stored[0],
+                            "end": f.end if stored is None else stored[1],
+                            **({"in": "stored"} if stored is not None else {}),
                             "score": round(f.score, 3),
                             "validator": f.validator,
                             "preview": record.text[f.start : f.end]

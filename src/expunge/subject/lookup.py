@@ -8,6 +8,10 @@ and domains are not listed: they are found as literals (find) or words (index, r
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
+from expunge.subject.normalize import handle_key
 from expunge.subject.phones import phone_forms
 from expunge.subject.profile import Identifier
 
@@ -35,3 +39,23 @@ def level(kinds: set[str] | frozenset[str]) -> str:
     if kinds & STRONG_KINDS or len(kinds) >= 2:
         return "strong"
     return "medium" if kinds & MEDIUM_KINDS else "weak"
+
+
+# '@handle' as find's literal search sees it: not glued to a word character before it.
+_AT_HANDLE = re.compile(r"(?<![A-Za-z0-9_])@([A-Za-z0-9_][A-Za-z0-9_.]{0,39})")
+
+
+def at_handles(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, handle key) of every '@handle' find could match in `text`. find matches
+    '@name' followed by any non-word character, '.' included, so every dot-separated prefix
+    of '@jane.doe.' counts ('jane', 'jane.doe'). The index and the registry read texts so."""
+    if "@" not in text:
+        return
+    for m in _AT_HANDLE.finditer(text):
+        end = m.start() + 1
+        for part in m.group(1).split("."):
+            end += len(part)
+            key = handle_key(text[m.start() + 1 : end])
+            if key:
+                yield m.start(), end, key
+            end += 1  # the dot
