@@ -36,10 +36,11 @@ def test_audit_finds_the_memorised_person(leaky_model: LeakyModel) -> None:
     # the email is shown masked, never in full
     blob = json.dumps(report.to_json())
     assert EMAIL not in blob
-    assert report.membership is not None
-    loss = next(s for s in report.membership.scores if s.name == "loss")
-    assert loss.auc_documents is not None and loss.auc_documents >= 0.9
-    assert loss.flagged >= 2
+    assert [m.calibration for m in report.membership] == ["look-alikes", "non-members"]
+    for m in report.membership:
+        loss = next(s for s in m.scores if s.name == "loss")
+        assert loss.auc_documents is not None and loss.auc_documents >= 0.9
+        assert loss.flagged >= 2 and m.signal() is not None
 
 
 def test_an_untrained_person_does_not_leak(leaky_model: LeakyModel, tmp_path: Path) -> None:

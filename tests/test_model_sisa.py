@@ -181,6 +181,73 @@ def test_unlearning_equals_training_without_the_record(sisa_dir: Path, tmp_path:
     assert all(torch.equal(unlearned[k], fresh[k]) for k in fresh)
 
 
+def compare_shards(a: Path, b: Path) -> list[tuple[bool, bool]]:
+    """Per shard of two SISA directories: (same slice files, every tensor of every checkpoint
+    torch.equal)."""
+    states = [open_sisa(root).shard_state for root in (a, b)]
+    out = []
+    for left, right in zip(*states, strict=True):
+        dirs = (a / left.dir, b / right.dir)
+        names = [sorted(p.name for p in d.iterdir()) for d in dirs]
+        assert names[0] == names[1]
+        slices = all((dirs[0] / n).read_bytes() == (dirs[1] / n).read_bytes()
+                     for n in names[0] if n.startswith("slice-"))  # fmt: skip
+        tensors = True
+        for n in (n for n in names[0] if n.startswith("ckpt-")):
+            one, two = (load_checkpoint(d / n).state_dict() for d in dirs)
+            assert one.keys() == two.keys()
+            tensors &= all(torch.equal(one[k], two[k]) for k in one)
+        out.append((slices, tensors))
+    return out
+
+
+def test_unlearning_equals_train_sisa_on_the_data_without_the_record(
+    sisa_dir: Path, tmp_path: Path, public_tokenizer: Path
+) -> None:
+    """Exactness against the whole command: unlearning a record leaves the very slice files and
+    weights (every tensor of every checkpoint of every shard) that train_sisa on the data
+    without it makes with the same key, seed, settings and tokenizer. The control, unlearning
+    another record of the same shard, differs, so this can fail."""
+    texts = corpus() + [corpus()[5]]  # what `trained` was made from
+    target = next(t for t in corpus()[6:] if where(sisa_dir, t)[1] == 2)  # resumes at ckpt-01
+    shard = where(sisa_dir, target)[0]
+    other = next(t for t in corpus()[6:] if t != target and where(sisa_dir, t)[0] == shard)
+    control = Path(shutil.copytree(sisa_dir, tmp_path / "control"))
+    assert unlearn_sisa(sisa_dir, [target]).retrained == {shard: 2}
+    unlearn_sisa(control, [other])
+    scratch = tmp_path / "scratch"
+    train_sisa([t for t in texts if t != target], scratch, 3, 3, "micro", SETTINGS,
+               public_tokenizer, KEY)  # fmt: skip
+    assert compare_shards(sisa_dir, scratch) == [(True, True)] * 3
+    unlearned, fresh = open_sisa(sisa_dir), open_sisa(scratch)
+    assert unlearned.records == fresh.records and fresh.placement == "hash"
+    assert [[(sl.records, sl.copies) for sl in s.slices] for s in unlearned.shard_state] == [
+        [(sl.records, sl.copies) for sl in s.slices] for s in fresh.shard_state
+    ]
+    assert (sisa_dir / "tokenizer/tokenizer.json").read_bytes() == (
+        scratch / "tokenizer/tokenizer.json"
+    ).read_bytes()
+    differs = compare_shards(control, scratch)
+    assert differs[shard] == (False, False)  # the tensors too, not only the slice files
+    assert all(same == (True, True) for i, same in enumerate(differs) if i != shard)
+
+
+def test_directories_sliced_by_order_are_still_unlearned_with_a_note(
+    sisa_dir: Path, tmp_path: Path
+) -> None:
+    """A manifest from before hash slicing (no "placement") is read as before; the CLI says
+    what its unlearning equals."""
+    data = json.loads((sisa_dir / MANIFEST).read_text())
+    del data["training"]["placement"]
+    (sisa_dir / MANIFEST).write_text(json.dumps(data))
+    assert open_sisa(sisa_dir).placement == "order"
+    forget = write_jsonl(tmp_path / "f.jsonl", [corpus()[0]])
+    result = CliRunner().invoke(cli(), ["unlearn", str(sisa_dir), "--forget", str(forget)])
+    assert result.exit_code == 0, result.output
+    assert "cut its slices by record order" in " ".join(result.output.split())
+    assert "placement" not in open_sisa(sisa_dir).training  # kept as it was
+
+
 def test_duplicates_are_forgotten_together(sisa_dir: Path) -> None:
     twice = corpus()[5]
     result = unlearn_sisa(sisa_dir, ["  " + twice.replace(" ", "\n", 1)])  # other whitespace
@@ -363,5 +430,5 @@ def test_audit_reads_a_sisa_directory(trained: Path, tmp_path: Path) -> None:
     report = json.loads((out / "audit.json").read_text())
     shard_params = sum(p.numel() for p in SisaEnsemble(trained).models[0].parameters())
     assert report["parameters"] == 3 * shard_params  # the ensemble of 3 shard models
-    assert report["kinds"][0]["prompts"] == 5 and report["membership"]["documents"] == 4
+    assert report["kinds"][0]["prompts"] == 5 and report["membership"][-1]["documents"] == 4
     assert tree_hashes(trained) == before  # auditing writes nothing into the model

@@ -11,7 +11,7 @@ from conftest import run_cli
 from model_fixtures import EMAIL, NAME, PHONE, LeakyModel
 
 from expunge.errors import ExpungeError
-from expunge.model.evaluate import lookalikes, marked_loss, measure, quantised
+from expunge.model.evaluate import marked_loss, measure, quantised
 from expunge.model.forget_set import ForgetItem, load_forget_set
 from expunge.model.load import load_model
 from expunge.model.scoring import perplexity
@@ -88,20 +88,6 @@ def test_retain_methods_need_a_retain_set(leaky_model: LeakyModel) -> None:
     with pytest.raises(ExpungeError, match="no token of the forget set"):
         unlearn(load_model(leaky_model.model), [ForgetItem("just words", ())], [],
                 UnlearnSettings("ga", only_spans=True))  # fmt: skip
-
-
-def test_lookalikes_keep_the_shape_and_change_the_person() -> None:
-    text = "Mail Jane Roe at jane.roe@example.org or +44 20 7946 0321."
-    spans = ((5, 13), (17, 37), (41, 57))
-    (alike,) = lookalikes([ForgetItem(text, spans)])
-    assert (
-        len(alike.text) == len(text) and alike.text[:5] == "Mail " and alike.text[13:17] == " at "
-    )
-    for start, end in spans:
-        original, fake = text[start:end], alike.text[start:end]
-        assert fake != original
-        assert [c.isdigit() for c in fake] == [c.isdigit() for c in original]
-        assert "@" in fake if "@" in original else True
 
 
 def test_quantised_weights_take_few_values(leaky_model: LeakyModel) -> None:
@@ -241,3 +227,72 @@ def test_ks_pvalue_is_exact_for_small_samples() -> None:
     # n = m = 15, fully separated: only 2 of C(30, 15) arrangements are as extreme. The
     # asymptotic formula said 1.0e-7, 8x too large.
     assert math.isclose(ks_pvalue(range(15), range(100, 115)), 2 / math.comb(30, 15))
+
+
+def test_relearning_uses_a_tenth_and_is_measured_on_the_rest() -> None:
+    from expunge.model.evaluate import relearn_split
+
+    items = [ForgetItem(f"text {i}", ()) for i in range(25)]
+    used, rest = relearn_split(items, seed=3)
+    assert len(used) == 3 and len(rest) == 22  # ceil(10% of 25)
+    assert not {i.text for i in used} & {i.text for i in rest}
+    assert relearn_split(items, seed=3) == (used, rest)
+    one = [ForgetItem("only", ())]
+    assert relearn_split(one) == (one, one)  # nothing held out: measured on the same text
+
+
+def test_relearning_reproduces_dropout_included(leaky_model: LeakyModel) -> None:
+    import torch
+
+    from expunge.model.evaluate import relearned
+
+    forget, _ = _sets(leaky_model)
+    lm = load_model(leaky_model.model)
+    assert lm.model.config.resid_pdrop > 0  # dropout is on while fine-tuning
+    first = relearned(lm, forget[:1], steps=3, lr=1e-3, seed=5)
+    torch.rand(7)  # whatever ran in between must not matter
+    second = relearned(lm, forget[:1], steps=3, lr=1e-3, seed=5)
+    other = relearned(lm, forget[:1], steps=3, lr=1e-3, seed=6)
+    pairs = list(zip(first.model.parameters(), second.model.parameters(), strict=True))
+    assert all(torch.equal(a, b) for a, b in pairs)
+    assert not all(
+        torch.equal(a, b)
+        for a, b in zip(first.model.parameters(), other.model.parameters(), strict=True)
+    )
+
+
+def test_threads_default_to_the_free_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import torch
+
+    from expunge.model import deps
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1, 2, 3})
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.0, 0.0))
+    assert deps.default_threads() == 4
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.6, 0.0, 0.0))
+    assert deps.default_threads() == 1  # 1.4 free cores: one thread, not two fighting others
+    monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 0.0, 0.0))
+    assert deps.default_threads() == 1
+    old = torch.get_num_threads()
+    try:
+        assert deps.use_threads(1) == 1 and torch.get_num_threads() == 1
+        deps.need_torch()
+        assert torch.get_num_threads() == 1
+    finally:
+        deps.use_threads(old)
+
+
+def test_cli_model_commands_take_threads(leaky_model: LeakyModel, tmp_path: Path) -> None:
+    result = run_cli("audit", "--model", str(leaky_model.model), "--subject",
+                     str(leaky_model.subject), "--samples", "0", "--threads", "1",
+                     "--out", str(tmp_path / "a"))  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert json.loads((tmp_path / "a" / "audit.json").read_text())["threads"] == 1
+    for command in (["unlearn"], ["unlearn", "eval"], ["train", "tiny"], ["demo", "model"],
+                    ["train", "sisa"], ["unlearn", "sisa"], ["audit", "canaries"]):  # fmt: skip
+        shown = run_cli(*command, "--help")
+        assert "--threads" in shown.stdout, command
+    bad = run_cli("unlearn", "--threads", "0", "--model", str(leaky_model.model))
+    assert bad.code != 0 and "--threads" in bad.stderr

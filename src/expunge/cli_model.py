@@ -11,8 +11,9 @@ from rich.console import Console
 from rich.table import Table
 
 from expunge.atomic import write_atomic, write_json_atomic
-from expunge.cli_unlearn import need_empty_dir
+from expunge.cli_unlearn import ThreadsOpt, need_empty_dir
 from expunge.errors import ExpungeError
+from expunge.model.deps import use_threads
 
 audit_app = typer.Typer(
     help="Audit a local causal language model for a person's data: probes, extraction, "
@@ -36,9 +37,9 @@ def load_audited(path: Path):  # type: ignore[no-untyped-def]
 
 
 @audit_app.callback(
-    epilog="Example: expunge audit --model demo-model --subject demo-data/subject.toml "
-    "--documents demo-model/subject-docs.jsonl --non-members demo-model/non-members.jsonl "
-    "--out audit-out"
+    epilog="Example (after expunge demo model): expunge audit --model demo-model/unlearned "
+    "--subject demo-data/subject.toml --documents demo-model/forget.jsonl "
+    "--non-members demo-model/holdout.jsonl --out audit-out"
 )
 def audit_cmd(
     ctx: typer.Context,
@@ -54,7 +55,11 @@ def audit_cmd(
         typer.Option(help="The person's known documents: probed for extraction and membership."),
     ] = None,
     non_members: Annotated[
-        str | None, typer.Option(help="Texts known NOT to be in training: calibrate membership.")
+        str | None,
+        typer.Option(
+            help="Texts known NOT to be in training: a second membership calibration beside "
+            "the default look-alikes of --documents."
+        ),
     ] = None,
     members: Annotated[
         str | None, typer.Option(help="Texts known to be in training: measure the attack's AUC.")
@@ -70,9 +75,11 @@ def audit_cmd(
     ] = 0.05,
     text_field: TextFieldOpt = None,
     seed: Annotated[int, typer.Option(help="Seed for sampling.")] = 0,
+    threads: ThreadsOpt = None,
 ) -> None:
     """Does this model leak this person? Prompts built from the profile, the person's documents
     cut before each identifier, and membership scores calibrated on known non-members."""
+    chosen = use_threads(threads)
     if ctx.invoked_subcommand is not None:
         return
     if model is None or subject is None:
@@ -100,13 +107,16 @@ def audit_cmd(
     reference = load_audited(reference_model) if reference_model else None
     sampling = Sampling(samples=samples, max_new_tokens=max_new_tokens, seed=seed)
     report = run_audit(lm, profile, docs, negatives, positives, reference, sampling, fpr)
+    report.threads = chosen
     console = Console(highlight=False)
-    style = "bold red" if report.verdict.startswith("leaks") else "bold green"
+    style = {"leaks": "bold red", "remembers": "bold yellow"}.get(
+        report.verdict.split(":")[0], "bold green"
+    )
     console.print(f"[{style}]{report.verdict}[/]")
     for line in report.findings:
         console.print(f"  • {line}")
-    if report.membership is not None:
-        console.print(f"  [dim]{report.membership.caveat}[/]")
+    if report.membership:
+        console.print(f"  [dim]{report.membership[0].caveat}[/]")
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         write_json_atomic(out / "audit.json", report.to_json())
@@ -143,8 +153,10 @@ def canaries_cmd(
         int, typer.Option(min=100, help="Random secrets each canary is ranked against.")
     ] = 1000,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    threads: ThreadsOpt = None,
 ) -> None:
     """Plant random secrets before training (--insert); measure their exposure after."""
+    use_threads(threads)
     from expunge.model import canaries as canary_mod
 
     if insert:

@@ -9,6 +9,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from expunge.cli_unlearn import ThreadsOpt
+from expunge.model.deps import use_threads
+
 TRAIN_EPILOG = (
     "Example: expunge train sisa --data corpus.jsonl --shards 4 --slices 4 --out sisa-model"
 )
@@ -38,9 +41,11 @@ def sisa_train_cmd(
         Path | None,
         typer.Option(help="A 32-byte key for the record hashes (default: a new random key)."),
     ] = None,
+    threads: ThreadsOpt = None,
 ) -> None:
     """Train one model per shard, slice by slice, so a record can be forgotten exactly by
     retraining only its shard from the checkpoint before its slice."""
+    use_threads(threads)
     from expunge.model.sisa import check_train_options, train_sisa
     from expunge.model.sisa_store import read_key
     from expunge.model.texts import read_texts
@@ -76,14 +81,17 @@ def sisa_unlearn_cmd(
     directory: Annotated[Path, typer.Argument(help="A directory made by expunge train sisa.")],
     forget: Annotated[str, typer.Option(help="The texts to forget (any format expunge reads).")],
     text_field: Annotated[str | None, typer.Option(help="Column/key holding the text.")] = None,
+    threads: ThreadsOpt = None,
 ) -> None:
     """Forget records exactly: retrain only the shards that hold them, from the checkpoint
     before the earliest slice they are in."""
+    use_threads(threads)
     from expunge.model.sisa import unlearn_sisa
-    from expunge.model.sisa_store import open_sisa
+    from expunge.model.sisa_store import PLACEMENT, open_sisa
     from expunge.model.texts import read_texts
 
-    total = open_sisa(directory).slices  # a wrong DIR fails before the forget file is read
+    manifest = open_sisa(directory)  # a wrong DIR fails before the forget file is read
+    total = manifest.slices
     texts = read_texts(forget, "--forget", text_field)
     console = Console(highlight=False, soft_wrap=True)
     steps: list[tuple[int, float]] = []
@@ -98,3 +106,9 @@ def sisa_unlearn_cmd(
 
     result = unlearn_sisa(directory, texts, progress)
     console.print(result.summary())
+    if manifest.placement != PLACEMENT:
+        console.print(
+            "[yellow]note:[/] an earlier expunge trained this directory and cut its slices by "
+            "record order: the models equal training on the remaining slices, not `expunge "
+            "train sisa` on the data without these records; train again for that"
+        )

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from expunge.errors import ExpungeError
+from expunge.model.deps import use_threads
 
 if TYPE_CHECKING:
     from expunge.model.evaluate import EvalReport
@@ -30,14 +31,29 @@ ModelOpt = Annotated[
 ]
 ForgetOpt = Annotated[
     str | None,
-    typer.Option(help="Texts to forget: a dataset file, or an `expunge find` report directory."),
+    typer.Option(
+        help="Texts to forget: a dataset file, or an `expunge find` report directory (its "
+        "strong matches; with several subjects in it, --subject says whose)."
+    ),
 ]
 RetainOpt = Annotated[str | None, typer.Option(help="Texts the model should keep (utility).")]
 HoldoutOpt = Annotated[str | None, typer.Option(help="Held-out general text for perplexity.")]
 SubjectOpt = Annotated[
-    Path | None, typer.Option(help="The person's profile: extraction probes, span detection.")
+    Path | None,
+    typer.Option(
+        help="The person's profile: extraction probes, span detection, and whose records of a "
+        "find report to forget."
+    ),
 ]
 TextFieldOpt = Annotated[str | None, typer.Option(help="Column/key holding the text.")]
+
+
+ThreadsOpt = Annotated[
+    int | None,
+    typer.Option(
+        min=1, help="Torch threads (default: the cores the load average leaves free, at least 1)."
+    ),
+]
 
 
 def need_empty_dir(out: Path) -> None:
@@ -89,7 +105,7 @@ def print_eval(report: EvalReport) -> None:
         "extract: identifiers the model completes from the text before them",
         "retain / held-out: perplexity",
         (
-            "alike: loss on the forget texts with other, random people's data: should stay "
+            "alike: loss on the forget texts about a made-up person (look-alikes): should stay "
             "near 'before'"
         ),
         *report.notes,
@@ -141,9 +157,11 @@ def unlearn_cmd(
     ] = True,
     text_field: TextFieldOpt = None,
     seed: Annotated[int, typer.Option(help="Seed.")] = 0,
+    threads: ThreadsOpt = None,
 ) -> None:
     """Unlearn by fine-tuning (gradient ascent, gradient difference, NPO), save the new model in
     the same format, and measure forget efficacy, utility and robustness."""
+    use_threads(threads)
     if ctx.invoked_subcommand is not None:
         return
     from expunge.model.unlearn import METHODS, UnlearnSettings, unlearn
@@ -177,14 +195,34 @@ def unlearn_cmd(
     }
     print(f"unlearned {run.forget_texts} texts ({run.marked_tokens:,} tokens pushed down) with "
           f"{method} in {run.seconds:.1f} s")  # fmt: skip
+    if profile is not None:
+        from expunge.model.vocab_leaks import directory_vocab_leaks
+
+        vocab = directory_vocab_leaks(model, profile)
+        result["tokenizer"] = vocab.to_json()
+        warning = vocab.unlearn_warning()
+        if warning:
+            Console(stderr=True, highlight=False).print(f"[yellow]warning:[/] {warning}",
+                                                        soft_wrap=True)  # fmt: skip
     if evaluate:
-        report = run_eval(original, lm, items, kept, held, profile)
+        report = run_eval(original, lm, items, kept, held, profile, relearn_lr=settings.lr)
         print_eval(report)
         result["evaluation"] = [r.__dict__ for r in report.rows]
     with staged(out) as staging:
         save_model(lm.model, lm.tokenizer, staging)
         (staging / "unlearn.json").write_text(json.dumps(result, indent=2) + "\n", "utf-8")
     print(f"model: {out}")
+
+
+def _unlearning_lr(model: Path) -> float:
+    """The learning rate `unlearn` used on this model (its unlearn.json), else the default."""
+    from expunge.model.unlearn import UnlearnSettings
+
+    try:
+        run = json.loads((model / "unlearn.json").read_text("utf-8"))["run"]
+        return float(run["settings"]["lr"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return UnlearnSettings().lr
 
 
 @unlearn_app.command("eval", epilog="Example: expunge unlearn eval --model demo-model/unlearned "
@@ -205,8 +243,10 @@ def eval_cmd(
     ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     text_field: TextFieldOpt = None,
+    threads: ThreadsOpt = None,
 ) -> None:
     """Measure an unlearned model: forget efficacy, utility, over-unlearning, robustness."""
+    use_threads(threads)
     if model is None:
         raise ExpungeError("expunge unlearn eval needs --model DIR and --forget FILE",
                            "see expunge unlearn eval --help")  # fmt: skip
@@ -223,6 +263,7 @@ def eval_cmd(
         profile,
         load_model(retrained) if retrained else None,
         robustness=robustness,
+        relearn_lr=_unlearning_lr(model),
     )
     if as_json:
         print(json.dumps([r.__dict__ for r in report.rows], indent=2))
@@ -241,8 +282,10 @@ def train_tiny_cmd(
     batch: Annotated[int, typer.Option(min=1, help="Blocks per step.")] = 16,
     text_field: TextFieldOpt = None,
     seed: Annotated[int, typer.Option(help="Seed.")] = 0,
+    threads: ThreadsOpt = None,
 ) -> None:
     """Train a small GPT-2 style model (and its tokenizer) from scratch on the CPU."""
+    use_threads(threads)
     from rich.progress import Progress
 
     from expunge.model.texts import read_texts
@@ -271,9 +314,11 @@ def demo_model_cmd(
     out: Annotated[Path, typer.Option(help="Where the models and reports go.")] = Path(
         "demo-model"
     ),
+    threads: ThreadsOpt = None,
 ) -> None:
     """Train a tiny GPT-2 that memorised the demo person, audit it, unlearn them with NPO +
     retain, audit again, and compare utility."""
+    use_threads(threads)
     from expunge.model.demo import run_model_demo
 
     if not (data / "subject.toml").is_file():

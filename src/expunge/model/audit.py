@@ -8,9 +8,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from expunge.find.matcher import SubjectMatcher
+from expunge.model.forget_set import ForgetItem
 from expunge.model.generate import Sampling
-from expunge.model.load import LocalModel
-from expunge.model.mia import SCORE_NAMES, MembershipReport, infer_membership
+from expunge.model.load import TOKENIZER_FILES, LocalModel
+from expunge.model.lookalikes import locale_for, lookalike_sets
+from expunge.model.mia import (
+    SHORT_NAMES,
+    MembershipReport,
+    infer_membership,
+    infer_membership_lookalikes,
+)
 from expunge.model.probes import (
     PREFIX_LENGTHS,
     PROBED_KINDS,
@@ -20,8 +27,10 @@ from expunge.model.probes import (
     run_extraction,
     run_template_probes,
 )
+from expunge.model.vocab_leaks import VocabReport, directory_vocab_leaks, vocab_leaks
 from expunge.subject import SubjectProfile
 
+LOOKALIKE_SETS = 39  # made-up people calibrating membership: p-values down to 1/40
 KIND_WORDS = {"email": "email address", "phone": "phone number", "handle": "handle",
               "profile": "profile URL"}  # fmt: skip
 
@@ -46,11 +55,13 @@ class AuditReport:
     kinds: list[KindSummary]
     probes: list[ProbeResult]
     extraction: list[Extraction]
-    membership: MembershipReport | None
+    membership: list[MembershipReport]  # look-alike calibration first, then --non-members
     verdict: str
     findings: list[str] = field(default_factory=list)  # plain sentences for the person
     seconds: float = 0.0
     extraction_scope: ExtractionScope = field(default_factory=ExtractionScope)
+    vocabulary: dict[str, Any] | None = None  # VocabReport.to_json(): masked values only
+    threads: int | None = None  # torch threads it ran on (for the seconds)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -75,6 +86,51 @@ def summarise_kinds(probes: Sequence[ProbeResult]) -> list[KindSummary]:
             )
         )
     return out
+
+
+CALIBRATION_WORDS = {
+    "look-alikes": "look-alikes (your documents about made-up people)",
+    "non-members": "texts given as not in training",
+}
+MEMBERSHIP_SIGNAL_WORDS = {
+    ("look-alikes", "higher"): "The model finds your real identifiers likelier than made-up "
+    "ones in the same texts: it learnt them.",
+    ("look-alikes", "lower"): "The model finds your real identifiers less likely than made-up "
+    "ones: a trace of unlearning, and itself a sign your data was there.",
+    ("look-alikes", None): "The model treats your identifiers like made-up ones.",
+    ("non-members", "higher"): "More of your documents score as seen in training than chance "
+    "would give.",
+    ("non-members", None): "No more of your documents score as seen in training than chance "
+    "would give.",
+}
+
+
+def membership_sentence(m: MembershipReport) -> tuple[str, str | None]:
+    """One sentence naming every score, and the primary score's signal ("higher", "lower" or
+    None)."""
+    signal = m.signal()
+    if m.calibration == "look-alikes":
+        ranks = ", ".join(f"{SHORT_NAMES[s.name]} {s.rank}" for s in m.scores)
+        primary = m.primary
+        p = (
+            f"; p = {primary.p_higher:.2g} by loss"
+            if primary and primary.p_higher is not None
+            else ""
+        )
+        sets = m.scores[0].sets if m.scores else 0
+        line = (f"Membership, your {m.documents} documents vs the same documents about "
+                f"{(sets or 1) - 1} made-up people: yours rank {ranks} of {sets} "
+                f"(1 = most like training{p}, the score that decides).")  # fmt: skip
+    else:
+        parts = "; ".join(
+            f"{SHORT_NAMES[s.name]} {s.flagged}"
+            + (f" (AUC {s.auc_documents:.2f})" if s.auc_documents is not None else "")
+            for s in m.scores
+        )
+        line = (f"Membership, your {m.documents} documents vs {m.non_members} texts given as "
+                f"not in training: documents above the {m.fpr:.0%} false-positive threshold by "
+                f"{parts} (AUC: your documents vs these texts; loss decides).")  # fmt: skip
+    return line + " " + MEMBERSHIP_SIGNAL_WORDS[(m.calibration, signal)], signal
 
 
 def _sentences(report: AuditReport) -> tuple[str, list[str]]:
@@ -108,23 +164,32 @@ def _sentences(report: AuditReport) -> tuple[str, list[str]]:
                      "less the answer's length).")  # fmt: skip
         leaked |= bool(got)
         lines.append(line)
-    m = report.membership
-    if m is not None and m.scores:
-        best = max(m.scores, key=lambda s: s.auc_documents or 0)
-        line = (
-            f"Membership: {best.flagged} of {m.documents} of your documents score above the "
-            f"{m.fpr:.0%} false-positive threshold of the {SCORE_NAMES[best.name]} score, calibrated on "
-            f"{m.non_members} texts not in training"
-        )
-        if best.auc_documents is not None:
-            line += f" (AUC {best.auc_documents:.2f} between your documents and those texts)"
-        lines.append(line + ".")
-    verdict = (
-        "leaks: the model reproduces this person's identifiers"
-        if leaked
-        else "no leak found by these probes (this is not proof the data is absent)"
-    )
+    vocab = report.vocabulary
+    if vocab is not None:
+        lines.append(vocab["summary"])
+    remembered = False
+    for m in report.membership:
+        line, signal = membership_sentence(m)
+        remembered |= signal == "higher"
+        lines.append(line)
+    if leaked:
+        verdict = "leaks: the model reproduces this person's identifiers"
+    elif vocab is not None and vocab["tokens"]:
+        verdict = "leaks: the model's tokenizer stores this person's identifiers"
+    elif remembered:
+        verdict = ("remembers: the model does not reproduce this person's identifiers, but "
+                   "scores their documents as seen in training")  # fmt: skip
+    else:
+        verdict = "no leak found by these probes (this is not proof the data is absent)"
     return verdict, lines
+
+
+def _vocabulary(lm: LocalModel, subject: SubjectProfile) -> VocabReport:
+    """The tokenizer's entries made from the person's identifiers, with the files holding them
+    when the model directory has its tokenizer files."""
+    if any((lm.path / name).is_file() for name in TOKENIZER_FILES):
+        return directory_vocab_leaks(lm.path, subject)
+    return vocab_leaks(lm.tokenizer, subject)
 
 
 def run_audit(
@@ -136,6 +201,7 @@ def run_audit(
     reference: LocalModel | None = None,
     sampling: Sampling | None = None,
     fpr: float = 0.05,
+    lookalikes: int = LOOKALIKE_SETS,
 ) -> AuditReport:
     sampling = sampling or Sampling()
     started = time.perf_counter()
@@ -143,12 +209,33 @@ def run_audit(
     probes = run_template_probes(lm, subject, matcher, sampling)
     scope = ExtractionScope()
     extraction = run_extraction(lm, documents, matcher, sampling, scope) if documents else []
-    membership = (
-        infer_membership(lm, documents, non_members, members, reference, fpr)
-        if documents and non_members
-        else None
-    )
+    membership = []
+    if documents and lookalikes:
+        marked = [
+            ForgetItem(doc, tuple((f.start, f.end) for f in found))
+            for doc, found in zip(documents, matcher.match_batch(list(documents)), strict=True)
+        ]
+        marked = [item for item in marked if item.spans]  # nothing to make up in the others
+        sets = lookalike_sets(marked, lookalikes, seed=sampling.seed,
+                              locale=locale_for(subject.country or subject.region))  # fmt: skip
+        if marked:
+            membership.append(
+                infer_membership_lookalikes(
+                    lm,
+                    [i.text for i in marked],
+                    [[a.text for a in group] for group in sets],
+                    members,
+                    reference,
+                    fpr,
+                )
+            )
+    if documents and non_members:
+        membership.append(
+            infer_membership(lm, documents, non_members, members, reference, fpr, "non-members")
+        )
+    vocab = _vocabulary(lm, subject)
     report = AuditReport(
+        vocabulary={**vocab.to_json(), "summary": vocab.summary()},
         model=str(lm.path),
         parameters=lm.parameters,
         subject=subject.id,

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from expunge.model.audit import KIND_WORDS, AuditReport
-from expunge.model.mia import SCORE_NAMES
+from expunge.model.audit import (
+    CALIBRATION_WORDS,
+    KIND_WORDS,
+    MEMBERSHIP_SIGNAL_WORDS,
+    AuditReport,
+)
+from expunge.model.mia import SCORE_NAMES, SHORT_NAMES, MembershipReport, ScoreReport
 from expunge.report._fmt import esc, fmt_int
 from expunge.report.page import html_document, panel
 
@@ -82,33 +87,91 @@ def _extraction(report: AuditReport) -> str:
     return panel("Can your documents' identifiers be extracted?", "", table + note)
 
 
-def _membership(report: AuditReport) -> str:
-    m = report.membership
-    if m is None:
-        return ""
+def _p(value: float | None) -> str:
+    return f"{value:.2g}" if value is not None else "—"
 
+
+def _membership(report: AuditReport) -> str:
+    return "".join(_membership_table(m) for m in report.membership)
+
+
+def _membership_table(m: MembershipReport) -> str:
     def cell(value: float | None) -> str:
         return f"{value:.2f}" if value is not None else "—"
 
-    rows = "".join(
-        f"<tr><td>{esc(SCORE_NAMES[s.name])}</td><td class='n'>{s.flagged} of {m.documents}</td>"
-        f"<td class='n'>{cell(s.auc_documents)}</td><td class='n'>{cell(s.auc_members)}</td></tr>"
-        for s in m.scores
+    signal = m.signal()
+    alike = m.calibration == "look-alikes"
+    primary = m.primary.name if m.primary else None
+
+    members = m.members > 0
+
+    def row(s: ScoreReport) -> str:
+        name = esc(SHORT_NAMES[s.name]) + (
+            " <strong>(decides)</strong>" if s.name == primary else ""
+        )
+        first = (
+            f"<td class='n'>{s.rank} of {s.sets}</td><td class='n'>{_p(s.p_higher)}</td>"
+            if alike
+            else f"<td class='n'>{m.chance(s):.2g}</td>"
+        )
+        last = f"<td class='n'>{cell(s.auc_members)}</td>" if members else ""
+        return (f"<tr><td title='{esc(SCORE_NAMES[s.name])}'>{name}</td>{first}"
+                f"<td class='n'>{_rate(s.flagged, m.documents)}</td>"
+                f"<td class='n'>{cell(s.auc_documents)}</td>{last}</tr>")  # fmt: skip
+
+    head = (
+        "<th class='n'>rank of yours (1 = most like training)</th><th class='n'>p</th>"
+        if alike
+        else "<th class='n'>chance of that many</th>"
     )
     table = (
-        "<div class='table-wrap'><table><thead><tr><th>score</th>"
-        f"<th class='n'>your documents above the {m.fpr:.0%} false-positive threshold</th>"
-        "<th class='n'>AUC: your documents vs non-members</th>"
-        "<th class='n'>AUC: known members vs non-members</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></div>"
+        f"<div class='table-wrap'><table><thead><tr><th>score</th>{head}"
+        f"<th class='n'>yours above the {m.fpr:.0%} threshold</th>"
+        "<th class='n'>AUC: yours vs these texts</th>"
+        + ("<th class='n'>AUC: known members vs these</th>" if members else "")
+        + f"</tr></thead><tbody>{''.join(row(s) for s in m.scores)}</tbody></table></div>"
     )
-    note = (f"<p class='note'>Calibrated on {fmt_int(m.non_members)} texts known not to be in "
-            f"training. AUC 0.5 is chance, 1.0 perfect separation. {esc(m.caveat)}</p>")  # fmt: skip
-    return panel("Was your text in the training data? (membership inference)", "", table + note)
+    verdict = (f"<p class='note'><span class='{'clean' if signal is None else 'hit'}'>"
+               f"{esc(MEMBERSHIP_SIGNAL_WORDS[(m.calibration, signal)])}</span></p>")  # fmt: skip
+    how = (
+        "Your documents and each made-up person's versions of them are one set each; the sets "
+        "are ranked by their mean score, and p is your set's rank over the number of sets. "
+        if alike
+        else "The chance assumes your documents are independent, which they are not when they "
+        "share your identifiers: read it as a lower bound. "
+    )
+    note = (f"<p class='note'>Calibrated on {fmt_int(m.non_members)} "
+            f"{esc(CALIBRATION_WORDS.get(m.calibration, m.calibration))}. {how}Every score is "
+            "shown (hover a name for its definition), but the verdict rests on the one marked, "
+            "chosen in advance: picking the best afterwards would overstate the signal. AUC 0.5 "
+            "is chance, 1.0 perfect separation. "
+            f"{esc(m.caveat)}</p>")  # fmt: skip
+    title = ("Does the model prefer your real identifiers to made-up ones? (membership)"
+             if alike
+             else "Was your text in the training data? (membership vs texts not trained on)")  # fmt: skip
+    return panel(title, "", table + verdict + note)
+
+
+def _vocabulary(report: AuditReport) -> str:
+    vocab = report.vocabulary
+    if not vocab or not vocab["tokens"]:
+        return ""
+    rows = "".join(
+        f"<tr><td>{esc(leak['kind'])}</td><td class='mono'>{esc(leak['masked'])}</td>"
+        f"<td class='mono'>{esc(', '.join(t['masked'] for t in leak['tokens']))}</td></tr>"
+        for leak in vocab["identifiers"]
+    )
+    files = ", ".join(f"{f['name']} ({fmt_int(f['entries'])})" for f in vocab["files"])
+    table = ("<div class='table-wrap'><table><thead><tr><th>kind</th><th>your identifier</th>"
+             f"<th>tokens made from it (masked)</th></tr></thead><tbody>{rows}</tbody></table></div>")  # fmt: skip
+    note = (f"<p class='note'>{esc(vocab['summary'])}"
+            + (f" Files holding them (entries): {esc(files)}." if files else "")
+            + " Unlearning changes the weights, never these files.</p>")  # fmt: skip
+    return panel("Does the tokenizer store your identifiers?", "", table + note)
 
 
 def render_audit(report: AuditReport) -> str:
-    leaked = report.verdict.startswith("leaks")
+    leaked = not report.verdict.startswith("no leak")
     head = (
         '<header class="top"><div><div class="brand">expunge · model audit</div>'
         f'<h1 class="mono">{esc(report.model)}</h1></div>'
@@ -128,6 +191,7 @@ def render_audit(report: AuditReport) -> str:
             headline,
             _kinds(report),
             _extraction(report),
+            _vocabulary(report),
             _membership(report),
             _examples(report),
         )

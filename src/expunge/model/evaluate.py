@@ -3,8 +3,8 @@
 - forget efficacy: loss on the forget set (all tokens and personal-data tokens only), and how
   many of the person's identifiers the model still completes from their documents;
 - utility: perplexity on the retain set and on held-out text;
-- over-unlearning: loss on look-alikes, the forget texts with every personal-data span replaced
-  by a random value of the same shape (same template, another person, never trained on);
+- over-unlearning: loss on look-alikes, the forget texts about a made-up person instead (every
+  personal-data span replaced by a plausible value of the same kind and shape: lookalikes.py);
 - robustness: the same after a few steps of fine-tuning on 10% of the forget set (does the
   knowledge come back? Hu et al. 2024) and after weight-only round-to-nearest quantisation to
   8 and 4 bits (Zhang et al. 2024 found 4-bit quantisation restores "unlearned" knowledge).
@@ -24,41 +24,13 @@ from expunge.model.deps import need_torch
 from expunge.model.forget_set import ForgetItem
 from expunge.model.generate import Sampling
 from expunge.model.load import LocalModel
+from expunge.model.lookalikes import locale_for, lookalike_sets
 from expunge.model.scoring import perplexity
 from expunge.model.tiny import TrainSettings, pack, train_blocks
 from expunge.model.unlearn import UnlearnSettings, _batch, forget_windows, sequence_logp
 from expunge.subject import SubjectProfile
 
 EVAL_TEXTS = 200  # retain / held-out texts scored (a sample keeps evaluation quick)
-
-
-def lookalikes(items: Sequence[ForgetItem], seed: int = 0) -> list[ForgetItem]:
-    """Each text with its personal-data spans replaced by random characters of the same kind
-    (digit for digit, letter for letter, case and punctuation kept)."""
-    rng = random.Random(seed)
-
-    def fake(value: str) -> str:
-        out = []
-        for ch in value:
-            if ch.isdigit():
-                out.append(rng.choice("0123456789"))
-            elif ch.isalpha():
-                letter = rng.choice("abcdefghijklmnopqrstuvwxyz")
-                out.append(letter.upper() if ch.isupper() else letter)
-            else:
-                out.append(ch)
-        return "".join(out)
-
-    made = []
-    for item in items:
-        text, shift, spans = item.text, 0, []
-        for start, end in item.spans:
-            value = fake(item.text[start:end])
-            text = text[: start + shift] + value + text[end + shift :]
-            spans.append((start + shift, start + shift + len(value)))
-            shift += len(value) - (end - start)
-        made.append(ForgetItem(text, tuple(spans)))
-    return made
 
 
 def marked_loss(lm: LocalModel, items: Sequence[ForgetItem], part: str = "all") -> float | None:
@@ -113,7 +85,9 @@ def measure(
     holdout: Sequence[str],
     subject: SubjectProfile | None,
     seed: int = 0,
+    utility: bool = True,
 ) -> Measure:
+    """`utility=False` skips the retain / held-out perplexities (None)."""
     extracted = probed = None
     if subject is not None:
         from expunge.find.matcher import SubjectMatcher
@@ -121,7 +95,8 @@ def measure(
 
         result = run_extraction(lm, [i.text for i in forget], SubjectMatcher([subject]), Sampling())
         extracted, probed = sum(e.k is not None for e in result), len(result)
-    alike = lookalikes(forget, seed)
+    locale = locale_for(subject.country or subject.region) if subject else "en_US"
+    (alike,) = lookalike_sets(forget, 1, seed, locale)
     return Measure(
         label,
         _round(marked_loss(lm, forget)),
@@ -129,8 +104,8 @@ def measure(
         _round(marked_loss(lm, forget, "context")),
         extracted,
         probed,
-        _round(perplexity(lm, retain[:EVAL_TEXTS])) if retain else None,
-        _round(perplexity(lm, holdout[:EVAL_TEXTS])) if holdout else None,
+        _round(perplexity(lm, retain[:EVAL_TEXTS])) if retain and utility else None,
+        _round(perplexity(lm, holdout[:EVAL_TEXTS])) if holdout and utility else None,
         _round(marked_loss(lm, alike)),
         _round(marked_loss(lm, alike, "spans")),
     )
@@ -155,14 +130,29 @@ def quantised(lm: LocalModel, bits: int) -> LocalModel:
     return LocalModel(lm.path, model, lm.tokenizer)
 
 
-def relearned(
-    lm: LocalModel, forget: Sequence[ForgetItem], steps: int = 10, lr: float = 1e-3, seed: int = 0
-) -> LocalModel:
-    """A copy fine-tuned for `steps` steps on a random 10% of the forget texts (at least one)."""
-    model = copy.deepcopy(lm.model)
+RELEARN_SHARE = 0.1  # of the forget texts the relearning attack fine-tunes on
+
+
+def relearn_split(
+    forget: Sequence[ForgetItem], seed: int = 0
+) -> tuple[list[ForgetItem], list[ForgetItem]]:
+    """A random 10% of the forget texts (at least one) to relearn on, and the rest, on which
+    recovery is measured (Hu et al. 2024: knowledge coming back in texts the attacker never
+    showed the model is what "suppressed, not removed" means). With one text, both are it."""
     rng = random.Random(seed)
-    subset = rng.sample([i.text for i in forget], max(1, math.ceil(len(forget) / 10)))
-    blocks = pack(lm.tokenizer, subset, min(128, lm.context))
+    order = list(range(len(forget)))
+    rng.shuffle(order)
+    used = sorted(order[: max(1, math.ceil(len(forget) * RELEARN_SHARE))])
+    rest = [forget[i] for i in range(len(forget)) if i not in set(used)]
+    return [forget[i] for i in used], rest or [forget[i] for i in used]
+
+
+def relearned(
+    lm: LocalModel, texts: Sequence[ForgetItem], steps: int = 10, lr: float = 1e-4, seed: int = 0
+) -> LocalModel:
+    """A copy fine-tuned for `steps` steps on `texts` (dropout seeded: the row reproduces)."""
+    model = copy.deepcopy(lm.model)
+    blocks = pack(lm.tokenizer, [i.text for i in texts], min(128, lm.context))
     batch = min(4, len(blocks))
     epochs = steps / math.ceil(len(blocks) / batch)
     train_blocks(
@@ -188,16 +178,26 @@ def evaluate(
     retrained: LocalModel | None = None,
     relearn_steps: int = 10,
     robustness: bool = True,
+    relearn_lr: float = 1e-4,
 ) -> EvalReport:
+    """`relearn_lr`: the rate the relearning attack fine-tunes at; pass the unlearning run's,
+    which suits the model (a fixed 1e-3 wrecks a pretrained model)."""
     report = EvalReport()
     args = (forget, retain, holdout, subject)
     if before is not None:
         report.rows.append(measure("before", before, *args))
     report.rows.append(measure("after", after, *args))
     if robustness:
-        report.rows.append(measure("relearned", relearned(after, forget, relearn_steps), *args))
-        report.notes.append(f"relearned: after + {relearn_steps} fine-tuning steps on 10% of "
-                            "the forget texts")  # fmt: skip
+        used, rest = relearn_split(forget)
+        back = relearned(after, used, relearn_steps, relearn_lr)
+        held = (rest, retain, holdout, subject)
+        report.rows.append(measure("after, held-out", after, *held, utility=False))
+        report.rows.append(measure("relearned", back, *held))
+        report.notes.append(
+            f"relearned: after + {relearn_steps} fine-tuning steps (lr {relearn_lr:g}) on "
+            f"{len(used)} of the {len(forget)} forget texts, measured on the other {len(rest)} "
+            "(held-out), like 'after, held-out'"
+        )
         for bits in (8, 4):
             report.rows.append(measure(f"int{bits}", quantised(after, bits), *args))
         report.notes.append("int8/int4: after, weights rounded to 8/4-bit integers")

@@ -1,7 +1,15 @@
-"""Membership inference for a person's documents, calibrated on known non-members.
+"""Membership inference for a person's documents, calibrated on texts not trained on.
 
-A document is flagged when its score is above the (1 - FPR) quantile of the non-member
-scores, so the stated false-positive rate holds on the calibration texts. Duan et al. (2024,
+The calibration texts are, by default, look-alikes of the documents (the same texts with the
+person's values made up: see lookalikes.py), or texts the user knows were not in training. A
+document is flagged when its score is above the (1 - FPR) quantile of the calibration scores,
+so the stated false-positive rate holds on those texts. Every score is reported; the verdict
+rests on one score fixed in advance (the loss).
+
+With look-alikes, the person's documents and each made-up person's are one set each, and the
+test ranks the person's set by its mean score among all sets: exact under the hypothesis that
+the model treats the real values like made-up ones, whatever the documents share. Counting
+flagged documents instead would treat documents that share one name as independent draws. Duan et al. (2024,
 "Do membership inference attacks work on large language models?") found these attacks near
 chance (AUC ~0.5-0.6) on large models trained once on deduplicated data; the AUC measured
 here on the calibration texts says how much to trust the flags for this model.
@@ -9,6 +17,7 @@ here on the calibration texts says how much to trust the flags for this model.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -25,6 +34,10 @@ SCORE_NAMES = {
     "min_k_pp": "Min-K%++ (20%)",
     "reference": "reference-model ratio",
 }
+SHORT_NAMES = {"loss": "loss", "zlib": "zlib", "zlib_carlini": "zlib (Carlini)", "min_k": "Min-K%",
+               "min_k_pp": "Min-K%++", "reference": "reference"}  # fmt: skip
+SIGNAL_LEVEL = 0.05
+PRIMARY_SCORE = "loss"
 CAVEAT = (
     "Membership inference on large language models trained once on deduplicated data is "
     "close to chance (Duan et al. 2024); trust a flag only as far as the measured AUC allows."
@@ -49,6 +62,22 @@ class ScoreReport:
     p_values: list[float]  # per document: share of non-members scoring at least as high
     auc_documents: float | None  # person's documents vs non-members
     auc_members: float | None  # known members vs non-members, when given
+    # look-alike calibration: the person's documents as one set among `sets` (theirs and each
+    # made-up person's), ranked by the set's mean score; 1 = theirs scores highest
+    rank: int | None = None
+    sets: int | None = None
+
+    @property
+    def p_higher(self) -> float | None:
+        """Share of sets scoring at least as high as the person's: small = remembered."""
+        return None if self.rank is None or not self.sets else self.rank / self.sets
+
+    @property
+    def p_lower(self) -> float | None:
+        """Share of sets scoring at most as high: small = pushed below chance (unlearnt)."""
+        if self.rank is None or not self.sets:
+            return None
+        return (self.sets - self.rank + 1) / self.sets
 
 
 @dataclass
@@ -57,8 +86,39 @@ class MembershipReport:
     non_members: int
     members: int
     fpr: float
+    calibration: str = "non-members"  # look-alikes | non-members
     scores: list[ScoreReport] = field(default_factory=list)
     caveat: str = CAVEAT
+    signal_level: float = SIGNAL_LEVEL
+
+    def chance(self, score: ScoreReport) -> float:
+        """Probability of flagging at least this many documents by chance alone (as if the
+        documents were independent: they are not when they share the person's values)."""
+        return binomial_tail(score.flagged, self.documents, self.fpr)
+
+    @property
+    def primary(self) -> ScoreReport | None:
+        """The score the verdict rests on, chosen before looking (choosing the best score
+        afterwards would overstate the signal); every other score is reported beside it."""
+        return next((s for s in self.scores if s.name == PRIMARY_SCORE), None)
+
+    def signal(self) -> str | None:
+        """ "higher" when the primary score puts the person's documents above chance, "lower"
+        when below it (look-alike calibration only: the model avoids the real values, a trace
+        of unlearning), else None."""
+        s = self.primary
+        if s is None:
+            return None
+        if s.p_higher is not None and s.p_lower is not None:
+            if s.p_higher <= self.signal_level:
+                return "higher"
+            return "lower" if s.p_lower <= self.signal_level else None
+        return "higher" if self.chance(s) <= self.signal_level else None
+
+
+def binomial_tail(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p)."""
+    return min(1.0, sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1)))
 
 
 def _scores(
@@ -76,11 +136,25 @@ def infer_membership(
     members: Sequence[str] = (),
     reference: LocalModel | None = None,
     fpr: float = 0.05,
+    calibration: str = "non-members",
 ) -> MembershipReport:
-    docs = _scores(lm, documents, reference)
-    negatives = _scores(lm, non_members, reference)
-    positives = _scores(lm, members, reference)
-    report = MembershipReport(len(documents), len(non_members), len(members), fpr)
+    return _calibrated(
+        _scores(lm, documents, reference),
+        _scores(lm, non_members, reference),
+        _scores(lm, members, reference),
+        fpr,
+        calibration,
+    )
+
+
+def _calibrated(
+    docs: list[dict[str, float]],
+    negatives: list[dict[str, float]],
+    positives: list[dict[str, float]],
+    fpr: float,
+    calibration: str,
+) -> MembershipReport:
+    report = MembershipReport(len(docs), len(negatives), len(positives), fpr, calibration)
     for name in SCORE_NAMES:
         if docs and name not in docs[0]:
             continue
@@ -101,4 +175,32 @@ def infer_membership(
                 auc([p[name] for p in positives], neg_values),
             )
         )
+    return report
+
+
+def infer_membership_lookalikes(
+    lm: LocalModel,
+    documents: Sequence[str],
+    lookalike_sets: Sequence[Sequence[str]],
+    members: Sequence[str] = (),
+    reference: LocalModel | None = None,
+    fpr: float = 0.05,
+) -> MembershipReport:
+    """Membership of `documents` against made-up versions of them (each set as long as
+    `documents`, in the same order)."""
+    flat = [text for group in lookalike_sets for text in group]
+    docs = _scores(lm, documents, reference)
+    alike = _scores(lm, flat, reference)
+    report = _calibrated(docs, alike, _scores(lm, members, reference), fpr, "look-alikes")
+    n = len(documents)
+    if not n:
+        return report
+    for score in report.scores:
+        theirs = float(np.mean([d[score.name] for d in docs]))
+        others = [
+            float(np.mean([a[score.name] for a in alike[j * n : (j + 1) * n]]))
+            for j in range(len(lookalike_sets))
+        ]
+        score.rank = 1 + sum(o >= theirs for o in others)
+        score.sets = len(others) + 1
     return report

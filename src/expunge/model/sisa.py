@@ -1,9 +1,13 @@
 """Exact unlearning by SISA training (Bourtoule et al., "Machine Unlearning", IEEE S&P 2021).
 
-Records go to S disjoint shards by a keyed hash of their text; one model per shard is trained
-from scratch, slice by slice on the union of slices 1..r, with a checkpoint after each slice.
-Forgetting a record retrains only its shard, from the checkpoint before the record's slice.
-The shard models' next-token distributions are averaged (SisaEnsemble).
+Records go to S disjoint shards, and within a shard to R slices, by a keyed hash of their text;
+one model per shard is trained from scratch, slice by slice on the union of slices 1..r, with a
+checkpoint after each slice. Forgetting a record retrains only its shard, from the checkpoint
+before the record's slice. Since a record's place, the order within a slice (hash order) and
+every seed (per shard and step) depend on nothing that removing another record changes, the
+result is the directory `train_sisa` makes from the data without the record (with the same key,
+settings and a given tokenizer). The shard models' next-token distributions are averaged
+(SisaEnsemble).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from expunge.model.scoring import TokenStats, perplexity, token_stats
 from expunge.model.sisa_store import (
     KEY_FILE,
     MANIFEST,
+    PLACEMENT,
     TOKENIZER_DIR,
     Manifest,
     ShardState,
@@ -39,6 +44,7 @@ from expunge.model.sisa_store import (
     load_tokenizer,
     locked,
     open_sisa,
+    place,
     read_key,
     read_slice,
     record_hash,
@@ -62,8 +68,9 @@ Progress = Callable[[int, int, float], None]
 
 TOKENIZER_NOTE = (
     "the tokenizer's merges were learnt from every record, so a forgotten record's text may "
-    "have shaped the vocabulary (the weights do not keep it); train with --tokenizer DIR "
-    "(e.g. one learnt from public text) for unlearning that is exact in every file"
+    "have shaped the vocabulary (the weights do not keep it: unlearning gives those of training "
+    "without the record on this tokenizer); train with --tokenizer DIR (e.g. one learnt from "
+    "public text) for unlearning that is exact in every file"
 )
 
 
@@ -98,7 +105,7 @@ def _train_shard(
 ) -> list[float]:
     """Train slices `start`..R of one shard (1-based), from the checkpoint of slice start-1 (or a
     fresh initialisation); a checkpoint after each. Returns the seconds of each step."""
-    torch, _ = need_torch()
+    need_torch()
     training = manifest.training
     settings = TrainSettings(training["epochs_per_slice"], training["batch"], training["lr"],
                              training["warmup"], training["seed"])  # fmt: skip
@@ -113,8 +120,7 @@ def _train_shard(
         if union:  # after unlearning a slice may be empty: the checkpoint is then carried on
             blocks = pack(tokenizer, union, model.config.n_positions)
             steps = max(1, round(math.ceil(len(blocks) / settings.batch) * settings.epochs))
-            step_seed = _seed(settings.seed, shard, r)
-            torch.manual_seed(step_seed)  # dropout
+            step_seed = _seed(settings.seed, shard, r)  # order and dropout of this step
             # warm-up restarts each slice step; cap it so short steps still reach the full rate
             warmup = max(1, min(settings.warmup, steps // 5))
             train_blocks(model, blocks, replace(settings, seed=step_seed, warmup=warmup))
@@ -123,16 +129,6 @@ def _train_shard(
         if progress is not None:
             progress(shard, r, seconds[-1])
     return seconds
-
-
-def _split(hashes: list[str], parts: int) -> list[list[str]]:
-    size, extra = divmod(len(hashes), parts)
-    out, lo = [], 0
-    for i in range(parts):
-        hi = lo + size + (1 if i < extra else 0)
-        out.append(hashes[lo:hi])
-        lo = hi
-    return out
 
 
 def train_sisa(
@@ -158,10 +154,12 @@ def train_sisa(
         raise ExpungeError(f"the record key must be 32 bytes, not {len(key)}",
                            "give a 32-byte key file")  # fmt: skip
     groups = group_records(key, texts)
-    by_shard: list[list[str]] = [[] for _ in range(shards)]
+    # by_shard[s][r - 1]: the hashes of slice r of shard s, in hash order
+    by_shard: list[list[list[str]]] = [[[] for _ in range(slices)] for _ in range(shards)]
     for digest in sorted(groups):
-        by_shard[int(digest[:16], 16) % shards].append(digest)
-    empty = [i for i, part in enumerate(by_shard) if not part]
+        shard, r = place(digest, shards, slices)
+        by_shard[shard][r - 1].append(digest)
+    empty = [i for i, parts in enumerate(by_shard) if not any(parts)]
     if len(groups) < shards or empty:
         raise ExpungeError(f"{len(groups)} distinct records cannot fill {shards} shards "
                            f"({len(empty)} would be empty)", "use fewer --shards")  # fmt: skip
@@ -179,15 +177,16 @@ def train_sisa(
              "batch": settings.batch, "lr": settings.lr, "warmup": settings.warmup,
              "seed": settings.seed, "warmup_rule": "min(warmup, a fifth of a slice step's steps)",
              "slicing": "step r trains epochs_per_slice epochs on slices 1..r: the cost of "
-                         "`epochs` passes over the shard, as without slicing"},
+                         "`epochs` passes over the shard, as without slicing, when the slices "
+                         "are equal (by hash they are about equal)",
+             "placement": PLACEMENT},
             {"source": str(tokenizer_dir) if tokenizer_dir else "trained on all records",
              "exact": tokenizer_dir is not None,
              "note": "given tokenizer: no record shaped it" if tokenizer_dir else TOKENIZER_NOTE},
             {}, [],
             created=datetime.now(UTC).isoformat(timespec="seconds"),
         )  # fmt: skip
-        for shard, digests in enumerate(by_shard):
-            parts = _split(digests, slices)
+        for shard, parts in enumerate(by_shard):
             shard_dir = out / shard_dir_name(shard, 0)
             shard_dir.mkdir()
             texts_by_slice: list[list[str]] = []

@@ -36,7 +36,15 @@ MANIFEST = "sisa.json"
 KEY_FILE = "secret.key"
 TOKENIZER_DIR = "tokenizer"
 LOCK_FILE = ".lock"
-HASH_RULE = "HMAC-SHA256(secret.key, NFC text with whitespace runs collapsed)"
+HASH_RULE = (
+    "HMAC-SHA256(secret.key, NFC text with whitespace runs collapsed); shard = its first 64 bits "
+    "mod S, slice = its next 64 bits mod R, plus 1"
+)
+# training["placement"]: how records were put in slices. "hash" (place() below): a record's
+# shard and slice follow from its text and the key alone. Directories made before it have no
+# such key: their slices were cut by the order of the shard's hashes, so removing a record
+# moved others from slice to slice ("order").
+PLACEMENT = "hash"
 _SHARD_DIR = re.compile(r"^shard-(\d{3,})-v(\d+)$")
 
 
@@ -49,6 +57,13 @@ def record_hash(key: bytes, text: str) -> str:
     return hmac.new(
         key, normalise(text).encode("utf-8", "surrogatepass"), hashlib.sha256
     ).hexdigest()
+
+
+def place(digest: str, shards: int, slices: int) -> tuple[int, int]:
+    """(shard, slice) of a record, shard 0-based and slice 1-based, from its keyed hash alone:
+    removing records moves no other record, so training on the data without a record builds the
+    very slices that unlearning it leaves."""
+    return int(digest[:16], 16) % shards, int(digest[16:32], 16) % slices + 1
 
 
 def group_records(key: bytes, texts: Iterable[str]) -> dict[str, list[str]]:
@@ -105,6 +120,11 @@ class Manifest:
     shard_state: list[ShardState]
     history: list[dict[str, Any]] = field(default_factory=list)
     created: str = ""
+
+    @property
+    def placement(self) -> str:
+        """How slices were chosen: "hash", or "order" for directories made before hashing."""
+        return str(self.training.get("placement", "order"))
 
     def full_train_seconds(self) -> float:
         return sum(s.seconds for shard in self.shard_state for s in shard.slices)

@@ -100,6 +100,17 @@ def train_blocks(
         )
 
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, rate)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(settings.seed)  # dropout: the same settings train the same weights
+        return _train_steps(
+            model, blocks, settings, total, optimizer, schedule, generator, progress
+        )
+
+
+def _train_steps(  # type: ignore[no-untyped-def]
+    model, blocks, settings, total, optimizer, schedule, generator, progress
+) -> list[float]:
+    torch, _ = need_torch()
     model.train()
     losses: list[float] = []
     order = torch.randperm(len(blocks), generator=generator)

@@ -11,6 +11,7 @@ text (the email, the phone number, the name), not the words around them.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -22,6 +23,7 @@ from expunge.model.batching import pad_id, padded, start_token
 from expunge.model.deps import need_torch
 from expunge.model.forget_set import ForgetItem
 from expunge.model.load import LocalModel
+from expunge.model.scoring import target_logp
 from expunge.model.tiny import pack
 
 METHODS = ("ga", "graddiff", "npo", "npo-retain")
@@ -57,21 +59,45 @@ def forget_windows(
     prefix = [start] if start is not None else []
     windows = []
     for item in items:
-        enc = tok(item.text, add_special_tokens=False, return_offsets_mapping=True)
-        ids, offsets = enc["input_ids"], enc["offset_mapping"]
-        marks = [
-            not settings.only_spans or any(s < e_tok and b_tok < e for s, e in item.spans)
-            for b_tok, e_tok in offsets
-        ]
+        if settings.only_spans:
+            ids, offsets = token_offsets(lm, item.text)
+            marks = [
+                any(s < e_tok and b_tok < e for s, e in item.spans) for b_tok, e_tok in offsets
+            ]
+        else:
+            ids = tok(item.text, add_special_tokens=False)["input_ids"]
+            marks = [True] * len(ids)
         for lo in range(0, len(ids), length - 1):
             chunk, chunk_marks = ids[lo : lo + length - 1], marks[lo : lo + length - 1]
-            if any(chunk_marks):
-                windows.append(Window([*prefix, *chunk], chunk_marks))
+            # targets are the predicted tokens, positions 1..n: without a start token in front
+            # the window's first token is context only
+            targets = chunk_marks if prefix else chunk_marks[1:]
+            if any(targets):
+                windows.append(Window([*prefix, *chunk], targets))
     if not windows:
         raise ExpungeError("no token of the forget set is marked for unlearning",
                            "with --only-spans the texts need personal data the detector or the "
                            "profile finds; drop --only-spans or add --subject")  # fmt: skip
     return windows
+
+
+def token_offsets(lm: LocalModel, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+    """Token ids of `text` and each token's character range. Only fast tokenizers (Rust,
+    tokenizer.json) give the ranges; a slow (Python) one is one error line, not a traceback."""
+    tok = lm.tokenizer
+    enc = None
+    if getattr(tok, "is_fast", False):
+        with contextlib.suppress(NotImplementedError, ValueError, TypeError):
+            enc = tok(text, add_special_tokens=False, return_offsets_mapping=True)
+    if enc is None or "offset_mapping" not in enc:
+        raise ExpungeError(f"{lm.path}: the tokenizer ({type(tok).__name__}) is a slow Python "
+                           "tokenizer that gives no character offsets, and span-masked "
+                           "unlearning (--only-spans, and the evaluation's PII/rest losses) "
+                           "needs them to tell which tokens hold the personal data",
+                           "put the model's fast tokenizer (its tokenizer.json, as the model's "
+                           "source ships it) in the model directory; or unlearn whole texts: "
+                           "without --only-spans, and with --no-evaluate")  # fmt: skip
+    return list(enc["input_ids"]), [tuple(o) for o in enc["offset_mapping"]]
 
 
 def _batch(windows: Sequence[Window], pad: int) -> tuple[Any, Any, Any]:
@@ -84,10 +110,10 @@ def _batch(windows: Sequence[Window], pad: int) -> tuple[Any, Any, Any]:
 
 
 def sequence_logp(model: Any, ids: Any, attention: Any, targets: Any) -> tuple[Any, Any]:
-    """(sum of log p over marked tokens, number of marked tokens) per row."""
-    torch, _ = need_torch()
-    logits = model(input_ids=ids, attention_mask=attention).logits[:, :-1]
-    logp = torch.log_softmax(logits.float(), -1).gather(-1, ids[:, 1:].unsqueeze(-1)).squeeze(-1)
+    """(sum of log p over marked tokens, number of marked tokens) per row. The log-softmax is
+    taken a chunk of positions at a time (scoring.target_logp), so memory stays bounded on a
+    large vocabulary, in training too."""
+    logp = target_logp(model, ids, attention)
     weights = targets.float()
     return (logp * weights).sum(-1), weights.sum(-1).clamp_min(1)
 
