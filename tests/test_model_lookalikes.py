@@ -148,3 +148,16 @@ def test_binomial_tail() -> None:
     assert binomial_tail(0, 15, 0.05) == pytest.approx(1.0)
     assert binomial_tail(15, 15, 0.05) == pytest.approx(0.05**15)
     assert binomial_tail(1, 2, 0.5) == pytest.approx(0.75)
+
+
+def test_other_texts_do_not_decide_when_there_are_look_alikes() -> None:
+    """A stranger's documents written from trained templates score far above other records
+    (AUC 1.0 in BENCHMARKS §7), so --non-members is reported but the look-alikes decide."""
+    report = _report(20)  # look-alikes: no signal
+    loud = ScoreReport("loss", 1.0, 3, [0.01] * 3, 1.0, None)
+    report.membership.append(MembershipReport(3, 100, 0, 0.05, "non-members", [loud]))
+    assert report.membership[1].signal() == "higher"
+    verdict, lines = _sentences(report)
+    assert verdict.startswith("no leak") and "More of your documents" in lines[-1]
+    alone = AuditReport("m", 1, "s", {}, [], [], [], [report.membership[1]], "")
+    assert _sentences(alone)[0].startswith("remembers")  # no look-alikes: it is all there is

@@ -100,9 +100,10 @@ def test_tokenizer_learnt_on_person_holds_phone_and_email(leaky_tokenizer: Any) 
     assert whole.text == " " + PHONE_DIGITS and not whole.added
     assert whole.masked == "*******0321"
     assert by_kind["phone"].masked == "+44 ** **** 0321"
-    # the email's local part pieces ('Ġjorunn', 'atterbury') are tokens of the email
-    email_texts = {t.text.strip() for t in by_kind["email"].tokens}
-    assert {"jorunn", "atterbury"} <= email_texts
+    # the email's rare local part piece ('atterbury') is a token of the email; 'jorunn' is a
+    # given name in use (Norwegian), in real vocabularies whoever the person is: not counted
+    email_texts = {t.text.strip().lower() for t in by_kind["email"].tokens}
+    assert "atterbury" in email_texts and "jorunn" not in email_texts
     assert by_kind["email"].masked == "j***@e***.net"
     # no filler word, and no sub-word piece of the person's ('Ġ02', '0321', 'orunn'), is reported
     reported = {t.text.strip() for t in report.tokens}
@@ -263,7 +264,10 @@ def test_rule_helpers() -> None:
     assert shares_phone_digits("4420794", "2079460321")
     assert not shares_phone_digits("0321", "2079460321")  # four digits
     assert not shares_phone_digits("12345", "5551234567")  # trivial, though in the number
-    assert rare_name_word("atterbury") and rare_name_word("jorunn")
+    assert rare_name_word("atterbury") and rare_name_word("ravensworth")
+    # names people commonly bear somewhere (Faker's lists of every locale) never count alone:
+    # on a real 49k vocabulary 'Alison' made every Alison "leak"
+    assert not rare_name_word("jorunn") and not rare_name_word("alison")
     assert not rare_name_word("smith") and not rare_name_word("maria")
     assert not rare_name_word("ines")  # too short to tell from a word
     assert distinctive("jdoe", 4) and not distinctive("gmail", 4) and not distinctive("com", 4)
@@ -290,13 +294,29 @@ def test_matcher_whole_pieces_only() -> None:
 
 
 def test_scan_vocab_lists_each_token_once_per_identifier() -> None:
-    vocab = {"Ġjorunn": 5, "atterbury": 6, "Ġthe": 7, "Ġ02079460321": 8, "0321": 9}
+    vocab = {"Ġjorunnatterbury": 5, "atterbury": 6, "Ġthe": 7, "Ġ02079460321": 8, "0321": 9,
+             "Ġjorunn": 10}  # fmt: skip
     report = scan_vocab(vocab, PERSON, "byte_level")
     assert [t.token_id for t in report.tokens] == [5, 6, 8]
-    assert report.counts() == {"email": 2, "phone": 1}  # 'jorunn' counts once, as the email
+    # a token counts once: 'atterbury' under the email, the joined name under the name
+    assert report.counts() == {"email": 1, "phone": 1, "name": 1}
     names = [leak for leak in report.leaks if leak.kind == "name"]
     assert [t.token_id for t in names[0].tokens] == [5, 6]
     assert report.summary() == (
-        "The tokenizer itself holds 3 tokens made from your identifiers (email ×2, phone ×1): "
+        "The tokenizer itself holds 3 tokens made from your identifiers (email ×1, phone ×1, "
+        "name ×1): "
         "they stay in the model directory whatever the weights forget."
     )
+
+
+def test_word_pieces_of_a_real_vocabulary_are_not_the_person() -> None:
+    """SmolLM2-135M's 49k vocabulary (BENCHMARKS §7) holds 'ines' (as in 'machines') and
+    'ĠAlison': an audit of the pretrained model said its tokenizer stored the (fictional) demo
+    person's email 'ines.kbrandao@...' and any Alison's. Names people commonly bear do not
+    count alone; the rare part of the address still does."""
+    person = profile(names=["Inês Brandão"], emails=["ines.kbrandao@example.com"], region="PT")
+    vocab = {"ines": 884, "ĠIn": 3, "ĠAlison": 45237, "Ġthe": 7, "kbrandao": 9}
+    report = scan_vocab(vocab, person, "byte_level")
+    assert [t.token_id for t in report.tokens] == [9]
+    alison = profile(names=["Alison Taylor"], emails=["alison.taylor@example.org"], region="GB")
+    assert scan_vocab(vocab, alison, "byte_level").tokens == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 
 from expunge.cli_protect import REDACT_EPILOG, redact_cmd
 from expunge.errors import ExpungeError
+from expunge.protect import redact as redact_mod
 from expunge.protect import vault as vault_mod
 from expunge.protect.redact import describe, redact, restore
 from expunge.protect.vault import PASSPHRASE_ENV, Vault
@@ -37,6 +39,21 @@ def _cheap_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
     # The header records the parameters, so vaults written this way still open normally.
     monkeypatch.setattr(vault_mod, "SCRYPT_LOG2_N", 10)
     monkeypatch.delenv(PASSPHRASE_ENV, raising=False)
+    # Tests of the pattern types run as without a name detector (spaCy is slow to load, and
+    # its names would change the placeholders); the name tests below switch it on.
+    monkeypatch.setattr(redact_mod, "names_available", lambda: False)
+
+
+def _fake_names(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
+    """A name detector that finds exactly `names` (spaCy itself is tried in one test)."""
+    from expunge.records import Finding
+
+    def found(text: str) -> list[Finding]:
+        spans = [(m.start(), m.end()) for n in names for m in re.finditer(re.escape(n), text)]
+        return [Finding("person", s, e, 0.7, "spacy-ner") for s, e in sorted(spans)]
+
+    monkeypatch.setattr(redact_mod, "names_available", lambda: True)
+    monkeypatch.setattr(redact_mod, "_names", found)
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -204,7 +221,7 @@ def test_cli_two_pastes_share_one_vault_and_restore(tmp_path: Path) -> None:
     code, out, err = run(str(src), "--reversible", "--vault", str(vault))
     assert code == 0, err
     assert out.startswith("Hi, I am Jane Doe (mail [EMAIL_1], phone [PHONE_1]).")
-    assert err.strip() == (
+    assert err.splitlines()[0] == (
         f"redacted 4 values: 2 emails, 1 phone, 1 credit card; vault: {vault} (4 new, 4 in all)"
     )
     for value in (EMAIL, CARD, PHONE, "tom.smith"):
@@ -330,3 +347,41 @@ def test_cli_bad_input_is_one_error_line_and_writes_nothing(
     assert err.startswith("error: ") and message in err and "\n" not in err.strip()
     assert EMAIL not in err
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # nothing written
+
+
+# ---- other people's names ---------------------------------------------------------------------
+
+
+def test_names_are_redacted_by_default_when_a_name_detector_is_available(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _fake_names(monkeypatch, "Jane Doe", "Tom Smith")
+    text = "Hi, I am Jane Doe; my colleague Tom Smith is at tom.smith@acme.test."
+    result = redact(text)
+    assert result.names_checked
+    assert result.text == "Hi, I am [NAME_1]; my colleague [NAME_2] is at [EMAIL_1]."
+    # asking for other types leaves names alone, as asked
+    assert redact(text, types=["email"]).text == (
+        "Hi, I am Jane Doe; my colleague Tom Smith is at [EMAIL_1]."
+    )
+
+
+def test_cli_says_when_names_were_not_redacted(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, err = run("-", stdin="Tom Smith, tom@acme.test\n")
+    assert (code, out) == (0, "Tom Smith, [EMAIL_1]\n")
+    assert "names were NOT redacted" in err and "expunge[ner]" in err
+    code, _, err = run("-", "--types", "email", stdin="Tom Smith\n")  # asked: no note
+    assert code == 0 and "NOT redacted" not in err
+    _fake_names(monkeypatch, "Tom Smith")
+    code, out, err = run("-", stdin="Tom Smith, tom@acme.test\n")
+    assert (code, out) == (0, "[NAME_1], [EMAIL_1]\n")
+    assert "NOT redacted" not in err and "1 name" in err
+
+
+def test_names_by_default_with_the_real_name_detector(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()  # the real names_available
+    monkeypatch.setattr(vault_mod, "SCRYPT_LOG2_N", 10)
+    if not redact_mod.names_available():
+        pytest.skip("no spaCy model installed (extra [ner])")
+    result = redact("Please thank my colleague Tom Smith for the report.")
+    assert "Tom Smith" not in result.text and "[NAME_1]" in result.text

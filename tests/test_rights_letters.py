@@ -59,11 +59,16 @@ def test_every_kind_renders_for_companies_with_and_without_email(
     kind: str, slug: str, tmp_path: Path
 ) -> None:
     profile = EU if kind.startswith("gdpr") else US
-    letter = write_letter(company(slug), kind, profile, date(2026, 1, 30), state="va")
+    state = {"ccpa": "ca", "us-state": "va", "bipa": "il"}.get(KINDS[kind].law)
+    fields = (
+        {"says": "born 1970", "should_say": "born 1980"} if "rect" in kind or "corr" in kind else {}
+    )
+    letter = write_letter(company(slug), kind, profile, date(2026, 1, 30), state=state, **fields)
     for fmt in ("md", "txt", "pdf"):
         data = render(letter, fmt)
         assert data[:4] == b"%PDF" if fmt == "pdf" else profile.display_name.encode() in data
-    assert KINDS[kind].basis.split(" ")[0] in letter.body
+    basis = "Virginia Consumer Data Protection Act" if kind == "us-state" else KINDS[kind].basis
+    assert basis.split(" ")[0] in letter.body
     assert "ines@example.org" in letter.body or "jane@example.com" in letter.body
     if kind in ("gdpr-erasure", "gdpr-objection-ai-training", "ccpa-delete", "bipa"):
         assert "future training" in letter.body
@@ -103,7 +108,7 @@ def test_letter_cli_quotes_masked_evidence(tmp_path: Path) -> None:
         "strong evidence" in result.stdout
         and "ines.kbrandao@example.org" not in result.stdout.split("Evidence")[1]
     )
-    assert "send to: dsar@openai.com" in result.stderr
+    assert "send: email it to dsar@openai.com" in result.stderr
     bad = run_cli(
         "rights", "letter", "--company", "openai", "--kind", "gdpr-nonsense", "--me", str(me)
     )

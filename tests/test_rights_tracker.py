@@ -54,7 +54,7 @@ def test_db_file_is_private_and_versioned(tmp_path: Path) -> None:
         pass
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
+        assert db.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
 
 
 def test_db_mode_tightened_when_created_by_someone_else(tmp_path: Path) -> None:
@@ -221,7 +221,9 @@ def test_failure_inside_the_transaction_rolls_back(
 
     monkeypatch.setattr(Tracker, "_attach", broken)
     with pytest.raises(RuntimeError):
-        tracker.update(rid, status="in_progress", extended=True, attachments=[reply])
+        tracker.update(
+            rid, status="in_progress", extended=True, attachments=[reply], notified="2025-02-20"
+        )
     assert _row(tracker, rid) == before
 
 
@@ -248,7 +250,7 @@ def test_attachments_stored_as_paths(tracker: Tracker, tmp_path: Path) -> None:
 
 def test_extension_stored_once(tracker: Tracker) -> None:
     rid = _gdpr(tracker)
-    request = tracker.update(rid, extended=True)
+    request = tracker.update(rid, extended=True, notified="2025-02-27")
     assert request.extended
     assert [(d.kind, d.due) for d in request.deadlines] == [
         ("answer", date(2025, 2, 28)),
@@ -271,6 +273,60 @@ def test_extension_refused_where_the_law_has_none(tracker: Tracker) -> None:
     tracker.update(done, status="fulfilled")
     with pytest.raises(ExpungeError, match="fulfilled; its deadline cannot be extended"):
         tracker.update(done, extended=True)
+
+
+def test_extension_notified_after_the_answer_date_does_not_count(tmp_path: Path) -> None:
+    # GDPR access received 2025-01-31: answer due 2025-02-28. The company's "we need two more
+    # months" arrives on 2025-04-02, 33 days later: Art. 12(3) wants it within the month.
+    with Tracker(tmp_path / "rights.db", clock=lambda: "2025-04-02T09:00:00Z") as t:
+        rid = _gdpr(t)
+        request = t.update(rid, extended=True, notified="2025-04-02")
+        assert not request.extended
+        assert request.deadline("extended") is None
+        assert request.next_due() is not None and request.next_due().kind == "answer"  # type: ignore[union-attr]
+        (late,) = request.late_extensions
+        assert "33 days after the answer was due (2025-02-28)" in late.text
+        assert "does not count" in late.text and "Art. 12(3)" in late.text
+        (item,) = t.due(date(2025, 4, 2))
+        assert (item.deadline.kind, item.days_left, item.overdue) == ("answer", -33, True)
+        followup = draft_followup(request, date(2025, 4, 2))
+        assert "2 April 2025" in followup and "does not extend it" in followup
+        complaint = draft_complaint(request, None, date(2025, 4, 2))
+        assert "after the answer was due (28 February 2025)" in complaint
+        # a later, genuine extension cannot be recorded with an invented early date either
+        with pytest.raises(ExpungeError, match="in the future"):
+            t.update(rid, extended=True, notified="2025-04-03")
+
+
+def test_ccpa_extension_after_45_days_does_not_count(tmp_path: Path) -> None:
+    pytest.importorskip("holidays")
+    with Tracker(tmp_path / "rights.db", clock=lambda: "2025-03-10T09:00:00Z") as t:
+        rid = t.add("acme", "ccpa-delete", sent="2025-01-02", company_name="Acme").id
+        # answer due 2025-02-16 (45 days); the notice came on day 49
+        request = t.update(rid, status="in_progress", extended=True, notified="2025-02-20")
+        assert request.status == "in_progress" and not request.extended
+        assert "§1798.130(a)(2)(A)" in request.late_extensions[0].text
+        assert t.due(date(2025, 3, 10))[0].days_left == -22
+        # one notified on the 45th day counts
+        other = t.add("acme", "ccpa-delete", sent="2025-01-02", company_name="Acme").id
+        extended = t.update(other, extended=True, notified="2025-02-16")
+        assert extended.extended and extended.late_extensions == ()
+        assert extended.deadline("extended").due == date(2025, 4, 2)  # type: ignore[union-attr]
+        assert "notice received 2025-02-16" in extended.notes[-1].text
+
+
+def test_extension_needs_a_plausible_notice_date(tracker: Tracker) -> None:
+    rid = _gdpr(tracker)
+    before = _row(tracker, rid)
+    with pytest.raises(ExpungeError, match="when did the company's extension notice arrive"):
+        tracker.update(rid, extended=True)
+    with pytest.raises(ExpungeError, match="before the request was sent"):
+        tracker.update(rid, extended=True, notified="2025-01-30")
+    with pytest.raises(ExpungeError, match="malformed extension notice date"):
+        tracker.update(rid, extended=True, notified="28.02.2025")
+    assert _row(tracker, rid) == before
+    # notified on the answer date itself: in time
+    assert tracker.update(rid, extended=True, notified="2025-02-28").extended
 
 
 # --------------------------------------------------------------------------- due
@@ -300,7 +356,7 @@ def test_due_follows_confirmation_then_extension(tracker: Tracker) -> None:
     assert [(i.deadline.kind, i.overdue) for i in first] == [("confirm", True)]
     tracker.update(rid, status="in_progress")  # they confirmed receipt
     assert [i.deadline.kind for i in tracker.due(date(2025, 1, 30))] == ["answer"]
-    tracker.update(rid, extended=True)
+    tracker.update(rid, extended=True, notified="2025-01-30")
     assert tracker.due(date(2025, 2, 10)) == []  # answer replaced by 2025-03-20
     assert tracker.due(date(2025, 3, 21))[0].deadline.kind == "extended"
 
@@ -374,7 +430,7 @@ def test_denied_request_can_be_complained_about(tracker: Tracker) -> None:
 
 def test_export_csv_and_json(tracker: Tracker) -> None:
     rid = _gdpr(tracker)
-    tracker.update(rid, extended=True, note='said "soon", maybe')
+    tracker.update(rid, extended=True, note='said "soon", maybe', notified="2025-02-28")
     data = json.loads(tracker.export("json"))
     assert data[0]["id"] == rid and data[0]["extended"] is True
     assert {d["kind"] for d in data[0]["deadlines"]} == {"answer", "extended"}
@@ -443,7 +499,8 @@ def test_cli_round_trip(tmp_path: Path) -> None:
     assert listed.code == 0 and "OpenAI" in listed.stdout and "gdpr" in listed.stdout
 
     moved = track("update", str(rid), "--status", "in_progress", "--extended",
-                  "--note", "they asked for more time", "--db", db)  # fmt: skip
+                  "--notified", "2025-02-25", "--note", "they asked for more time",
+                  "--db", db)  # fmt: skip
     assert moved.code == 0, moved.stderr
     assert "2025-04-30" in moved.stdout
 
@@ -502,6 +559,45 @@ def test_cli_bad_input_is_one_line_and_changes_nothing(tmp_path: Path) -> None:
     assert json.loads(before)[0]["status"] == "open"
 
 
+def test_cli_late_extension_is_flagged_and_the_request_shown_overdue(tmp_path: Path) -> None:
+    db = str(tmp_path / "rights.db")
+    sent = date.fromordinal(date.today().toordinal() - 61).isoformat()  # answer due ~30 days ago
+    added = track("add", "--company", "openai", "--kind", "gdpr-access", "--sent", sent,
+                  "--country", "ie", "--db", db, "--json")  # fmt: skip
+    assert added.code == 0, added.stderr
+    due = json.loads(added.stdout)["deadlines"][0]["due"]
+    _one_line_error(track("update", "1", "--extended", "--db", db), "extension notice arrive")
+    _one_line_error(
+        track("update", "1", "--notified", due, "--db", db), "--notified goes with --extended"
+    )
+    late = track("update", "1", "--extended", "--notified", date.today().isoformat(), "--db", db)
+    assert late.code == 0, late.stderr
+    assert "does not count" in late.stderr and "overdue" in late.stderr
+    assert "days overdue" in late.stdout and "next: answer" in late.stdout
+    assert "next: extended" not in late.stdout
+    listed = json.loads(track("list", "--db", db, "--json").stdout)
+    assert listed[0]["extended"] is False and listed[0]["next_due"] == due
+
+
+def test_cli_asks_when_the_extension_notice_arrived(monkeypatch: pytest.MonkeyPatch) -> None:
+    from expunge import cli_track
+
+    asked: list[str] = []
+
+    def prompt(text: str, **options: object) -> str:
+        asked.append(text)
+        return "2025-02-20"
+
+    monkeypatch.setattr(cli_track.typer, "prompt", prompt)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    assert cli_track._notice_date(True, None) == "2025-02-20"
+    assert asked == ["When did the company's extension notice arrive? (YYYY-MM-DD)"]
+    assert cli_track._notice_date(True, "2025-02-01") == "2025-02-01" and len(asked) == 1
+    assert cli_track._notice_date(False, None) is None and len(asked) == 1
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False, raising=False)
+    assert cli_track._notice_date(True, None) is None  # the tracker's error asks for --notified
+
+
 def test_cli_in_process_with_env_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from expunge.cli_track import track_app
 
@@ -522,3 +618,44 @@ def test_cli_in_process_with_env_db(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         assert "Example: expunge rights track " + command in runner.invoke(
             app, ["track", command, "--help"]
         ).output.replace("\n", " ")
+
+
+# --------------------------------------------------------------------------- the requester's Land
+
+
+def test_a_german_request_keeps_the_land_for_its_complaint(tracker: Tracker) -> None:
+    """§40 BDSG: the Land authority of the requester's residence, not the federal commissioner;
+    the tracker must remember the Land the letter was written for."""
+    rid = tracker.add("openai", "gdpr-access", sent="2025-01-02", country="de", state="BE").id
+    request = tracker.get(rid)
+    assert request.state == "be" and request.to_json()["state"] == "be"
+    complaint = draft_complaint(request, today=date(2025, 3, 1))
+    assert "Berliner Beauftragte für Datenschutz" in complaint
+    assert "Bundesbeauftragte" not in complaint
+    with pytest.raises(ExpungeError, match="not a two-letter code of DE"):
+        tracker.add("openai", "gdpr-access", country="de", state="zz")
+    with pytest.raises(ExpungeError, match='needs country "us" or "de"'):
+        tracker.add("openai", "gdpr-access", country="fr", state="be")
+
+
+def test_a_version_1_database_gains_the_state_column(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with Tracker(path, clock=lambda: NOW) as t:
+        rid = t.add("openai", "gdpr-access", sent="2025-01-31", country="ie").id
+    with sqlite3.connect(path) as db:  # make it a version-1 file, as earlier expunge wrote
+        db.execute("ALTER TABLE requests DROP COLUMN state")
+        db.execute("DELETE FROM schema_version")
+        db.execute("INSERT INTO schema_version (version) VALUES (1)")
+    with Tracker(path, clock=lambda: NOW) as t:
+        assert t.get(rid).state is None and t.get(rid).country == "ie"
+        new = t.add("openai", "gdpr-access", sent="2025-01-31", country="de", state="by").id
+        assert t.get(new).state == "by"
+
+
+def test_cli_track_add_takes_the_state(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    result = run_cli("rights", "track", "add", "--company", "openai", "--kind", "gdpr-access",
+                     "--sent", "2025-01-02", "--country", "de", "--state", "by", "--db", str(db),
+                     "--json")  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["state"] == "by"

@@ -579,7 +579,8 @@ def strip(
         report = strip_image(image, target, remove_c2pa)
         removed = ", ".join(report.removed) or "nothing to remove"
         held = f"; it held: {', '.join(dict.fromkeys(report.details))}" if report.details else ""
-        print(f"{image} -> {target}: removed {removed}{held} "
+        kept = f"; kept: {', '.join(report.kept)}" if report.kept else ""
+        print(f"{image} -> {target}: removed {removed}{held}{kept} "
               f"({report.bytes_before:,} -> {report.bytes_after:,} bytes)")  # fmt: skip
 
 

@@ -135,7 +135,10 @@ def redact_cmd(
     ] = None,
     types: Annotated[
         str | None,
-        typer.Option(help="Comma-separated entity types (default: all pattern types but url)."),
+        typer.Option(
+            help="Comma-separated entity types (default: all pattern types but url, and person "
+            "names when expunge[ner] is installed)."
+        ),
     ] = None,
     reversible: Annotated[
         bool, typer.Option("--reversible", help="Keep the mapping in the encrypted --vault.")
@@ -193,3 +196,9 @@ def redact_cmd(
         where = "one-way, no vault written"
     _write_output(result.text, out, private=False)
     typer.echo(f"redacted {describe(result.counts())}; {where}", err=True)
+    if types is None and not result.names_checked:
+        typer.echo(
+            "note: other people's names were NOT redacted: no name detector is installed "
+            "(pip install 'expunge[ner]'; --subject still covers your own names)",
+            err=True,
+        )

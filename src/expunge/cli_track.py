@@ -75,6 +75,8 @@ def _describe(request: Request) -> str:
         lines.append(f"  {d.kind:<8} {d.due.isoformat()}  {d.basis}{mark}")
         if d.note:
             lines.append(f"           {d.note}")
+    for late in request.late_extensions:
+        lines.append(f"  {late.text}")
     nxt = request.next_due()
     if nxt is not None:
         lines.append(f"  next: {nxt.kind} {_days((nxt.due - date.today()).days)}")
@@ -113,6 +115,10 @@ def add_cmd(
         str | None,
         typer.Option(help="Your country (two letters): GDPR holidays and the complaint authority."),
     ] = None,
+    state: Annotated[
+        str | None,
+        typer.Option(help="Your US state or German Land (two letters): the complaint authority."),
+    ] = None,
     note: Annotated[str | None, typer.Option(help="A first note for the history.")] = None,
     attach: AttachOpt = None,
     db: DbOpt = None,
@@ -121,7 +127,7 @@ def add_cmd(
     """Record a request you sent, with the deadlines the law gives the company."""
     with _open(db) as tracker:
         request = tracker.add(
-            company, kind, law, sent, channel, name, country, note, list(attach or [])
+            company, kind, law, sent, channel, name, country, note, list(attach or []), state
         )
     if json_out:
         _print_json(request.to_json())
@@ -174,7 +180,8 @@ def list_cmd(
 @track_app.command(
     "update",
     epilog="Example: expunge rights track update 3 --status in_progress "
-    '--note "they confirmed receipt" --attach reply.eml',
+    '--note "they confirmed receipt" --attach reply.eml; '
+    "expunge rights track update 3 --extended --notified 2025-02-20",
 )
 def update_cmd(
     request_id: Annotated[str, typer.Argument(metavar="ID", help="Request id (see list).")],
@@ -185,20 +192,56 @@ def update_cmd(
     extended: Annotated[
         bool, typer.Option("--extended", help="The company extended its deadline (once).")
     ] = False,
+    notified: Annotated[
+        str | None,
+        typer.Option(
+            help="With --extended: the day their extension notice arrived, YYYY-MM-DD (asked "
+            "for on a terminal). A notice after the answer date does not count."
+        ),
+    ] = None,
     note: Annotated[str | None, typer.Option(help="Add a note to the history.")] = None,
     attach: AttachOpt = None,
     db: DbOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Change a request's status, record an extension, add notes or attachments."""
+    import sys
+
     rid = _request_id(request_id)
+    notified = _notice_date(extended, notified)
     with _open(db) as tracker:
-        request = tracker.update(rid, status, extended, note, list(attach or []))
+        before = len(tracker.get(rid).late_extensions)
+        request = tracker.update(rid, status, extended, note, list(attach or []), notified)
+    late = request.late_extensions[before:]
+    if late:
+        print(
+            "warning: the extension notice came after the answer was due, so it does not count; "
+            "the request is overdue (reminder and complaint: expunge rights track due --drafts DIR)",
+            file=sys.stderr,
+        )
     if json_out:
         _print_json(request.to_json())
         return
     print(_describe(request))
     print(f"  history: {len(request.notes)} entries; last: {request.notes[-1].text}")
+
+
+def _notice_date(extended: bool, notified: str | None) -> str | None:
+    """The day the extension notice arrived: --notified, else asked on a terminal (without
+    one, the tracker's error asks for --notified)."""
+    import sys
+
+    if notified is not None and not extended:
+        raise ExpungeError("--notified goes with --extended", "add --extended, or drop --notified")
+    if extended and notified is None and sys.stdin.isatty():
+        return str(
+            typer.prompt(
+                "When did the company's extension notice arrive? (YYYY-MM-DD)",
+                default=date.today().isoformat(),
+                err=True,
+            )
+        )
+    return notified
 
 
 @track_app.command(

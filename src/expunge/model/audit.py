@@ -170,7 +170,10 @@ def _sentences(report: AuditReport) -> tuple[str, list[str]]:
     remembered = False
     for m in report.membership:
         line, signal = membership_sentence(m)
-        remembered |= signal == "higher"
+        # texts given as not in training differ from the person's in more than the person, so
+        # they decide only when there are no look-alikes (no document held an identifier)
+        if m is report.membership[0]:
+            remembered = signal == "higher"
         lines.append(line)
     if leaked:
         verdict = "leaks: the model reproduces this person's identifiers"
@@ -192,6 +195,33 @@ def _vocabulary(lm: LocalModel, subject: SubjectProfile) -> VocabReport:
     return vocab_leaks(lm.tokenizer, subject)
 
 
+def lookalike_membership(
+    lm: LocalModel,
+    subject: SubjectProfile,
+    documents: Sequence[str],
+    sets: int = LOOKALIKE_SETS,
+    members: Sequence[str] = (),
+    reference: LocalModel | None = None,
+    fpr: float = 0.05,
+    seed: int = 0,
+    matcher: SubjectMatcher | None = None,
+) -> MembershipReport | None:
+    """Membership of the person's documents against `sets` made-up people's versions of them;
+    None when no document holds one of the person's identifiers."""
+    matcher = matcher or SubjectMatcher([subject])
+    marked = [
+        ForgetItem(doc, tuple((f.start, f.end) for f in found))
+        for doc, found in zip(documents, matcher.match_batch(list(documents)), strict=True)
+    ]
+    marked = [item for item in marked if item.spans]  # nothing to make up in the others
+    if not marked:
+        return None
+    groups = lookalike_sets(marked, sets, seed, locale_for(subject.country or subject.region))
+    return infer_membership_lookalikes(lm, [i.text for i in marked],
+                                       [[a.text for a in group] for group in groups],
+                                       members, reference, fpr)  # fmt: skip
+
+
 def run_audit(
     lm: LocalModel,
     subject: SubjectProfile,
@@ -211,24 +241,10 @@ def run_audit(
     extraction = run_extraction(lm, documents, matcher, sampling, scope) if documents else []
     membership = []
     if documents and lookalikes:
-        marked = [
-            ForgetItem(doc, tuple((f.start, f.end) for f in found))
-            for doc, found in zip(documents, matcher.match_batch(list(documents)), strict=True)
-        ]
-        marked = [item for item in marked if item.spans]  # nothing to make up in the others
-        sets = lookalike_sets(marked, lookalikes, seed=sampling.seed,
-                              locale=locale_for(subject.country or subject.region))  # fmt: skip
-        if marked:
-            membership.append(
-                infer_membership_lookalikes(
-                    lm,
-                    [i.text for i in marked],
-                    [[a.text for a in group] for group in sets],
-                    members,
-                    reference,
-                    fpr,
-                )
-            )
+        alike = lookalike_membership(lm, subject, documents, lookalikes, members, reference, fpr,
+                                     sampling.seed, matcher)  # fmt: skip
+        if alike is not None:
+            membership.append(alike)
     if documents and non_members:
         membership.append(
             infer_membership(lm, documents, non_members, members, reference, fpr, "non-members")

@@ -110,10 +110,10 @@ class MembershipReport:
         if s is None:
             return None
         if s.p_higher is not None and s.p_lower is not None:
-            if s.p_higher <= self.signal_level:
+            if s.p_higher < self.signal_level:
                 return "higher"
-            return "lower" if s.p_lower <= self.signal_level else None
-        return "higher" if self.chance(s) <= self.signal_level else None
+            return "lower" if s.p_lower < self.signal_level else None
+        return "higher" if self.chance(s) < self.signal_level else None
 
 
 def binomial_tail(k: int, n: int, p: float) -> float:

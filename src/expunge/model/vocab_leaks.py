@@ -28,14 +28,15 @@ The rule: a token is a leak when it holds a whole, distinctive piece of an ident
   handle  the user name of a handle or profile URL, whole or by pieces as an email's local
           part; a fediverse server ('mastodon.social') is shared by its users: not counted.
   name    only a rare name counts: one word of the name as a token when it is >= 5 letters and
-          not a common given name, family name or word (COMMON_WORDS); the whole name, or its
+          not a common word (COMMON_WORDS) or a name in Faker's lists of any locale; the whole name, or its
           words run together ('jorunnatterbury'), in one token when one of its words is rare so.
           'John', 'Smith', 'Maria Garcia' never count: such tokens exist in every vocabulary.
   string  the whole free string; its digit pieces (>= 5, an employee id) and rare words as names.
   domain  as an email's domain.
 A piece is matched whole: not glued to further letters (or further digits, for a digit piece)
 inside the token, so 'atterbury' is not found in 'xatterbury' and 'atter' (a sub-word piece any
-vocabulary has) is not a leak. COMMON_WORDS is short: a handle or an email part that is an
+vocabulary has) is not a leak. A single name word people commonly bear ('alison', 'jorunn') is
+never counted: real vocabularies hold it whoever the person is. COMMON_WORDS is short: a handle or an email part that is an
 ordinary dictionary word outside it ('sunshine') is reported, and should be read so. A token
 made from two identifiers ('jorunn': the email's local part and the name) is listed under both
 and counted once, under the stronger kind (KIND_ORDER).
@@ -52,6 +53,8 @@ of repr() and of `to_json`.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import itertools
 import json
 import os
@@ -289,6 +292,34 @@ _SEGMENT = re.compile(r"[^\W\d_]+|\d+")
 _DIGIT_RUN = re.compile(r"[0-9]+(?:[ .\-/()]{1,2}[0-9]+)*")
 
 
+@functools.cache
+def _names_in_use() -> frozenset[str]:
+    """Every given and family name in Faker's lists for all its locales (~58,000, folded): a
+    token equal to a name people somewhere commonly bear is in real vocabularies for that
+    reason, whoever the person is. Empty without Faker (the `[model]` extra brings it)."""
+    try:
+        from faker.config import AVAILABLE_LOCALES
+    except ImportError:
+        return frozenset()
+    names: set[str] = set()
+    for locale in AVAILABLE_LOCALES:
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        except (ImportError, AttributeError):
+            continue
+        for attr in dir(provider):
+            if attr.startswith(("first_names", "last_names")):
+                value = getattr(provider, attr)
+                if isinstance(value, (list, tuple, dict)):
+                    names.update(fold(n) for n in value if isinstance(n, str))
+    return frozenset(names)
+
+
+def is_common(word: str) -> bool:
+    """A common word or a name in common use: never evidence of one person on its own."""
+    return word in COMMON_WORDS or word in _names_in_use()
+
+
 def trivial_digits(digits: str) -> bool:
     """'55555', '12345', '98765', '30000': digit strings every large vocabulary holds."""
     if len(digits) < 2:
@@ -302,11 +333,11 @@ def distinctive(piece: str, min_chars: int) -> bool:
     a trivial run."""
     if piece.isdigit():
         return len(piece) >= max(min_chars, MIN_DIGIT_PIECE) and not trivial_digits(piece)
-    return len(piece) >= min_chars and piece not in COMMON_WORDS
+    return len(piece) >= min_chars and not is_common(piece)
 
 
 def rare_name_word(word: str) -> bool:
-    return word.isalpha() and len(word) >= MIN_NAME_LETTERS and word not in COMMON_WORDS
+    return word.isalpha() and len(word) >= MIN_NAME_LETTERS and not is_common(word)
 
 
 def _part_pieces(part: str, min_chars: int = MIN_PART_CHARS) -> list[str]:
@@ -317,11 +348,7 @@ def _part_pieces(part: str, min_chars: int = MIN_PART_CHARS) -> list[str]:
     pieces = [s for s in segments if distinctive(s, min_chars)]
     # The whole part in one token ('jane.doe' as a SentencePiece or added token), unless every
     # piece of it is a common word ('john.smith').
-    if (
-        len(segments) > 1
-        and len(folded) >= min_chars
-        and not all(s in COMMON_WORDS for s in segments)
-    ):
+    if len(segments) > 1 and len(folded) >= min_chars and not all(is_common(s) for s in segments):
         pieces.append(folded)
     return pieces
 

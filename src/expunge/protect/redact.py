@@ -75,6 +75,8 @@ class Replacement:
 class RedactResult:
     text: str
     replacements: tuple[Replacement, ...]
+    # whether other people's names were looked for (the `person` type: a name detector ran)
+    names_checked: bool = False
 
     def counts(self) -> dict[str, int]:
         """Replaced occurrences per label, in order of first occurrence."""
@@ -91,6 +93,24 @@ class RestoreResult:
     text: str
     restored: int  # placeholder occurrences replaced by their values
     unknown: tuple[str, ...]  # placeholders in the text the vault does not hold (canonical form)
+
+
+def names_available() -> bool:
+    """Whether a name detector (spaCy with a model, extra `[ner]`) can be loaded, so that
+    `redact` replaces other people's names by default."""
+    from expunge.detect.ner import load_ner
+
+    try:
+        load_ner()
+    except ExpungeError:
+        return False
+    return True
+
+
+def default_types() -> tuple[str, ...]:
+    """What `redact` replaces when no types are given: every pattern type but url, and
+    `person` (names) when a name detector is installed."""
+    return (*DEFAULT_TYPES, "person") if names_available() else DEFAULT_TYPES
 
 
 def check_types(types: Iterable[str] | None) -> tuple[str, ...]:
@@ -206,9 +226,10 @@ def redact(
     phone_region: str | None = None,
 ) -> RedactResult:
     """Replace personal data in `text` with placeholders from `vault` (new ones are added to
-    it; None: a fresh one-way session). `types` limits the detector (default DEFAULT_TYPES,
-    'person' needs expunge[ner]); the subjects' identifiers are replaced whatever `types` says."""
-    wanted = check_types(types)
+    it; None: a fresh one-way session). `types` limits the detector (default: default_types(),
+    which adds names, 'person', when expunge[ner] is installed; 'person' given explicitly
+    needs it); the subjects' identifiers are replaced whatever `types` says."""
+    wanted = check_types(types) if types is not None else default_types()
     vault = Vault() if vault is None else vault
     region = check_phone_region(phone_region or (subjects[0].region if subjects else "US"))
     pattern_types = [t for t in wanted if t != "person"]
@@ -242,7 +263,7 @@ def redact(
         done.append(Replacement(span.start, span.end, span.label, placeholder, new))
         pos = span.end
     parts.append(text[pos:])
-    return RedactResult("".join(parts), tuple(done))
+    return RedactResult("".join(parts), tuple(done), "person" in wanted)
 
 
 # ---- restoring ----------------------------------------------------------------------------

@@ -4,7 +4,15 @@
   complain in the Member State of habitual residence), from the Datenanfragen supervisory
   authority records (CC0): `expunge/data/datarequests/authorities.jsonl`, else
   `/work/shared/data/datarequests/authorities.jsonl`.
+  Germany has a federal commissioner (BfDI) and 16 Land authorities: the Land authorities
+  supervise private companies (§40(1) BDSG), the BfDI public federal bodies and telecoms and
+  postal companies. A German requester's complaint about a company goes to the authority of
+  their Land (`GERMAN_LAND_AUTHORITY`, the requester's `state`), not to the BfDI. In Bavaria
+  that is the BayLDA (the BayLfD supervises Bavarian public bodies).
 - UK GDPR: the Information Commissioner's Office (record `gbico`).
+- Swiss FADP: the Federal Data Protection and Information Commissioner (EDÖB/FDPIC, record
+  `chedoeb`), who opens investigations on reports (FADP Art. 49); claims against a company go
+  to the civil courts (FADP Art. 32).
 - CCPA: the California Privacy Protection Agency (complaint form at
   https://cppa.ca.gov/webapplications/complaint, seen in a stored copy of the page), or the
   California Attorney General (https://oag.ca.gov/contact/consumer-complaint-against-business-or-company).
@@ -30,10 +38,31 @@ _PACKAGE_FILE = (
 _SHARED_FILE = Path("/work/shared/data/datarequests/authorities.jsonl")
 
 # German records that are not the general authority for companies: church and broadcaster
-# data-protection officers. Among the rest, the federal commissioner is the default; the
-# authority of the requester's Land is usually the better address (the letter says so).
-_NOT_GENERAL = ("dekath", "deekd", "derf")
-_PREFERRED = {"de": "debfdi"}
+# data-protection officers, and the federal and Bavarian public-sector commissioners.
+_NOT_GENERAL = ("dekath", "deekd", "derf", "debfdi", "debayldb")
+
+# The supervisory authority for private companies of each German Land (§40(1) BDSG), keyed by
+# ISO 3166-2:DE code without the prefix, as the Datenanfragen records name them.
+GERMAN_LAND_AUTHORITY = {
+    "bw": "debawueldb",  # Baden-Württemberg
+    "by": "debaylda",  # Bayern: Bayerisches Landesamt für Datenschutzaufsicht (private sector)
+    "be": "deberlbdi",  # Berlin
+    "bb": "debralda",  # Brandenburg
+    "hb": "debrelfdi",  # Bremen
+    "hh": "dehmbbfdi",  # Hamburg
+    "he": "dehessbdi",  # Hessen
+    "mv": "demvldi",  # Mecklenburg-Vorpommern
+    "ni": "dendslfd",  # Niedersachsen
+    "nw": "denrwldi",  # Nordrhein-Westfalen
+    "rp": "derlpbdi",  # Rheinland-Pfalz
+    "sl": "desaarudz",  # Saarland
+    "sn": "desaechsdsb",  # Sachsen
+    "st": "desalbd",  # Sachsen-Anhalt
+    "sh": "deshuld",  # Schleswig-Holstein
+    "th": "detlfdi",  # Thüringen
+}
+# Countries whose complaint authority depends on the requester's region: {country: {state: slug}}.
+REGIONAL_AUTHORITIES = {"de": GERMAN_LAND_AUTHORITY}
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,15 +126,34 @@ def load_authorities(path: Path | None = None) -> tuple[Authority, ...]:
     return tuple(out)
 
 
-def supervisory_authority(country: str, slug: str | None = None) -> Authority:
-    """The GDPR supervisory authority for a requester living in `country` (or record `slug`)."""
+def supervisory_authority(
+    country: str, slug: str | None = None, state: str | None = None
+) -> Authority:
+    """The GDPR supervisory authority for a requester living in `country` (and, where a
+    country has one authority per region, `state`: Germany's Länder), or record `slug`."""
     records = load_authorities()
     if slug:
-        for record in records:
-            if record.slug == slug:
-                return record
-        raise ExpungeError(f"no supervisory authority with slug {slug!r}", _slugs_hint(records))
+        return _by_slug(records, slug)
     code = normalize_country(country)
+    regional = REGIONAL_AUTHORITIES.get(code)
+    if regional is not None:
+        region = (state or "").strip().lower().removeprefix(f"{code}-")
+        if region not in regional:
+            raise ExpungeError(
+                (
+                    "a complaint about a company goes to the data protection authority of your "
+                    "Land (§40(1) BDSG), not the federal commissioner; "
+                    + (f"{state!r} is not a German Land" if state else "no Land is given")
+                ),
+                'give your Land: state = "be" in the profile (or --state be); codes: '
+                + ", ".join(sorted(regional)),
+            )
+        chosen = _by_slug(records, regional[region])
+        why = (
+            f"competent for private companies in {region.upper()} (§40(1) BDSG); the requester "
+            "may complain where they live (Art. 77(1) GDPR)"
+        )
+        return Authority(**{**_as_dict(chosen), "comments": (*chosen.comments, why)})
     matches = [r for r in records if code in r.countries]
     general = [r for r in matches if not r.slug.startswith(_NOT_GENERAL)] or matches
     if not general:
@@ -113,12 +161,18 @@ def supervisory_authority(country: str, slug: str | None = None) -> Authority:
             f"no supervisory authority on file for country {code!r}",
             "give the EU/EEA country you live in (e.g. ie, de, fr), or pick one by slug",
         )
-    preferred = _PREFERRED.get(code)
-    chosen = next((r for r in general if r.slug == preferred), general[0])
+    chosen = general[0]
     others = tuple(f"{r.name} ({r.slug})" for r in general if r is not chosen)
     if others:
         return Authority(**{**_as_dict(chosen), "alternatives": others})
     return chosen
+
+
+def _by_slug(records: tuple[Authority, ...], slug: str) -> Authority:
+    for record in records:
+        if record.slug == slug:
+            return record
+    raise ExpungeError(f"no supervisory authority with slug {slug!r}", _slugs_hint(records))
 
 
 def _as_dict(authority: Authority) -> dict[str, Any]:
@@ -239,18 +293,21 @@ def state_attorney_general(code: str) -> Authority:
 
 
 def complaint_authority(
-    law: str, requester_country: str | None, slug: str | None = None
+    law: str, requester_country: str | None, slug: str | None = None, state: str | None = None
 ) -> Authority:
-    """The authority for a complaint about a request under `law`."""
+    """The authority for a complaint about a request under `law` (`state`: the requester's
+    German Land, where the country has one authority per region)."""
     if law == "gdpr":
         if not requester_country and not slug:
             raise ExpungeError(
                 "a GDPR complaint goes to the authority of the country you live in",
                 "pass the requester's country (e.g. --country ie)",
             )
-        return supervisory_authority(requester_country or "", slug)
+        return supervisory_authority(requester_country or "", slug, state)
     if law == "uk-gdpr":
         return supervisory_authority("gb", slug or "gbico")
+    if law == "fadp":
+        return supervisory_authority("ch", slug or "chedoeb")
     if law == "ccpa":
         return CPPA
     if law.startswith("us-"):
@@ -260,4 +317,4 @@ def complaint_authority(
             "BIPA has no complaint authority for a missed answer (it sets no response deadline)",
             "BIPA is enforced by private lawsuits (740 ILCS 14/20); ask a lawyer",
         )
-    raise ExpungeError(f"unknown law {law!r}", "laws: gdpr, uk-gdpr, ccpa, us-<state>, bipa")
+    raise ExpungeError(f"unknown law {law!r}", "laws: gdpr, uk-gdpr, fadp, ccpa, us-<state>, bipa")

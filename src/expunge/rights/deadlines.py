@@ -19,6 +19,11 @@ Sources (as stored copies were read; see docs in the tracker module for the full
   the day of receipt, 90 at most), §7026(f) (opt-out of sale/sharing: no later than 15 business
   days), §7027(g) (limit use of sensitive PI: no later than 15 business days).
 - US state comprehensive privacy laws: `STATE_LAWS` (statute, response and appeal periods).
+- Swiss FADP (revised, in force 1 September 2023): Data Protection Ordinance (DPO/DSV, SR 235.11)
+  Art. 18: access "within 30 days of receipt of the request"; a controller that cannot answer in
+  time must tell the person within that period by when it will (read in a stored copy of the
+  Ordinance's Art. 18, datenschutzpartner.ch/dsv/dsv-18/). The Act sets no period for erasure,
+  rectification or objection.
 - BIPA 740 ILCS 14/15(a): destroy biometric identifiers when the initial purpose is satisfied or
   within 3 years of the individual's last interaction with the private entity, whichever first.
 
@@ -78,10 +83,15 @@ class StateLaw:
     appeal_extension_days: int = 0
     rights: tuple[str, ...] = ("access", "delete", "correct", "portability", "opt-out")
     appeal_citation: str = ""  # default: the same section as `citation`
+    # What the opt-out right covers ('profiling': in furtherance of decisions with legal or
+    # similarly significant effects), and whose data the deletion right reaches.
+    opt_outs: tuple[str, ...] = ("targeted advertising", "sale", "profiling")
+    delete_scope: str = "provided by me or obtained about me"
 
 
 _COMMON_RIGHTS = ("access", "delete", "correct", "portability", "opt-out")
 _NO_CORRECT = ("access", "delete", "portability", "opt-out")
+_PROVIDED_BY_ME = "provided by me"
 
 # Response periods (45 days + one 45-day extension; Iowa 90 + 45) as listed by the Mayer Brown
 # state privacy law tracker and, for Virginia, New Jersey, Iowa and Minnesota, as read in the
@@ -89,6 +99,10 @@ _NO_CORRECT = ("access", "delete", "portability", "opt-out")
 # 45 + 60, Oregon 45 + 45, Utah none), per the statutes read (Iowa §715D.3(3), Oregon
 # 646A.576(6)(d), Maryland) and a published per-state summary for the rest. Effective dates as
 # listed by law-firm trackers. Citations marked "et seq." name the Act, not the subsection.
+# Rights: Utah (Utah Code §13-61-201) and Iowa (Iowa Code §715D.3(1)) give no right to correct
+# and no opt-out of profiling, and their deletion right covers only data the consumer provided;
+# Iowa's opt-out is of sale only (§715D.3(1)(d)). The other acts give all five rights and the
+# opt-out of targeted advertising, sale and profiling (law-firm summaries of each act).
 STATE_LAWS: dict[str, StateLaw] = {
     law.code: law
     for law in (
@@ -101,7 +115,8 @@ STATE_LAWS: dict[str, StateLaw] = {
         StateLaw("ct", "Connecticut", "Connecticut Data Privacy Act", "Conn. Gen. Stat. §42-518",
                  date(2023, 7, 1)),
         StateLaw("ut", "Utah", "Utah Consumer Privacy Act", "Utah Code Ann. §13-61-203",
-                 date(2023, 12, 31), appeal_days=None, rights=_NO_CORRECT),
+                 date(2023, 12, 31), appeal_days=None, rights=_NO_CORRECT,
+                 opt_outs=("targeted advertising", "sale"), delete_scope=_PROVIDED_BY_ME),
         StateLaw("tx", "Texas", "Texas Data Privacy and Security Act",
                  "Tex. Bus. & Com. Code §541.052", date(2024, 7, 1),
                  appeal_citation="Tex. Bus. & Com. Code §541.053"),
@@ -111,7 +126,8 @@ STATE_LAWS: dict[str, StateLaw] = {
                  "Mont. Code Ann. §30-14-2801 et seq.", date(2024, 10, 1)),
         StateLaw("ia", "Iowa", "Iowa Consumer Data Protection Act", "Iowa Code §715D.3(2)",
                  date(2025, 1, 1), answer_days=90, extension_days=45, rights=_NO_CORRECT,
-                 appeal_citation="Iowa Code §715D.3(3)"),
+                 appeal_citation="Iowa Code §715D.3(3)", opt_outs=("sale",),
+                 delete_scope=_PROVIDED_BY_ME),
         StateLaw("de", "Delaware", "Delaware Personal Data Privacy Act",
                  "Del. Code Ann. tit. 6, §12D-101 et seq.", date(2025, 1, 1)),
         StateLaw("nj", "New Jersey", "New Jersey Data Privacy Act", "N.J. Stat. Ann. §56:8-166.7",
@@ -147,7 +163,12 @@ GDPR_RIGHTS = (
 CCPA_RIGHTS = ("know", "delete", "correct", "opt-out", "limit")
 STATE_RIGHTS = (*_COMMON_RIGHTS, "appeal")
 
-LAWS: tuple[str, ...] = ("gdpr", "uk-gdpr", "ccpa", "bipa", *(f"us-{c}" for c in STATE_LAWS))
+FADP_RIGHTS = ("access", "erasure", "rectification", "objection")
+FADP_BASIS = "Swiss Data Protection Ordinance (DPO) Art. 18(1)"
+
+LAWS: tuple[str, ...] = (
+    "gdpr", "uk-gdpr", "fadp", "ccpa", "bipa", *(f"us-{c}" for c in STATE_LAWS)
+)  # fmt: skip
 
 # Which article/section grants each right (used in letters).
 RIGHT_BASIS = {
@@ -164,6 +185,10 @@ RIGHT_BASIS = {
     "ccpa-opt-out": "Cal. Civ. Code §1798.120",
     "ccpa-limit": "Cal. Civ. Code §1798.121",
     "bipa": "740 ILCS 14/15",
+    "fadp-access": "FADP Art. 25",
+    "fadp-erasure": "FADP Art. 32(2)(c)",
+    "fadp-rectification": "FADP Art. 32(1)",
+    "fadp-objection": "FADP Art. 30(2)(b), 32(2)(a)",
 }
 
 
@@ -276,6 +301,22 @@ def gdpr_deadlines(
         _month_deadline(
             "extended", received, 3, basis + " (extended by two further months)", holidays
         ),
+    ]
+
+
+def fadp_deadlines(received: date, right: str) -> list[Deadline]:
+    """Swiss FADP: access is answered within 30 days of receipt (DPO Art. 18(1)); the other
+    rights have no period in the Act or the Ordinance (an empty list)."""
+    if right not in FADP_RIGHTS:
+        raise ExpungeError(f"unknown FADP request kind {right!r}", _choices("fadp"))
+    if right != "access":
+        return []
+    return [
+        Deadline(
+            "answer",
+            received + timedelta(days=30),
+            f"{FADP_BASIS} (30 days); a longer period must be announced within them (Art. 18(2))",
+        )
     ]
 
 
@@ -395,6 +436,8 @@ def kinds_for(law: str) -> tuple[str, ...]:
     """Request kinds valid under `law`."""
     if law in ("gdpr", "uk-gdpr"):
         return tuple(f"gdpr-{r}" for r in GDPR_RIGHTS)
+    if law == "fadp":
+        return tuple(f"fadp-{r}" for r in FADP_RIGHTS)
     if law == "ccpa":
         return tuple(f"ccpa-{r}" for r in CCPA_RIGHTS)
     if law == "bipa":
@@ -414,6 +457,8 @@ def law_for_kind(kind: str) -> str:
     """The law a kind belongs to when none is given (gdpr-* -> gdpr, not uk-gdpr)."""
     if kind.startswith("gdpr-"):
         return "gdpr"
+    if kind.startswith("fadp-"):
+        return "fadp"
     if kind.startswith("ccpa-"):
         return "ccpa"
     if kind == "bipa":
@@ -443,6 +488,8 @@ def deadlines_for(law: str, kind: str, sent: date, country: str | None = None) -
     check_law_kind(law, kind)
     if law in ("gdpr", "uk-gdpr"):
         return gdpr_deadlines(sent, country, uk=law == "uk-gdpr")
+    if law == "fadp":
+        return fadp_deadlines(sent, kind.removeprefix("fadp-"))
     if law == "ccpa":
         return ccpa_deadlines(sent, kind.removeprefix("ccpa-"))
     if law == "bipa":

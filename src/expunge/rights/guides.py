@@ -32,6 +32,15 @@ class Guide:
     def stale(self, today: date) -> bool:
         return self.age_days(today) > STALE_DAYS
 
+    @property
+    def names(self) -> list[str]:
+        """What a person may call the platform: slug, name, `aliases` (brands, the company's
+        name, former names) and the operator's names."""
+        operator = str(self.data.get("operator") or "")
+        operators = [part.split("(")[0] for part in operator.split(";")]
+        return [self.slug, str(self.data.get("platform", "")), *self.data.get("aliases", []),
+                *operators]  # fmt: skip
+
 
 @cache
 def guides() -> dict[str, Guide]:
@@ -46,13 +55,28 @@ def guides() -> dict[str, Guide]:
     return out
 
 
+def find_guides(name: str) -> list[tuple[Guide, float]]:
+    """Guides whose names resemble `name`, best first, scored as `expunge rights company`
+    scores companies ('meta' finds Facebook and Instagram, 'gemini' Google's guide, 'twitter'
+    X's, 'copilot' Microsoft's)."""
+    from expunge.rights.directory import MIN_SCORE, name_score
+
+    scored = []
+    for g in guides().values():
+        score = max(name_score(name, n) for n in g.names if n)
+        if score >= MIN_SCORE:
+            scored.append((g, score))
+    return sorted(scored, key=lambda gs: (-gs[1], gs[0].slug))
+
+
 def guide(name: str) -> Guide:
+    """The guide for a platform: by slug, or the best fuzzy match of its names."""
     key = name.strip().lower()
-    found = guides().get(key) or next(
-        (g for g in guides().values() if key in (g.data.get("platform", "").lower(), g.slug)), None
-    )
-    if found is None:
+    if key in guides():
+        return guides()[key]
+    found = find_guides(name) if key else []
+    if not found:
         raise ExpungeError(
             f"no guide for {name!r}", "known platforms: " + ", ".join(sorted(guides()))
         )
-    return found
+    return found[0][0]

@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -37,8 +38,9 @@ from expunge.rights.deadlines import (
     law_for_kind,
     normalize_country,
 )
+from expunge.subject.profile import normalize_state
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: requests.state (the requester's US state or German Land)
 ENV_VAR = "EXPUNGE_RIGHTS_DB"
 STATUSES = ("open", "in_progress", "fulfilled", "denied", "expired", "revoked")
 FINAL_STATUSES = frozenset({"fulfilled", "denied", "expired", "revoked"})
@@ -49,6 +51,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 CHANNELS = ("email", "web-form", "post", "other")
 DUE_WINDOW_DAYS = 7
 FOLLOWUP_DAYS = 14
+# The history note that flags an extension notified after the answer was due (see update()).
+LATE_EXTENSION = "late extension notice"
 
 _SCHEMA = f"""
 CREATE TABLE schema_version (version INTEGER NOT NULL);
@@ -63,6 +67,7 @@ CREATE TABLE requests (
     status TEXT NOT NULL DEFAULT 'open'
         CHECK (status IN ({", ".join(repr(s) for s in STATUSES)})),
     country TEXT,
+    state TEXT,
     extended INTEGER NOT NULL DEFAULT 0,
     created TEXT NOT NULL,
     updated TEXT NOT NULL
@@ -118,6 +123,7 @@ class Request:
     deadlines: tuple[Deadline, ...]
     notes: tuple[Note, ...] = ()
     attachments: tuple[str, ...] = ()
+    state: str | None = None  # the requester's US state or German Land (two letters)
 
     @property
     def final(self) -> bool:
@@ -144,6 +150,12 @@ class Request:
         active = self.active_deadlines()
         return active[0] if active else None
 
+    @property
+    def late_extensions(self) -> tuple[Note, ...]:
+        """History notes of extension notices that came after the answer was due (not
+        counted: the request stays overdue from the first answer date)."""
+        return tuple(n for n in self.notes if n.text.startswith(LATE_EXTENSION))
+
     def missed(self, today: date) -> list[Deadline]:
         """Deadlines passed without an answer. Counts for open/in_progress requests and for
         ones the person marked `expired`; a `denied` request was answered (with a refusal)."""
@@ -169,6 +181,7 @@ class Request:
             "channel": self.channel,
             "status": self.status,
             "country": self.country,
+            "state": self.state,
             "extended": self.extended,
             "created": self.created,
             "updated": self.updated,
@@ -318,6 +331,11 @@ class Tracker:
                     f"{path} has schema version {row[0]}, this expunge reads {SCHEMA_VERSION}",
                     "upgrade expunge",
                 )
+            if row[0] == 1:  # add the state column; nothing else changed
+                db.executescript(
+                    "BEGIN IMMEDIATE; ALTER TABLE requests ADD COLUMN state TEXT; "
+                    "INSERT INTO schema_version (version) VALUES (2); COMMIT;"
+                )
         return db
 
     @contextmanager
@@ -344,7 +362,7 @@ class Tracker:
 
     def _load(self, row: sqlite3.Row | tuple[Any, ...]) -> Request:
         (rid, slug, name, kind, law, sent, channel, status, country, extended, created,
-         updated) = row  # fmt: skip
+         updated, state) = row  # fmt: skip
         deadlines = tuple(
             Deadline(k, date.fromisoformat(due), basis, note)
             for k, due, basis, note in self._db.execute(
@@ -367,12 +385,12 @@ class Tracker:
         )
         return Request(
             rid, slug, name, kind, law, date.fromisoformat(sent), channel, status, country,
-            bool(extended), created, updated, deadlines, notes, attachments,
+            bool(extended), created, updated, deadlines, notes, attachments, state,
         )  # fmt: skip
 
     _COLUMNS = (
         "id, company_slug, company_name, kind, law, sent, channel, status, country, extended, "
-        "created, updated"
+        "created, updated, state"
     )
 
     def get(self, request_id: int) -> Request:
@@ -417,6 +435,7 @@ class Tracker:
         country: str | None = None,
         note: str | None = None,
         attachments: Sequence[str | os.PathLike[str]] = (),
+        state: str | None = None,
     ) -> Request:
         """Record a request sent to a company and compute its deadlines."""
         slug = company_slug.strip()
@@ -434,6 +453,7 @@ class Tracker:
             raise ExpungeError(f"unknown channel {channel!r}", "channels: " + ", ".join(CHANNELS))
         sent_day = parse_date(sent, "sent date") if sent is not None else date.today()
         code = normalize_country(country) if country else None
+        region = normalize_state(state, code) if state else None
         name = (company_name or "").strip()
         if not name:
             record = _company_record(slug)
@@ -449,9 +469,9 @@ class Tracker:
         with self._tx() as db:
             cursor = db.execute(
                 "INSERT INTO requests (company_slug, company_name, kind, law, sent, channel, "
-                "status, country, extended, created, updated) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'open', ?, 0, ?, ?)",
-                (slug, name, kind, law, sent_day.isoformat(), channel, code, now, now),
+                "status, country, state, extended, created, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, 0, ?, ?)",
+                (slug, name, kind, law, sent_day.isoformat(), channel, code, region, now, now),
             )
             rid = cursor.lastrowid
             assert rid is not None
@@ -473,8 +493,16 @@ class Tracker:
         extended: bool = False,
         note: str | None = None,
         attachments: Sequence[str | os.PathLike[str]] = (),
+        notified: date | str | None = None,
     ) -> Request:
-        """Change status, record an extension, add a note or attachments: all or nothing."""
+        """Change status, record an extension, add a note or attachments: all or nothing.
+
+        An extension needs `notified`, the day the company's extension notice arrived. The
+        laws allow an extension only when the person is told within the first period (GDPR
+        Art. 12(3): within one month of receipt; CCPA §1798.130(a)(2)(A): within the first 45
+        days; the state acts likewise), so a notice that came after the answer date is not
+        recorded as an extension: it is kept in the history as a late notice
+        (`Request.late_extensions`) and the request stays overdue from the answer date."""
         current = self.get(request_id)
         new_status = normalize_status(status) if status else None
         if new_status is not None and new_status != current.status:
@@ -493,6 +521,8 @@ class Tracker:
                 f"request {request_id} is already {current.status}", "nothing to change"
             )
         extension: Deadline | None = None
+        late: str | None = None
+        notice_day = current.sent
         if extended:
             if current.final:
                 raise ExpungeError(
@@ -518,7 +548,10 @@ class Tracker:
                     f"{current.kind} requests under {current.law} cannot be extended",
                     "the law allows no extension for this kind of request",
                 )
-        if new_status is None and extension is None and not note and not attachments:
+            notice_day, late = self._extension_notice(current, notified)
+            if late is not None:
+                extension = None
+        if new_status is None and not extended and not note and not attachments:
             raise ExpungeError("nothing to update", "pass --status, --extended, --note or --attach")
         paths = [self._attachment(p) for p in attachments]
         now = self._clock()
@@ -534,14 +567,52 @@ class Tracker:
                 db.execute(
                     "UPDATE requests SET extended = 1, updated = ? WHERE id = ?", (now, request_id)
                 )
-                self._note(db, request_id, now, "the company extended the deadline: answer now "
-                           f"due {extension.due.isoformat()} ({extension.basis})")  # fmt: skip
+                self._note(db, request_id, now, "the company extended the deadline (notice "
+                           f"received {notice_day.isoformat()}): "
+                           f"answer now due {extension.due.isoformat()} ({extension.basis})")  # fmt: skip
+            if late is not None:
+                self._note(db, request_id, now, late)
             if note:
                 self._note(db, request_id, now, note)
             for p in paths:
                 self._attach(db, request_id, now, p)
             db.execute("UPDATE requests SET updated = ? WHERE id = ?", (now, request_id))
         return self.get(request_id)
+
+    def _extension_notice(
+        self, current: Request, notified: date | str | None
+    ) -> tuple[date, str | None]:
+        """(the day the extension notice arrived, None when it counts, else the history note
+        that flags it as late). ExpungeError when the date is missing or impossible."""
+        if notified is None:
+            raise ExpungeError(
+                "when did the company's extension notice arrive?",
+                "pass --notified YYYY-MM-DD (the date of their message): an extension counts "
+                "only when it was notified before the answer was due",
+            )
+        day = parse_date(notified, "extension notice date")
+        today = date.fromisoformat(self._clock()[:10])
+        if day < current.sent:
+            raise ExpungeError(
+                f"the extension notice ({day.isoformat()}) is dated before the request was sent "
+                f"({current.sent.isoformat()})",
+                "check --notified",
+            )
+        if day > today:
+            raise ExpungeError(
+                f"the extension notice date {day.isoformat()} is in the future", "check --notified"
+            )
+        answer = current.deadline("answer")
+        if answer is None or day <= answer.due:
+            return day, None
+        late_by = (day - answer.due).days
+        return day, (
+            f"{LATE_EXTENSION}: on {day.isoformat()} the company said it needed more time, "
+            f"{late_by} day{'s' if late_by != 1 else ''} after the answer was due "
+            f"({answer.due.isoformat()}). An extension must be notified within the first period "
+            f"({answer.basis}), so it does not count: the request is overdue since "
+            f"{answer.due.isoformat()}"
+        )
 
     @staticmethod
     def _attachment(path: str | os.PathLike[str]) -> str:
@@ -644,6 +715,8 @@ def _law_title(law: str) -> str:
         return "the California Consumer Privacy Act as amended by the CPRA (CCPA)"
     if law == "bipa":
         return "the Illinois Biometric Information Privacy Act (BIPA)"
+    if law == "fadp":
+        return "the Swiss Federal Act on Data Protection (revised FADP)"
     state = STATE_LAWS.get(law.removeprefix("us-"))
     return f"the {state.name}" if state else law
 
@@ -697,6 +770,16 @@ def _missed_or_fail(request: Request, today: date, what: str) -> list[Deadline]:
     return missed
 
 
+def _late_extension_days(request: Request) -> list[date]:
+    """The dates of extension notices that came too late (from their history notes)."""
+    out = []
+    for note in request.late_extensions:
+        found = re.search(r"\bon (\d{4}-\d{2}-\d{2})\b", note.text)
+        if found:
+            out.append(date.fromisoformat(found.group(1)))
+    return out
+
+
 def _history(request: Request) -> list[str]:
     return [f"- {n.at[:10]}: {n.text}" for n in request.notes]
 
@@ -740,6 +823,12 @@ def draft_followup(request: Request, today: date | None = None, sender: str | No
         )
         if request.extended:
             lines.append("This date already includes the extension you told me about.")
+        for day in _late_extension_days(request):
+            lines.append(
+                f"Your notice of {long_date(day)} that you needed more time came after that date. "
+                "An extension has to be notified within the first period, so it does not extend "
+                "it."
+            )
     lines += [
         "",
         (
@@ -773,7 +862,8 @@ def draft_complaint(
     today = today or date.today()
     missed = _missed_or_fail(request, today, "complaint")
     country = requester_country or request.country
-    authority = complaint_authority(request.law, country, authority_slug)
+    state = request.state if country == request.country else None
+    authority = complaint_authority(request.law, country, authority_slug, state)
     lines = [
         (
             f"# Complaint: {request.company_name} did not comply with my request under "
@@ -823,6 +913,13 @@ def draft_complaint(
                 f"- The {'confirmation of receipt' if d.kind == 'confirm' else 'answer'} was due "
                 f"by {long_date(d.due)} ({d.basis}); as of {long_date(today)} none has come."
             )
+    for day in _late_extension_days(request):
+        answer = request.deadline("answer")
+        lines.append(
+            f"- On {long_date(day)} the company said it needed more time, after the answer was "
+            f"due{f' ({long_date(answer.due)})' if answer else ''}. An extension must be notified "
+            "within the first period, so it does not count."
+        )
     if request.status == "denied":
         lines.append("- The company refused to act on the request (see the history below).")
     lines += ["", "## History", "", *_history(request)]

@@ -10,6 +10,8 @@ strings = ["12 Example Road"]       # free text: an address, an employee id
 domains = ["jose-muller.example"]
 region = "DE"                       # for phones written without +country code (default:
                                     # the run's --phone-region, else US)
+country = "us"                      # letters only (expunge rights letter): where you live,
+state = "ca"                        # which decides the law; state: a US state or a German Land
 """
 
 from __future__ import annotations
@@ -27,7 +29,19 @@ from expunge.subject import normalize
 
 LIST_KEYS = ("names", "nicknames", "emails", "phones", "handles", "urls", "strings", "domains")
 # Only for letters (expunge rights letter), never matched: where to answer, which law applies.
-LETTER_KEYS = ("postal_address", "country")
+LETTER_KEYS = ("postal_address", "country", "state")
+# Two-letter states a profile may give: US states, DC and territories (USPS codes), and the
+# German Länder (ISO 3166-2:DE without the prefix), which decide the competent authority.
+US_STATES = frozenset({
+    "al", "ak", "az", "ar", "ca", "co", "ct", "de", "dc", "fl", "ga", "hi", "id", "il", "in",
+    "ia", "ks", "ky", "la", "me", "md", "ma", "mi", "mn", "ms", "mo", "mt", "ne", "nv", "nh",
+    "nj", "nm", "ny", "nc", "nd", "oh", "ok", "or", "pa", "ri", "sc", "sd", "tn", "tx", "ut",
+    "vt", "va", "wa", "wv", "wi", "wy", "pr", "gu", "vi", "as", "mp",
+})  # fmt: skip
+GERMAN_LAENDER = frozenset({
+    "bw", "by", "be", "bb", "hb", "hh", "he", "mv", "ni", "nw", "rp", "sl", "sn", "st", "sh", "th",
+})  # fmt: skip
+STATES = {"us": US_STATES, "de": GERMAN_LAENDER}
 KNOWN_KEYS = (*LIST_KEYS, "region", "id", *LETTER_KEYS)
 
 
@@ -50,6 +64,7 @@ class SubjectProfile:
     identifiers: tuple[Identifier, ...] = field(default_factory=tuple)
     postal_address: str | None = None
     country: str | None = None  # ISO 3166 alpha-2, lower case; the requester's residence
+    state: str | None = None  # lower case: a US state (USPS code) or a German Land (ISO 3166-2)
 
     @property
     def display_name(self) -> str | None:
@@ -185,13 +200,40 @@ def parse_subject(
         raise ExpungeError(
             f"{source}: country {data['country']!r} is not a two-letter code", 'e.g. country = "de"'
         )
+    state = _state(data, source, country)
     return SubjectProfile(
         id=str(data.get("id", default_id)),
         region=region,
         identifiers=unique,
         postal_address=data.get("postal_address"),
         country=country,
+        state=state,
     )
+
+
+def _state(data: dict[str, Any], source: str, country: str | None) -> str | None:
+    """The profile's `state`: a US state or a German Land, checked against `country`."""
+    if "state" not in data:
+        return None
+    return normalize_state(str(data["state"]), country, f"{source}: state")
+
+
+def normalize_state(value: str, country: str | None, where: str = "--state") -> str:
+    """A US state or German Land as two lower-case letters ('DE-BE' -> 'be'), checked against
+    the country; the one rule for profiles and the request tracker."""
+    state = value.strip().lower().removeprefix(f"{country}-")
+    if country not in STATES:
+        raise ExpungeError(
+            f'{where} {value!r} needs country "us" or "de"'
+            + (f" (the country given is {country!r})" if country else ""),
+            "state is a US state (ca, va, il, ...) or a German Land (be, by, nw, ...)",
+        )
+    if state not in STATES[country]:
+        raise ExpungeError(
+            f"{where} {value!r} is not a two-letter code of {country.upper()}",
+            "codes: " + ", ".join(sorted(STATES[country])),
+        )
+    return state
 
 
 def _cross_identifiers(identifiers: list[Identifier]) -> list[Identifier]:
