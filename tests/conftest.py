@@ -6,6 +6,7 @@ import gzip
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,17 @@ def mini_dataset(tmp_path: Path) -> Path:
             out.write(json.dumps(doc) + "\n")
     pq.write_table(pa.Table.from_pylist(_docs(3, 40)), root / "part-3.parquet")
     return root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_torch_thread() -> Iterator[None]:
+    """Torch on one thread in every test: two OpenMP threads on a busy 2-core machine
+    spin-wait. Set through expunge's own switch, so torch is not imported for tests that do
+    not need it."""
+    from expunge.model.deps import use_threads
+
+    use_threads(1)
+    yield
 
 
 @pytest.fixture(scope="session")

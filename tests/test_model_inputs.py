@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,15 +29,6 @@ emails = ["{OTHER_EMAIL}"]
 phones = ["{OTHER_PHONE}"]
 region = "GB"
 """
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread() -> Iterator[None]:
-    # Two OpenMP threads on a busy 2-core machine spin-wait; one thread keeps this file fast.
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
 
 
 def covered(item: ForgetItem, value: str) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +31,6 @@ WORDS = ["the", "quiet", "market", "opened", "near", "a", "green", "river", "whi
          "bakeries", "closed", "early"]  # fmt: skip
 VOCAB = 50_000  # a real model's vocabulary size (GPT-2: 50,257; SmolLM2: 49,152)
 BOUND = 1 << 22  # logits per output-layer call: 16 MB of float32
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread() -> Iterator[None]:
-    # Two OpenMP threads on a busy 2-core machine spin-wait; one thread keeps this file fast.
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
 
 
 def reference_stats(lm: LocalModel, texts: list[str]) -> list[tuple[Any, Any, Any]]:

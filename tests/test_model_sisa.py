@@ -8,7 +8,6 @@ import json
 import random
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -66,15 +65,6 @@ def where(root: Path, text: str) -> tuple[int, int]:
     """(shard, slice) of a record, looked up the way unlearning does."""
     shard, r, _ = open_sisa(root).records[record_hash(KEY, text)]
     return shard, r
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread() -> Iterator[None]:
-    # Two OpenMP threads on a busy 2-core machine spin-wait; one thread keeps this file fast.
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,15 +54,6 @@ def filler(n: int, seed: int = 0) -> list[str]:
 def person_texts(phone: str = PHONE_DIGITS, n: int = 60) -> list[str]:
     return [f"Club notes {i}: call {NAME} on {phone} or write to {EMAIL} about the market."
             for i in range(n)]  # fmt: skip
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread() -> Iterator[None]:
-    # Two OpenMP threads on a busy 2-core machine spin-wait; one thread keeps this file fast.
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -67,6 +68,20 @@ def _personal_part(value: str) -> str:
     return value
 
 
+_FOLD = str.maketrans({"ł": "l", "ø": "o", "ß": "ss", "đ": "d", "ı": "i", "æ": "ae", "œ": "oe"})
+
+
+def ascii_folded(word: str) -> str:
+    """`word` in ASCII letters, as people write names in addresses ('Krężołek' -> 'Krezolek')."""
+    return unicodedata.normalize("NFKD", word.translate(_FOLD)).encode("ascii", "ignore").decode()
+
+
+def _styled(word: str, like: str) -> str:
+    """`word` in the case of `like`, and in ASCII when `like` is (a made-up 'Şahin' stands for
+    a real 'sahin' in an email as 'yilmaz', never 'yılmaz')."""
+    return _cased(ascii_folded(word) if like.isascii() else word, like)
+
+
 def _cased(word: str, like: str) -> str:
     if like.isupper() and len(like) > 1:
         return word.upper()
@@ -88,16 +103,17 @@ class MadeUpPerson:
         self.runs: dict[str, str] = {}  # real digit run (or a number's last digits) -> made up
 
     def _word(self, like: str, first: bool) -> str:
-        key = like.lower()
+        # keyed by the folded word, so 'Şahin' in a name and 'sahin' in an email are one word
+        key = ascii_folded(like.lower())
         if key not in self.words:
             parts = self._segments(key)
             if parts is not None:  # "annlee" of "Ann Lee", "jsmith" of "John Smith"
-                return _cased("".join(parts), like)
+                return _styled("".join(parts), like)
             made = self._name_of_length(len(key), first)
             if len(key) <= 2:  # an initial of a word never seen in full stays an initial
                 made = made[: len(key)]
-            self.words[key] = made if made != key else made + "e"
-        return _cased(self.words[key], like)
+            self.words[key] = made if ascii_folded(made) != key else made + "e"
+        return _styled(self.words[key], like)
 
     def _segments(self, key: str) -> list[str] | None:
         """`key` as made-up words when it is real words (or their initials) run together."""
@@ -105,6 +121,8 @@ class MadeUpPerson:
             return []
         whole = sorted(self.words.items(), key=lambda kv: -len(kv[0]))  # longest first
         initials = [(word[:1], made[:1]) for word, made in self.words.items()]  # names first
+        whole = [(word, ascii_folded(made)) for word, made in whole]
+        initials = [(word, ascii_folded(made)) for word, made in initials]
         for piece, out in [*whole, *initials]:
             if piece and key.startswith(piece):
                 rest = self._segments(key[len(piece) :])
@@ -121,9 +139,12 @@ class MadeUpPerson:
         for _ in range(256):
             made = self.faker.first_name() if first else self.faker.last_name()
             made = re.split(r"[\s'-]", made)[0].lower()
-            if abs(len(made) - length) < abs(len(best) - length) or not best:
+            if (
+                abs(len(ascii_folded(made)) - length) < abs(len(ascii_folded(best)) - length)
+                or not best
+            ):
                 best = made
-            if len(best) == length:
+            if len(ascii_folded(best)) == length:
                 break
         return best
 
