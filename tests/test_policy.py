@@ -271,7 +271,7 @@ def test_bipa_elements_are_extracted() -> None:
     assert v.bipa_present == ("a", "b", "c", "e") and v.bipa_missing == ("d",)
     assert _find(doc, "biometrics", "never sell, lease or trade").bipa == ("c",)
     detail = {q: d for q, _, d in v.lines()}["biometrics"]
-    assert "(a) retention schedule, (b) written release" in detail and "missing: (d)" in detail
+    assert "(a) retention schedule, (b) written release" in detail and "not stated: (d)" in detail
     denied = _find(doc, "biometrics", "We do not use facial recognition")
     assert denied.polarity == "neg"
 

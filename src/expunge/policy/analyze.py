@@ -1,30 +1,43 @@
 """Apply the rules to every sentence of a policy and reach a verdict per document.
 
-Verdicts (each with the sentence that decided it):
-- trains_on_user_content: yes if a positive AI-training sentence is about the user's data;
-  no if training sentences only deny it, or make it depend on opting in; unclear otherwise.
-- ai_opt_out: yes if an opt-out sentence (not a mere opt-in) is about AI / training; no if the
-  policy trains on user content without one; not_applicable otherwise.
-- biometrics: yes if a sentence names biometric data without denying its collection or use.
+Verdicts (each citing the sentence that decides it: the most direct one, see rules.py):
+- trains_on_user_content: yes if a sentence plainly says the users' data trains or improves AI
+  models; no if training sentences only deny it, or make it depend on opting in (a plain yes
+  wins over a denial of some data, such as "we do not use the content of emails"); yes if it
+  is only implied (an opt-out with no denial); unclear otherwise.
+- ai_opt_out: when the policy trains on user content: yes if an opt-out sentence (not a mere
+  opt-in) is about AI training, no otherwise; not_applicable when it does not train. Links:
+  the deciding sentence's, else the place it names ("account settings"), else its
+  paragraph's, then those of the other equally direct ways out.
+- biometrics: yes if a sentence names biometric data without denying its collection or use;
+  BIPA section 15 duties are reported only then, from the sentences about biometric data.
 - shares_for_ai: yes if a sentence shares / sells / licenses data for AI without a denial.
+
+The context a sentence is read in: its section headings, the sentence before it in the same
+section (its categories and text), the lead-in of a list item or the sentence that introduces
+it ("We use your data to:"), and the policy's own company name (so "processed by Microsoft" in
+Microsoft's statement is not a disclosure).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from expunge.errors import ExpungeError
-from expunge.policy.extract import SUFFIXES, SUPPORTED, Block, PolicyText, read_policy
+from expunge.policy.extract import SUFFIXES, SUPPORTED, Block, PolicyText, introduces, read_policy
 from expunge.policy.rules import (
     BIPA_NAMES,
+    COMPANY_NAMES,
     Context,
     Cue,
     RuleHit,
     classify,
     links_in,
     normal_duration,
+    settings_places,
 )
 from expunge.policy.sentences import split_sentences
 
@@ -60,6 +73,8 @@ class Match:
     durations: tuple[str, ...] = ()
     bipa: tuple[str, ...] = ()
     sentence_no: int = 0  # ordinal of the sentence in the document
+    strength: int = 1  # how directly the sentence states it: 3 plainly .. 1 by implication
+    paragraph_links: tuple[str, ...] = ()  # opt_out: the nearest link in the same paragraph
 
     def cue_words(self) -> list[str]:
         return list(dict.fromkeys(self.text[c.start : c.end].lower() for c in self.cues))
@@ -98,6 +113,7 @@ class Verdict:
     biometrics: str = "no"  # yes | no
     shares_for_ai: str = "no"  # yes | no
     evidence: dict[str, str] = field(default_factory=dict)  # verdict key -> location
+    evidence_text: dict[str, str] = field(default_factory=dict)  # verdict key -> the sentence
     opt_out_links: tuple[str, ...] = ()
     bipa_present: tuple[str, ...] = ()
     bipa_missing: tuple[str, ...] = ()
@@ -110,11 +126,19 @@ class Verdict:
             "biometrics": self.biometrics,
             "shares_for_ai": self.shares_for_ai,
             "evidence": dict(self.evidence),
+            "evidence_text": dict(self.evidence_text),
             "opt_out_links": list(self.opt_out_links),
             "bipa_present": list(self.bipa_present),
             "bipa_missing": list(self.bipa_missing),
             "retention_durations": list(self.retention_durations),
         }
+
+    def quotes(self) -> dict[str, str]:
+        """question (as in lines()) -> the sentence its answer rests on."""
+        names = {"trains_on_user_content": "trains on user content",
+                 "ai_opt_out": "opt-out for AI training", "biometrics": "biometrics",
+                 "shares_for_ai": "shares for AI", "retention": "retention"}  # fmt: skip
+        return {names[k]: t for k, t in self.evidence_text.items() if k in names}
 
     def lines(self) -> list[tuple[str, str, str]]:
         """(question, answer, detail) for the reports: plain words, one line each."""
@@ -130,7 +154,8 @@ class Verdict:
         if self.biometrics == "yes":
             present = ", ".join(f"({e}) {BIPA_NAMES[e]}" for e in self.bipa_present) or "none"
             missing = ",".join(f"({e})" for e in self.bipa_missing) or "none"
-            bio_detail = f"BIPA §15 elements present: {present}; missing: {missing} {bio_detail}"
+            bio_detail = (f"BIPA §15 duties the policy states: {present}; not stated: {missing} "
+                          f"{bio_detail}")  # fmt: skip
         durations = ", ".join(f'"{d}"' for d in self.retention_durations)
         return [
             ("trains on user content", self.trains_on_user_content,
@@ -201,26 +226,91 @@ def analyze_text(policy: PolicyText) -> DocumentAnalysis:
     matches: dict[str, list[Match]] = {c: [] for c in CATEGORIES}
     number = 0
     section: tuple[str, ...] | None = None
-    biometric_context = section_training = False
-    for block in policy.blocks:
+    biometric_context = False
+    intro = previous_text = ""
+    previous: frozenset[str] = frozenset()
+    self_names = own_company(policy)
+    denied: set[int] = set()
+    for number_in, block in enumerate(policy.blocks):
         if block.section != section:
-            section, biometric_context, section_training = block.section, False, False
+            denied = listed_not_collected(policy.blocks, number_in)
+            section, biometric_context = block.section, False
+            intro = previous_text = ""
+            previous = frozenset()
         headings = " ".join(block.section)
-        previous: frozenset[str] = frozenset()
         for start, end in split_sentences(block.text):
             number += 1
             text = block.text[start:end]
-            context = Context(headings, previous, biometric_context, section_training)
+            context = Context(headings, previous, biometric_context, block.lead or intro,
+                              previous_text, self_names,
+                              block.text if block.kind == "row" else "")  # fmt: skip
             hits, biometric_context = classify(text, context)
             if block.lead:
                 _add_lead_hits(hits, text, block.lead, context)
+            if "biometrics" in hits and (not_collected(block) or block.paragraph in denied):
+                # "| Biometric information. ... | NO | NO |" under "Collected?"
+                hits["biometrics"] = replace(hits["biometrics"], polarity="neg")
             links = _links(block, start, end, text)
             for category, hit in hits.items():
-                matches[category].append(_match(hit, text, block, links, number))
+                match = _match(hit, text, block, links, number)
+                if category == "opt_out":
+                    # the nearest link of the paragraph: after the sentence ("... unless you
+                    # opt out. Learn more [here]"), else before it
+                    after = _links(block, end, len(block.text), block.text[end:])
+                    before = _links(block, 0, start, block.text[:start])
+                    match = replace(match, paragraph_links=(after + before)[:1])
+                matches[category].append(match)
             previous = frozenset(hits)
-            section_training = section_training or "ai_training" in hits
+            intro = text if introduces(text) else ""
+            previous_text = text
     return DocumentAnalysis(policy.path, policy.format, policy.title, number, policy.pages,
                             matches, decide(matches))  # fmt: skip
+
+
+_YES_NO = re.compile(r"(?:^|[;.]\s*|\s)(yes|no)\s*(?=;|$)", re.IGNORECASE)
+
+
+def not_collected(block: Block) -> bool:
+    """A table row whose "Collected?" column says no (the category tables of US notices)."""
+    if block.kind != "row" or not block.lead:
+        return False
+    header = [cell.strip().lower() for cell in block.lead.split(";")]
+    column = next((i for i, cell in enumerate(header) if "collect" in cell), None)
+    answers = [m.group(1).lower() for m in _YES_NO.finditer(block.text)]
+    if column is None or not answers:
+        return False
+    from_end = len(header) - column
+    return len(answers) >= from_end and answers[-from_end] == "no"
+
+
+_COLLECTED_NO = re.compile(r"^\W*collected\W*\s*(?:no|none)\b", re.IGNORECASE)
+
+
+def listed_not_collected(blocks: tuple[Block, ...], first: int) -> set[int]:
+    """Paragraph numbers, in the section starting at blocks[first], of category items followed
+    by "Collected: No." (the category lists of US notices: "Category E: Biometric
+    information." / "Examples: ..." / "Collected: No.")."""
+    section = blocks[first].section
+    items = [b for b in blocks[first:] if b.section == section]
+    found: set[int] = set()
+    for i, block in enumerate(items):
+        if _COLLECTED_NO.match(block.text):
+            found.update(b.paragraph for b in items[max(0, i - 2) : i])
+    return found
+
+
+def own_company(policy: PolicyText) -> frozenset[str]:
+    """The policy's own company among the names the rules know as recipients ("Microsoft" in
+    Microsoft's statement), or a name ending in "AI" ("Mistral AI"): the most frequent one, if
+    it is named at least 15 times."""
+    counts: dict[str, int] = {}
+    for block in policy.blocks:
+        for found in COMPANY_NAMES.finditer(block.text):
+            counts[found.group()] = counts.get(found.group(), 0) + 1
+    if not counts:
+        return frozenset()
+    name, count = max(counts.items(), key=lambda item: item[1])
+    return frozenset([name]) if count >= 15 else frozenset()
 
 
 def _add_lead_hits(hits: dict[str, RuleHit], text: str, lead: str, context: Context) -> None:
@@ -239,65 +329,106 @@ def _add_lead_hits(hits: dict[str, RuleHit], text: str, lead: str, context: Cont
         durations = tuple(normal_duration(text, c) for c in own if c.kind == "duration")
         hits[category] = RuleHit(category, own, hit.polarity, hit.user_data, hit.ai_related,
                                  hit.opt_in_only, hit.training_related, durations,
-                                 hit.bipa)  # fmt: skip
+                                 hit.bipa, hit.strength)  # fmt: skip
 
 
 def _links(block: Block, start: int, end: int, text: str) -> tuple[str, ...]:
-    found = [lk.url for lk in block.links if lk.start < end and start < lk.end]
+    """The sentence's link targets and written addresses; links that only point to another
+    part of the policy ("As described [above](...#section)") are left out."""
+    found = [lk.url for lk in block.links if lk.start < end and start < lk.end
+             and not _internal(block.text[lk.start : lk.end], lk.url)]  # fmt: skip
     found += [u for u in links_in(text) if u not in found]
     return tuple(dict.fromkeys(found))
+
+
+_INTERNAL_TEXT = re.compile(r"^(?:as\s+)?(?:described\s+|set\s+out\s+|explained\s+|noted\s+)?"
+                            r"(?:above|below|here\s+above)$|^(?:this|that|the)\s+section\b|"
+                            r"^sections?\s+[\d\w.]+$", re.IGNORECASE)  # fmt: skip
+
+
+def _internal(label: str, url: str) -> bool:
+    return url.startswith("#") or bool(_INTERNAL_TEXT.match(label.strip(" .,:;")))
 
 
 def _match(hit: RuleHit, text: str, block: Block, links: tuple[str, ...], number: int) -> Match:
     return Match(hit.category, text, block.location(), block.section, block.paragraph,
                  block.page, hit.cues, hit.polarity, hit.user_data, hit.ai_related,
                  hit.opt_in_only, hit.training_related, links, hit.durations, hit.bipa,
-                 number)  # fmt: skip
+                 number, hit.strength)  # fmt: skip
+
+
+def _strongest(found: list[Match]) -> Match:
+    """The sentence that states it most directly; the first of those."""
+    return max(found, key=lambda m: (m.strength, -m.sentence_no))
+
+
+def _cite(verdict: Verdict, key: str, match: Match) -> None:
+    verdict.evidence[key] = match.location
+    verdict.evidence_text[key] = match.text
 
 
 def decide(matches: dict[str, list[Match]]) -> Verdict:
+    """The verdicts, each citing the sentence that decides it (the most direct one).
+
+    Training: yes when a sentence plainly says the users' data is used (strength 2 or more);
+    otherwise no when a sentence denies it or makes it depend on opting in; otherwise yes when
+    it is only implied (an opt-out, "for this purpose"); otherwise unclear. An AI opt-out only
+    matters when the policy trains on user content."""
     verdict = Verdict()
     training = matches["ai_training"]
-    yes = [m for m in training if m.polarity == "pos" and m.user_data]
-    no = [m for m in training if m.polarity in ("neg", "cond")]
-    if yes:
+    stated = [m for m in training if m.polarity == "pos" and m.user_data]
+    plain = [m for m in stated if m.strength >= 2]
+    denied = [m for m in training if m.polarity in ("neg", "cond")]
+    if plain or (stated and not denied):
         verdict.trains_on_user_content = "yes"
-        verdict.evidence["trains_on_user_content"] = yes[0].location
-    elif no:
+        _cite(verdict, "trains_on_user_content", _strongest(plain or stated))
+    elif denied:
         verdict.trains_on_user_content = "no"
-        verdict.evidence["trains_on_user_content"] = no[0].location
+        _cite(verdict, "trains_on_user_content", _strongest(denied))
     elif training:
-        verdict.evidence["trains_on_user_content"] = training[0].location
+        _cite(verdict, "trains_on_user_content", training[0])
 
     ways_out = [m for m in matches["opt_out"] if m.training_related and not m.opt_in_only]
-    if ways_out:
-        verdict.ai_opt_out = "yes"
-        verdict.evidence["ai_opt_out"] = ways_out[0].location
-        verdict.opt_out_links = tuple(dict.fromkeys(u for m in ways_out for u in m.links))
-    elif verdict.trains_on_user_content == "yes":
-        verdict.ai_opt_out = "no"
+    if verdict.trains_on_user_content == "yes":
+        if ways_out:
+            verdict.ai_opt_out = "yes"
+            best = _strongest(ways_out)
+            _cite(verdict, "ai_opt_out", best)
+            # The links of the deciding sentence first, then of the others as direct as it.
+            others = sorted((m for m in ways_out
+                             if m is not best and m.strength >= min(best.strength, 2)),
+                            key=lambda m: -m.strength)  # fmt: skip
+            # Where to go: the deciding sentence's links, else the place it names ("in your
+            # account settings"), else the links of its paragraph ("... unless you opt out.
+            # Learn more [here]"); then the links of the other ways out as direct as it.
+            first = (best.links or tuple(settings_places(best.text))
+                     or best.paragraph_links)  # fmt: skip
+            verdict.opt_out_links = tuple(dict.fromkeys(
+                [*first, *(u for m in others for u in m.links)]))  # fmt: skip
+        else:
+            verdict.ai_opt_out = "no"
 
     bio = matches["biometrics"]
     collected = [m for m in bio if m.polarity == "pos"]
     if collected:
         verdict.biometrics = "yes"
-        verdict.evidence["biometrics"] = collected[0].location
+        _cite(verdict, "biometrics", _strongest(collected))
+        present = sorted({e for m in bio if m.polarity != "neg" for e in m.bipa})
+        verdict.bipa_present = tuple(present)
+        verdict.bipa_missing = tuple(e for e in BIPA_NAMES if e not in present)
     elif bio:
-        verdict.evidence["biometrics"] = bio[0].location
-    present = sorted({e for m in bio for e in m.bipa})
-    verdict.bipa_present = tuple(present)
-    verdict.bipa_missing = tuple(e for e in BIPA_NAMES if e not in present)
+        _cite(verdict, "biometrics", bio[0])
 
     shares = [m for m in matches["ai_sharing"] if m.polarity == "pos"]
     if shares:
         verdict.shares_for_ai = "yes"
-        verdict.evidence["shares_for_ai"] = shares[0].location
+        _cite(verdict, "shares_for_ai", _strongest(shares))
     elif matches["ai_sharing"]:
-        verdict.evidence["shares_for_ai"] = matches["ai_sharing"][0].location
+        _cite(verdict, "shares_for_ai", matches["ai_sharing"][0])
 
     verdict.retention_durations = tuple(dict.fromkeys(
         d for m in matches["retention"] for d in m.durations))  # fmt: skip
     if matches["retention"]:
         with_time = [m for m in matches["retention"] if m.durations] or matches["retention"]
-        verdict.evidence["retention"] = with_time[0].location
+        _cite(verdict, "retention", with_time[0])
     return verdict

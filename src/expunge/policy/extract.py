@@ -141,6 +141,16 @@ def _decode(data: bytes, *, html: bool) -> str:
 
 # --- building blocks -------------------------------------------------------------------------
 
+_INTRODUCES = re.compile(r"\b(?:the\s+following|as\s+follows|listed\s+below|set\s+out\s+below|"
+                         r"below)\b[^.:]{0,60}\.$", re.IGNORECASE)  # fmt: skip
+
+
+def introduces(sentence: str) -> bool:
+    """Does the sentence introduce what follows ("We use it to:", "... the following
+    purposes.")?"""
+    sentence = sentence.rstrip()
+    return sentence.endswith(":") or bool(_INTRODUCES.search(sentence))
+
 
 class _Builder:
     """Keeps the heading stack, section number and paragraph counter while blocks arrive."""
@@ -207,7 +217,7 @@ class _Builder:
         if kind == "p":
             spans = split_sentences(text)
             last = text[spans[-1][0] : spans[-1][1]] if spans else ""
-            self.lead = last if last.rstrip().endswith(":") else ""
+            self.lead = last if introduces(last) else ""
 
 
 class _Inline:
@@ -528,6 +538,31 @@ def _markdown_inline(text: str) -> tuple[str, tuple[Link, ...]]:
     return out, tuple(links)
 
 
+_MD_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_MD_TABLE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
+_MD_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_MD_CELL_BULLET = re.compile(r"^(?:[-*+•]|\\-)\s+")
+
+
+def _table_cell(raw: str) -> str:
+    """A Markdown table cell as text: `<br>` line breaks and the bullets after them become
+    sentence ends, so a cell holding a list reads as one sentence per item."""
+    parts = [_MD_CELL_BULLET.sub("", part.strip()) for part in _MD_BREAK.split(raw)]
+    out = ""
+    for part in (p for p in parts if p):
+        if out:
+            out += " " if out.rstrip("*_`")[-1:] in (".", ";", ":", "!", "?", ",") else ". "
+        out += part
+    return out
+
+
+def _table_cells(line: str) -> list[str]:
+    body = line.strip()
+    body = body.removeprefix("|")
+    body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
+    return [_table_cell(cell) for cell in re.split(r"(?<!\\)\|", body)]
+
+
 def _parse_lines(lines: Sequence[tuple[str, int | None]], builder: _Builder, *,
                  markdown: bool) -> None:  # fmt: skip
     lengths = sorted(len(line.strip()) for line, _ in lines if line.strip())
@@ -535,6 +570,7 @@ def _parse_lines(lines: Sequence[tuple[str, int | None]], builder: _Builder, *,
     current: list[str] = []
     kind = "p"
     page: int | None = None
+    header = ""  # Markdown table: the header row of the table being read
 
     def flush() -> None:
         nonlocal current, kind
@@ -556,6 +592,27 @@ def _parse_lines(lines: Sequence[tuple[str, int | None]], builder: _Builder, *,
         following = lines[i + 1][0] if i + 1 < len(lines) else None
         if not stripped:
             flush()
+            header = ""
+            continue
+        if markdown and _MD_TABLE_ROW.match(stripped):
+            # A Markdown table row becomes one block (cells joined with '; ', like HTML rows),
+            # the row above the |---| rule is the header and every row's lead.
+            flush()
+            if _MD_TABLE_RULE.match(stripped):
+                continue
+            cells = [c for c in _table_cells(stripped) if c]
+            if following is not None and _MD_TABLE_RULE.match(following.strip()):
+                header = "; ".join(cells)
+                continue
+            text = ""
+            for cell in cells:
+                if text:
+                    text += " " if text[-1] in ".;:!?" else "; "
+                text += cell
+            if text:
+                text, links = _markdown_inline(text)
+                builder.set_page(line_page)
+                builder.block(text, "row", links, header)
             continue
         if current and line_page != page and _ends_sentence(current[-1]):
             flush()
@@ -572,7 +629,10 @@ def _parse_lines(lines: Sequence[tuple[str, int | None]], builder: _Builder, *,
         if (not current and following is not None and _UNDERLINE.match(following)
                 and len(following.strip()) >= 3 and len(stripped) < 90):  # fmt: skip
             builder.set_page(line_page)
-            builder.heading(1 if following.strip()[0] == "=" else 2, stripped)
+            builder.heading(
+                1 if following.strip()[0] == "=" else 2,
+                _markdown_inline(stripped)[0] if markdown else stripped,
+            )
             skip_next = True
             continue
         after_break = not current or _ends_sentence(current[-1])
@@ -581,7 +641,7 @@ def _parse_lines(lines: Sequence[tuple[str, int | None]], builder: _Builder, *,
             builder.set_page(line_page)
             number = _NUMBERED_HEADING.match(stripped)
             level = stripped.split()[0].rstrip(".").count(".") + 1 if number else 1
-            builder.heading(level, stripped)
+            builder.heading(level, _markdown_inline(stripped)[0] if markdown else stripped)
             continue
         bullet = _BULLET.match(raw)
         if bullet:

@@ -55,6 +55,7 @@ _EXTRA_CSS = """
 .vcard .a { margin-top: 6px; }
 .vcard .d { font-size: 13px; color: var(--muted); margin-top: 6px; overflow-wrap: anywhere; }
 .vcard .d a { color: #1f4f99; }
+.vcard q.quote { display: block; font-style: italic; color: var(--fg); }
 .answer { display: inline-block; font-weight: 700; font-size: 15px; padding: 2px 12px;
   border-radius: 999px; background: var(--soft); color: var(--fg); }
 .answer.bad { background: #fde7e5; color: #a1170d; }
@@ -180,6 +181,8 @@ def _verdict_card(question: str, answer: str, detail: str, doc: DocumentAnalysis
         lines.append(f"Illinois BIPA §15 duties stated: {present}. Not found: {missing}.")
     if key in verdict.evidence:
         lines.append("Based on " + esc(verdict.evidence[key]))
+        if verdict.evidence_text.get(key):
+            lines.append(f'<q class="quote">{esc(verdict.evidence_text[key])}</q>')
     elif question != "retention":
         lines.append("No sentence on this was found.")
     value = (

@@ -12,21 +12,41 @@ Categories
 - metadata: a lexicon of automatically collected data (IP address, device IDs, location, cookies,
   logs, account and payment data, ...).
 - biometrics: face geometry/recognition, voiceprints, fingerprints (not device fingerprinting),
-  iris/retina, biometric identifiers, BIPA; and in a biometric context (the sentence, its
-  section heading, or the sentence before it) the BIPA section 15 elements (a)-(e).
-- opt_out: opt out/in, withdraw consent, object, turn off/disable, settings, consent
-  requirements, Do Not Sell.
+  iris/retina, face grouping, "a model of your voice", biometric identifiers; the law's name
+  (BIPA, 740 ILCS 14) only marks a biometric context. BIPA section 15 duties count only as
+  stated about biometric data (the sentence names it, or continues a biometric sentence with
+  "these scans" / "this data"): (a) how long it is kept or when it is destroyed, (b) consent /
+  written release, (c) a denied sale or profit, (d) a denied or consent-bound disclosure,
+  (e) protection of that data. A release of legal claims is not (b); "for safety, security
+  and identification purposes" is not (e).
+- opt_out: opt out/in, withdraw consent, object, turn off/disable, settings, "control whether",
+  consent requirements, Do Not Sell. About AI training only when the sentence says so, or
+  refers back ("object to this") to the training sentence before it.
 - retention: retain/retention (with data or a time), keep/store (with a time), delete/destroy
   (with a time); durations extracted.
 - ai_sharing: share/disclose/sell/license/... with an AI word or training verb, and a recipient
-  (third parties, partners, affiliates, service providers, ...) or a sale/licence.
+  (third parties, partners, affiliates, service providers, ...) or a sale/licence; AI service
+  providers named in a disclosure section; recipients that train their own models. Users
+  sharing with the service, data licensed *from* others and the policy's own company (the name
+  it uses 15 times or more) are not sharing.
 
 Polarity: a negator ("not", "never", "no", "n't", "neither", "nor", "cannot") before the anchor
-verb in the same clause (clauses end at ; : and at but, however, except, unless, although,
-whereas, while, if, when, which, who) makes it `neg`, except in phrases that are not denials
-("not limited to", "no later than", "choose not to", "if you do not want"); a negation after an
-opt-out ("if you opt out, we will not use ...") implies training by default and stays `pos`.
-A positive AI-training statement that depends on opting in or consent is `cond`.
+verb in the same clause makes it `neg`, however long the list between them ("does not use any
+of your audio, video, chat, ... to train"; up to 320 characters). Clauses end at ; : and at but,
+however, except, unless, although, whereas, while, if, when, which, who, and at a comma before a
+new subject ("Where we do not rely on consent, we use ..."); asides do not end them ("do not,
+except as the law requires, use", "- chats, files or photos -", "and, unless you opt out, for
+training"). Phrases that are not denials ("not limited to", "no later than", "choose not to",
+"if you do not want") are excused. An anchor in the exception clause of a denial ("We do not use
+Inputs to train our models unless: ... you've agreed to their use for training") belongs to the
+denial. A negation after an opt-out or a switched-off setting ("if you opt out / if Keep
+Activity is off, we will not use ...") implies training by default and stays `pos`. A positive
+AI-training statement that depends on opting in or consent is `cond`.
+
+Strength (1-3) says how directly a sentence states its category; the verdicts cite the most
+direct sentence: a pointer to another page, a question, "for this purpose", a choice offered
+without its default, others training their own models, or data from third parties or public
+sources are weaker than "we use your content to train our models".
 """
 
 from __future__ import annotations
@@ -58,6 +78,7 @@ class RuleHit:
     training_related: bool = False  # opt_out: about AI training (decides the ai_opt_out verdict)
     durations: tuple[str, ...] = ()  # retention: normalised durations ("30 days")
     bipa: tuple[str, ...] = ()  # biometrics: BIPA section 15 elements present, "a".."e"
+    strength: int = 1  # how directly the sentence states it: 3 plainly .. 1 by implication
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +88,10 @@ class Context:
     headings: str = ""  # the section heading path, joined
     previous: frozenset[str] = field(default_factory=frozenset)  # categories of the sentence before
     previous_biometric: bool = False  # the sentence before is in a biometric context
-    section_training: bool = False  # an earlier sentence of this section is about AI training
+    intro: str = ""  # the sentence before, when it introduces this one ("... your information:")
+    previous_text: str = ""  # the sentence before, in the same section
+    self_names: frozenset[str] = field(default_factory=frozenset)  # the policy's own company
+    row: str = ""  # a table row's whole text: its other cells name the data it is about
 
 
 def _rx(*alternatives: str, flags: int = I) -> re.Pattern[str]:
@@ -150,8 +174,9 @@ HUMAN_TRAINING = _rx(
     r"\b(?:staff|employees|personnel|team\s+members|workforce|agents|representatives|"
     r"contractors|people|reviewers)\s+(?:\w+\s+){0,3}?(?:are|is|receive|undergo|complete|get)\s+"
     r"(?:\w+\s+){0,2}?train(?:ed|ing)\b",
-    r"\btrained\s+(?:staff|professionals?|personnel|employees|team|experts?|reviewers?|"
-    r"annotators?|moderators?|specialists?|people)\b",
+    r"\btrained\s+(?:staff|professionals?|personnel|employees|teams?|experts?|reviewers?|"
+    r"annotators?|moderators?|specialists?|people|raters?|agents|service\s+providers?|"
+    r"vendors?|contractors?)\b",
     r"\btrain\s+stations?\b",
 )
 DEVELOP = _rx(
@@ -173,7 +198,7 @@ AI_NOUN_USE = _rx(
     r"safer|more\s+\w+)\b",
 )
 DATA_WORD = _rx(
-    r"\b(?:data|information|content|inputs?|prompts?|conversations?|chats?|messages?|uploads?|"
+    r"\b(?:data|info|information|content|inputs?|prompts?|conversations?|chats?|messages?|uploads?|"
     r"files?|photos?|images?|videos?|recordings?|posts?|comments?|queries|feedback|"
     r"interactions?|outputs?|documents?|transcripts?|text|audio|submissions?|materials?|"
     r"datasets?)\b",
@@ -197,6 +222,10 @@ USER_DATA = _rx(
     r"\b(?:business|workspace|enterprise|organi[sz]ation|team|account|customer)\s+"
     r"(?:data|content|information)\b",
     r"\bpublic\s+(?:posts?|photos?|profiles?|content|comments?|videos?|images?|activity)\b",
+    r"\b(?:info(?:rmation)?|data|content|messages|photos|files)\s+(?:that\s+)?you\s+(?:share|"
+    r"shared|provide|provided|submit|submitted|upload|uploaded|post|posted|send|sent)\b",
+    r"\b(?:info(?:rmation)?|data|content|messages|photos|files)\s+(?:shared|provided|submitted|"
+    r"uploaded|posted|sent)\s+(?:with\s+(?:us|our|the|AI|\w+\s+AI)|to\s+us|by\s+you)\b",
 )
 TRAIN_OBJECT = _rx(
     r"\b(?:our|the|its|their)\s+(?:\w+\s+)?(?:systems?|services|products|technolog(?:y|ies)|"
@@ -211,7 +240,11 @@ NEGATOR = _rx(
     r"\bno\s+longer\b",
     r"\b(?:prohibit|restrict|forbid|forbidden|bar|preclud|refrain|exclud)\w*\s+(?:\w+\s+){0,4}?"
     r"from\b",
+    # "(but excluding model training)"
+    r"\bexcluding(?=\s+(?:\w+\s+){0,2}?(?:train|fine-?tun|model\s+train|AI\s+train))",
 )
+# "develop new products (but excluding model training)": the AI word is excluded.
+EXCLUDING = _rx(r"\b(?:excluding|except(?:\s+for)?|other\s+than|not\s+including|apart\s+from)\b")
 NOT_A_DENIAL = _rx(
     r"\bnot\s+(?:only|limited|necessarily|just|merely|always|all)\b",
     r"\bno\s+(?:later|more|less|fewer|sooner|longer)\s+than\b",
@@ -235,6 +268,30 @@ CLAUSE_BREAK = _rx(
     r"which|who|whom|otherwise)\b",
     r"\bprovided\s+that\b",
     r",\s+(?:and|or|so)\s+(?=(?:we|you|they|it|our|your|this)\b)",
+    # "Where we do not rely on consent, we use ...": a subject after a comma starts a clause.
+    r",\s+(?=(?:we|they)\b|you\s+(?:can|may|will|have|are|must|should|agree|consent|choose)\b)",
+)
+# An aside inside a negated clause does not end it: "We do not, except as the law requires,
+# use ...", "We do not use your content - chats, files or photos - to train ...".
+ASIDE_OPEN = re.compile(r"(?:\b(?:not|never)|n['’]t)\s*,\s*$", re.IGNORECASE)
+DASH = re.compile(r"\s[-–—]\s")
+INNER_CONDITION = re.compile(r",\s+(?:unless|except|if|where|when|other\s+than)\b", re.IGNORECASE)
+SUBJECT_NEXT = re.compile(r"\s*(?:we|you|they|it|he|she|i|this|these|those|our|your|their|the\s+\w+"
+                          r"\s+(?:is|are|will|may|can))\b", re.IGNORECASE)  # fmt: skip
+NEGATION_REACH = 320  # characters: a negated verb's object may be a long list
+NEGATION_NEAR = 100
+# A verb that takes data as its object, right after a negator ("not use", "never be shared",
+# "do not aim to collect", "not designed or intended to process").
+DATA_VERB = re.compile(
+    r"(?:\s+(?:\w+ly|be|been|being|have|has|had|do|does|did|to|aim|aims|intend|intends|"
+    r"designed|intended|or|and|directly|ever|currently|knowingly|otherwise|any\s+longer)\b)*"
+    r"\s+(?:use|using|used|uses|process\w*|shar\w+|disclos\w*|sell|sold|rent|lease|licens\w*|"
+    r"transfer\w*|provid\w*|train\w*|fine-?tun\w*|develop\w*|improv\w*|creat\w*|collect\w*|"
+    r"stor\w*|retain\w*|keep|kept|captur\w*|extract\w*|mine|obtain\w*|receiv\w*|access\w*|"
+    r"send|sent|transmit\w*|make\w*|give|grant\w*|allow\w*|permit\w*|ask\w*|require\w*|"
+    r"analy[sz]\w*|scan\w*|generat\w*|record\w*|includ\w*|add\w*|feed\w*|employ\w*|"
+    r"apply|applies|rely|relies|submit\w*|upload\w*|enter\w*)\b",
+    re.IGNORECASE,
 )
 OPT_IN_CONDITION = _rx(
     r"\b(?:if|when|once|only\s+if|only\s+when|where|after)\s+you\s+(?:\w+\s+){0,3}?"
@@ -255,6 +312,9 @@ OPT_OUT = _rx(
     r"\bobject(?:s|ed|ing)?\s+to\b",
     r"\bright\s+to\s+object\b",
     r"\bobjections?\b",
+    r"\b(?:you|have|has)\s+(?:already\s+)?objected\b",
+    r"\bunless\s+you\s+(?:\w+\s+)?object\b",
+    r"\b(?:control|choose|decide|select)\s+whether\b",
     r"\b(?:can|may|might|could)\s+(?:also\s+)?object\b",
     r"\b(?:turn(?:ing|s|ed)?|switch(?:ing|es|ed)?|toggl\w*)\s+(?:[\w\"'“”‘’-]+\s+){0,5}?off\b",
     r"\btoggle\b",
@@ -295,6 +355,55 @@ ANAPHORA = _rx(r"\b(?:this|that|such|these|it|them)\b")
 SAME_PURPOSE = _rx(
     r"\b(?:this|that|such|these|those|the\s+same)\s+(?:purposes?|uses?|training|way)\b",
     r"\bfor\s+(?:it|this|that)\b",
+)
+# A way out that says the default is "on": opt out, turn off, object, stop.
+EXPLICIT_OPT_OUT = _rx(
+    r"\bopt(?:ing|s|ed)?[- ]?out\b",
+    r"\b(?:you|have|has)\s+(?:already\s+)?objected\b",
+    r"\bunless\s+you\s+(?:\w+\s+)?object\b",
+    r"\b(?:turn(?:ing|s|ed)?|switch(?:ing|es|ed)?)\s+(?:[\w\"'“”‘’-]+\s+){0,5}?off\b",
+    r"\b(?:disabl(?:e|es|ed|ing)|deactivat(?:e|es|ed|ing))\b",
+    r"\bobject(?:s|ed|ing)?\s+to\b",
+    r"\bright\s+to\s+object\b",
+    r"\bstop\s+(?:us\s+)?(?:from\s+)?using\b",
+    r"\b(?:exclude|remove)\s+(?:your\s+)?(?:\w+\s+)?(?:content|data|conversations?|chats?)\s+from\b",
+)
+# A choice offered without saying which way it is set.
+NEUTRAL_CHOICE = _rx(
+    r"\b(?:choose|decide|control|manage|select|determine)\s+(?:\w+\s+){0,2}?(?:whether|if|how)\b",
+    r"\bpreferences?\s+(?:regarding|about|for|on|as\s+to)\b",
+    r"\bmanage\s+(?:your\s+)?(?:\w+\s+)?preferences\b",
+)
+# A setting switched off as the condition: "If Keep Activity is off, we do not use ...".
+SETTING_OFF = _rx(r"\b(?:is|are)\s+(?:turned\s+|switched\s+|set\s+to\s+)?(?:off|disabled)\b")
+# Clauses that make an exception to what came before.
+EXCEPTION = re.compile(r"\b(?:unless|except|other\s+than|apart\s+from|save\s+for)\b", I)
+# "training data", "fine-tuning datasets": a kind of data; a use verb makes it a statement.
+TRAINING_NOUN = re.compile(r"(?:re-?|pre-?)?(?:train\w*|fine[- ]?tun\w*)\s+(?:data|datasets?|sets?|"
+                           r"corpus|corpora|materials?|examples)\b", I)  # fmt: skip
+USE_VERB = _rx(r"\b(?:use|uses|used|using|process\w*|rely|relies|include[sd]?|add(?:s|ed)?)\b")
+# Data that comes from elsewhere, not from the users.
+OTHER_SOURCES = re.compile(
+    r"\s*(?:\w+\s+){0,3}?(?:from|via|through|by)\s+(?:\w+\s+)?(?:third[- ]part(?:y|ies)|other|external|"
+    r"public(?:ly)?|online|commercial)\b(?:\s+\w+)?",
+    I,
+)
+OWN_MARK = _rx(r"\b(?:your|you|users?['’]?|customers?['’]?|members?['’]?|subscribers?['’]?)\b",
+               r"\bwe\s+(?:collect|receive)\b")  # fmt: skip
+PUBLIC_BEFORE = re.compile(r"\b(?:publicly\s+available|public|third[- ]party|licensed)\s+$", I)
+TOPIC_BEFORE = re.compile(r"\b(?:in\s+relation\s+to|regarding|with\s+respect\s+to|concerning|as\s+"
+                          r"regards|about)\s+[^,.;]{0,40}$", I)  # fmt: skip
+# A sentence that only points elsewhere, or asks.
+POINTER = _rx(
+    r"\bfor\s+(?:more\s+|further\s+|additional\s+)?(?:information|details|detail)\s+(?:about|on|"
+    r"regarding|see|please)\b",
+    r"\bfor\s+(?:more|further)\s+(?:information|details)\b",
+    r"\b(?:to\s+)?learn\s+more\b",
+    r"\bplease\s+(?:see|refer|read|visit|review|consult)\b",
+    r"\b(?:see|read|visit|consult)\s+(?:our|the|this|these)\b",
+    r"\brefer\s+to\s+(?:our|the)\b",
+    r"\b(?:details|information|explains?|describes?|explanations?)\s+(?:\w+\s+){0,2}?(?:on|about|of)?"
+    r"\s*how\s+(?:we|our|\w+\s+uses)\b",
 )
 
 METADATA = _rx(
@@ -413,11 +522,16 @@ BIOMETRIC = _rx(
     r"\bretina(?:l)?\s*(?:scans?|patterns?|images?)?\b",
     r"\bhand\s+(?:geometry|scans?)\b",
     r"\bpalm\s*(?:prints?|veins?|scans?)\b",
-    r"(?-i:\bBIPA\b)",
-    r"\bbiometric\s+information\s+privacy\s+act\b",
-    r"\b740\s+ILCS\s+14\b",
     r"\bgait\s+(?:analysis|recognition)\b",
     r"\bkeystroke\s+dynamics\b",
+    # A model of someone's voice or face is a template: "a model of your voice" (Voice Match).
+    r"\b(?:model|template|print|profile|signature)s?\s+of\s+(?:your|a\s+person['’]s|their|"
+    r"the\s+user['’]s|each\s+user['’]s)\s+(?:voice|face)\b",
+    r"\bfac(?:e|ial)[- ]grouping",
+    r"\bfac(?:e|ial)[- ](?:based\s+)?age\s+(?:estimation|assurance|verification|checks?)\b",
+    r"\b(?:photo|picture|image|scan|video)s?\s+of\s+your\s+face\s+(?:\w+\s+){0,3}?(?:to|for)\s+"
+    r"(?:verify|verification|confirm|match|estimate|identify)",
+    r"\bmatch\w*\s+(?:your|a|the)\s+face\b",
 )
 # On-device or detection-only features: in the category, but no sign the company gets the data.
 BIOMETRIC_WEAK = _rx(
@@ -426,6 +540,13 @@ BIOMETRIC_WEAK = _rx(
     r"\bunlock\s+(?:\w+\s+){0,4}?with\s+(?:your\s+)?(?:fingerprint|face)\b",
     r"\b(?:face|facial)\s+(?:detection|filters?|effects?|tracking)\b",
     r"\b(?:detect|track|locat|find)\w*\s+(?:\w+\s+){0,4}?(?:your|a|the)\s+face\b",
+)
+# The law's name is context (a biometric section), not a sign that anything is collected.
+BIOMETRIC_LAW = _rx(
+    r"(?-i:\bBIPA\b)",
+    r"\bbiometric\s+information\s+privacy\s+act\b",
+    r"\b740\s+ILCS\s+14\b",
+    r"\bcapture\s+or\s+use\s+of\s+biometric\s+identifiers?\s+act\b",
 )
 BIOMETRIC_TRAP = _rx(
     r"\b(?:device|browser|canvas|digital|unique|radio|audio)\s+fingerprint\w*\b",
@@ -436,38 +557,57 @@ COLLECT = _rx(
     r"\b(?:collect|use|process|captur|obtain|stor|scan|creat|extract|analy[sz]|employ|rely|"
     r"possess|receiv|gather|generat|record|derive|require|ask|request|infer|access)\w*\b"
 )
+# BIPA section 15 duties, each a predicate that must be stated about biometric data: the
+# sentence names biometric data (or continues a sentence that did: "these scans", "this data").
 BIPA_ELEMENTS: dict[str, re.Pattern[str]] = {
+    # (a) a retention schedule / destruction rule: how long it is kept or when it is destroyed.
     "a": _rx(
         r"\bretention\s+(?:schedule|policy|period)\b",
         r"\bdestruction\s+(?:schedule|policy|guidelines)\b",
         r"\bguidelines\s+for\s+(?:permanently\s+)?destroy\w*",
-        r"\bpermanently\s+(?:destroy|delet|eras)\w*",
-        r"\bdestr(?:oy|oys|oyed|oying|uction)\b",
-        r"\bdelet\w*\s+(?:\w+\s+){0,8}?(?:within|after|no\s+later\s+than)\b",
-        r"\binitial\s+purpose\b",
-        r"\blast\s+interaction\b",
-        r"\bwritten\s+policy\b",
-        r"\bpublicly\s+available\s+(?:written\s+)?(?:policy|schedule)\b",
-        r"\bretain\w*\s+(?:\w+\s+){0,8}?(?:for|until|no\s+longer\s+than)\b",
+        r"\b(?:permanently|securely|automatically|immediately)\s+(?:and\s+\w+\s+)?(?:destroy|delet|"
+        r"eras|purg|redact)\w*",
+        r"\b(?:destroy|delet|eras|purg|redact|dispos)\w*\s+(?:\w+\s+){0,8}?(?:within|after|once|"
+        r"when|upon|no\s+later\s+than|immediately|as\s+soon\s+as)\b",
+        r"\b(?:is|are|be|been|get|gets)\s+(?:\w+\s+)?(?:deleted|destroyed|erased|purged|redacted)\b",
+        r"\b(?:retain|keep|store|hold)\w*\s+(?:\w+\s+){0,10}?(?:for\s+(?:up\s+to\s+)?\d|for\s+"
+        r"(?:one|two|three|six|twelve|thirty)\b|until|no\s+longer\s+than|(?:for\s+)?as\s+long\s+as|"
+        r"never\s+longer)",
+        r"\b(?:initial|original)\s+purpose\b.{0,80}\b(?:satisfied|fulfilled|accomplished)\b",
+        r"\bwithin\s+(?:\w+\s+)?(?:\(\d+\)\s+)?years?\s+(?:of|after)\s+(?:your|the\s+(?:individual|"
+        r"user)['’]s)\s+last\s+interaction\b",
+        r"\b(?:at\s+no\s+time|never)\s+(?:\w+\s+){0,3}?(?:retain|store|keep)\w*",
     ),
+    # (b) informed written release: collected only with the person's consent / release.
     "b": _rx(
-        r"\bwritten\s+(?:release|consent|authori[sz]ation|notice)\b",
-        r"\bin\s+writing\b",
+        r"\bwritten\s+(?:release|consent|authori[sz]ation)\b",
+        r"\b(?:with|upon|on|based\s+on|subject\s+to|after\s+(?:obtaining|receiving))\s+(?:your|the\s+"
+        r"(?:individual|user|person)['’]s|their)\s+(?:\w+\s+)?(?:consent|authori[sz]ation|"
+        r"permission|release)\b",
+        r"\b(?:provide|give|gave|obtain|receive|require)\w*\s+(?:the\s+)?(?:requisite|your|"
+        r"express|explicit|informed|written|prior|affirmative)\s+(?:\w+\s+)?consent\b",
         r"\b(?:informed|express|explicit|affirmative|prior)\s+(?:written\s+)?consent\b",
         r"\bexecut\w+\s+(?:a\s+)?(?:written\s+)?release\b",
-        r"\brelease\b",
+        r"\bconsent\s+(?:\(|for\s+example|e\.g\.|where|when)",
+        r"\b(?:rely|relies)\s+on\s+your\s+consent\b",
+        r"\b(?:depends?|dependent|conditional|contingent)\s+(?:\w+\s+){0,10}?(?:your|their)\s+"
+        r"(?:\w+\s+)?consent\b",
+        r"\byou\s+consent\s+to\b",
     ),
+    # (c) no sale, lease, trade or profit: a denied sale verb (checked in _bipa_elements).
     "c": _rx(r"\b(?:sell|sells|sold|sale|lease|leases|leased|trade|trades|traded|profit\w*)\b"),
-    "d": _rx(r"\b(?:re)?disclos\w*|\bdisseminat\w*|\bshar(?:e|es|ed|ing)\b|\btransfer\w*"),
+    # (d) no disclosure without consent: a denied disclosure verb, or one made only with consent.
+    "d": _rx(
+        r"\b(?:re)?disclos\w*|\bdisseminat\w*|\bshar(?:e|es|ed|ing)\b|\btransfer\w*|"
+        r"\bprovid(?:e|es|ed|ing)\s+(?:[\w-]+\s+){0,3}?with\b|\bleave\w*\s+(?:your|the)\s+device\b"
+    ),
+    # (e) a reasonable standard of care in storing, transmitting and protecting it.
     "e": _rx(
         r"\breasonable\s+standard\s+of\s+care\b",
         r"\b(?:same|more)\s+(?:or\s+more\s+)?protective\b",
         r"\bstor\w*,?\s+(?:transmit\w*,?\s+)?(?:and|or)\s+protect\w*",
-        r"\bprotect\w*\s+(?:\w+\s+){0,5}?from\s+(?:unauthori[sz]ed\s+)?disclosure\b",
-        r"\bsecur(?:e|ely|ity)\b",
-        r"\bencrypt\w*",
-        r"\bsafeguard\w*",
-        r"\bconfidential\w*",
+        r"\bprotect\w*\s+(?:\w+\s+){0,5}?from\s+(?:unauthori[sz]ed\s+)?(?:access|disclosure)\b",
+        r"\b(?:encrypt\w*|secur(?:e|ely|ed)|safeguard\w*)\b(?!\s+(?:delet|destr|eras|dispos|purg))",
     ),
 }
 BIPA_NAMES = {
@@ -481,6 +621,20 @@ BIPA_ANAPHORA = _rx(
     r"\b(?:this|that|such|these|those|it|them|its)\b",
     r"\b(?:the|any)\s+(?:data|information|identifiers?|templates?|scans?)\b",
 )
+# A sentence about other data does not continue a biometric one: "We do not sell sensitive
+# personal data ..." after a biometric sentence is about all sensitive data.
+OTHER_DATA = _rx(r"\b(?:sensitive|personal|your)\s+(?:personal\s+)?(?:data|information)\b")
+# Things users are asked not to give: "please do not provide", "you should not submit".
+SUPPLY = _rx(r"\b(?:provid|submit|upload|send|sent|giv|enter|includ|shar)\w*")
+PASSIVE_COLLECTED = re.compile(
+    r"\s*(?:\([^)]*\)\s*)?(?:\w+\s+){0,2}?(?:is|are|was|were|be|being|been|will\s+be|may\s+be)\s+"
+    r"(?:\w+ly\s+)?(?:collected|used|stored|processed|created|generated|captured|retained|"
+    r"analy[sz]ed|extracted|kept|compared)\b",
+    I,
+)
+# A release of legal claims is not the section 15(b) release.
+BIPA_TRAP = _rx(r"\bwaive\w*\s+(?:and\s+release|or\s+release)?|\brelease\s+(?:any\s+)?claims?\b",
+                r"\bBiometric\s+Information\s+Privacy\s+Act\b")  # fmt: skip
 
 RETAIN = _rx(r"\bretain(?:s|ed|ing)?\b", r"\bretention\b")
 KEEP = _rx(
@@ -563,8 +717,9 @@ SHARE = _rx(
     r"\bsell(?:s|ing)?\b|\bsold\b|\bsale\b",
     r"\blicens(?:e|es|ed|ing)\b",
     r"\btransfer(?:s|red|ring)?\b",
-    r"\bprovid(?:e|es|ed|ing)\s+(?:\w+\s+){0,5}?to\b",
-    r"\bprovid(?:e|es|ed|ing)\s+(?:them|it|him|her|partners|third\s+parties)\s+with\b",
+    r"\bprovid(?:e|es|ed|ing)\s+(?:\w+\s+){0,4}?(?:data|info(?:rmation)?|content|it|them|details|"
+    r"datasets?|prompts?|inputs?|messages|recordings|conversations|chats)\s+(?:\w+\s+){0,3}?to\b",
+    r"\bprovid(?:e|es|ed|ing)\s+(?:them|it|him|her|partners|third\s+parties|the\s+\w+)\s+with\b",
     r"\bmak(?:e|es|ing)\s+(?:\w+\s+){0,4}?available\s+to\b",
     r"\b(?:grant|giv)(?:e|es|s|ed|ing)?\s+(?:\w+\s+){0,3}?access\b",
     r"\bsend(?:s|ing)?\b|\bsent\b",
@@ -572,19 +727,47 @@ SHARE = _rx(
     r"\bleas(?:e|es|ing)\b",
     r"\btrad(?:e|es|ing)\b",
     r"\btransmit\w*",
-    r"\bprocess(?:ed|es)?\s+by\b",
+    r"\b(?:process|review|access|annotat|analy[sz])(?:ed|es)?\s+by\b",
     r"\bpass(?:ed|es)?\s+(?:\w+\s+){0,3}?to\b",
     r"\b(?:allow|permit|let|authori[sz]e)(?:s|ed|ing)?\b(?=\s+(?:any\s+)?(?:third|other|our|"
     r"partners|affiliates|companies|vendors|service|AI|model))",
 )
 SALE_VERB = _rx(r"\bsell(?:s|ing)?\b|\bsold\b|\bsale\b|\blicens(?:e|es|ed|ing)\b|"
                 r"\brent(?:s|ing)?\b|\bleas(?:e|es|ing)\b|\btrad(?:e|es|ing)\b")  # fmt: skip
+# Users sharing with the service (or with each other) is not the company disclosing data.
+USER_SHARES = _rx(
+    r"\b(?:you|users?|people|others|members|someone)\s+(?:[\w,]+\s+){0,4}?(?:share|shares|shared|"
+    r"send|sends|sent|provide|provides|upload|uploads|post|posts)\b",
+    r"\b(?:info(?:rmation)?|data|content|things|messages?|photos?)\s+(?:that\s+)?(?:you\s+)?"
+    r"(?:shared?|sent|send|provided?|uploaded?)\s+(?:with|to)\b",
+    r"\blicensed\s+(?:end[- ])?(?:users?|customers?|software|products?|services?)\b",
+    r"\bshar(?:e|es|ed|ing)\s+(?:\w+\s+){0,2}?with\s+(?:your\s+)?(?:friends|family|followers|"
+    r"contacts|other\s+users|others|people\s+you)\b",
+    r"(?-i:\b[A-Z]\w*\s+Disclosures?\b)",
+    r"\b(?:our|the|a|this|your|its|their)\s+licen[cs]es?\b(?!\s+(?:it|them|your|such|this|the))",
+    r"\blicen[cs]e\s+(?:agreements?|terms|keys?|fees?)\b",
+)
+# Sections about disclosure: "How We Share Your Personal Data", "Recipients".
+SHARE_HEADING = _rx(
+    r"\bshar(?:e|es|ed|ing)\b",
+    r"\bdisclos\w*\s+(?:of\s+)?(?:your\s+|personal\s+)?(?:data|information)\b",
+    r"\b(?:we|how\s+we|when\s+we)\s+disclos\w*",
+    r"\brecipients?\b",
+    r"\bservice\s+providers\b",
+    # a heading that is a kind of recipient: "Third parties", "Partners", "Vendors"
+    r"\b(?:third[- ]parties|partners|vendors|affiliates)\s*$",
+)
+# A recipient doing something with the data: "reviewers from our service providers review".
+RECIPIENT_ACTS = _rx(r"\b(?:review|access|process|receiv|analy[sz]|annotat|read|see|evaluat)\w*\b")
+INTEGRATIONS = _rx(r"\bintegrat(?:ions|ed\s+(?:partners|services|apps))\b")
+PRONOUN_SUBJECT = re.compile(r"^\s*(?:they|these|those|such)\b", I)
 INBOUND = _rx(
     r"\b(?:licens|purchas|obtain|acquir|receiv|buy|bought|sourc|collect|gather)\w*\s+"
     r"(?:\w+\s+){0,3}?from\b",
 )
 RECIPIENT = _rx(
     r"\bthird[- ]part(?:y|ies)\b",
+    r"\brecipients?\b",
     r"\baffiliat(?:e|es|ed)\b",
     r"\bpartners?\b",
     r"\bservice\s+providers?\b",
@@ -603,6 +786,8 @@ RECIPIENT = _rx(
     r"\bcontractors\b",
     r"(?-i:\b(?:OpenAI|Anthropic|Google|Microsoft|Meta|Amazon|Apple|Mistral|Cohere|xAI)\b)",
 )
+COMPANY_NAMES = re.compile(r"\b(?:OpenAI|Anthropic|Google|Microsoft|Meta|Amazon|Apple|Mistral|"
+                           r"Cohere|xAI)\b(?!\s+AI\b)|(?-i:\b[A-Z][\w.]+\s+AI\b)")  # fmt: skip
 AI_RECIPIENT = _rx(
     r"\b(?:AI|artificial\s+intelligence|machine[- ]learning|ML|LLM|(?:large\s+)?language[- ]model|"
     r"model|generative\s+AI)\s+(?:service\s+)?(?:providers?|vendors?|partners?|developers?|"
@@ -621,6 +806,13 @@ BARE_URL = re.compile(
     I,
 )
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# Where a way out is, when no address is given: "in your account settings".
+SETTINGS_PLACE = re.compile(
+    r"\b(?:in|from|through|via|under|using|on)\s+(?:your|the|our)\s+"
+    r"((?:[A-Z][\w-]*\s+){0,3}(?:(?:account|privacy|user|data|app)\s+)?(?:settings|controls?|"
+    r"preferences|privacy\s+portal|dashboard|settings\s+page)|privacy\s+portal)\b",
+    I,
+)
 SETTINGS_PATH = re.compile(
     r"\b[A-Z][\w'’&-]*(?:\s[\w'’&-]+){0,4}?\s*(?:>|›|→|»|->)\s*[\w\"“][\w'’&\"”-]*"
     r"(?:\s[\w'’&\"”-]+){0,5}?(?:\s*(?:>|›|→|»|->)\s*[\w\"“][\w'’&\"”-]*"
@@ -649,45 +841,110 @@ def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     return list(_matches(pattern, text))
 
 
+@lru_cache(maxsize=4096)
+def _asides(text: str) -> tuple[tuple[int, int], ...]:
+    """Asides the clause runs on through: a dash pair ("- chats, files or photos -"), an
+    exception right after a negator ("do not, except as required by law, use"), and a
+    condition between commas after which the clause goes on without a new subject ("and,
+    unless you opt out, for training ...")."""
+    found: list[tuple[int, int]] = []
+    dashes = [m for m in DASH.finditer(text)]
+    for first, second in zip(dashes[::2], dashes[1::2], strict=False):
+        found.append((first.start(), second.end()))
+    for m in INNER_CONDITION.finditer(text):
+        comma = text.find(",", m.end())
+        if comma < 0 or ";" in text[m.end() : comma]:
+            continue
+        after_negator = bool(ASIDE_OPEN.search(text, 0, m.start() + 1))
+        if after_negator or not SUBJECT_NEXT.match(text, comma + 1):
+            found.append((m.start(), comma + 1))
+    return tuple(found)
+
+
+@lru_cache(maxsize=4096)
+def _dash_pairs(text: str) -> frozenset[int]:
+    """Start offsets of dashes that come in pairs (a parenthesis written with dashes)."""
+    dashes = [m.start() for m in DASH.finditer(text)]
+    return frozenset(dashes[: len(dashes) - len(dashes) % 2])
+
+
 def clause_start(text: str, pos: int) -> int:
-    """Where the clause holding character `pos` begins."""
+    """Where the clause holding character `pos` begins; breaks inside an aside closed before
+    `pos` do not count, nor the dashes of a pair ("do not collect any special categories -
+    such as genetic data, biometric data or health data - from our users")."""
+    asides = [(a, b) for a, b in _asides(text) if b <= pos]
+    dashes = _dash_pairs(text)
     start = 0
     for found in CLAUSE_BREAK.finditer(text, 0, pos):
-        if found.end() <= pos:
-            start = found.start() if found.group()[0].isalpha() else found.end()
+        if found.end() > pos or any(a <= found.start() < b for a, b in asides):
+            continue
+        if found.start() in dashes:
+            continue
+        start = found.start() if found.group()[0].isalpha() else found.end()
     return start
 
 
 def clause_span(text: str, pos: int) -> tuple[int, int]:
-    """The clause holding character `pos`: (start, end)."""
-    following = CLAUSE_BREAK.search(text, pos + 1)
-    return clause_start(text, pos), following.start() if following else len(text)
+    """The clause holding character `pos`: (start, end); asides after it do not end it."""
+    asides = _asides(text)
+    dashes = _dash_pairs(text)
+    for found in CLAUSE_BREAK.finditer(text, pos + 1):
+        if not any(a <= found.start() < b for a, b in asides) and found.start() not in dashes:
+            return clause_start(text, pos), found.start()
+    return clause_start(text, pos), len(text)
 
 
 def negation_before(text: str, pos: int) -> Cue | None:
-    """The negator that denies the verb at `pos`, if any: same clause, at most 100 chars back."""
-    start = max(clause_start(text, pos), pos - 100)
+    """The negator that denies the verb at `pos`, if any: in the same clause and at most
+    NEGATION_NEAR characters back, or up to NEGATION_REACH when the negated verb is one that
+    takes data as its object (use, process, share, train, ...), whose object may be a long
+    list ("does not use any of your audio, video, chat, ... to train"). A negated verb of
+    another kind ("data that cannot identify you ...") does not reach that far."""
+    start = max(clause_start(text, pos), pos - NEGATION_REACH)
     excused = _spans(NOT_A_DENIAL, text)
     found = None
-    for neg in NEGATOR.finditer(text, start, pos):
-        if not any(s <= neg.start() < e for s, e in excused):
-            found = Cue(neg.start(), neg.end(), "negation")
+    for neg in NEGATOR.finditer(text, start):  # no end: lookaheads may see past `pos`
+        if neg.end() > pos:
+            break
+        if any(s <= neg.start() < e for s, e in excused):
+            continue
+        if pos - neg.end() > NEGATION_NEAR and not DATA_VERB.match(text, neg.end()):
+            continue
+        found = Cue(neg.start(), neg.end(), "negation")
     return found
 
 
-def _polarity(text: str, anchors: list[Cue]) -> tuple[str, list[Cue]]:
-    """pos if any anchor is not denied; the negation cues found."""
+def _polarity(text: str, anchors: list[Cue]) -> tuple[str, list[Cue], bool]:
+    """pos if an anchor is stated without denial; the negation cues found; and whether the
+    positive is only implied ("if you opt out / if the setting is off, we will not use ...":
+    so by default it does).
+
+    An anchor inside an exception to a denial ("We do not use Inputs to train our models
+    unless: ... you've agreed to their use for training") is part of the denial, not a
+    positive statement."""
     negations: list[Cue] = []
-    positive = False
-    for anchor in anchors:
+    positive = implied = False
+    denied_at: list[int] = []
+    switch_off = _find(EXPLICIT_OPT_OUT, text, "opt_out") + _find(SETTING_OFF, text, "opt_out")
+    for anchor in sorted(anchors, key=lambda c: c.start):
         neg = negation_before(text, anchor.start)
         if neg is None:
+            if any(EXCEPTION.search(text, d, anchor.start) for d in denied_at):
+                continue  # inside the exception to a denial ("... unless: (3) you agree")
             positive = True
             continue
-        if any(c.end <= neg.start for c in _find(OPT_OUT, text, "opt_out")):
-            positive = True  # "if you opt out, we will not use ...": training is the default
+        if any(c.end <= neg.start for c in switch_off):
+            positive = implied = True  # "if you opt out, we will not use ...": the default
         negations.append(neg)
-    return ("pos" if positive or not anchors else "neg"), negations
+        denied_at.append(anchor.start)
+    if not anchors:
+        return "pos", negations, False
+    return ("pos" if positive else "neg"), negations, implied and not _stated(text, anchors)
+
+
+def _stated(text: str, anchors: list[Cue]) -> bool:
+    """Is some anchor stated plainly, outside a negated or switched-off clause?"""
+    return any(negation_before(text, a.start) is None for a in anchors)
 
 
 def _ai_terms(text: str) -> list[Cue]:
@@ -702,10 +959,23 @@ def _train_terms(text: str) -> list[Cue]:
 
 
 def ai_training(text: str, context: Context) -> RuleHit | None:
+    """Strength 3: a training verb (or "AI model training") with the users' data named; 2: one
+    of the two weaker (develop/improve + an AI word, or generic "data"); 1: only implied
+    (a pointer to another page, a question, "for this purpose" after a training sentence, a
+    choice offered without saying what the default is, or others training their own models).
+    """
     ai = _ai_terms(text)
     train = _train_terms(text)
     data = _find(DATA_WORD, text, "data")
     user = _find(USER_DATA, text, "user_data")
+    # "We use your data to:" + "train our models": the lead-in names the data, unless the
+    # item itself is about data from elsewhere.
+    intro_user = bool(context.intro and USER_DATA.search(context.intro)
+                      and not OTHER_SOURCES.search(context.intro)
+                      and not PUBLIC_DATA.search(text) and not OTHER_SOURCES.search(text))  # fmt: skip
+    # A legal-basis table row names the data in another cell: "Developing and improving new
+    # features, including through machine learning | ... | Account Data, Profile Data".
+    row_data = bool(context.row and DATA_WORD.search(context.row))
     anchors: list[Cue] = []
     support: list[Cue] = []
     if train:
@@ -714,32 +984,73 @@ def ai_training(text: str, context: Context) -> RuleHit | None:
             anchors += train
             support += ai or user or objects
     nouns = _find(AI_NOUN_USE, text, "train")
-    if nouns and (data or user):
+    if nouns and (data or user or intro_user):
         anchors += nouns
-    if data or user or re.search(r"\b(?:use|using|used|uses)\b", text, I):
+    if (data or user or intro_user or row_data
+            or re.search(r"\b(?:use|using|used|uses)\b", text, I)):  # fmt: skip
         for verb in _find(DEVELOP, text, "develop"):
             near = [a for a in ai if verb.end <= a.start <= verb.end + 70]
-            if near and not CLAUSE_BREAK.search(text, verb.end, near[0].start):
+            if near and not CLAUSE_BREAK.search(text, verb.end, near[0].start) and not (
+                EXCLUDING.search(text, verb.end, near[0].start)):  # fmt: skip
                 anchors.append(verb)
                 support.append(near[0])
+    same_purpose = False
     if not anchors and "ai_training" in context.previous:
         # "We do not use the content of direct messages for this purpose."
         anchors = _find(SAME_PURPOSE, text, "train") if (data or user) else []
+        same_purpose = bool(anchors)
     if not anchors:
         return None
-    polarity, negations = _polarity(text, anchors)
-    # Data in a privacy policy is the users' unless the sentence says it is public or licensed.
-    is_user = bool(user or data) and not (PUBLIC_DATA.search(text) and not _mentions_you(text))
-    if polarity == "pos" and OPT_OUT.search(text):
+    # "In relation to Grok's training, xAI does not ...": a topic, not a statement of use.
+    anchors = [a for a in anchors if not TOPIC_BEFORE.search(text, 0, a.start)] or anchors
+    polarity, negations, implied = _polarity(text, anchors)
+    # Data in a privacy policy is the users' unless the sentence says it is public, licensed
+    # or from third parties and names nothing of the users' ("the information we collect and
+    # publicly available information" is both).
+    own = [c for c in user if not _from_elsewhere(text, c)]
+    if PUBLIC_DATA.search(text) or OTHER_SOURCES.search(text):
+        # "trained on data that is publicly available ..., which may contain personal data":
+        # beside data from elsewhere, only the users' own ("your", "we collect") counts
+        own = [c for c in own if OWN_MARK.search(text, c.start, c.end)]
+    is_user = (
+        bool(own)
+        or intro_user
+        or (
+            bool(data or row_data)
+            and not PUBLIC_DATA.search(text)
+            and not OTHER_SOURCES.search(text)
+        )
+    )
+    explicit_out = bool(EXPLICIT_OPT_OUT.search(text))
+    if polarity == "pos" and (explicit_out or implied):
         is_user = True  # "you can opt out of model training": your data is used by default
     elif polarity == "pos" and OPT_IN_CONDITION.search(text):
         polarity = "cond"
+    strength = 1
+    if not (same_purpose or implied or POINTER.search(text) or text.rstrip().endswith("?")):
+        strength = 3 if any(a.kind == "train" for a in anchors) and (own or intro_user) else 2
+        if polarity == "pos" and NEUTRAL_CHOICE.search(text) and not explicit_out:
+            strength = 1  # "you can choose whether ...": says nothing of the default
+        if polarity == "pos" and _others_train(text, anchors):
+            strength = 1  # "recipients may use it to train their models": not ours
+        if all(TRAINING_NOUN.match(text, a.start) for a in anchors) and not USE_VERB.search(text):
+            strength = 1  # "such as prompts or fine-tuning data": a kind of data, not a use
     cues = _unique(anchors + support + ai + user + negations)
-    return RuleHit("ai_training", cues, polarity, user_data=is_user)
+    return RuleHit("ai_training", cues, polarity, user_data=is_user, strength=max(1, strength))
 
 
-def _mentions_you(text: str) -> bool:
-    return bool(re.search(r"\b(?:your?|users?|customers?|members?)\b", text, I))
+def _from_elsewhere(text: str, cue: Cue) -> bool:
+    """ "personal data from third party sources", "publicly available Personal Data"."""
+    return bool(OTHER_SOURCES.match(text, cue.end) or PUBLIC_BEFORE.search(text, 0, cue.start))
+
+
+def _others_train(text: str, anchors: list[Cue]) -> bool:
+    """Every training anchor is followed by "their / its own models" after a recipient."""
+    return all(
+        OTHERS_MODELS.search(text, a.end, a.end + 60)
+        and RECIPIENT.search(text, clause_start(text, a.start), a.start)
+        for a in anchors
+    )
 
 
 def metadata(text: str) -> RuleHit | None:
@@ -753,35 +1064,40 @@ def biometrics(text: str, context: Context) -> tuple[RuleHit | None, bool]:
     """The hit, and whether this sentence is in a biometric context (for the next one).
 
     Polarity: `neg` when every biometric term is denied ("we do not create or store facial
-    templates", "no biometric data is collected": a negator, then only collection verbs up to
-    the term); `device` when the only terms are on-device features (Face ID, face detection);
-    `context` for BIPA elements in a biometric section without a biometric term."""
-    traps = _spans(BIOMETRIC_TRAP, text)
+    templates", "no biometric data is collected", "not designed or intended to process ...,
+    genetic or biometric data", "do not aim to collect ... biometric scans": a negator, then
+    collection or supply verbs up to the term, however long the list between); `device` when
+    the only terms are on-device features (Face ID, face detection); `context` for BIPA duties
+    in a biometric section without a biometric term.
+
+    BIPA section 15 duties count only where the sentence is about biometric data (a term, or
+    "these scans" / "this data" right after a biometric sentence), and only as stated duties:
+    a denied sale (c), a denied or consent-bound disclosure (d), protection of that data (e).
+    Strength: 3 when the company collects, uses or stores the term, 2 when it is named.
+    """
+    traps = _spans(BIOMETRIC_TRAP, text) + _spans(BIOMETRIC_LAW, text)
     strong = _outside(_find(BIOMETRIC, text, "biometric"), traps)
     weak = [c for c in _outside(_find(BIOMETRIC_WEAK, text, "biometric"), traps)
             if not any(s.start < c.end and c.start < s.end for s in strong)]  # fmt: skip
     cues = strong + weak
+    law = _find(BIOMETRIC_LAW, text, "biometric_law")
     heading = _outside(_find(BIOMETRIC, context.headings, "biometric"),
                        _spans(BIOMETRIC_TRAP, context.headings))  # fmt: skip
-    in_context = (
-        bool(cues)
-        or bool(heading)
-        or (context.previous_biometric and bool(BIPA_ANAPHORA.search(text)))
-    )
+    heading += _find(BIOMETRIC_LAW, context.headings, "biometric_law")
+    follows = (context.previous_biometric and bool(BIPA_ANAPHORA.search(text))
+               and not OTHER_DATA.search(text))  # fmt: skip
+    in_context = bool(cues) or bool(heading) or follows or bool(law)
     if not in_context:
         return None, False
-    elements: list[str] = []
-    element_cues: list[Cue] = []
-    for name, pattern in BIPA_ELEMENTS.items():
-        found = _find(pattern, text, f"bipa_{name}")
-        if found:
-            elements.append(name)
-            element_cues += found
+    elements, element_cues = _bipa_elements(text, about=bool(strong) or follows or bool(heading))
     if not cues and not elements:
+        if law:  # the law named: a biometric sentence, collection not said
+            return RuleHit("biometrics", tuple(law), "context"), in_context
         return None, in_context
     negations: list[Cue] = []
+    strength = 1
     if not cues:
-        polarity = "context"  # a BIPA element in a biometric section; says nothing on collection
+        polarity = "context"  # a BIPA duty in a biometric section; says nothing on collection
     else:
         denied = [_collection_denied(text, c) for c in cues]
         negations = [n for n in denied if n is not None]
@@ -789,47 +1105,105 @@ def biometrics(text: str, context: Context) -> tuple[RuleHit | None, bool]:
             polarity = "neg"
         else:
             negations = []
-            polarity = (
-                "pos" if any(_collection_denied(text, c) is None for c in strong) else "device"
-            )
-    return RuleHit("biometrics", _unique(cues + element_cues + negations), polarity,
-                   bipa=tuple(elements)), in_context  # fmt: skip
+            kept = [c for c in strong if _collection_denied(text, c) is None]
+            polarity = "pos" if kept else "device"
+            strength = 3 if any(_company_collects(text, c) for c in kept) else 2
+    return RuleHit("biometrics", _unique(cues + law + element_cues + negations), polarity,
+                   bipa=tuple(elements), strength=strength), in_context  # fmt: skip
+
+
+def _company_collects(text: str, cue: Cue) -> bool:
+    """The company collects, uses or stores the biometric term: one of its collection verbs
+    before the term (not "when you use", not "we rely on your consent"), or the term as the
+    subject of a passive ("a model of your voice is temporarily used")."""
+    if PASSIVE_COLLECTED.match(text, cue.end):
+        return True
+    for verb in COLLECT.finditer(text, max(0, cue.start - 160), cue.start):
+        before = text[max(0, verb.start() - 25) : verb.start()]
+        if re.search(r"\b(?:you|users?)\s+(?:\w+\s+)?$", before, I):
+            continue
+        if re.match(r"\w*\s+on\s+(?:your\s+)?consent", text[verb.end() : verb.end() + 25], I):
+            continue
+        return True
+    return False
+
+
+def _bipa_elements(text: str, *, about: bool) -> tuple[list[str], list[Cue]]:
+    """The section 15 duties this sentence states about biometric data."""
+    if not about:
+        return [], []
+    traps = _spans(BIPA_TRAP, text)
+    found: list[str] = []
+    cues: list[Cue] = []
+    consent = bool(_outside(_find(BIPA_ELEMENTS["b"], text, "bipa_b"), traps))
+    for name, pattern in BIPA_ELEMENTS.items():
+        hits = _outside(_find(pattern, text, f"bipa_{name}"), traps)
+        if name in ("c", "d"):
+            # stated as a duty: denied ("we never sell", "is not shared with anyone"), or for
+            # (d) a disclosure made only with consent
+            hits = [h for h in hits if negation_before(text, h.start) is not None
+                    or (name == "d" and consent)]  # fmt: skip
+        if hits:
+            found.append(name)
+            cues += hits
+    return found, cues
 
 
 def _collection_denied(text: str, cue: Cue) -> Cue | None:
     """The negator denying collection/use of the biometric term at `cue`: between the two only
-    collection verbs (or nothing), so "we do not sell biometric data" is no denial."""
+    collection verbs, or verbs asking users not to supply it (or nothing), so "we do not sell
+    biometric data" is no denial."""
     neg = negation_before(text, cue.start)
     if neg is None:
         return None
     between = text[neg.end : cue.start]
     verbs = re.findall(r"\b[a-z]+(?:e|s|ed|ing)\b", between, I)
-    sale = re.search(r"\b(?:sell|sold|lease|trade|profit|disclos|share|transfer|rent)", between, I)
-    if sale or (verbs and not COLLECT.search(between) and len(between.split()) > 3):
+    # "you should not provide", "please do not share": the users are asked not to supply it
+    asked = re.search(r"\b(?:you|users?|please)\b[^.;]{0,25}$", text[max(0, neg.start - 40) :
+                                                                  neg.start], I)  # fmt: skip
+    supply = bool(asked and SUPPLY.search(between))
+    sale = re.search(r"\b(?:sell|sold|lease|trade|profit|disclos|transfer|rent)", between, I) or (
+        not asked and re.search(r"\bshar(?:e|es|ed|ing)\b", between, I)
+    )
+    if sale or (verbs and not COLLECT.search(between) and not supply
+                and len(between.split()) > 3):  # fmt: skip
         return None
     return neg
 
 
 def opt_out(text: str, context: Context) -> RuleHit | None:
+    """Ways out (and opt-in requirements). About AI training, by strength: 3 when the sentence
+    itself says what the way out is for ("you can opt out of model training", "control
+    whether your data is used to improve Google AI"); 2 when it refers back to the training
+    sentence just before ("You can object to this at ..."); 1 for an explicit opt-out in a
+    section about training. A general right to object, or a setting in a section that once
+    mentioned AI, is not about training."""
     ways_out = _find(OPT_OUT, text, "opt_out")
     cues = ways_out + _find(OPT_IN, text, "opt_in")
     if not cues:
         return None
     ai = _ai_terms(text) + _train_terms(text)
-    related = bool(ai)
     anaphora = bool(ANAPHORA.search(text))
-    if not related and "ai_training" in context.previous and anaphora:
-        related = True
     other_purpose = bool(OPT_OUT_OTHER_PURPOSE.search(text))
-    if not related and not other_purpose:
-        related = bool(_ai_terms(context.headings) + _train_terms(context.headings))
-    # About AI *training* (for the verdict), not an AI feature being switched off.
-    heading_training = bool(_train_terms(context.headings))
-    training = ai_training(text, context) is not None or (
-        not other_purpose and (heading_training or (context.section_training and anaphora))
-    )
-    return RuleHit("opt_out", _unique(cues + ai), ai_related=related or training,
-                   opt_in_only=not ways_out, training_related=training)  # fmt: skip
+    heading_ai = bool(_ai_terms(context.headings) + _train_terms(context.headings))
+    if ai_training(text, context) is not None:
+        strength = 3
+    elif "ai_training" in context.previous and anaphora and not other_purpose:
+        strength = 2
+    elif (_train_terms(context.headings) and not other_purpose
+          and EXPLICIT_OPT_OUT.search(text)):  # fmt: skip
+        strength = 1
+    else:
+        strength = 0
+    related = bool(ai) or strength > 0 or (heading_ai and not other_purpose)
+    return RuleHit("opt_out", _unique(cues + ai), ai_related=related,
+                   opt_in_only=not ways_out, training_related=strength > 0,
+                   strength=max(1, strength))  # fmt: skip
+
+
+def settings_places(text: str) -> list[str]:
+    """Places named for a way out when no address is given: "account settings"."""
+    return list(dict.fromkeys(" ".join(m.group(1).split()) for m in SETTINGS_PLACE.finditer(text)))
 
 
 def retention(text: str, context: Context) -> RuleHit | None:
@@ -866,35 +1240,49 @@ def normal_duration(text: str, cue: Cue) -> str:
 
 
 def ai_sharing(text: str, context: Context) -> RuleHit | None:
-    """Sharing for AI, three ways:
-    - a share verb with an AI word and a recipient (or a sale / licence) in one clause; data
-      bought or licensed *from* others is not sharing;
-    - a share verb in a sentence naming an AI recipient ("model provider", "AI developers"), or
-      with a recipient in a section about AI, or with "that provider" right after an AI sentence;
-    - a recipient that trains: "third parties may use your posts to train their models"."""
-    share = _outside(_find(SHARE, text, "share"), _spans(INBOUND, text))
+    """Sharing for AI. Strength 3 when one clause has a share verb, an AI word and a recipient
+    (or a sale / licence), or names an AI recipient ("AI service providers", "model
+    provider"), or a recipient that trains its own models; 2 when the AI comes from around
+    the sentence: the section heading, "that provider" / "for these purposes" right after an
+    AI sentence, or a sharing section whose sentence names a recipient (or "they" after one)
+    and AI ("They help with things like payment processing, AI technology"). Data bought or
+    licensed *from* others, users sharing with the service, and the policy's own company are
+    not sharing."""
+    share = _outside(_find(SHARE, text, "share"),
+                     _spans(INBOUND, text) + _spans(USER_SHARES, text))  # fmt: skip
     ai_all = _ai_terms(text) + _train_terms(text)
-    if not ai_all and not context.headings and not context.previous:
+    share_section = bool(SHARE_HEADING.search(context.headings))
+    if not ai_all and not context.headings and not context.previous and not share_section:
         return None
-    recipients_all = _find(RECIPIENT, text, "recipient")
+    recipients_all = [c for c in _find(RECIPIENT, text, "recipient")
+                      if text[c.start : c.end] not in context.self_names]  # fmt: skip
     ai_recipients = _find(AI_RECIPIENT, text, "recipient")
+    previous_ai = bool(context.previous & {"ai_training", "ai_sharing"}) or bool(
+        context.previous_text and _ai_terms(context.previous_text)
+    )
     ai_around = bool(_ai_terms(context.headings) + _train_terms(context.headings)) or (
-        bool(context.previous & {"ai_training", "ai_sharing"}) and bool(THAT_RECIPIENT.search(text))
+        previous_ai and bool(THAT_RECIPIENT.search(text) or SAME_PURPOSE.search(text))
     )
     anchors: list[Cue] = []
     ai: list[Cue] = []
     recipients: list[Cue] = []
+    strength = 2
     for verb in share:
-        start, end = clause_span(text, verb.start)
+        start, end = _share_span(text, verb.start)
         near_ai = [c for c in ai_all if start <= c.start < end]
         near_recipients = [c for c in recipients_all if start <= c.start < end]
-        sale = SALE_VERB.fullmatch(text, verb.start, verb.end)
-        if (near_ai and (near_recipients or sale)) or (
-            (ai_recipients or ai_around) and near_recipients
-        ):
-            anchors.append(verb)
-            ai += near_ai
-            recipients += near_recipients + ai_recipients
+        # a sale or licence of data ("license your public posts"), not of "our Models"
+        sale = SALE_VERB.fullmatch(text, verb.start, verb.end) and (
+            DATA_WORD.search(text, verb.end, min(end, verb.end + 60))
+            or USER_DATA.search(text, verb.end, min(end, verb.end + 60))
+        )
+        if (near_ai and (near_recipients or sale)) or (ai_recipients and near_recipients):
+            strength = 3
+        elif not (ai_around and near_recipients):
+            continue
+        anchors.append(verb)
+        ai += near_ai
+        recipients += near_recipients + ai_recipients
     if not anchors:
         # "The provider may not use your drafts to train its own models."
         for train in _train_terms(text):
@@ -904,10 +1292,59 @@ def ai_sharing(text: str, context: Context) -> RuleHit | None:
                 anchors.append(train)
                 recipients += before
                 ai += ai_all
+                strength = 3
+    if not anchors:
+        # "Human reviewers (including ... our service providers) review some of the data we
+        # collect for these purposes", after a sentence about AI models.
+        acts = [c for c in recipients_all if _recipient_acts(text, c)]
+        if acts and (near := ai_all or (previous_ai and SAME_PURPOSE.search(text))):
+            anchors, recipients = acts[:1], acts
+            ai += ai_all
+            strength = 3 if near is ai_all else 2
+    # "We may share your Personal Information with third parties as described below:" + "Such
+    # third parties further include ... generative AI services"; "We may share any information
+    # we receive with vendors ..." + "These entities may include ... machine learning ...".
+    shared_before = any(SHARE.search(t) and RECIPIENT.search(t)
+                        for t in (context.intro, context.previous_text) if t)  # fmt: skip
+    if not anchors and (share_section or shared_before) and ai_all:
+        # In a section about disclosure: "These entities process ... for foundation model
+        # training", "They help with things like ... AI technology", "AI integrations".
+        theirs = bool(PRONOUN_SUBJECT.match(text)) and bool(
+            RECIPIENT.search(context.previous_text) or RECIPIENT.search(context.intro)
+        )
+        integrations = _find(INTEGRATIONS, text, "recipient")
+        if ai_recipients or recipients_all or theirs or integrations:
+            anchors = (ai_recipients or recipients_all or integrations or ai_all)[:1]
+            recipients += ai_recipients + recipients_all + integrations
+            ai += ai_all
+            strength = 3 if ai_recipients else 2
     if not anchors:
         return None
-    polarity, negations = _polarity(text, anchors)
-    return RuleHit("ai_sharing", _unique(anchors + ai + recipients + negations), polarity)
+    polarity, negations, _ = _polarity(text, anchors)
+    return RuleHit(
+        "ai_sharing", _unique(anchors + ai + recipients + negations), polarity, strength=strength
+    )
+
+
+def _recipient_acts(text: str, recipient: Cue) -> bool:
+    """The recipient is the subject of a verb that handles data: "reviewers from our service
+    providers review ..." (not "third parties: ... we access ...")."""
+    act = RECIPIENT_ACTS.search(text, recipient.end, recipient.end + 60)
+    if act is None:
+        return False
+    between = text[recipient.end : act.start()]
+    return not re.search(r"[.:;]|\b(?:we|you|us|our)\b", between, I)
+
+
+def _share_span(text: str, pos: int) -> tuple[int, int]:
+    """The clause of a share verb; a clause ending in ':' runs on into the list after it
+    ("may be shared in the following ways: with service providers, ... third party AI
+    models")."""
+    start, end = clause_span(text, pos)
+    if text[end : end + 1] == ":":
+        following = CLAUSE_BREAK.search(text, end + 1)
+        end = following.start() if following else len(text)
+    return start, end
 
 
 def links_in(text: str) -> list[str]:
@@ -935,6 +1372,8 @@ def classify(text: str, context: Context) -> tuple[dict[str, RuleHit], bool]:
     Web and e-mail addresses are blanked first: ".../biometric-policy" or ".../opt-out" in a
     URL is not a cue."""
     masked = _mask_addresses(text)
+    for name in context.self_names:  # "Mistral AI Products" has no AI word in it
+        masked = masked.replace(name, "x" * len(name))
     hits: dict[str, RuleHit] = {}
     for hit in (ai_training(masked, context), metadata(masked), opt_out(masked, context),
                 retention(masked, context), ai_sharing(masked, context)):  # fmt: skip

@@ -10,6 +10,17 @@ from expunge.policy.analyze import CATEGORIES, CATEGORY_TITLES, DocumentAnalysis
 from expunge.policy.rules import Cue
 
 SENTENCE_CHARS = 120
+QUOTE_CHARS = 100
+
+
+def shorten(text: str, width: int) -> str:
+    """The start of a sentence, cut at a space, with … when cut."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    return text[: cut if cut > width // 2 else width].rstrip(" ,;:") + "…"
+
 
 # answer -> style: red where the policy is bad for the reader's privacy, green where good.
 _ANSWER_STYLE = {
@@ -35,6 +46,7 @@ def print_analysis(console: Console, docs: list[DocumentAnalysis], *, limit: int
         pages = f", {doc.pages} pages" if doc.pages else ""
         head.append(f"  ({doc.format}{pages}, {doc.sentences} sentences)", style="dim")
         console.print(head)
+        quotes = doc.verdict.quotes()
         for question, answer, detail in doc.verdict.lines():
             line = Text(f"  {question:<24} ")
             line.append(answer.replace("_", " "), style=_ANSWER_STYLE.get((question, answer), "yellow"
@@ -42,6 +54,9 @@ def print_analysis(console: Console, docs: list[DocumentAnalysis], *, limit: int
             if detail:
                 line.append(f"  {detail}", style="dim" if detail.startswith("(") else "")
             console.print(line)
+            if quotes.get(question) and answer != "unclear":
+                console.print(Text(f"      “{shorten(quotes[question], QUOTE_CHARS)}”",
+                                   style="dim italic"))  # fmt: skip
         for category in CATEGORIES:
             found = doc.matches[category]
             if not found:
