@@ -208,5 +208,6 @@ def test_scoring_peak_memory_stays_bounded(tmp_path: Path) -> None:
     assert result["tokens"] == [1023, 1023, 1023]
     grown_mb = (result["after_kb"] - result["before_kb"]) / 1024
     print(f"peak {result['after_kb'] / 1024:.0f} MB, {grown_mb:.0f} MB above the start")
+    # What scoring adds is the measure: the process's starting size (torch, transformers and a
+    # 50k-vocabulary model) varies by install, from ~0.5 to over 1 GB on the same machine.
     assert grown_mb < 300, f"scoring raised the peak by {grown_mb:.0f} MB"
-    assert result["after_kb"] / 1024 < 1024, f"peak {result['after_kb'] / 1024:.0f} MB"
