@@ -114,15 +114,7 @@ def reference_merge(
     block_dest[order] = dest
     if "keys" in meta:
         meta = {**meta, "keys": keys}
-    layout = {
-        "hi": ("<u8", keys),
-        "lo": ("<u8", keys),
-        "kind": ("|i1", keys),
-        "start": ("<i8", keys + 1),
-        "postings": (ids_type.str, total),
-    }
-    if base is not None:
-        layout["base"] = ("<u8", len(base))
+    layout = index_module.segment_layout(keys, total, ids_type, base)
     with store.SegmentWriter(target, layout, meta) as out:
         if keys:
             out.arrays["hi"][:] = his[first]

@@ -176,3 +176,18 @@ def test_a_name_with_diacritics_and_its_ascii_email_stay_one_made_up_word() -> N
         local = email.split("@")[0]
         assert local.isascii()  # an ASCII address stays ASCII
         assert local == f"{ascii_folded(first)}.{ascii_folded(last)}".lower()
+
+
+def test_without_faker_the_audit_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from expunge.errors import ExpungeError
+    from expunge.model import lookalikes
+
+    lookalikes._faker.cache_clear()
+    monkeypatch.setitem(sys.modules, "faker", None)  # import faker now fails
+    try:
+        with pytest.raises(ExpungeError, match="faker"):
+            lookalike_sets([_item()], 1, locale="xx_XX")
+    finally:
+        lookalikes._faker.cache_clear()

@@ -334,6 +334,23 @@ def _rounds(sources: Sequence[store.Segment], full: bool) -> Iterator[tuple[np.n
         del merged, order
 
 
+def segment_layout(
+    keys: int, postings: int, ids_type: np.dtype[Any], base: Any = None
+) -> dict[str, tuple[str, int]]:
+    """The arrays of a merged index segment: per key its hash halves, kind and postings start,
+    then the postings (and the id base of a delta segment)."""
+    layout = {
+        "hi": ("<u8", keys),
+        "lo": ("<u8", keys),
+        "kind": ("|i1", keys),
+        "start": ("<i8", keys + 1),
+        "postings": (ids_type.str, postings),
+    }
+    if base is not None:
+        layout["base"] = ("<u8", len(base))
+    return layout
+
+
 def _merge_sorted(
     sources: Sequence[store.Segment],
     bases: Sequence[int],
@@ -354,15 +371,7 @@ def _merge_sorted(
     total = sum(len(s.arrays["postings"]) for s in sources)
     if "keys" in meta:
         meta = {**meta, "keys": keys}
-    layout = {
-        "hi": ("<u8", keys),
-        "lo": ("<u8", keys),
-        "kind": ("|i1", keys),
-        "start": ("<i8", keys + 1),
-        "postings": (ids_type.str, total),
-    }
-    if base is not None:
-        layout["base"] = ("<u8", len(base))
+    layout = segment_layout(keys, total, ids_type, base)
     offsets = [np.asarray(b, ids_type) for b in bases]
     keys_done = postings_done = 0
     with store.SegmentWriter(target, layout, meta) as out:

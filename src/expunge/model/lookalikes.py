@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
+from expunge.errors import ExpungeError
 from expunge.model.forget_set import ForgetItem
 
 COMMON_MAIL_DOMAINS = frozenset({
@@ -41,15 +42,22 @@ SUBSCRIBER_DIGITS = 4
 
 @cache
 def _faker(locale: str) -> Any:
-    from faker import Faker
-
+    try:
+        from faker import Faker
+    except ImportError:
+        raise ExpungeError(
+            "look-alikes need the faker package (made-up names for membership calibration)",
+            "pip install 'expunge[model]'",
+        ) from None
     return Faker(locale)
 
 
 def locale_for(country: str | None) -> str:
     """A Faker locale for an ISO country code (its first language), en_US when none fits."""
-    from faker.config import AVAILABLE_LOCALES
-
+    try:
+        from faker.config import AVAILABLE_LOCALES
+    except ImportError:
+        return "en_US"  # _faker says what to install
     if country:
         wanted = country.upper()
         found = sorted(loc for loc in AVAILABLE_LOCALES if loc.endswith("_" + wanted))
