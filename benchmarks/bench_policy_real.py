@@ -4,12 +4,13 @@
     python benchmarks/bench_policy_real.py --split heldout --json bench-data/policy_real.json
     python benchmarks/bench_policy_real.py --errors         # also list every wrong answer
 
-The set is `benchmarks/data/policy_real/`: 44 real policies (Open Terms Archive captures, see
+The set is `benchmarks/data/policy_real/`: 60 real policies (Open Terms Archive captures, see
 its README for sources, dates and licence) and `labels.yaml`, written by reading each document:
 per document the four verdicts with the reason and the deciding sentence(s), the links that
 lead to the AI-training opt-out, and the BIPA section 15 elements the text really states.
 `dev` (16) was used while changing the analyzer; `heldout` (16) was labelled before the
-analyzer was run on it and `fresh` (12) before the fixes that followed; the README says what
+analyzer was run on it, `fresh` (12) before the fixes that followed, and `fresh2` (16) blind,
+by a reader who did not see the analyzer, before the fixes after that; the README says what
 was changed after each first run.
 
 Scores, per split:
@@ -217,13 +218,15 @@ def summary(scores: dict[str, dict]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--split", choices=("dev", "heldout", "fresh", "all"), default="all")
+    parser.add_argument(
+        "--split", choices=("dev", "heldout", "fresh", "fresh2", "all"), default="all"
+    )
     parser.add_argument("--json", type=Path, help="write all numbers and every error here")
     parser.add_argument("--errors", action="store_true", help="list wrong answers and evidence")
     args = parser.parse_args()
 
     labels = load(args.data)
-    splits = ("dev", "heldout", "fresh") if args.split == "all" else (args.split,)
+    splits = ("dev", "heldout", "fresh", "fresh2") if args.split == "all" else (args.split,)
     names = [n for n in labels if labels[n]["split"] in splits]
     results, seconds = analyse(args.data, names)
     scores = {s: score(labels, results, [n for n in names if labels[n]["split"] == s])

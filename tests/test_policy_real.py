@@ -155,7 +155,14 @@ def test_negation_reaches_across_a_long_list(tmp_path: Path) -> None:
     assert doc.verdict.evidence_text["trains_on_user_content"] == ZOOM_NO_TRAINING
 
 
-@pytest.mark.parametrize("sentence", [SCRIBE_NO_TRAINING, PERPLEXITY_EMAILS])
+SCRIBE_OWN_DATA = SCRIBE_NO_TRAINING.replace(
+    "data obtained through your organization's identity and access management providers "
+    '("IDP"), including Google Workspace APIs,',
+    "of your recordings",
+)
+
+
+@pytest.mark.parametrize("sentence", [SCRIBE_OWN_DATA, PERPLEXITY_EMAILS])
 def test_does_not_verb_or_verb(sentence: str) -> None:
     """Every verb of a coordinated list is denied: "do not use ... for developing, improving, or
     training", "to create, train, improve, or fine-tune"."""
@@ -412,3 +419,190 @@ def test_the_benchmark_scores_a_labelled_set(tmp_path: Path) -> None:
     result = json.loads((tmp_path / "out.json").read_text())
     assert result["verdicts"]["zoom"]["trains_on_user_content"] == "no"
     assert result["scores"]["dev"]["verdicts"]["biometrics"]["right"] == 1
+
+
+# --- after the second look at the held-out errors ----------------------------------------------
+
+# GenAI-versions, Cursor/Privacy Policy.md, 2025-06-30: the legal-basis table row
+CURSOR_ROW = (
+    "| Purpose | Categories of personal data | Legal basis |\n| --- | --- | --- |\n"
+    "| To improve the Service and conduct research (including model training) | * Feedback<br>* "
+    "Inputs and Suggestions | Consent: for user-submitted Feedback Legitimate interests: it is "
+    "in Anysphere’s and its users’ legitimate interests to evaluate use of the Service models, "
+    "which may inform model development and refinements. |\n"
+)
+# GenAI-versions, Speechify/Privacy Policy.md, 2025-11-19
+SPEECHIFY_ALGORITHMS = (
+    "To help us provide and administer our Site, Software, and/or Services, authenticate users "
+    "for security purposes, provide personalized user features and access, process "
+    "transactions, conduct research, develop new features, and improve the features, "
+    "algorithms, and usability of our Site, Software, and/or Services."
+)
+# contrib-versions, Pinterest/Privacy Policy.md, 2025-09-23
+PINTEREST_TRAINING = (
+    "For example, using information to train, develop and improve our technology such as our "
+    "machine learning models, regardless of when Pins were posted."
+)
+PINTEREST_OBJECT = (
+    "Right to object or restrict processing: You can object to direct marketing from us or "
+    "where we rely on legitimate interests to process your information, such as where features "
+    "supported by generative artificial intelligence are based on legitimate interests. You can "
+    "object through [this form](https://help.pinterest.com/data-protection-officer-contact-form)."
+)
+# contrib-versions, Proctorio/Privacy Policy.md, 2026-03-31
+PROCTORIO_DEFINED = (
+    "When conducting identity verification, and with test takers’ explicit consent, Proctorio "
+    "provides the sub-processor with test takers’ credit cards, identity documents, and/or "
+    'biometric data ("Underlying Data") solely to verify identity of test takers. As soon as '
+    "the subprocessor verifies identity, Proctorio initiates a redaction sequence from the "
+    "sub-processor who then immediately redacts all Underlying Data."
+)
+# contrib-versions, Spotify/Privacy Policy.md, 2026-07-01 (shortened table cell)
+SPOTIFY_AGE_CHECK = (
+    "| Category | Description |\n| --- | --- |\n"
+    "| Age Check Data | Age Check Data is the data you provide if you choose to use a feature "
+    "that is subject to an Age Check. facial age estimation: a photo of your face which is "
+    "used to estimate your age. |\n\n# How long we keep it\n\n"
+    "*   **Age Check Data** is deleted immediately after your Age Check is complete.\n"
+)
+
+
+def test_a_prose_denial_outranks_a_legal_basis_row(tmp_path: Path) -> None:
+    """The row lists the exceptions the denial allows (feedback, consent): not a default."""
+    doc = _doc(f"{CURSOR_UNLESS}\n\n{CURSOR_ROW}", tmp_path)
+    assert doc.verdict.trains_on_user_content == "no"
+    assert doc.verdict.evidence_text["trains_on_user_content"] == CURSOR_UNLESS
+    # without the denial the row alone is a plain statement of use
+    assert _doc(CURSOR_ROW, tmp_path).verdict.trains_on_user_content == "yes"
+
+
+def test_improving_algorithms_alone_is_not_ai(tmp_path: Path) -> None:
+    lead = "We use your information to improve the features, algorithms, and usability of our app."
+    assert _polarity(lead, "ai_training") is None
+    plain = lead.replace("algorithms,", "machine learning algorithms,")
+    assert _polarity(plain, "ai_training") == "pos"
+    assert _doc(f"{SPEECHIFY_ALGORITHMS}\n", tmp_path).verdict.trains_on_user_content == "unclear"
+
+
+def test_an_objection_stated_for_generative_ai_is_a_way_out(tmp_path: Path) -> None:
+    doc = _doc(f"{PINTEREST_TRAINING}\n\n# Your rights\n\n{PINTEREST_OBJECT}\n", tmp_path)
+    assert (doc.verdict.trains_on_user_content, doc.verdict.ai_opt_out) == ("yes", "yes")
+    assert doc.verdict.opt_out_links[0].startswith("https://help.pinterest.com/data-protection")
+    # an AI word inside another purpose is not a way out of training
+    marketing = "You can unsubscribe from marketing e-mails about our AI products at any time."
+    doc = _doc(f"{PINTEREST_TRAINING}\n\n{marketing}\n", tmp_path)
+    assert doc.verdict.ai_opt_out == "no"
+
+
+def test_bipa_duties_stated_about_the_policys_name_for_biometric_data(tmp_path: Path) -> None:
+    doc = _doc(f"{PROCTORIO_DEFINED}\n", tmp_path)
+    assert doc.verdict.biometrics == "yes"
+    assert set(doc.verdict.bipa_present) == {"a", "b", "d"}
+    doc = _doc(SPOTIFY_AGE_CHECK, tmp_path)
+    assert doc.verdict.biometrics == "yes" and "a" in doc.verdict.bipa_present
+    # a name given to data without biometric data carries nothing
+    plain = SPOTIFY_AGE_CHECK.replace("facial age estimation: a photo of your face", "a receipt")
+    assert _doc(plain, tmp_path).verdict.bipa_present == ()
+
+
+# --- after the blind run of the fresh2 split (benchmarks/data/policy_real/README.md) -----------
+
+# GenAI-versions, Scribe/Privacy Policy.md, 2025-11-06
+SCRIBE_IDP_TOOLS = (
+    "Third-Party AI Tools: We do not transfer IDP data to any third-party AI tools for any "
+    "purpose, including but not limited to AI/ML model training, whether personalized or "
+    "generalized."
+)
+# GenAI-versions, OpenRouter/Privacy Policy.md, 2025-07-09
+OPENROUTER_PROVIDERS = (
+    "We do not control, and are not responsible for, LLMs’ handling of your Inputs or Outputs, "
+    "including for use in their model training. To understand how your Inputs are used by AI "
+    "models, check the terms of the providers."
+)
+# contrib-versions, SurveyMonkey/Privacy Policy.md, 2025-12-02
+SURVEYMONKEY_ALWAYS_ON = (
+    "Sentiment Analysis and other additional machine learning features are auto-implemented for "
+    "all customer accounts and cannot be switched off."
+)
+# GenAI-versions, Lovable/Privacy Policy.md, 2025-09-30
+LOVABLE_DEFINITION = (
+    "Personal data also includes biometric, genetic, and special category data as defined under "
+    "GDPR and international equivalents."
+)
+LOVABLE_DATA_CENTRE = (
+    "Physical Security: Data is hosted in SOC 2- and ISO 27001-certified data centers with 24/7 "
+    "guards, biometric access, CCTV, and environmental safeguards."
+)
+# contrib-versions, Bolt Drivers/Privacy Policy.md, 2026-06-28
+BOLT_REVISE = (
+    "We collect for example App and Platform Usage Data to revise our security practices, "
+    "algorithms, machine learning and other modeling and improve our operations, processes and "
+    "platform."
+)
+BOLT_SELFIE = (
+    "To verify your identity quickly and securely, we may use facial recognition technology to "
+    "confirm that your selfie shows a clear face and matches the face on your identity document. "
+    "Your opt-in consent will be required for us to proceed with biometric verification checks."
+)
+
+
+def test_a_denial_about_data_from_a_connected_api_is_not_about_user_content(
+    tmp_path: Path,
+) -> None:
+    """Google's API policy asks apps to say they do not train on Workspace API data; that says
+    nothing of the content users make in the app itself."""
+    assert _polarity(SCRIBE_NO_TRAINING, "ai_training") is None
+    assert _polarity(SCRIBE_IDP_TOOLS, "ai_training") is None
+    assert _doc(f"{SCRIBE_NO_TRAINING}\n\n{SCRIBE_IDP_TOOLS}\n", tmp_path).verdict.to_dict()[
+        "trains_on_user_content"] == "unclear"  # fmt: skip
+
+
+def test_including_but_not_limited_to_stays_inside_the_denial() -> None:
+    denial = ("We do not use your messages for any purpose, including but not limited to AI "
+              "model training.")  # fmt: skip
+    assert _polarity(denial, "ai_training") == "neg"
+
+
+def test_providers_training_their_models_is_sharing_not_our_training(tmp_path: Path) -> None:
+    doc = _doc(f"{OPENROUTER_PROVIDERS}\n", tmp_path)
+    assert doc.verdict.trains_on_user_content == "unclear"
+    assert doc.verdict.shares_for_ai == "yes"
+
+
+def test_a_way_out_that_cannot_be_used_is_none(tmp_path: Path) -> None:
+    training = "We use your survey responses to train our machine learning models."
+    doc = _doc(f"{training}\n\n{SURVEYMONKEY_ALWAYS_ON}\n", tmp_path)
+    assert (doc.verdict.trains_on_user_content, doc.verdict.ai_opt_out) == ("yes", "no")
+    doc = _doc(f"{training}\n\n{SURVEYMONKEY_ALWAYS_ON.replace('cannot', 'can')}\n", tmp_path)
+    assert doc.verdict.ai_opt_out == "yes"
+
+
+@pytest.mark.parametrize("sentence", [LOVABLE_DEFINITION, LOVABLE_DATA_CENTRE])
+def test_a_definition_or_a_door_lock_is_not_biometric_collection(
+    sentence: str, tmp_path: Path
+) -> None:
+    assert _doc(f"{sentence}\n", tmp_path).verdict.biometrics == "no"
+
+
+def test_revising_machine_learning_with_usage_data_is_training(tmp_path: Path) -> None:
+    doc = _doc(f"{BOLT_REVISE}\n", tmp_path)
+    assert doc.verdict.trains_on_user_content == "yes"
+
+
+def test_securely_verifying_is_not_a_standard_of_care_but_opt_in_consent_is_a_release(
+    tmp_path: Path,
+) -> None:
+    doc = _doc(f"{BOLT_SELFIE}\n", tmp_path)
+    assert doc.verdict.biometrics == "yes"
+    assert doc.verdict.bipa_present == ("b",)
+
+
+def test_a_third_party_ai_model_that_generates_from_user_data_is_sharing(tmp_path: Path) -> None:
+    # contrib-versions, Booking.com/Privacy Policy.md, 2026-08-20
+    memory = ("We offer personalisation by remembering key details of your interactions with our "
+              "platform. We store the AI memories which are generated by a third-party AI model.")  # fmt: skip
+    assert _doc(f"{memory}\n", tmp_path).verdict.shares_for_ai == "yes"
+    # a source, not a destination
+    inbound = ("As part of our Services' integration with third-party services, such as "
+               "third-party AI tools, we may also collect the outputs generated by them.")  # fmt: skip
+    assert _doc(f"{inbound}\n", tmp_path).verdict.shares_for_ai == "no"

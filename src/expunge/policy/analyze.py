@@ -34,6 +34,7 @@ from expunge.policy.rules import (
     Context,
     Cue,
     RuleHit,
+    biometric_terms,
     classify,
     links_in,
     normal_duration,
@@ -75,6 +76,7 @@ class Match:
     sentence_no: int = 0  # ordinal of the sentence in the document
     strength: int = 1  # how directly the sentence states it: 3 plainly .. 1 by implication
     paragraph_links: tuple[str, ...] = ()  # opt_out: the nearest link in the same paragraph
+    table_row: bool = False  # a table row: a summary of purposes and legal bases, not prose
 
     def cue_words(self) -> list[str]:
         return list(dict.fromkeys(self.text[c.start : c.end].lower() for c in self.cues))
@@ -230,6 +232,7 @@ def analyze_text(policy: PolicyText) -> DocumentAnalysis:
     intro = previous_text = ""
     previous: frozenset[str] = frozenset()
     self_names = own_company(policy)
+    defined = defined_biometric_terms(policy)
     denied: set[int] = set()
     for number_in, block in enumerate(policy.blocks):
         if block.section != section:
@@ -243,7 +246,7 @@ def analyze_text(policy: PolicyText) -> DocumentAnalysis:
             text = block.text[start:end]
             context = Context(headings, previous, biometric_context, block.lead or intro,
                               previous_text, self_names,
-                              block.text if block.kind == "row" else "")  # fmt: skip
+                              block.text if block.kind == "row" else "", defined)  # fmt: skip
             hits, biometric_context = classify(text, context)
             if block.lead:
                 _add_lead_hits(hits, text, block.lead, context)
@@ -297,6 +300,19 @@ def listed_not_collected(blocks: tuple[Block, ...], first: int) -> set[int]:
         if _COLLECTED_NO.match(block.text):
             found.update(b.paragraph for b in items[max(0, i - 2) : i])
     return found
+
+
+def defined_biometric_terms(policy: PolicyText) -> frozenset[str]:
+    """The names the policy gives to data that includes biometric data ("Underlying Data",
+    "Age Check Data"), so that what it says of them later counts as said of biometric data."""
+    terms: set[str] = set()
+    for block in policy.blocks:
+        head = block.text.split("; ", 1)[0] if block.kind == "row" else ""
+        for start, end in split_sentences(block.text):
+            terms.update(biometric_terms(block.text[start:end], head if start == 0 else ""))
+        if head:
+            terms.update(biometric_terms(block.text, head))
+    return frozenset(terms)
 
 
 def own_company(policy: PolicyText) -> frozenset[str]:
@@ -354,7 +370,7 @@ def _match(hit: RuleHit, text: str, block: Block, links: tuple[str, ...], number
     return Match(hit.category, text, block.location(), block.section, block.paragraph,
                  block.page, hit.cues, hit.polarity, hit.user_data, hit.ai_related,
                  hit.opt_in_only, hit.training_related, links, hit.durations, hit.bipa,
-                 number, hit.strength)  # fmt: skip
+                 number, hit.strength, table_row=block.kind == "row")  # fmt: skip
 
 
 def _strongest(found: list[Match]) -> Match:
@@ -379,6 +395,11 @@ def decide(matches: dict[str, list[Match]]) -> Verdict:
     stated = [m for m in training if m.polarity == "pos" and m.user_data]
     plain = [m for m in stated if m.strength >= 2]
     denied = [m for m in training if m.polarity in ("neg", "cond")]
+    if plain and all(m.table_row for m in plain) and any(
+            not m.table_row and m.strength >= 3 for m in denied):  # fmt: skip
+        # "We do not use Inputs to train our models unless you agree" outranks a legal-basis
+        # row "model training | Feedback, Inputs | Consent ...": the row lists the exceptions
+        plain = stated = []
     if plain or (stated and not denied):
         verdict.trains_on_user_content = "yes"
         _cite(verdict, "trains_on_user_content", _strongest(plain or stated))

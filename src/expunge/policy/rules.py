@@ -92,6 +92,8 @@ class Context:
     previous_text: str = ""  # the sentence before, in the same section
     self_names: frozenset[str] = field(default_factory=frozenset)  # the policy's own company
     row: str = ""  # a table row's whole text: its other cells name the data it is about
+    # names the policy gives to data that includes biometric data ("Underlying Data")
+    biometric_terms: frozenset[str] = field(default_factory=frozenset)
 
 
 def _rx(*alternatives: str, flags: int = I) -> re.Pattern[str]:
@@ -144,6 +146,9 @@ AI_TERM = _rx(
     r"\bchat-?bots?\b",
     r"\b(?:generative|predictive)\s+(?:features?|tools?|technolog(?:y|ies)|systems?|products?)\b",
 )
+# AI words that also name ordinary software: "improve the features, algorithms, and usability"
+# says nothing of machine learning unless a plainer AI word is beside it.
+WEAK_AI_WORD = re.compile(r"(?:models?|algorithm(?:s|ic)?)", I)
 MODEL_TRAP = _rx(
     r"\b(?:business|pricing|revenue|subscription|operating|delivery|service|data|threat|"
     r"security|role|financial|economic|governance|care|support|engagement|licensing|freemium|"
@@ -151,7 +156,9 @@ MODEL_TRAP = _rx(
     r"advertising|staffing|organizational|organisational)\s+models?\b",
     r"\bmodels?\s+(?:numbers?|years?|names?|releases?|clauses|contractual\s+clauses|contracts?)\b",
     r"\bmodel\s+(?:citizen|home|agreement)s?\b",
-    r"\b(?:make|model)\s+(?:and|&|or)\s+(?:model|make)\b",
+    r"\b(?:make|model)\s*(?:,|and|&|or)\s*(?:model|make)\b",
+    r"\bmodels?\s*,?\s+(?:and\s+)?(?:license|licence|registration|number\s+plates?|plates?|"
+    r"colou?rs?|year|VIN)\b",
 )
 TRAIN = _rx(
     r"\b(?:re-?|pre-?)?train(?:s|ed|ing)?\b",
@@ -190,6 +197,7 @@ DEVELOP = _rx(
     r"\bevaluat(?:e|es|ed|ing)\b",
     r"\boptimi[sz](?:e|es|ed|ing)\b",
     r"\bupdat(?:e|es|ed|ing)\b",
+    r"\brevis(?:e|es|ed|ing)\b",
 )
 AI_NOUN_USE = _rx(
     r"\b(?:model|AI|ML|algorithm|machine[- ]learning)\s+(?:development|improvement|training|"
@@ -201,7 +209,7 @@ DATA_WORD = _rx(
     r"\b(?:data|info|information|content|inputs?|prompts?|conversations?|chats?|messages?|uploads?|"
     r"files?|photos?|images?|videos?|recordings?|posts?|comments?|queries|feedback|"
     r"interactions?|outputs?|documents?|transcripts?|text|audio|submissions?|materials?|"
-    r"datasets?)\b",
+    r"datasets?|responses|answers)\b",
     r"\b(?:use|using|used|uses)\s+(?:it|them)\b",
 )
 USER_DATA = _rx(
@@ -210,7 +218,7 @@ USER_DATA = _rx(
     r"(?:[\w-]+\s+){0,3}?(?:data|information|content|inputs?|prompts?|conversations?|chats?|"
     r"messages?|uploads?|files?|photos?|images?|videos?|recordings?|posts?|comments?|queries|"
     r"questions|feedback|interactions?|outputs?|documents?|transcripts?|submissions?|works?|"
-    r"creations|activity|usage|voice|likeness)\b",
+    r"creations|activity|usage|voice|likeness|responses|answers)\b",
     r"\b(?:prompts?|conversations?|chat\s+(?:logs?|history|histories|transcripts?)|chats|"
     r"uploads?|uploaded|user[- ]generated|UGC|inputs?)\b",
     r"\b(?:data|information|content|materials?|files|text|images|works)\s+(?:that\s+|which\s+)?"
@@ -260,12 +268,15 @@ NOT_A_DENIAL = _rx(
     r"\bnot\s+(?:needed|necessary|required)\s+(?:any\s+)?(?:longer|anymore)\b",
     r"\bno\.\s*\d",
     r"\b(?:can|may|could|might|to)\s+(?:\w+\s+)?exclud\w*",
+    # "we do not control, and are not responsible for, LLMs' handling of your Inputs"
+    r"\bnot\s+(?:\w+\s+)?(?:control|responsible|liable|accountable)\b",
 )
 CLAUSE_BREAK = _rx(
     r"[;:]",
     r"\s[-–—]\s",
-    r"\b(?:but|however|except|unless|although|though|whereas|while|instead|if|when|whenever|"
-    r"which|who|whom|otherwise)\b",
+    # "including but not limited to" continues the clause it is in
+    r"\b(?:but(?!\s+not\s+limited)|however|except|unless|although|though|whereas|while|"
+    r"instead|if|when|whenever|which|who|whom|otherwise)\b",
     r"\bprovided\s+that\b",
     r",\s+(?:and|or|so)\s+(?=(?:we|you|they|it|our|your|this)\b)",
     # "Where we do not rely on consent, we use ...": a subject after a comma starts a clause.
@@ -387,6 +398,17 @@ OTHER_SOURCES = re.compile(
     r"\s*(?:\w+\s+){0,3}?(?:from|via|through|by)\s+(?:\w+\s+)?(?:third[- ]part(?:y|ies)|other|external|"
     r"public(?:ly)?|online|commercial)\b(?:\s+\w+)?",
     I,
+)
+# Data a third-party API or sign-in provider gives the service: "We do not use data obtained
+# through Google Workspace APIs to train AI models" is the disclosure Google's API policy asks
+# for, and says nothing of the content users make in the service itself.
+API_DATA = _rx(
+    r"\b(?:Google|Workspace|Gmail|Drive|Calendar|Microsoft\s+Graph|Slack|third[- ]party)\s+"
+    r"(?:\w+\s+)?APIs?\b",
+    r"\bGoogle\s+user\s+data\b",
+    r"\bdata\s+(?:obtained|received|accessed)\s+(?:through|from|via)\s+(?:\w+['’]?s?\s+){0,4}?"
+    r"(?:APIs?|identity\s+(?:and\s+access\s+management\s+)?providers?)\b",
+    r"(?-i:\bIDP\s+data\b)",
 )
 OWN_MARK = _rx(r"\b(?:your|you|users?['’]?|customers?['’]?|members?['’]?|subscribers?['’]?)\b",
                r"\bwe\s+(?:collect|receive)\b")  # fmt: skip
@@ -532,6 +554,10 @@ BIOMETRIC = _rx(
     r"\b(?:photo|picture|image|scan|video)s?\s+of\s+your\s+face\s+(?:\w+\s+){0,3}?(?:to|for)\s+"
     r"(?:verify|verification|confirm|match|estimate|identify)",
     r"\bmatch\w*\s+(?:your|a|the)\s+face\b",
+    # face verification against an ID: "is compared with the portrait image on your ID document"
+    r"\bcompar\w*\s+(?:\w+\s+){0,2}?(?:with|to|against)\s+the\s+(?:portrait|photo(?:graph)?|picture|"
+    r"face|image)\s+(?:image\s+|photo\s+)?(?:on|in|of)\s+(?:your|the)\s+(?:\w+\s+)?(?:ID|identity|"
+    r"passport|driver['’]?s?|government)",
 )
 # On-device or detection-only features: in the category, but no sign the company gets the data.
 BIOMETRIC_WEAK = _rx(
@@ -540,6 +566,9 @@ BIOMETRIC_WEAK = _rx(
     r"\bunlock\s+(?:\w+\s+){0,4}?with\s+(?:your\s+)?(?:fingerprint|face)\b",
     r"\b(?:face|facial)\s+(?:detection|filters?|effects?|tracking)\b",
     r"\b(?:detect|track|locat|find)\w*\s+(?:\w+\s+){0,4}?(?:your|a|the)\s+face\b",
+    # the phone's own check: "generate PIN via biometrics if you have this activated"
+    r"\b(?:PIN|passcode|password|unlock|log\s*in|sign\s*in)\s+(?:\w+\s+){0,3}?(?:via|with|using|by)\s+"
+    r"(?:your\s+)?(?:device['’]s\s+)?biometrics\b",
 )
 # The law's name is context (a biometric section), not a sign that anything is collected.
 BIOMETRIC_LAW = _rx(
@@ -549,7 +578,16 @@ BIOMETRIC_LAW = _rx(
     r"\bcapture\s+or\s+use\s+of\s+biometric\s+identifiers?\s+act\b",
 )
 BIOMETRIC_TRAP = _rx(
+    # a definition: "Personal data also includes biometric, genetic, and special category data
+    # as defined under GDPR"
+    r"\b(?:personal|sensitive)\s+(?:data|information)\s+(?:also\s+)?(?:includes?|means|"
+    r"covers|comprises)\b[^.;]{0,120}?\bas\s+defined\s+(?:under|in|by)\b",
     r"\b(?:device|browser|canvas|digital|unique|radio|audio)\s+fingerprint\w*\b",
+    # e-passports and chip ID cards: "a biometric ID document", "biometric passports"
+    r"\bbiometric\s+(?:ID\s+|identity\s+|travel\s+)?(?:documents?|passports?|IDs|ID\s+cards?)\b",
+    # physical security of data centres: "24/7 guards, biometric access, CCTV"
+    r"\bbiometric\s+(?:access|entry|locks?|door\s+locks?|readers?|scanners?)\b(?!\s+(?:data|"
+    r"information|templates?|identifiers?))",
     r"\bfingerprinting\b",
     r"\bfingerprints?\s+(?:of|on)\s+(?:your|the)\s+(?:device|browser)\b",
 )
@@ -586,7 +624,8 @@ BIPA_ELEMENTS: dict[str, re.Pattern[str]] = {
         r"permission|release)\b",
         r"\b(?:provide|give|gave|obtain|receive|require)\w*\s+(?:the\s+)?(?:requisite|your|"
         r"express|explicit|informed|written|prior|affirmative)\s+(?:\w+\s+)?consent\b",
-        r"\b(?:informed|express|explicit|affirmative|prior)\s+(?:written\s+)?consent\b",
+        r"\b(?:informed|express|explicit|affirmative|prior|opt-?in)\s+(?:written\s+)?consent\b",
+        r"\bconsent\s+(?:will\s+be|is|shall\s+be)\s+(?:\w+\s+)?required\b",
         r"\bexecut\w+\s+(?:a\s+)?(?:written\s+)?release\b",
         r"\bconsent\s+(?:\(|for\s+example|e\.g\.|where|when)",
         r"\b(?:rely|relies)\s+on\s+your\s+consent\b",
@@ -607,7 +646,12 @@ BIPA_ELEMENTS: dict[str, re.Pattern[str]] = {
         r"\b(?:same|more)\s+(?:or\s+more\s+)?protective\b",
         r"\bstor\w*,?\s+(?:transmit\w*,?\s+)?(?:and|or)\s+protect\w*",
         r"\bprotect\w*\s+(?:\w+\s+){0,5}?from\s+(?:unauthori[sz]ed\s+)?(?:access|disclosure)\b",
-        r"\b(?:encrypt\w*|secur(?:e|ely|ed)|safeguard\w*)\b(?!\s+(?:delet|destr|eras|dispos|purg))",
+        # how it is kept, not how a check is done ("to verify your identity quickly and securely")
+        r"\b(?:encrypt\w*|safeguard\w*)\b",
+        r"\b(?:securely|safely)\s+(?:stor|kept|keep|transmit|held|hold|protect|maintain)\w*",
+        r"\b(?:stor|kept|keep|transmit|held|hold|maintain)\w*\s+(?:\w+\s+){0,6}?(?:securely|safely|"
+        r"in\s+(?:a\s+)?secure)\b",
+        r"\bsecur(?:e|ed)\s+(?:storage|servers?|environment|facilit\w+|systems?|manner)\b",
     ),
 }
 BIPA_NAMES = {
@@ -722,6 +766,7 @@ SHARE = _rx(
     r"\bprovid(?:e|es|ed|ing)\s+(?:them|it|him|her|partners|third\s+parties|the\s+\w+)\s+with\b",
     r"\bmak(?:e|es|ing)\s+(?:\w+\s+){0,4}?available\s+to\b",
     r"\b(?:grant|giv)(?:e|es|s|ed|ing)?\s+(?:\w+\s+){0,3}?access\b",
+    r"\bha(?:ve|s|d)\s+access\s+to\s+(?:your|users?['’]?|the|personal|this|such|our\s+users)\b",
     r"\bsend(?:s|ing)?\b|\bsent\b",
     r"\brent(?:s|ing)?\b",
     r"\bleas(?:e|es|ing)\b",
@@ -951,6 +996,15 @@ def _ai_terms(text: str) -> list[Cue]:
     return _outside(_find(AI_TERM, text, "ai"), _spans(MODEL_TRAP, text))
 
 
+def _plain_ai(text: str, ai: list[Cue]) -> list[Cue]:
+    """The AI words that cannot name ordinary software (not "model", not "algorithm")."""
+    return [a for a in ai if not WEAK_AI_WORD.fullmatch(text[a.start : a.end])]
+
+
+def _is_algorithm(text: str, cue: Cue) -> bool:
+    return text[cue.start : cue.end].lower().startswith("algorithm")
+
+
 def _train_terms(text: str) -> list[Cue]:
     return _outside(_find(TRAIN, text, "train"), _spans(HUMAN_TRAINING, text))
 
@@ -988,8 +1042,10 @@ def ai_training(text: str, context: Context) -> RuleHit | None:
         anchors += nouns
     if (data or user or intro_user or row_data
             or re.search(r"\b(?:use|using|used|uses)\b", text, I)):  # fmt: skip
+        plain_ai = _plain_ai(text, ai)
         for verb in _find(DEVELOP, text, "develop"):
-            near = [a for a in ai if verb.end <= a.start <= verb.end + 70]
+            near = [a for a in ai if verb.end <= a.start <= verb.end + 70
+                    and (plain_ai or not _is_algorithm(text, a))]  # fmt: skip
             if near and not CLAUSE_BREAK.search(text, verb.end, near[0].start) and not (
                 EXCLUDING.search(text, verb.end, near[0].start)):  # fmt: skip
                 anchors.append(verb)
@@ -1004,6 +1060,11 @@ def ai_training(text: str, context: Context) -> RuleHit | None:
     # "In relation to Grok's training, xAI does not ...": a topic, not a statement of use.
     anchors = [a for a in anchors if not TOPIC_BEFORE.search(text, 0, a.start)] or anchors
     polarity, negations, implied = _polarity(text, anchors)
+    if polarity == "neg" and API_DATA.search(text):
+        return None  # a denial about data from a connected API, not the users' own content
+    if NOT_RESPONSIBLE.search(text) and all(
+            THEIR_BEFORE.search(text, max(0, a.start - 30), a.start) for a in anchors):  # fmt: skip
+        return None  # "not responsible for ... their model training": the providers' use
     # Data in a privacy policy is the users' unless the sentence says it is public, licensed
     # or from third parties and names nothing of the users' ("the information we collect and
     # publicly available information" is both).
@@ -1029,6 +1090,8 @@ def ai_training(text: str, context: Context) -> RuleHit | None:
     strength = 1
     if not (same_purpose or implied or POINTER.search(text) or text.rstrip().endswith("?")):
         strength = 3 if any(a.kind == "train" for a in anchors) and (own or intro_user) else 2
+        if strength == 3 and not own and len(text.split()) <= 8:
+            strength = 2  # a label ("H. Training & optimising AI models."), data from its lead-in
         if polarity == "pos" and NEUTRAL_CHOICE.search(text) and not explicit_out:
             strength = 1  # "you can choose whether ...": says nothing of the default
         if polarity == "pos" and _others_train(text, anchors):
@@ -1086,6 +1149,8 @@ def biometrics(text: str, context: Context) -> tuple[RuleHit | None, bool]:
     heading += _find(BIOMETRIC_LAW, context.headings, "biometric_law")
     follows = (context.previous_biometric and bool(BIPA_ANAPHORA.search(text))
                and not OTHER_DATA.search(text))  # fmt: skip
+    # "... immediately redacts all Underlying Data": the policy's own name for that data
+    follows = follows or any(_names_term(text, t) for t in context.biometric_terms)
     in_context = bool(cues) or bool(heading) or follows or bool(law)
     if not in_context:
         return None, False
@@ -1112,6 +1177,31 @@ def biometrics(text: str, context: Context) -> tuple[RuleHit | None, bool]:
                    bipa=tuple(elements), strength=strength), in_context  # fmt: skip
 
 
+# A name given in the sentence: 'biometric data ("Underlying Data")'.
+DEFINED_NAME = re.compile(r"\(\s*[\"“‘']([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,4})[\"”’']\s*\)")
+ROW_TERM = re.compile(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,4}")
+
+
+def biometric_terms(text: str, row_head: str = "") -> list[str]:
+    """Names this sentence gives to data that includes biometric data: a quoted name in
+    brackets after a biometric term ('biometric data ("Underlying Data")'), or the first cell
+    of a table row that describes a biometric method ("Age Check Data | ... facial age
+    estimation ...")."""
+    traps = _spans(BIOMETRIC_TRAP, text) + _spans(BIOMETRIC_LAW, text)
+    strong = _outside(_find(BIOMETRIC, text, "biometric"), traps)
+    if not strong:
+        return []
+    names = [m.group(1) for m in DEFINED_NAME.finditer(text, strong[0].start)]
+    head = row_head.strip()
+    if head and ROW_TERM.fullmatch(head) and len(head) >= 6:
+        names.append(head)
+    return names
+
+
+def _names_term(text: str, term: str) -> bool:
+    return re.search(rf"\b{re.escape(term)}\b", text) is not None
+
+
 def _company_collects(text: str, cue: Cue) -> bool:
     """The company collects, uses or stores the biometric term: one of its collection verbs
     before the term (not "when you use", not "we rely on your consent"), or the term as the
@@ -1120,7 +1210,9 @@ def _company_collects(text: str, cue: Cue) -> bool:
         return True
     for verb in COLLECT.finditer(text, max(0, cue.start - 160), cue.start):
         before = text[max(0, verb.start() - 25) : verb.start()]
-        if re.search(r"\b(?:you|users?)\s+(?:\w+\s+)?$", before, I):
+        # "when you use", "It requires a database of ... biometric representations" (a
+        # technology explained): not the company collecting
+        if re.search(r"\b(?:you|users?|it)\s+(?:\w+\s+)?$", before, I):
             continue
         if re.match(r"\w*\s+on\s+(?:your\s+)?consent", text[verb.end() : verb.end() + 25], I):
             continue
@@ -1178,7 +1270,9 @@ def opt_out(text: str, context: Context) -> RuleHit | None:
     sentence just before ("You can object to this at ..."); 1 for an explicit opt-out in a
     section about training. A general right to object, or a setting in a section that once
     mentioned AI, is not about training."""
-    ways_out = _find(OPT_OUT, text, "opt_out")
+    # "cannot be switched off", "there is no way to opt out": no way out
+    ways_out = [w for w in _find(OPT_OUT, text, "opt_out")
+                if not NO_WAY_OUT.search(text, max(0, w.start - 30), w.start)]  # fmt: skip
     cues = ways_out + _find(OPT_IN, text, "opt_in")
     if not cues:
         return None
@@ -1193,12 +1287,35 @@ def opt_out(text: str, context: Context) -> RuleHit | None:
     elif (_train_terms(context.headings) and not other_purpose
           and EXPLICIT_OPT_OUT.search(text)):  # fmt: skip
         strength = 1
+    elif ways_out and _ai_way_out(text):
+        strength = 1  # "you can object ..., such as where generative AI features are based on"
     else:
         strength = 0
     related = bool(ai) or strength > 0 or (heading_ai and not other_purpose)
     return RuleHit("opt_out", _unique(cues + ai), ai_related=related,
                    opt_in_only=not ways_out, training_related=strength > 0,
                    strength=max(1, strength))  # fmt: skip
+
+
+NO_WAY_OUT = re.compile(r"\b(?:cannot|can['’]t|can\s+not|unable\s+to|not\s+(?:be\s+)?able\s+to|"
+                        r"no\s+(?:way|option|means)\s+to|not\s+possible\s+to)\s+(?:be\s+)?$",
+                        I)  # fmt: skip
+THEIR_BEFORE = re.compile(r"\btheir\s+(?:own\s+)?(?:\w+\s+)?$", I)
+NOT_RESPONSIBLE = _rx(r"\bnot\s+(?:\w+\s+)?(?:control|responsible|liable|accountable)\b")
+ANOTHER_CLAUSE = _rx(r"\b(?:or|and)\s+(?:to\s+)?(?:where|when|to|if)\b", r";")
+
+
+def _ai_way_out(text: str) -> bool:
+    """A way out stated for AI: a plain AI word ("generative artificial intelligence", not
+    "algorithms") that is not part of another purpose ("marketing e-mails about our AI"): no
+    other purpose before it, or a new clause between ("direct marketing ... or where features
+    supported by generative AI are based on legitimate interests")."""
+    for term in _plain_ai(text, _ai_terms(text)):
+        others = list(OPT_OUT_OTHER_PURPOSE.finditer(text, 0, term.start))
+        new_clause = not others or ANOTHER_CLAUSE.search(text, others[-1].end(), term.start)
+        if new_clause and not OPT_OUT_OTHER_PURPOSE.search(text, term.end, term.end + 30):
+            return True
+    return False
 
 
 def settings_places(text: str) -> list[str]:
@@ -1270,7 +1387,11 @@ def ai_sharing(text: str, context: Context) -> RuleHit | None:
     for verb in share:
         start, end = _share_span(text, verb.start)
         near_ai = [c for c in ai_all if start <= c.start < end]
-        near_recipients = [c for c in recipients_all if start <= c.start < end]
+        # a verb that starts a list item ("..., customers and trip providers and staff,
+        # share people's experiences with prospective travellers") has its recipients after it
+        item = bool(re.search(r",\s*$", text[max(0, verb.start - 3) : verb.start]))
+        near_recipients = [c for c in recipients_all if start <= c.start < end
+                           and not (item and c.start < verb.start)]  # fmt: skip
         # a sale or licence of data ("license your public posts"), not of "our Models"
         sale = SALE_VERB.fullmatch(text, verb.start, verb.end) and (
             DATA_WORD.search(text, verb.end, min(end, verb.end + 60))
@@ -1301,6 +1422,13 @@ def ai_sharing(text: str, context: Context) -> RuleHit | None:
             anchors, recipients = acts[:1], acts
             ai += ai_all
             strength = 3 if near is ai_all else 2
+    if not anchors:
+        # "We do not control ... LLMs' handling of your Inputs ..., including for use in their
+        # model training": the users' data is with an AI provider
+        handled = _find(AI_HANDLES, text, "recipient") + _find(THIRD_PARTY_AI, text, "recipient")
+        if handled:
+            anchors, recipients, strength = handled[:1], handled, 3
+            ai += ai_all
     # "We may share your Personal Information with third parties as described below:" + "Such
     # third parties further include ... generative AI services"; "We may share any information
     # we receive with vendors ..." + "These entities may include ... machine learning ...".
@@ -1326,6 +1454,25 @@ def ai_sharing(text: str, context: Context) -> RuleHit | None:
     )
 
 
+# "AI memories which are generated by a third-party AI model": the users' data goes to it
+# (an agent or destination, not a source: "data received from third-party AI tools" is inbound)
+THIRD_PARTY_AI = _rx(
+    r"\b(?:by|to|with|through|via|using)\s+(?:a|an|our|the)?\s*third[- ]party\s+"
+    r"(?:generative\s+)?(?:AI|LLMs?|large\s+language|language|foundation)\s+"
+    r"(?:models?|providers?|services?|vendors?)\b"
+)
+_AI_PARTY = (
+    r"(?:LLMs?|AI\s+models?|(?:AI|LLM)\s+(?:model\s+|service\s+)?providers?|"
+    r"(?:AI\s+)?model\s+providers?)"
+)
+AI_HANDLES = _rx(
+    rf"\b{_AI_PARTY}['’]?s?\s+(?:handling|use|processing|retention|storage)\s+of\s+"
+    r"(?:your|users?['’]?|customers?['’]?|the)\b",
+    r"\b(?:your|users?['’]?|customers?['’]?)\s+(?:[\w-]+\s+){0,2}?(?:is|are)\s+(?:\w+\s+)?"
+    rf"(?:used|processed|handled|stored)\s+by\s+(?:the\s+)?(?:third[- ]party\s+)?{_AI_PARTY}",
+)
+
+
 def _recipient_acts(text: str, recipient: Cue) -> bool:
     """The recipient is the subject of a verb that handles data: "reviewers from our service
     providers review ..." (not "third parties: ... we access ...")."""
@@ -1333,7 +1480,7 @@ def _recipient_acts(text: str, recipient: Cue) -> bool:
     if act is None:
         return False
     between = text[recipient.end : act.start()]
-    return not re.search(r"[.:;]|\b(?:we|you|us|our)\b", between, I)
+    return not re.search(r"[.:;,]|\b(?:we|you|us|our)\b", between, I)
 
 
 def _share_span(text: str, pos: int) -> tuple[int, int]:
