@@ -106,7 +106,14 @@ def print_assessment(result: Assessment) -> None:
     from expunge.optout import PURPOSES
 
     console = Console(highlight=False)
-    who = f"as {result.agent}" if result.agent else "for every known AI crawler"
+    who = "for every known AI crawler"
+    if result.agent:
+        from expunge.optout.robots import product_token
+
+        token = product_token(result.agent)
+        who = f"as {result.agent}"
+        if token.lower() != result.agent.strip().lower():
+            who = f"as product token {token!r}, read from {result.agent!r}"
     fetch = "may fetch" if result.robots_allowed else "may NOT fetch"
     console.print(Text(f"{result.url}  ({who})", style="bold"))
     console.print(
@@ -256,15 +263,37 @@ def emit_cmd(
     policy: Annotated[
         str | None, typer.Option(help="URL of your TDM licensing policy (TDMRep tdm-policy).")
     ] = None,
+    merge_into: Annotated[
+        Path | None,
+        typer.Option(
+            "--merge-into",
+            help="Your current robots.txt: write it merged (preference lines repeated in each "
+            "of its groups, then the new groups) as robots.txt.",
+        ),
+    ] = None,
 ) -> None:
     """Write robots.txt lines, tdmrep.json, ai.txt, headers and meta tags for a site."""
-    from expunge.optout.emit import plan, render, write
+    from expunge.optout.emit import merge_robots, plan, render, write
 
     chosen = plan(block, allow or [])
     files = render(chosen, policy)
+    if merge_into is not None:
+        files["robots.txt"] = merge_robots(read_site_file(merge_into), files["robots.txt"])
     write(files, out)
+    merged = f" (merged into a copy of {merge_into})" if merge_into is not None else ""
     print(
         f"wrote {len(files)} files to {out}: {', '.join(sorted(files))}\n"
-        f"{len(chosen.blocked_agents)} AI crawlers blocked by name in robots.txt; "
+        f"{len(chosen.blocked_agents)} AI crawlers blocked by name on {len(chosen.tokens)} "
+        f"User-agent lines in robots.txt{merged}; "
         f"read {out / 'README.md'} for what each file does and does not guarantee."
     )
+
+
+def read_site_file(path: Path) -> str:
+    """An existing robots.txt to merge into, or one error line."""
+    if not path.is_file():
+        raise ExpungeError(f"{path} not found", "pass the robots.txt your site serves now")
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise ExpungeError(f"{path} is not a text file", "pass the robots.txt your site serves")
+    return data.decode("utf-8", "replace")

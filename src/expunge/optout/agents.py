@@ -15,7 +15,19 @@ from functools import cache
 from importlib import resources
 
 PURPOSES = ("ai-train", "genai-train", "search", "ai-input")
+# Names of general scraping tools rather than of one operator's AI crawler: a site that blocks
+# them may be refusing scraping in general. Still read as an opt-out (a missed opt-out costs
+# the people it protects more than a false one), but the verdict says so.
+GENERIC_TOKENS = frozenset({"scrapy", "spider", "lightpanda"})
 AGENT_PURPOSES = ("ai-train", "search", "ai-input", "other")
+# Product tokens of the major web-search crawlers, as each engine documents them (Google:
+# developers.google.com/search/docs/crawling-indexing/google-common-crawlers; Bing:
+# bing.com/webmasters/help/which-crawlers-does-bing-use-8c184ec0; Baidu, Yandex, DuckDuckGo,
+# Apple (support.apple.com/119829), Yahoo Slurp, Sogou, Naver Yeti, Seznam, Qwant, Huawei
+# Petal, Mojeek: their crawler help pages). `emit` keeps them unblocked when search is allowed.
+SEARCH_CRAWLERS = ("Googlebot", "Bingbot", "Baiduspider", "YandexBot", "DuckDuckBot", "Applebot",
+                   "Slurp", "Sogou web spider", "Yeti", "SeznamBot", "Qwantbot", "PetalBot",
+                   "MojeekBot")  # fmt: skip
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")  # '[OpenAI](https://...)' -> 'OpenAI'
 
 
@@ -30,7 +42,20 @@ class Agent:
     @property
     def label(self) -> str:
         """'GPTBot (OpenAI, ai-train)' for verdict lines."""
-        return f"{self.name} ({self.operator}, {'/'.join(self.purposes)})"
+        generic = ", a generic scraping tool" if self.generic else ""
+        return f"{self.name} ({self.operator}, {'/'.join(self.purposes)}{generic})"
+
+    @property
+    def token(self) -> str:
+        """The robots.txt product token: the name up to a space or '/' ('Brightbot 1.0' ->
+        'brightbot'), lower case, digits and dots kept ('img2dataset', 'bigsur.ai')."""
+        from expunge.optout.robots import simple_token
+
+        return simple_token(self.name)
+
+    @property
+    def generic(self) -> bool:
+        return self.token in GENERIC_TOKENS
 
 
 def _data(name: str) -> str:
@@ -56,3 +81,28 @@ def agents() -> dict[str, Agent]:
             str(info.get("function", "")),
         )
     return out
+
+
+@cache
+def agents_by_token() -> dict[str, Agent]:
+    """Every known AI crawler by robots.txt product token. Names that share a token
+    ('Brightbot' and 'Brightbot 1.0', 'MistralAI-User' and 'MistralAI-User/1.0') are one
+    crawler for robots.txt: their purposes are merged and the shorter name is kept."""
+    out: dict[str, Agent] = {}
+    for agent in sorted(agents().values(), key=lambda a: len(a.name)):
+        token = agent.token
+        seen = out.get(token)
+        if seen is None:
+            out[token] = agent
+            continue
+        merged = tuple(p for p in AGENT_PURPOSES if p in seen.purposes or p in agent.purposes)
+        if "other" in merged and len(merged) > 1:
+            merged = tuple(p for p in merged if p != "other")
+        out[token] = Agent(seen.name, seen.operator, merged, seen.respects_robots, seen.function)
+    return out
+
+
+@cache
+def agent_tokens() -> frozenset[str]:
+    """The product tokens of agents_by_token(), built once (asked once per URL)."""
+    return frozenset(agents_by_token())

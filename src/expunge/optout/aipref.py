@@ -10,12 +10,25 @@ group disallows gets no preference.
 
 Content Signals (contentsignals.org, 24 September 2025; no versioned spec): `Content-Signal:
 search=yes, ai-train=no, ai-input=no` in a robots.txt group, before any group (site-wide), or as
-an HTTP header; keys and values case-insensitive, yes/no only, duplicates most-restrictive.
+an HTTP header; keys and values case-insensitive, yes/no only, duplicates most-restrictive. A
+`no` in the '*' group binds every crawler, also one with a group of its own (the policy states
+the site's terms for whoever uses the content; a missed reservation costs more than a false
+one); a `yes` there only speaks for the crawlers that read the '*' group.
 """
 
 from __future__ import annotations
 
-from expunge.optout.robots import Extension, Group, RobotsTxt, decide_in, matches, normalise_path
+import functools
+
+from expunge.optout.robots import (
+    Extension,
+    Group,
+    RobotsTxt,
+    canonical_pattern,
+    canonical_target,
+    decide_in,
+    matches,
+)
 from expunge.optout.verdict import Evidence, Problem, Verdict, training
 
 # vocab-08 label -> purposes it speaks for (train-ai read broadly: an opt-out of training).
@@ -34,11 +47,17 @@ SIGNAL_PURPOSES = {
 def parse_usage(value: str | bytes) -> dict[str, Verdict] | None:
     """A Content-Usage value -> {label: allowed|disallowed} for the known labels whose value
     is the token y or n; None when the field is not a valid SF dictionary."""
+    found = _parse_usage(value)
+    return None if found is None else dict(found)
+
+
+@functools.lru_cache(maxsize=4096)  # a site's few lines are read once per URL
+def _parse_usage(value: str | bytes) -> tuple[tuple[str, Verdict], ...] | None:
     import http_sf
 
     raw = value.encode("latin-1", "replace") if isinstance(value, str) else value
     if not raw.strip():
-        return {}
+        return ()
     try:
         parsed = http_sf.parse(raw, tltype="dictionary")
     except Exception:  # noqa: BLE001 - any parse failure means the field states nothing
@@ -53,7 +72,7 @@ def parse_usage(value: str | bytes) -> dict[str, Verdict] | None:
                 out[label] = "allowed"
             elif str(item) == "n":
                 out[label] = "disallowed"
-    return out
+    return tuple(out.items())
 
 
 def usage_evidence(
@@ -86,18 +105,23 @@ def _split_rule(value: str) -> tuple[str | None, str]:
     return None, value
 
 
+def _lines(groups: list[Group], key: str, full: bool) -> list[Extension]:
+    return [e for g in groups for e in g.extensions if e.key == key and (full or not e.past_cap)]
+
+
 def robots_usage(
-    robots: RobotsTxt, groups: list[Group], path: str
+    robots: RobotsTxt, groups: list[Group], path: str, full: bool = False
 ) -> tuple[list[Evidence], list[Problem]]:
-    """The Content-Usage rules of the applicable groups for `path` (attach-05 §3)."""
-    rules = [e for g in groups for e in g.extensions if e.key == "content-usage"]
-    if not rules or not decide_in(groups, path).allowed:
+    """The Content-Usage rules of the applicable groups for `path` (attach-05 §3). `full`:
+    the reading past the first 500 KiB of a longer file."""
+    rules = _lines(groups, "content-usage", full)
+    if not rules or not decide_in(groups, path, full).allowed:
         return [], []
-    target = normalise_path(path or "/")
+    target = canonical_target(path or "/")
     best_length, best = -1, list[tuple[Extension, str]]()
     for rule in rules:
         rule_path, prefs = _split_rule(rule.value)
-        pattern = normalise_path(rule_path) if rule_path else ""
+        pattern = canonical_pattern(rule_path) if rule_path else ""
         if rule_path and not matches(pattern, target):
             continue
         if len(pattern) > best_length:
@@ -148,25 +172,36 @@ def signal_evidence(found: dict[str, Verdict], source: str, detail: str) -> list
 
 
 def robots_signals(
-    robots: RobotsTxt, groups: list[Group], path: str
+    robots: RobotsTxt, groups: list[Group], path: str, full: bool = False, shared: bool = True
 ) -> tuple[list[Evidence], list[str]]:
-    """Content-Signal lines of the applicable groups and the site-wide ones that cover
-    `path`; returns evidence and any `use=` values seen."""
-    target = normalise_path(path or "/")
+    """Content-Signal lines that cover `path`: those of the applicable groups and, with
+    `shared`, the site-wide ones and the restrictions (`no`) of the '*' group when the
+    crawler has a group of its own. Returns evidence and any `use=` values seen."""
+    target = canonical_target(path or "/")
     evidence: list[Evidence] = []
     uses: list[str] = []
-    lines = [*robots.global_extensions, *(e for g in groups for e in g.extensions)]
-    for ext in lines:
-        if ext.key != "content-signal":
-            continue
+    own = _lines(groups, "content-signal", full)
+    star: list[Group] = []
+    if shared:
+        own += [
+            e
+            for e in robots.global_extensions
+            if e.key == "content-signal" and (full or not e.past_cap)
+        ]
+        # by identity: Group compares field by field, rules and all
+        star = [g for g in robots.groups_for("*", full) if all(g is not h for h in groups)]
+    for ext, only_no in [(e, False) for e in own] + [
+        (e, True) for e in _lines(star, "content-signal", full)
+    ]:
         rule_path, found, use = parse_signal(ext.value)
-        if rule_path and not matches(normalise_path(rule_path), target):
+        if rule_path and not matches(canonical_pattern(rule_path), target):
             continue
-        if use:
+        if use and not only_no:
             uses.append(use)
-        evidence += signal_evidence(
-            found, f"robots.txt line {ext.line}", f"Content-Signal: {ext.value}"[:200]
-        )
+        if only_no:
+            found = {k: v for k, v in found.items() if v == "disallowed"}
+        where = f"robots.txt line {ext.line}" + (" ('*' group, binds every crawler)" * only_no)
+        evidence += signal_evidence(found, where, f"Content-Signal: {ext.value}"[:200])
     return evidence, uses
 
 

@@ -14,11 +14,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from expunge.optout import aipref
-from expunge.optout.agents import Agent, agents
+from expunge.optout.agents import Agent, agent_tokens, agents_by_token
 from expunge.optout.aitxt import aitxt_evidence
 from expunge.optout.c2pa_signal import c2pa_evidence
 from expunge.optout.page_meta import PageMeta, noai_evidence, read_meta
-from expunge.optout.robots import Decision, Group, RobotsTxt, parse_robots
+from expunge.optout.robots import (
+    Decision,
+    Group,
+    RobotsTxt,
+    parse_robots,
+    product_token,
+)
 from expunge.optout.tdmrep import TdmRule, parse_tdmrep_json, tdmrep_evidence
 from expunge.optout.verdict import Assessment, Evidence, Problem
 
@@ -91,8 +97,10 @@ def headers_from(pairs: Any) -> dict[str, list[str]]:
 
 
 def url_path(url: str) -> str:
+    """Path and query of `url`, an empty query kept ('/page?' is not '/page'), no fragment."""
     parts = urlsplit(url)
-    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    has_query = "?" in url.partition("#")[0]
+    return (parts.path or "/") + (f"?{parts.query}" if has_query else "")
 
 
 def robots_decision(site: SiteSignals, agent: str, path: str) -> tuple[Decision, str]:
@@ -101,6 +109,7 @@ def robots_decision(site: SiteSignals, agent: str, path: str) -> tuple[Decision,
     if site.robots_redirects > MAX_REDIRECTS:
         return Decision(True, None, ()), f"robots.txt behind {site.robots_redirects} redirects"
     if status == "unreachable" or (isinstance(status, int) and status >= 500):
+        # RFC 9309 §2.3.1.4 MUST; kept for every purpose (docs/optout-specs.md §1, decisions).
         return Decision(False, None, ()), f"robots.txt unreachable ({status}): complete disallow"
     if isinstance(status, int) and 400 <= status < 500:
         return Decision(True, None, ()), f"robots.txt unavailable ({status})"
@@ -143,27 +152,23 @@ def assess(
     # robots.txt: may this agent fetch it, and what its group says about usage.
     decision, why = robots_decision(site, generic, path)
     result.robots_allowed, result.robots_rule = decision.allowed, why
-    known = agents()
+    if "unreachable" in why:
+        result.notes.append(
+            "robots.txt could not be read (5xx or network error): RFC 9309 asks crawlers to "
+            "assume complete disallow, so every purpose of every crawler reads as disallowed "
+            "until the site answers; re-check later"
+        )
     if agent is not None:
-        from expunge.optout.robots import product_token
-
-        crawler = known.get(product_token(agent))
+        crawler = agents_by_token().get(product_token(agent))
         if crawler is not None:
             result.evidence += _crawler_evidence(crawler, decision, why)
     if crawlers:
         shared = (decision, why) if agent is None else robots_decision(site, "*", path)
         result.evidence += _all_crawlers(site, path, shared)
     if site.robots is not None and site.robots_status == 200:
-        groups: list[Group] = site.robots.groups_for(generic)
-        usage, problems = aipref.robots_usage(site.robots, groups, path)
-        result.evidence += usage
-        result.problems += problems
-        signals, uses = aipref.robots_signals(site.robots, groups, path)
-        result.evidence += signals
-        result.notes += [f"Content-Signal use={u}" for u in uses]
-        if site.robots.truncated:
-            result.notes.append("robots.txt longer than 500 KiB: the rest was not read")
-
+        _robots_preferences(result, site.robots, generic, path)
+        if crawlers:
+            result.evidence += _named_crawler_signals(site.robots, path)
     # The response's own headers and markup.
     usage, problems = aipref.header_usage(page.header("content-usage"))
     result.evidence += usage
@@ -189,18 +194,69 @@ def assess(
     return result
 
 
+def _robots_preferences(result: Assessment, robots: RobotsTxt, agent: str, path: str) -> None:
+    """Content-Usage and Content-Signal lines for `agent`. For a file longer than 500 KiB the
+    lines past that point are read too, but only their restrictions are kept: a 500 KiB
+    reader never sees them, and they can only add a reservation."""
+    readings = [False, True] if robots.truncated else [False]
+    for full in readings:
+        groups: list[Group] = robots.groups_for(agent, full)
+        usage, problems = aipref.robots_usage(robots, groups, path, full)
+        signals, uses = aipref.robots_signals(robots, groups, path, full)
+        if full:
+            result.evidence += [e for e in usage + signals if e.verdict == "disallowed"]
+            continue
+        result.evidence += usage + signals
+        result.problems += problems
+        result.notes += [f"Content-Signal use={u}" for u in uses]
+    if robots.truncated:
+        result.notes.append(
+            "robots.txt longer than 500 KiB: read as a 500 KiB reader reads it, and up to "
+            "2 MiB for restrictions only" + ("; the rest was not read" if robots.cut else "")
+        )
+    if robots.lenient_lines:
+        lines = ", ".join(map(str, robots.lenient_lines[:5]))
+        result.notes.append(
+            f"robots.txt lines read leniently (typo'd key or missing colon, as Google reads "
+            f"them): {lines}" + (" ..." if len(robots.lenient_lines) > 5 else "")
+        )
+
+
+def _named_crawler_signals(robots: RobotsTxt, path: str) -> list[Evidence]:
+    """The restrictions that the groups of known AI crawlers state for them (Content-Usage
+    n, Content-Signal no): without --agent the verdict speaks for every known crawler, so
+    'User-agent: GPTBot' + 'Content-Signal: ai-train=no' counts as it does with --agent."""
+    out: list[Evidence] = []
+    known = agents_by_token()
+    for token in sorted(_named_tokens(robots) & known.keys()):
+        own = [g for g in robots.groups_for(token) if "*" not in g.agents]
+        usage, _ = aipref.robots_usage(robots, own, path)
+        signals, _ = aipref.robots_signals(robots, own, path, shared=False)
+        label = known[token].name
+        out += [
+            Evidence(e.signal, e.purpose, e.verdict, f"{e.source}, for {label}", e.detail)
+            for e in usage + signals
+            if e.verdict == "disallowed"
+        ]
+    return out
+
+
+def _named_tokens(robots: RobotsTxt) -> set[str]:
+    return robots.named_tokens(agent_tokens())
+
+
 def _all_crawlers(site: SiteSignals, path: str, shared: tuple[Decision, str]) -> list[Evidence]:
     """robots.txt read for every known AI crawler. Crawlers without a group of their own share
     the '*' decision: it is computed once and reported once per purpose ("N AI crawlers without
     a group of their own, e.g. ..."), so a site costs one decision per named group."""
     out: list[Evidence] = []
     named = (
-        {a for g in site.robots.groups for a in g.agents}
+        _named_tokens(site.robots)
         if site.robots is not None and site.robots_status == 200
         else set()
     )
-    known = agents()
-    for token in named & known.keys():
+    known = agents_by_token()
+    for token in sorted(named & known.keys()):
         decision, why = robots_decision(site, token, path)
         out += _crawler_evidence(known[token], decision, why)
     decision, why = shared  # the '*' decision, computed once by the caller

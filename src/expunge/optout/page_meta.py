@@ -32,7 +32,7 @@ IMAGE_EXTENSIONS = (
 _KNOWN_COLON_DIRECTIVES = frozenset(
     {"unavailable_after", "max-snippet", "max-image-preview", "max-video-preview"}
 )
-_AGENT_PREFIX = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*:(.*)$", re.DOTALL)
+_AGENT_PREFIX = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*:(.*)$", re.DOTALL)
 
 
 @dataclass(slots=True)
@@ -84,7 +84,7 @@ def header_directives(values: list[str], agent: str | None) -> list[tuple[str, s
         if _agent_of(value) is None:
             out += [(d, value) for d in _directives(value)]
             continue
-        for part in re.split(r",\s*(?=[A-Za-z0-9_-]+\s*:)", value):
+        for part in re.split(r",\s*(?=[A-Za-z0-9_.-]+\s*:)", value):
             addressed = _agent_of(part)
             if addressed is not None and token is not None and addressed[0] == token:
                 out += [(d, value) for d in _directives(addressed[1])]

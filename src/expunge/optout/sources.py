@@ -26,11 +26,11 @@ from urllib.parse import urljoin, urlsplit
 from expunge.errors import ExpungeError
 from expunge.optout.evaluate import PageSignals, SiteSignals
 from expunge.optout.page_meta import IMAGE_EXTENSIONS, read_meta
-from expunge.optout.robots import PARSE_LIMIT
+from expunge.optout.robots import READ_LIMIT
 
 SITE_FILES = {"/robots.txt": "robots", "/.well-known/tdmrep.json": "tdmrep", "/ai.txt": "ai_txt"}
 PAGE_HEADERS = ("content-usage", "content-signal", "x-robots-tag", "tdm-reservation", "tdm-policy")
-MAX_SITE_FILE = PARSE_LIMIT + 1  # enough to know a robots.txt was cut
+MAX_SITE_FILE = READ_LIMIT + 1  # robots.txt is read to 2 MiB (past 500 KiB: restrictions)
 MAX_PAGE = 4 << 20  # meta tags live in the head; a 4 MiB prefix is plenty
 MAX_IMAGE = 64 << 20  # a C2PA manifest can sit anywhere in the file: read whole images
 

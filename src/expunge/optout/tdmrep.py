@@ -6,6 +6,11 @@ rule whose location pattern matches wins; robots.txt path syntax), the HTTP head
 `tdm-reservation` / `tdm-policy` of the response, and the HTML `<meta name="tdm-reservation">`.
 `1` reserves text-and-data-mining rights (EU DSM Directive Art. 4), which covers AI training;
 `0` does not; any other value is a protocol error and counts as unset.
+
+Locations are matched with robots.txt's canonical percent-encoding (RFC 9309 §2.2.2). The spec
+matches a location against "the path" while the Google rules it points to match path and
+query; we read both and keep the stricter outcome, so `/*.jpg$` still reserves
+`/photo.jpg?w=200` (docs/optout-specs.md §4).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from expunge.optout.robots import matches, normalise_path
+from expunge.optout.robots import canonical_pattern, canonical_target, matches
 from expunge.optout.verdict import Evidence, Problem, Verdict, training
 
 
@@ -56,6 +61,28 @@ def parse_tdmrep_json(data: bytes | str) -> tuple[list[TdmRule], list[Problem]]:
     return rules, problems
 
 
+def first_match(target: str, rules: list[TdmRule]) -> TdmRule | None:
+    """The first rule in array order whose location matches (the spec's "most specific")."""
+    for rule in rules:
+        if matches(canonical_pattern(rule.location), target):
+            return rule
+    return None
+
+
+def file_rule(path: str, rules: list[TdmRule]) -> TdmRule | None:
+    """The deciding tdmrep.json rule for `path` (path and query): read against the path with
+    its query and against the path alone; a reservation from either reading wins."""
+    target = canonical_target(path or "/")
+    with_query = first_match(target, rules)
+    if "?" not in target:
+        return with_query
+    path_only = first_match(target.split("?", 1)[0], rules)
+    for rule in (with_query, path_only):
+        if rule is not None and rule.reservation == 1:
+            return rule
+    return with_query or path_only
+
+
 def _reservation(value: str) -> int | None:
     value = value.strip()
     return int(value) if value in ("0", "1") else None
@@ -71,16 +98,14 @@ def tdmrep_evidence(
     problems: list[Problem] = []
     value: int | None = None
     source = detail = ""
-    target = normalise_path(path or "/")
-    for rule in rules or ():
-        if matches(normalise_path(rule.location), target):
-            where = f"/.well-known/tdmrep.json rule {rule.index}"
-            if rule.reservation is None:
-                problems.append(Problem("invalid-tdm-reservation", where, rule.location))
-            else:
-                value, source = rule.reservation, where
-                detail = f'location "{rule.location}", tdm-reservation {rule.reservation}'
-            break  # first match in array order decides
+    chosen = file_rule(path, rules or [])
+    if chosen is not None:
+        where = f"/.well-known/tdmrep.json rule {chosen.index}"
+        if chosen.reservation is None:
+            problems.append(Problem("invalid-tdm-reservation", where, chosen.location))
+        else:
+            value, source = chosen.reservation, where
+            detail = f'location "{chosen.location}", tdm-reservation {chosen.reservation}'
     for raw, where in (
         (header, "HTTP header tdm-reservation"),
         (meta, '<meta name="tdm-reservation">'),
