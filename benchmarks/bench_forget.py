@@ -163,16 +163,16 @@ def index_work_child(dataset: str, idx: str, subject: str, out: str) -> None:
     import expunge.index
     import expunge.io.jsonl
     import expunge.io.rewrite_text  # noqa: F401
-    from expunge.cli import _index_candidates
     from expunge.engine import make_executor
     from expunge.forget import forget
+    from expunge.index.candidates import strong_rows
     from expunge.io import open_dataset
     from expunge.subject import load_subject
 
     t1 = time.perf_counter()
     profiles = [load_subject(Path(subject))]
     data = open_dataset(dataset)
-    candidates, sums = _index_candidates(Path(idx), profiles, dataset)
+    candidates, sums = strong_rows(Path(idx), profiles, dataset)
     t2 = time.perf_counter()
     forget(data, profiles, Path(out), make_executor("local", 2), candidates=candidates,
            known_checksums=sums, found_with="index")  # fmt: skip

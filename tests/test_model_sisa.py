@@ -15,7 +15,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from expunge.cli_sisa import sisa_train_cmd, sisa_unlearn_cmd
+from expunge.cli.sisa import sisa_train_cmd, sisa_unlearn_cmd
 from expunge.errors import ExpungeError
 from expunge.model.sisa import (
     SisaEnsemble,

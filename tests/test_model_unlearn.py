@@ -195,7 +195,7 @@ def test_eval_against_a_retrained_model(leaky_model: LeakyModel, tmp_path: Path)
 
 
 def test_staged_output_is_whole_or_absent(tmp_path: Path) -> None:
-    from expunge.cli_unlearn import staged
+    from expunge.atomic import staged_dir as staged
 
     out = tmp_path / "model"
     with pytest.raises(KeyboardInterrupt), staged(out) as staging:

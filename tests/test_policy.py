@@ -13,7 +13,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from expunge.cli_policy import policy_app
+from expunge.cli.policy import policy_app
 from expunge.errors import ExpungeError
 from expunge.policy import DocumentAnalysis, analyze_path, analyze_text
 from expunge.policy.extract import read_plain_text, read_policy

@@ -10,7 +10,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from expunge.cli_protect import REDACT_EPILOG, redact_cmd
+from expunge.cli.protect import REDACT_EPILOG, redact_cmd
 from expunge.errors import ExpungeError
 from expunge.protect import redact as redact_mod
 from expunge.protect import vault as vault_mod
@@ -295,7 +295,7 @@ def test_cli_refuses_a_plain_text_vault_without_passphrase(tmp_path: Path) -> No
 
 
 def test_passphrase_is_asked_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    from expunge import cli_protect
+    from expunge.cli import protect as cli_protect
 
     asked: list[dict[str, object]] = []
 

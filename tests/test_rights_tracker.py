@@ -457,7 +457,7 @@ def _track_mounted() -> bool:
 _THROWAWAY = """
 import typer
 from expunge import cli
-from expunge.cli_track import track_app
+from expunge.cli.track import track_app
 rights = typer.Typer()
 rights.add_typer(track_app, name="track")
 cli.app.registered_groups = [g for g in cli.app.registered_groups if g.name != "rights"]
@@ -580,7 +580,7 @@ def test_cli_late_extension_is_flagged_and_the_request_shown_overdue(tmp_path: P
 
 
 def test_cli_asks_when_the_extension_notice_arrived(monkeypatch: pytest.MonkeyPatch) -> None:
-    from expunge import cli_track
+    from expunge.cli import track as cli_track
 
     asked: list[str] = []
 
@@ -599,7 +599,7 @@ def test_cli_asks_when_the_extension_notice_arrived(monkeypatch: pytest.MonkeyPa
 
 
 def test_cli_in_process_with_env_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from expunge.cli_track import track_app
+    from expunge.cli.track import track_app
 
     monkeypatch.setenv("EXPUNGE_RIGHTS_DB", str(tmp_path / "env" / "rights.db"))
     app = typer.Typer()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,3 +48,25 @@ def write_atomic(path: Path, data: bytes, private: bool = False) -> None:
 def write_json_atomic(path: Path, value: Any, *, indent: int = 2, sort_keys: bool = False) -> None:
     text = json.dumps(value, indent=indent, sort_keys=sort_keys, ensure_ascii=False) + "\n"
     write_atomic(path, text.encode("utf-8"))
+
+
+def need_empty_dir(out: Path) -> None:
+    """`out` may be written as a new directory: absent, or an empty directory."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ExpungeError(f"{out} exists and is not an empty directory", "choose a new --out")
+
+
+@contextmanager
+def staged_dir(out: Path) -> Iterator[Path]:
+    """A hidden sibling directory to write into; renamed to `out` only when the block
+    succeeds, removed when it fails (Ctrl-C included), so `out` is whole or absent."""
+    staging = out.with_name(f".{out.name}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        yield staging
+        if out.exists():
+            out.rmdir()  # need_empty_dir allowed only an empty one
+        staging.rename(out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -10,6 +10,7 @@ normal here, where the paper uses a skew-normal) and reading the secret's tail p
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import secrets as system_random
@@ -123,6 +124,32 @@ class Exposure:
     sampled_bits: float  # from the rank among the candidates; at most log2(candidates + 1)
     extrapolated_bits: float  # from a normal fitted to the candidates, capped at space_bits
     rank: int  # 1 + candidates at least as likely as the secret
+
+
+def parse_repeats(repeats: str) -> list[int]:
+    """'0,1,5,20' -> [0, 1, 5, 20]: copies to plant per group (0 = the control group)."""
+    try:
+        counts = [int(v) for v in repeats.split(",") if v.strip()]
+    except ValueError:
+        raise ExpungeError(f"--repeats {repeats!r}: not a list of numbers",
+                           "e.g. --repeats 0,1,5,20") from None  # fmt: skip
+    if not counts or min(counts) < 0:
+        raise ExpungeError(f"--repeats {repeats!r}: need counts >= 0", "e.g. --repeats 0,1,5,20")
+    return counts
+
+
+def plant_dataset(
+    dataset: str, target: Path, canaries: Sequence[Canary], text_field: str | None = None
+) -> int:
+    """Write `target` (JSON Lines): the dataset's texts with `canaries` planted among them.
+    Returns how many texts were read."""
+    from expunge.model.texts import read_texts
+
+    texts = read_texts(dataset, "--dataset", text_field)
+    rows = planted(iter({"text": t} for t in texts), canaries)
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    write_atomic(target, lines.encode("utf-8"))
+    return len(texts)
 
 
 def exposure(

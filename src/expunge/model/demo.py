@@ -114,7 +114,7 @@ def run_model_demo(demo_data: Path, out: Path, say: Callable[[str], None]) -> No
         say(f"    • {line}")
     report = evaluate(lm, unlearned, forget, corpus.retain, corpus.holdout, subject,
                       relearn_lr=settings.lr)  # fmt: skip
-    from expunge.cli_unlearn import print_eval
+    from expunge.model.terminal import print_eval
 
     print_eval(report)
     rows = {row.label: row for row in report.rows}

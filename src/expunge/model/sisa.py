@@ -27,7 +27,7 @@ from typing import Any
 from expunge.atomic import write_json_atomic
 from expunge.errors import ExpungeError
 from expunge.model.deps import need_torch
-from expunge.model.load import LocalModel
+from expunge.model.load import LocalModel, load_model
 from expunge.model.scoring import TokenStats, perplexity, token_stats
 from expunge.model.sisa_store import (
     KEY_FILE,
@@ -401,3 +401,9 @@ def sisa_token_stats(root: Path, texts: Sequence[str]) -> list[TokenStats]:
     """Per-text token log-probabilities (with Min-K%++ statistics) of the ensemble, for the
     audit's membership scores. Writes nothing."""
     return SisaEnsemble(root).token_stats(texts)
+
+
+def load_audited(path: Path) -> LocalModel:
+    """What `expunge audit` reads: a model directory, or a SISA directory (its ensemble of
+    shard models, which scores like one model)."""
+    return SisaEnsemble(path).lm if (path / MANIFEST).is_file() else load_model(path)

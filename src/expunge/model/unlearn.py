@@ -12,12 +12,15 @@ text (the email, the phone number, the name), not the words around them.
 from __future__ import annotations
 
 import contextlib
+import json
 import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
+from expunge.atomic import staged_dir
 from expunge.errors import ExpungeError
 from expunge.model.batching import pad_id, padded, start_token
 from expunge.model.deps import need_torch
@@ -203,3 +206,25 @@ def unlearn(
         seconds=round(time.perf_counter() - started, 2),
         losses=[round(v, 4) for v in losses],
     )
+
+
+RECORD = "unlearn.json"  # beside an unlearned model: how it was made (settings, run, evaluation)
+
+
+def save_unlearned(lm: LocalModel, record: dict[str, Any], out: Path) -> None:
+    """Write the unlearned model and its record to `out`, whole or not at all."""
+    from expunge.model.tiny import save_model
+
+    with staged_dir(out) as staging:
+        save_model(lm.model, lm.tokenizer, staging)
+        (staging / RECORD).write_text(json.dumps(record, indent=2) + "\n", "utf-8")
+
+
+def recorded_lr(model: Path) -> float:
+    """The learning rate `unlearn` used on this model (its unlearn.json), else the default:
+    the relearning test fine-tunes at the rate the forgetting used."""
+    try:
+        run = json.loads((model / RECORD).read_text("utf-8"))["run"]
+        return float(run["settings"]["lr"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return UnlearnSettings().lr

@@ -10,8 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from expunge.atomic import write_atomic, write_json_atomic
-from expunge.cli_unlearn import ThreadsOpt, need_empty_dir
+from expunge.atomic import need_empty_dir, write_atomic, write_json_atomic
+from expunge.cli.options import ModelOpt, TextFieldOpt, ThreadsOpt
 from expunge.errors import ExpungeError
 from expunge.model.deps import use_threads
 
@@ -21,19 +21,6 @@ audit_app = typer.Typer(
     invoke_without_command=True,
 )
 
-ModelOpt = Annotated[
-    Path | None, typer.Option("--model", help="Directory of a Hugging Face causal LM.")
-]
-TextFieldOpt = Annotated[str | None, typer.Option(help="Column/key holding the text.")]
-
-
-def load_audited(path: Path):  # type: ignore[no-untyped-def]
-    """A model directory, or a SISA directory (its ensemble of shard models)."""
-    from expunge.model.load import load_model
-    from expunge.model.sisa import SisaEnsemble
-    from expunge.model.sisa_store import MANIFEST
-
-    return SisaEnsemble(path).lm if (path / MANIFEST).is_file() else load_model(path)
 
 
 @audit_app.callback(
@@ -103,6 +90,8 @@ def audit_cmd(
     docs = read_texts(documents, "--documents", text_field) if documents else []
     negatives = read_texts(non_members, "--non-members", text_field) if non_members else []
     positives = read_texts(members, "--members", text_field) if members else []
+    from expunge.model.sisa import load_audited
+
     lm = load_audited(model)
     reference = load_audited(reference_model) if reference_model else None
     sampling = Sampling(samples=samples, max_new_tokens=max_new_tokens, seed=seed)
@@ -170,25 +159,11 @@ def canaries_cmd(
         for target in (out, planted):
             if target is not None and target.exists():
                 raise ExpungeError(f"{target} already exists", "choose a new file name")
-        try:
-            counts = [int(v) for v in repeats.split(",") if v.strip()]
-        except ValueError:
-            raise ExpungeError(f"--repeats {repeats!r}: not a list of numbers",
-                               "e.g. --repeats 0,1,5,20") from None  # fmt: skip
-        if not counts or min(counts) < 0:
-            raise ExpungeError(
-                f"--repeats {repeats!r}: need counts >= 0", "e.g. --repeats 0,1,5,20"
-            )
-        made = canary_mod.make_canaries(counts, per_repeat, digits)
+        made = canary_mod.make_canaries(canary_mod.parse_repeats(repeats), per_repeat, digits)
         if dataset is not None and planted is not None:
-            from expunge.model.texts import read_texts
-
-            texts = read_texts(dataset, "--dataset", text_field)
-            rows = canary_mod.planted(iter({"text": t} for t in texts), made)
-            lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-            write_atomic(planted, lines.encode("utf-8"))
+            read = canary_mod.plant_dataset(dataset, planted, made, text_field)
             print(f"planted {sum(c.repeats for c in made)} canary copies among "
-                  f"{len(texts):,} texts: {planted}")  # fmt: skip
+                  f"{read:,} texts: {planted}")  # fmt: skip
         canary_mod.write_canaries(out, made)
         print(f"{len(made)} canaries ({digits} digits, repeats {repeats}): {out}; keep this file "
               "private until the model is measured")  # fmt: skip
@@ -197,6 +172,8 @@ def canaries_cmd(
         raise ExpungeError("measuring canaries needs --model DIR and --canaries FILE",
                            "or make them first with --insert --out FILE")  # fmt: skip
     wanted = canary_mod.read_canaries(canaries)
+    from expunge.model.sisa import load_audited
+
     results = canary_mod.exposure(load_audited(model), wanted, candidates)
     if as_json:
         print(json.dumps([r.__dict__ for r in results], indent=2))

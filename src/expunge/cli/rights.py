@@ -21,7 +21,7 @@ rights_app = typer.Typer(
 
 
 def _mount_track() -> None:
-    from expunge.cli_track import track_app
+    from expunge.cli.track import track_app
 
     rights_app.add_typer(track_app, name="track", help="Track sent requests and their deadlines.")
 

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from expunge.atomic import need_empty_dir, staged_dir
+from expunge.cli.options import ModelOpt, TextFieldOpt, ThreadsOpt
 from expunge.errors import ExpungeError
 from expunge.model.deps import use_threads
-
-if TYPE_CHECKING:
-    from expunge.model.evaluate import EvalReport
+from expunge.model.terminal import print_eval
 
 unlearn_app = typer.Typer(
     help="Make a local causal language model forget a person's data (approximate unlearning), "
@@ -26,9 +22,6 @@ unlearn_app = typer.Typer(
 )
 train_app = typer.Typer(help="Train small models from scratch on the CPU.", no_args_is_help=True)
 
-ModelOpt = Annotated[
-    Path | None, typer.Option("--model", help="Directory of a Hugging Face causal LM.")
-]
 ForgetOpt = Annotated[
     str | None,
     typer.Option(
@@ -45,73 +38,6 @@ SubjectOpt = Annotated[
         "find report to forget."
     ),
 ]
-TextFieldOpt = Annotated[str | None, typer.Option(help="Column/key holding the text.")]
-
-
-ThreadsOpt = Annotated[
-    int | None,
-    typer.Option(
-        min=1, help="Torch threads (default: the cores the load average leaves free, at least 1)."
-    ),
-]
-
-
-def need_empty_dir(out: Path) -> None:
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ExpungeError(f"{out} exists and is not an empty directory", "choose a new --out")
-
-
-@contextmanager
-def staged(out: Path) -> Iterator[Path]:
-    """A hidden sibling directory to write into; renamed to `out` only when the block
-    succeeds, removed when it fails (Ctrl-C included), so `out` is whole or absent."""
-    staging = out.with_name(f".{out.name}.partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    try:
-        yield staging
-        if out.exists():
-            out.rmdir()  # need_empty_dir allowed only an empty one
-        staging.rename(out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _loss(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
-
-
-def _ppl(value: float | None) -> str:
-    return "—" if value is None else (f"{value:.1f}" if value < 1e4 else f"{value:.1e}")
-
-
-def print_eval(report: EvalReport) -> None:
-    table = Table(title="forget efficacy and utility", title_justify="left")
-    columns = ("model", "forget↑", "PII↑", "rest", "extract↓", "retain↓", "held-out↓", "alike")
-    for column in columns:
-        table.add_column(column, justify="left" if column == "model" else "right", no_wrap=True)
-    for r in report.rows:
-        extracted = "—" if r.extracted is None else f"{r.extracted}/{r.probed}"
-        table.add_row(r.label, _loss(r.forget_loss), _loss(r.forget_span_loss),
-                      _loss(r.forget_context_loss), extracted, _ppl(r.retain_ppl),
-                      _ppl(r.holdout_ppl), _loss(r.lookalike_loss))  # fmt: skip
-    console = Console(highlight=False)
-    console.print(table)
-    legend = [
-        (
-            "forget / PII / rest: loss (nats per token) on the forget texts: all tokens, the "
-            "personal-data tokens, the other tokens"
-        ),
-        "extract: identifiers the model completes from the text before them",
-        "retain / held-out: perplexity",
-        (
-            "alike: loss on the forget texts about a made-up person (look-alikes): should stay "
-            "near 'before'"
-        ),
-        *report.notes,
-    ]
-    for line in legend:
-        console.print(f"[dim]{line}[/]")
 
 
 def _inputs(
@@ -164,7 +90,7 @@ def unlearn_cmd(
     use_threads(threads)
     if ctx.invoked_subcommand is not None:
         return
-    from expunge.model.unlearn import METHODS, UnlearnSettings, unlearn
+    from expunge.model.unlearn import METHODS, UnlearnSettings, save_unlearned, unlearn
 
     if model is None or out is None:
         raise ExpungeError("expunge unlearn needs --model DIR, --forget FILE and --out DIR",
@@ -174,7 +100,6 @@ def unlearn_cmd(
     need_empty_dir(out)
     from expunge.model.evaluate import evaluate as run_eval
     from expunge.model.load import load_model
-    from expunge.model.tiny import save_model
 
     items, kept, held, profile = _inputs(forget, retain, holdout, subject, text_field)
     original = load_model(model)
@@ -208,21 +133,8 @@ def unlearn_cmd(
         report = run_eval(original, lm, items, kept, held, profile, relearn_lr=settings.lr)
         print_eval(report)
         result["evaluation"] = [r.__dict__ for r in report.rows]
-    with staged(out) as staging:
-        save_model(lm.model, lm.tokenizer, staging)
-        (staging / "unlearn.json").write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+    save_unlearned(lm, result, out)
     print(f"model: {out}")
-
-
-def _unlearning_lr(model: Path) -> float:
-    """The learning rate `unlearn` used on this model (its unlearn.json), else the default."""
-    from expunge.model.unlearn import UnlearnSettings
-
-    try:
-        run = json.loads((model / "unlearn.json").read_text("utf-8"))["run"]
-        return float(run["settings"]["lr"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return UnlearnSettings().lr
 
 
 @unlearn_app.command("eval", epilog="Example: expunge unlearn eval --model demo-model/unlearned "
@@ -252,6 +164,7 @@ def eval_cmd(
                            "see expunge unlearn eval --help")  # fmt: skip
     from expunge.model.evaluate import evaluate as run_eval
     from expunge.model.load import load_model
+    from expunge.model.unlearn import recorded_lr
 
     items, kept, held, profile = _inputs(forget, retain, holdout, subject, text_field)
     report = run_eval(
@@ -263,7 +176,7 @@ def eval_cmd(
         profile,
         load_model(retrained) if retrained else None,
         robustness=robustness,
-        relearn_lr=_unlearning_lr(model),
+        relearn_lr=recorded_lr(model),
     )
     if as_json:
         print(json.dumps([r.__dict__ for r in report.rows], indent=2))
@@ -295,7 +208,7 @@ def train_tiny_cmd(
         raise ExpungeError(f"unknown --size {size!r}", f"use one of: {', '.join(MODEL_SIZES)}")
     need_empty_dir(out)
     texts = read_texts(data, "--data", text_field)
-    with staged(out) as staging, Progress(transient=True) as bar:
+    with staged_dir(out) as staging, Progress(transient=True) as bar:
         task = bar.add_task(f"training ({size})", total=None)
         model, _ = train_tiny(texts, staging, size, TrainSettings(epochs, batch, lr, seed=seed),
                               progress=lambda d, t, _: bar.update(task, completed=d, total=t))  # fmt: skip

@@ -1,10 +1,7 @@
-"""Command line: thin wrappers that parse options and call the library."""
+"""Dataset commands: scan, find, index build, forget, verify, subject check."""
 
 from __future__ import annotations
 
-import errno
-import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,44 +9,29 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from expunge import __version__
-from expunge.cli_model import audit_app
-from expunge.cli_optout import optout_app
-from expunge.cli_policy import policy_app
-from expunge.cli_protect import REDACT_EPILOG, redact_cmd
-from expunge.cli_rights import guide_cmd, rights_app
-from expunge.cli_sisa import sisa_train_cmd, sisa_unlearn_cmd
-from expunge.cli_unlearn import demo_app, train_app, unlearn_app
+from expunge.cli.options import (
+    CORES,
+    DatasetArg,
+    EngineOpt,
+    FormatOpt,
+    IdFieldOpt,
+    OnErrorOpt,
+    PhoneRegionOpt,
+    QuietOpt,
+    RayAddressOpt,
+    SubjectOpt,
+    SubjectsOpt,
+    TextFieldOpt,
+    WorkersOpt,
+)
 from expunge.errors import ExpungeError
 
 if TYPE_CHECKING:
     from expunge.scan import ScanConfig
     from expunge.subject import SubjectProfile
 
-app = typer.Typer(
-    name="expunge",
-    help="Find a person's data in AI training datasets and models, remove it, prove it.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+dataset_app = typer.Typer()  # its commands are mounted at the top level
 err_console = Console(stderr=True, highlight=False)
-
-
-def _version(value: bool) -> None:
-    if value:
-        print(f"expunge {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
-    ] = False,
-) -> None:
-    pass
 
 
 def _parse_types(types: str | None, ner: bool) -> tuple[str, ...] | None:
@@ -69,33 +51,9 @@ def _parse_types(types: str | None, ner: bool) -> tuple[str, ...] | None:
     return wanted
 
 
-# Options shared by the commands that read a dataset (scan, find).
-DatasetArg = Annotated[
-    str, typer.Argument(help="A file, a directory or a glob; every file is a shard.")
-]
-FormatOpt = Annotated[str, typer.Option("--format", help="auto|jsonl|parquet|csv|tsv|warc|wet|hf")]
-TextFieldOpt = Annotated[
-    str | None, typer.Option(help="Column/key holding the text (nested: a.b).")
-]
-IdFieldOpt = Annotated[
-    str | None, typer.Option(help="Column/key holding the record id (nested: a.b).")
-]
-WorkersOpt = Annotated[
-    int, typer.Option(min=1, help="Parallel shard tasks (default: number of cores).")
-]
-EngineOpt = Annotated[str, typer.Option(help="local (process pool) or ray.")]
-RayAddressOpt = Annotated[
-    str | None, typer.Option(help="Address of an existing Ray cluster (default: start one).")
-]
-PhoneRegionOpt = Annotated[
-    str, typer.Option(help="Region for phone numbers written without +country code.")
-]
-OnErrorOpt = Annotated[str, typer.Option(help="stop (default) or skip bad rows.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
-CORES = os.cpu_count() or 1
 
 
-@app.command(
+@dataset_app.command(
     epilog="Example: expunge scan demo-data/ --out demo-out --workers 2",
 )
 def scan(
@@ -183,7 +141,7 @@ def _run_over_dataset(
         print(f"findings: {out / 'findings.jsonl'}  summary: {out / 'summary.json'}")
 
 
-@app.command(
+@dataset_app.command(
     epilog="Example: expunge find --subject demo-data/subject.toml demo-data/dataset --out find-out",
 )
 def find(
@@ -248,8 +206,6 @@ def _find_in_index(
 ) -> None:
     import time
 
-    import orjson
-
     from expunge.index import lookup
 
     started = time.perf_counter()
@@ -264,28 +220,13 @@ def _find_in_index(
     for m in strong[:20]:
         print(f"  {m.subject}  {m.shard}  row {m.row}  ({', '.join(m.kinds)})")
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        lines = b"".join(
-            orjson.dumps(
-                {
-                    "subject": m.subject,
-                    "shard": m.shard,
-                    "row": m.row,
-                    "level": m.level,
-                    "kinds": list(m.kinds),
-                }
-            )
-            + b"\n"
-            for m in matches
-        )
-        tmp = out / ".matches.jsonl.tmp"
-        tmp.write_bytes(lines)
-        tmp.replace(out / "matches.jsonl")
-        print(f"matches: {out / 'matches.jsonl'}")
+        from expunge.index.candidates import write_matches
+
+        print(f"matches: {write_matches(out, matches)}")
 
 
 index_app = typer.Typer(help="An on-disk index of keyed identifier hashes.", no_args_is_help=True)
-app.add_typer(index_app, name="index")
+dataset_app.add_typer(index_app, name="index")
 
 
 @index_app.command(
@@ -344,13 +285,9 @@ def _region(phone_region: str) -> str:
     return check_phone_region(phone_region)
 
 
-SubjectOpt = Annotated[
-    list[Path] | None, typer.Option(help="A profile file (.toml/.json/.yaml); repeatable.")
-]
-SubjectsOpt = Annotated[Path | None, typer.Option(help="JSON Lines file: one profile per line.")]
 
 
-@app.command(
+@dataset_app.command(
     epilog="Example: expunge forget --subject demo-data/subject.toml demo-data/dataset "
     "--out demo-v2 --mode redact --request-id R-1 --registry demo-registry",
 )
@@ -405,7 +342,9 @@ def forget(
     data = open_dataset(dataset, format)
     candidates = checksums = None
     if index is not None:
-        candidates, checksums = _index_candidates(index, profiles, dataset)
+        from expunge.index.candidates import strong_rows
+
+        candidates, checksums = strong_rows(index, profiles, dataset)
     manifest = run_forget(
         data,
         profiles,
@@ -434,24 +373,7 @@ def forget(
         )
 
 
-def _index_candidates(
-    index: Path, profiles: list[SubjectProfile], dataset: str
-) -> tuple[dict[str, frozenset[int]], dict[str, str]]:
-    """Shard -> rows where the index sees a strong match (a superset of a scan's strong
-    matches), and shard -> sha256 as recorded by the index (checked current first)."""
-    from expunge.index import lookup
-    from expunge.index.store import load_manifest
-
-    rows: dict[str, set[int]] = {}
-    for match in lookup(index, profiles, dataset_spec=dataset):  # raises if out of date
-        if match.level == "strong":
-            rows.setdefault(match.shard, set()).add(match.row)
-    manifest = load_manifest(index) or {}
-    checksums = {s["name"]: s["sha256"] for s in manifest.get("shards", [])}
-    return {shard: frozenset(r) for shard, r in rows.items()}, checksums
-
-
-@app.command(epilog="Example: expunge verify demo-v2 --subject demo-data/subject.toml")
+@dataset_app.command(epilog="Example: expunge verify demo-v2 --subject demo-data/subject.toml")
 def verify(
     version: Annotated[Path, typer.Argument(help="A version written by expunge forget.")],
     subject: SubjectOpt = None,
@@ -529,7 +451,7 @@ def _print_certificate(version: Path, report: dict[str, object]) -> None:
 subject_app = typer.Typer(
     help="A person's profile: the identifiers expunge looks for.", no_args_is_help=True
 )
-app.add_typer(subject_app, name="subject")
+dataset_app.add_typer(subject_app, name="subject")
 
 
 @subject_app.command("check", epilog="Example: expunge subject check demo-data/subject.toml")
@@ -557,81 +479,3 @@ def subject_check(
     console = Console(highlight=False)
     console.print(table)
     console.print(f"{len(seen)} identifiers; the profile is valid.")
-
-
-@app.command(epilog="Example: expunge strip holiday.jpg scan.png --out clean/")
-def strip(
-    images: Annotated[list[Path], typer.Argument(help="JPEG or PNG files.")],
-    out: Annotated[Path, typer.Option(help="Directory for the clean copies (same file names).")],
-    remove_c2pa: Annotated[
-        bool, typer.Option("--remove-c2pa", help="Also remove C2PA provenance manifests.")
-    ] = False,
-) -> None:
-    """Write copies of images without EXIF/XMP/IPTC metadata (GPS, serials, names)."""
-    from expunge.protect.strip import strip_image
-
-    targets = [out / image.name for image in images]
-    taken = [t for t in targets if t.exists()] or [t for t in targets if targets.count(t) > 1]
-    if taken:
-        raise ExpungeError(f"{taken[0]} already exists (or two inputs share a name)",
-                           "choose an empty --out directory")  # fmt: skip
-    for image, target in zip(images, targets, strict=True):
-        report = strip_image(image, target, remove_c2pa)
-        removed = ", ".join(report.removed) or "nothing to remove"
-        held = f"; it held: {', '.join(dict.fromkeys(report.details))}" if report.details else ""
-        kept = f"; kept: {', '.join(report.kept)}" if report.kept else ""
-        print(f"{image} -> {target}: removed {removed}{held}{kept} "
-              f"({report.bytes_before:,} -> {report.bytes_after:,} bytes)")  # fmt: skip
-
-
-app.command("redact", epilog=REDACT_EPILOG)(redact_cmd)
-optout_app.command("guide", epilog="Example: expunge optout guide --platform linkedin")(guide_cmd)
-app.add_typer(optout_app, name="optout")
-app.add_typer(rights_app, name="rights")
-app.add_typer(audit_app, name="audit")
-app.add_typer(policy_app, name="policy")
-app.add_typer(unlearn_app, name="unlearn")
-train_app.command(
-    "sisa",
-    epilog="Example: expunge train sisa --data corpus.jsonl --shards 4 --slices 4 --out sisa-model",
-)(sisa_train_cmd)
-unlearn_app.command(
-    "sisa", epilog="Example: expunge unlearn sisa sisa-model --forget forget.jsonl"
-)(sisa_unlearn_cmd)
-app.add_typer(train_app, name="train")
-app.add_typer(demo_app, name="demo")
-
-
-def main() -> None:
-    try:
-        app()
-    except ExpungeError as error:
-        err_console.print(
-            f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True
-        )
-        sys.exit(1)
-    except KeyboardInterrupt:
-        err_console.print("interrupted; nothing was written")
-        sys.exit(130)
-    except OSError as error:
-        if error.errno not in _ENVIRONMENT_ERRORS:
-            raise
-        # A full disk or a read-only folder is not a bug: one line, and what to do. Partial
-        # outputs are removed (scan) or completed by the same command (forget: its marker).
-        where = f"{error.filename}: " if error.filename else ""
-        err_console.print(
-            f"[bold red]error:[/] {escape(where + (error.strerror or str(error)))} "
-            "(free space or fix permissions, then run the same command again)",
-            highlight=False,
-            soft_wrap=True,
-        )
-        sys.exit(1)
-
-
-_ENVIRONMENT_ERRORS = frozenset(
-    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EMFILE}
-)
-
-
-if __name__ == "__main__":
-    main()

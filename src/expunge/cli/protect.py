@@ -1,4 +1,5 @@
-"""`expunge redact`: placeholders for personal data before a paste into a chatbot, and back."""
+"""`expunge redact` (placeholders for personal data before a paste into a chatbot, and back)
+and `expunge strip` (image metadata)."""
 
 from __future__ import annotations
 
@@ -202,3 +203,35 @@ def redact_cmd(
             "(pip install 'expunge[ner]'; --subject still covers your own names)",
             err=True,
         )
+
+
+STRIP_EPILOG = "Example: expunge strip holiday.jpg scan.png --out clean/"
+
+
+def strip_cmd(
+    images: Annotated[list[Path], typer.Argument(help="JPEG or PNG files.")],
+    out: Annotated[Path, typer.Option(help="Directory for the clean copies (same file names).")],
+    remove_c2pa: Annotated[
+        bool, typer.Option("--remove-c2pa", help="Also remove C2PA provenance manifests.")
+    ] = False,
+) -> None:
+    """Write copies of images without EXIF/XMP/IPTC metadata (GPS, serials, names)."""
+    from expunge.protect.strip import strip_image
+
+    targets = [out / image.name for image in images]
+    taken = [t for t in targets if t.exists()] or [t for t in targets if targets.count(t) > 1]
+    if taken:
+        raise ExpungeError(f"{taken[0]} already exists (or two inputs share a name)",
+                           "choose an empty --out directory")  # fmt: skip
+    for image, target in zip(images, targets, strict=True):
+        report = strip_image(image, target, remove_c2pa)
+        removed = ", ".join(report.removed) or "nothing to remove"
+        held = f"; it held: {', '.join(dict.fromkeys(report.details))}" if report.details else ""
+        kept = f"; kept: {', '.join(report.kept)}" if report.kept else ""
+        print(f"{image} -> {target}: removed {removed}{held}{kept} "
+              f"({report.bytes_before:,} -> {report.bytes_after:,} bytes)")  # fmt: skip
+
+
+protect_app = typer.Typer()  # its commands are mounted at the top level
+protect_app.command("strip", epilog=STRIP_EPILOG)(strip_cmd)
+protect_app.command("redact", epilog=REDACT_EPILOG)(redact_cmd)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from expunge.cli_unlearn import ThreadsOpt
+from expunge.cli.options import ThreadsOpt
 from expunge.model.deps import use_threads
 
 TRAIN_EPILOG = (

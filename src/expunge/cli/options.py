@@ -1,0 +1,54 @@
+"""Options shared by several commands, defined once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+CORES = os.cpu_count() or 1
+
+# Reading a dataset (scan, find, index build, forget).
+DatasetArg = Annotated[
+    str, typer.Argument(help="A file, a directory or a glob; every file is a shard.")
+]
+FormatOpt = Annotated[str, typer.Option("--format", help="auto|jsonl|parquet|csv|tsv|warc|wet|hf")]
+TextFieldOpt = Annotated[
+    str | None, typer.Option(help="Column/key holding the text (nested: a.b).")
+]
+IdFieldOpt = Annotated[
+    str | None, typer.Option(help="Column/key holding the record id (nested: a.b).")
+]
+OnErrorOpt = Annotated[str, typer.Option(help="stop (default) or skip bad rows.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+
+# Running over shards.
+WorkersOpt = Annotated[
+    int, typer.Option(min=1, help="Parallel shard tasks (default: number of cores).")
+]
+EngineOpt = Annotated[str, typer.Option(help="local (process pool) or ray.")]
+RayAddressOpt = Annotated[
+    str | None, typer.Option(help="Address of an existing Ray cluster (default: start one).")
+]
+
+# People.
+PhoneRegionOpt = Annotated[
+    str, typer.Option(help="Region for phone numbers written without +country code.")
+]
+SubjectOpt = Annotated[
+    list[Path] | None, typer.Option(help="A profile file (.toml/.json/.yaml); repeatable.")
+]
+SubjectsOpt = Annotated[Path | None, typer.Option(help="JSON Lines file: one profile per line.")]
+
+# Models.
+ModelOpt = Annotated[
+    Path | None, typer.Option("--model", help="Directory of a Hugging Face causal LM.")
+]
+ThreadsOpt = Annotated[
+    int | None,
+    typer.Option(
+        min=1, help="Torch threads (default: the cores the load average leaves free, at least 1)."
+    ),
+]

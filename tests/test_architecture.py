@@ -1,0 +1,124 @@
+"""The shape of the code and its documentation (issue 15): the command line is a thin layer
+that nothing in the library imports, and every command is documented with help, an example
+and a README entry whose options parse (the sqlite-utils docs-test pattern)."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shlex
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+
+from expunge.cli import app
+
+ROOT = Path(__file__).parents[1]
+SRC = ROOT / "src" / "expunge"
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _imports(path: Path) -> Iterator[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
+
+
+def test_no_library_module_imports_the_command_line() -> None:
+    offenders = []
+    for path in sorted(SRC.rglob("*.py")):
+        if (SRC / "cli") in path.parents:
+            continue
+        names = [n for n in _imports(path) if n == "expunge.cli" or n.startswith("expunge.cli.")]
+        offenders += [f"{path.relative_to(SRC)}: {n}" for n in names]
+    assert not offenders, offenders
+
+
+def test_benchmarks_use_the_library_not_private_cli_functions() -> None:
+    for path in sorted((ROOT / "benchmarks").glob("*.py")):
+        private = [n for n in _imports(path) if n.startswith("expunge.cli") and "._" in n]
+        assert not private, (path.name, private)
+
+
+# Typer carries its own copy of click: commands are recognised by shape, not by class.
+Command = Any
+
+
+def _is_group(command: Command) -> bool:
+    return hasattr(command, "commands")
+
+
+def _commands(
+    group: Command, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], Command]]:
+    if _is_group(group):
+        if path and getattr(group, "invoke_without_command", False):
+            yield path, group  # a group that is a command too (`expunge audit --model M`)
+        for name, sub in group.commands.items():
+            yield from _commands(sub, (*path, name))
+    else:
+        yield path, group
+
+
+ROOT_COMMAND = typer.main.get_command(app)
+COMMANDS = list(_commands(ROOT_COMMAND))
+
+
+def test_there_are_commands_to_check() -> None:
+    assert len(COMMANDS) >= 25
+
+
+@pytest.mark.parametrize("path,command", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_command_has_help_an_example_and_a_readme_entry(
+    path: tuple[str, ...], command: Command
+) -> None:
+    name = "expunge " + " ".join(path)
+    assert (command.help or "").strip(), f"{name} has no help text"
+    epilog = command.epilog or ""
+    group = ROOT_COMMAND
+    for part in path[:-1]:  # a group's callback may carry the example for its default action
+        group = group.commands[part]
+    assert "Example" in epilog or "Example" in (group.epilog or ""), f"{name}: no example"
+    assert re.search(rf"(?m)^\$?\s*{re.escape(name)}\b", README), f"{name} is not in the README"
+
+
+def _readme_examples() -> list[str]:
+    """The command lines of the README's ```bash blocks (runnable examples, not synopses)."""
+    lines: list[str] = []
+    for block in re.findall(r"```bash\n(.*?)```", README, re.S):
+        joined = re.sub(r"\\\n\s*", " ", block)
+        for line in joined.splitlines():
+            line = line.split(" #", 1)[0].strip()
+            if line.startswith("expunge ") or line.startswith(".venv/bin/expunge "):
+                lines.append(line.removeprefix(".venv/bin/"))
+    return lines
+
+
+EXAMPLES = _readme_examples()
+
+
+def test_the_readme_has_examples() -> None:
+    assert len(EXAMPLES) >= 20
+
+
+@pytest.mark.parametrize("line", EXAMPLES)
+def test_every_readme_example_parses(line: str) -> None:
+    """Options and arguments as the command defines them: nothing is run."""
+    words = shlex.split(line)[1:]
+    words = [w for w in words if w not in (">", "|") and not w.startswith(">")]
+    command: Command = ROOT_COMMAND
+    args = list(words)
+    while _is_group(command) and args and args[0] in command.commands:
+        command = command.commands[args.pop(0)]
+    if "|" in line or ">" in line:  # a pipe or redirection: only what comes before it
+        cut = next(i for i, w in enumerate(args) if w in ("|", ">") or w.startswith(">"))
+        args = args[:cut] if cut else args
+    context = command.make_context(" ".join(words[:1]), args, resilient_parsing=False)
+    assert context is not None
