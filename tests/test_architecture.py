@@ -92,11 +92,11 @@ def test_every_command_has_help_an_example_and_a_readme_entry(
 def _readme_examples() -> list[str]:
     """The command lines of the README's ```bash blocks (runnable examples, not synopses)."""
     lines: list[str] = []
-    for block in re.findall(r"```bash\n(.*?)```", README, re.S):
+    for block in re.findall(r"```bash\n(.*?)```", README, re.DOTALL):
         joined = re.sub(r"\\\n\s*", " ", block)
         for line in joined.splitlines():
             line = line.split(" #", 1)[0].strip()
-            if line.startswith("expunge ") or line.startswith(".venv/bin/expunge "):
+            if line.startswith(("expunge ", ".venv/bin/expunge ")):
                 lines.append(line.removeprefix(".venv/bin/"))
     return lines
 

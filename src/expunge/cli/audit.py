@@ -22,7 +22,6 @@ audit_app = typer.Typer(
 )
 
 
-
 @audit_app.callback(
     epilog="Example (after expunge demo model): expunge audit --model demo-model/unlearned "
     "--subject demo-data/subject.toml --documents demo-model/forget.jsonl "

@@ -51,8 +51,6 @@ def _parse_types(types: str | None, ner: bool) -> tuple[str, ...] | None:
     return wanted
 
 
-
-
 @dataset_app.command(
     epilog="Example: expunge scan demo-data/ --out demo-out --workers 2",
 )
@@ -283,8 +281,6 @@ def _region(phone_region: str) -> str:
     from expunge.detect.phone import check_phone_region
 
     return check_phone_region(phone_region)
-
-
 
 
 @dataset_app.command(

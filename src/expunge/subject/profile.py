@@ -108,7 +108,8 @@ def _read(path: Path) -> Any:
     raise ExpungeError(f"{path}: unknown profile format {suffix!r}", "use .toml, .json or .yaml")
 
 
-def load_subject(path: Path, default_region: str = "US") -> SubjectProfile:
+def load_subject(path: Path | str, default_region: str = "US") -> SubjectProfile:
+    path = Path(path)
     return parse_subject(
         _read(path), str(path), default_id=path.stem, default_region=default_region
     )
