@@ -313,7 +313,7 @@ def test_cli_train_and_unlearn(tmp_path: Path) -> None:
     bad_key.write_bytes(b"short")
     other = tmp_path / "other"
     result = runner.invoke(cli(), [*args[:-4], "--key-file", str(bad_key), "--out", str(other)])
-    assert isinstance(result.exception, ExpungeError) and "must be 32 bytes" in str(
+    assert isinstance(result.exception, ExpungeError) and "not a 32-byte key" in str(
         result.exception
     )
     assert not other.exists()

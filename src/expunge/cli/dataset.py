@@ -386,7 +386,6 @@ def verify(
 ) -> None:
     """Check every file of a version and that the subjects are gone from its stored bytes;
     exit 1 if not."""
-    import json
 
     from expunge.engine import make_executor
     from expunge.forget import Registry
@@ -402,7 +401,9 @@ def verify(
         Registry(registry) if registry is not None else None,
     )
     if json_out is not None:
-        json_out.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+        from expunge.atomic import write_json_atomic
+
+        write_json_atomic(json_out, report)
     _print_certificate(version, report)
     if report["result"] != "pass":
         raise typer.Exit(1)

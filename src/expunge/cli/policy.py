@@ -70,6 +70,6 @@ def analyze_cmd(
 
 
 def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    from expunge.atomic import write_atomic
+
+    write_atomic(path, data)

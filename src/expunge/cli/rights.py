@@ -136,9 +136,9 @@ def letter_cmd(
     else:
         if out.exists():
             raise ExpungeError(f"{out} already exists", "choose another --out")
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(out)
+        from expunge.atomic import write_atomic
+
+        write_atomic(out, data, private=True)  # a letter holds the person's data: 0600
         print(f"wrote {out}")
     _after_letter(letter, date.today())
 

@@ -330,11 +330,9 @@ def _write_drafts(folder: Path, items: list[DueItem], day: date, country: str | 
 
 def _write_private(path: Path, text: str) -> None:
     """Write by rename, owner-readable only (the text is about the person's own requests)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    tmp.touch(mode=0o600)
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    from expunge.atomic import write_atomic
+
+    write_atomic(path, text.encode("utf-8"), private=True)
 
 
 @track_app.command(

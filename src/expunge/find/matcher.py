@@ -35,7 +35,9 @@ from pathlib import Path
 
 import hyperscan
 
+from expunge.atomic import write_atomic
 from expunge.detect.engine import SEP
+from expunge.errors import ExpungeError
 from expunge.find.literals import GMAIL, LiteralPlan, build_plan
 from expunge.pipeline import batched_by_size, detector_for
 from expunge.records import Finding, Record
@@ -143,12 +145,8 @@ def _store_cached(key: str, db: hyperscan.Database) -> None:
         return
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(hyperscan.dumpb(db))
-        os.replace(tmp, path)  # readers see a whole file or none
-    except OSError:
+        write_atomic(path, hyperscan.dumpb(db), private=True)  # a whole file or none
+    except (OSError, ExpungeError):
         pass  # a cache that cannot be written only costs the next run a compile
 
 

@@ -16,8 +16,6 @@ handles, and phones written with their country code; forgetting the person again
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 from collections.abc import Iterable
@@ -26,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from expunge.errors import ExpungeError
+from expunge.keys import create_key, keyed_digest, read_key
 from expunge.subject import SubjectProfile
 from expunge.subject.lookup import lookup_keys
 from expunge.subject.textview import first_word
@@ -60,27 +59,19 @@ class Registry:
     def _load_or_create_key(self) -> bytes:
         key_path = self.path / SECRET_FILE
         if key_path.exists():
-            key = key_path.read_bytes()
-            if len(key) != 32:
-                raise ExpungeError(
-                    f"registry key {key_path} is damaged ({len(key)} bytes, expected 32)",
-                    "restore it from a backup; without it past removals cannot be re-applied",
-                )
-            return key
+            return read_key(
+                key_path, "restore it from a backup; without it past removals cannot be re-applied"
+            )
         if self.path.exists() and any(self.path.iterdir()):
             raise ExpungeError(
                 f"{self.path} is not an expunge registry (no {SECRET_FILE})",
                 "point --registry at a registry directory or a new path",
             )
         self.path.mkdir(parents=True, exist_ok=True)
-        key = os.urandom(32)
-        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(key)
-        return key
+        return create_key(key_path)
 
     def digest(self, kind: str, key: str) -> str:
-        return hmac.new(self._key, f"{kind}\0{key}".encode(), hashlib.sha256).hexdigest()
+        return keyed_digest(self._key, f"{kind}\0{key}").hex()
 
     def digests(self, subject: SubjectProfile) -> list[dict[str, str]]:
         """{kind reported, hmac} of everything find looks up for this person."""

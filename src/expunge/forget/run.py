@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from expunge import __version__
+from expunge.atomic import replace_atomic, write_json_atomic
 from expunge.engine import Executor
 from expunge.errors import ErrorPolicy, ExpungeError
 from expunge.forget.registry import Registry
@@ -123,9 +124,8 @@ def _place(src: Path, dst: Path) -> str:
         os.link(src, dst)
         return "linked"
     except OSError:  # another file system, or links not allowed: copy instead
-        tmp = dst.with_name(dst.name + ".tmp")
-        shutil.copy2(src, tmp)
-        os.replace(tmp, dst)
+        with replace_atomic(dst) as tmp:
+            shutil.copy2(src, tmp)
         return "copied"
 
 
@@ -251,9 +251,8 @@ def write_version(
                     for row, text in _texts_of(shard, fields, rows - drop).items()
                 }
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".tmp")
-            stats = rewrite_shard(shard, fields, str(tmp), drop, replace)
-            os.replace(tmp, target)
+            with replace_atomic(target) as tmp:
+                stats = rewrite_shard(shard, fields, str(tmp), drop, replace)
             entry.update(
                 source="rewritten",
                 records_in=stats.rows_in,
@@ -291,9 +290,8 @@ def write_version(
         "shards": shards,
         "carried": carried,
     }
-    tmp_manifest = out_dir / f".{MANIFEST}.tmp"
-    tmp_manifest.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    os.replace(tmp_manifest, out_dir / MANIFEST)  # the version exists from this rename on
+    # the commit point: the version exists from this rename on, fsynced with its folder
+    write_json_atomic(out_dir / MANIFEST, manifest)
     (out_dir / MARKER).unlink()
     return manifest
 

@@ -15,12 +15,12 @@ Kinds of entries (each one a keyed hash of `kind + "\\0" + normal form`, never t
 from __future__ import annotations
 
 import hashlib
-import hmac
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from expunge.keys import keyed_digest
 from expunge.records import Finding
 from expunge.subject import SubjectProfile
 from expunge.subject.lookup import at_handles, lookup_keys
@@ -44,7 +44,7 @@ def key_hash(secret: bytes, kind: str, normal: str | bytes) -> bytes:
     """HMAC-SHA256(secret, kind + NUL + normal form as UTF-8), truncated to 16 bytes."""
     if isinstance(normal, str):
         normal = normal.encode("utf-8", "surrogatepass")
-    return hmac.digest(secret, kind.encode() + b"\0" + normal, "sha256")[:HASH_BYTES]
+    return keyed_digest(secret, kind.encode() + b"\0" + normal)[:HASH_BYTES]
 
 
 class KeyHasher:
@@ -60,7 +60,7 @@ class KeyHasher:
         self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
         self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
         probe = b"word\0probe"
-        if self._digest(probe) != hmac.digest(secret, probe, "sha256")[:HASH_BYTES]:
+        if self._digest(probe) != keyed_digest(secret, probe)[:HASH_BYTES]:
             raise AssertionError("KeyHasher disagrees with hmac")  # cannot happen: RFC 2104
 
     def _digest(self, message: bytes) -> bytes:

@@ -34,9 +34,7 @@ import hashlib
 import json
 import mmap
 import os
-import secrets
 import struct
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +45,7 @@ import numpy as np
 
 from expunge.atomic import write_atomic
 from expunge.errors import ExpungeError
+from expunge.keys import create_key, read_key
 
 MANIFEST = "manifest.json"
 SECRET = "secret.key"
@@ -64,26 +63,14 @@ MERGED_ARRAYS = (*SHARD_ARRAYS, "base")
 
 def load_secret(out_dir: Path, create: bool) -> bytes:
     path = out_dir / SECRET
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    if not path.exists():
         if not create:
             raise ExpungeError(
                 f"{out_dir} is not an index (no {SECRET})", "build it: expunge index build"
-            ) from None
-        data = secrets.token_bytes(32)
+            )
         out_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".secret-")  # mkstemp creates it 0600
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-        return data
-    if len(data) != 32:
-        raise ExpungeError(
-            f"{path} is damaged (not 32 bytes)", "delete the index and build it again"
-        )
-    return data
+        return create_key(path)
+    return read_key(path, "delete the index and build it again")
 
 
 def load_manifest(out_dir: Path) -> dict[str, Any] | None:

@@ -14,8 +14,6 @@ point leaves the old or the new state, never a mix; stray directories are swept 
 from __future__ import annotations
 
 import fcntl
-import hashlib
-import hmac
 import json
 import os
 import re
@@ -27,7 +25,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from expunge import keys
+from expunge.atomic import write_atomic
 from expunge.errors import ExpungeError
+from expunge.keys import keyed_digest
 from expunge.model.deps import need_torch
 
 SCHEMA = 1
@@ -54,9 +55,7 @@ def normalise(text: str) -> str:
 
 
 def record_hash(key: bytes, text: str) -> str:
-    return hmac.new(
-        key, normalise(text).encode("utf-8", "surrogatepass"), hashlib.sha256
-    ).hexdigest()
+    return keyed_digest(key, normalise(text)).hex()
 
 
 def place(digest: str, shards: int, slices: int) -> tuple[int, int]:
@@ -155,21 +154,13 @@ class Manifest:
 
 
 def write_key(root: Path, key: bytes) -> None:
-    fd = os.open(root / KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key)
+    if (root / KEY_FILE).exists():
+        raise ExpungeError(f"{root / KEY_FILE} already exists", "train into a new directory")
+    write_atomic(root / KEY_FILE, key, private=True)
 
 
 def read_key(path: Path) -> bytes:
-    try:
-        key = path.read_bytes()
-    except OSError as error:
-        raise ExpungeError(f"{path}: cannot read the key ({error.strerror})",
-                           "restore secret.key from a backup") from None  # fmt: skip
-    if len(key) != 32:
-        raise ExpungeError(f"{path}: a key must be 32 bytes, this has {len(key)}",
-                           "restore it from a backup, or give a 32-byte key file") from None  # fmt: skip
-    return key
+    return keys.read_key(path, "restore it from a backup, or give a 32-byte key file")
 
 
 def open_sisa(root: Path) -> Manifest:
@@ -201,7 +192,8 @@ def sweep(root: Path, manifest: Manifest) -> None:
     for path in root.iterdir():
         if _SHARD_DIR.match(path.name) and path.name not in live:
             shutil.rmtree(path)
-    (root / (MANIFEST + ".tmp")).unlink(missing_ok=True)
+    for tmp in root.glob(f".{MANIFEST}.*.tmp"):  # what write_json_atomic left mid-write
+        tmp.unlink(missing_ok=True)
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from expunge import __version__
+from expunge.atomic import staged_dir
 from expunge.errors import ExpungeError
 from expunge.optout.agents import SEARCH_CRAWLERS, Agent, agents
 from expunge.optout.verdict import PURPOSES
@@ -325,17 +326,11 @@ def _overreach_list(p: Plan) -> str:
 
 
 def write(files: dict[str, str], out_dir: Path) -> None:
+    """The files into `out_dir` (new or empty), all of them or none."""
     if out_dir.exists() and any(out_dir.iterdir()):
         raise ExpungeError(f"--out {out_dir} exists and is not empty", "choose a new directory")
-    staging = out_dir.with_name(f".{out_dir.name}.tmp")
-    if staging.exists():
-        import shutil
-
-        shutil.rmtree(staging)
-    for name, text in files.items():
-        path = staging / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
-    if out_dir.exists():
-        out_dir.rmdir()
-    staging.rename(out_dir)
+    with staged_dir(out_dir) as staging:
+        for name, text in files.items():
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, "utf-8")

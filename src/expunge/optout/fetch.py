@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from expunge import __version__
+from expunge.atomic import write_atomic
 from expunge.optout.evaluate import PageSignals, SiteSignals
 from expunge.optout.sources import MAX_PAGE, MAX_SITE_FILE, SITE_FILES, origin_of
 
@@ -111,9 +112,7 @@ class Fetcher:
             "body": response.body.hex(), "redirects": response.redirects, "fetched": time.time(),
         }  # fmt: skip
         path = self._path(url)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data), "utf-8")
-        tmp.replace(path)
+        write_atomic(path, json.dumps(data).encode("utf-8"))
 
 
 def _headers(items: object) -> dict[str, list[str]]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from expunge import __version__
-from expunge.atomic import write_json_atomic
+from expunge.atomic import open_atomic, write_atomic, write_json_atomic
 from expunge.records import Dataset
 from expunge.scan.state import STATE_VERSION, load_state, shard_key, state_dir
 from expunge.scan.task import SAMPLES_PER_TYPE, ProgressFn, ScanConfig, ShardJob, ShardResult
@@ -202,16 +202,12 @@ def _publish(
         if stale.name not in keep:
             stale.unlink()
 
-    tmp_findings = out_dir / f".findings.jsonl.tmp-{os.getpid()}"
-    with open(tmp_findings, "wb") as out:
+    with open_atomic(out_dir / "findings.jsonl") as out:
         for entry in entries:
             with open(cache / f"{shard_key(entry['shard'])}.jsonl", "rb") as part:
                 shutil.copyfileobj(part, out, 1 << 20)
-    os.replace(tmp_findings, out_dir / "findings.jsonl")
     write_json_atomic(out_dir / "summary.json", summary)
-    tmp_html = out_dir / f".report.html.tmp-{os.getpid()}"
-    tmp_html.write_text(render_scan_report(summary), "utf-8")
-    os.replace(tmp_html, out_dir / "report.html")
+    write_atomic(out_dir / "report.html", render_scan_report(summary).encode("utf-8"))
     write_json_atomic(
         state_dir(out_dir) / "state.json",
         {
