@@ -33,8 +33,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from expunge.detect import Detector
-from expunge.engine import make_executor
 from expunge.errors import ErrorPolicy
+from expunge.executors import make_executor
 from expunge.forget import forget, verify
 from expunge.io import open_dataset, read_shard
 from expunge.io.raw import read_raw

@@ -178,3 +178,17 @@ def test_a_name_running_into_an_email_local_part_is_not_a_name() -> None:
     found = [(f.start, text[f.start : f.end]) for f in matcher.match(text)]
     assert found == [(4, "Jorunn Atterbury"), (text.rindex("Atterbury"), "Atterbury, Jorunn")]
     assert matcher.match_batch([text])[0] == matcher.match(text)
+
+
+def test_context_snippets_mask_national_phones_of_the_find_region() -> None:
+    """Another person's phone beside the match is masked when written the national way of the
+    region the find runs in (it was read as a US number whatever the region)."""
+    from expunge.find.context import context_snippet
+    from expunge.records import Finding
+
+    text = "Write to jane@example.org or ring her flatmate on (030) 901820 tonight."
+    match = Finding("email", 9, 25, 1.0, "strong")
+    masked = context_snippet(text, match, [match], show_values=False, phone_region="DE")
+    assert "901820" not in masked and "jane@example.org" not in masked
+    as_us = context_snippet(text, match, [match], show_values=False, phone_region="US")
+    assert "901820" in as_us  # the old behaviour: not a US number, left unmasked

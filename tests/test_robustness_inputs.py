@@ -136,7 +136,7 @@ def test_scan_cli_with_a_fifo_prints_one_line(tmp_path: Path) -> None:
 _POOL_SCRIPT = """
 import os, sys, time
 from pathlib import Path
-from expunge.engine.local import LocalExecutor
+from expunge.executors.local import LocalExecutor
 
 
 class SleepyJob:
@@ -208,7 +208,7 @@ def test_kill_9_of_the_parent_ends_workers_and_forkserver(tmp_path: Path) -> Non
 
 
 def _scan(dataset_spec: str, out: Path) -> None:
-    from expunge.engine.local import LocalExecutor
+    from expunge.executors.local import LocalExecutor
     from expunge.scan import run_scan
     from expunge.scan.task import ScanConfig
 

@@ -1,4 +1,4 @@
-"""One big file in parts (engine/split.py): the same results as reading it whole."""
+"""One big file in parts (executors/split.py): the same results as reading it whole."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from expunge.engine.local import LocalExecutor
-from expunge.engine.split import SplittingExecutor
 from expunge.errors import ExpungeError
+from expunge.executors.local import LocalExecutor
+from expunge.executors.split import SplittingExecutor
 from expunge.io import open_dataset
 from expunge.io.ranges import split_points
 from expunge.scan.task import ScanConfig, ShardJob, ShardResult

@@ -120,7 +120,7 @@ def _run_over_dataset(
     quiet: bool,
 ) -> None:
     """Shared by scan and find: same readers, executors, outputs; only the steps differ."""
-    from expunge.engine import make_executor
+    from expunge.executors import make_executor
     from expunge.io import open_dataset
     from expunge.report.terminal import ScanProgress, print_scan_summary
     from expunge.scan import run_scan
@@ -315,7 +315,7 @@ def forget(
     phone_region: PhoneRegionOpt = "US",
 ) -> None:
     """Write a new version of DATASET without the subjects' records (or with them redacted)."""
-    from expunge.engine import make_executor
+    from expunge.executors import make_executor
     from expunge.forget import Registry
     from expunge.forget import forget as run_forget
     from expunge.io import open_dataset
@@ -387,7 +387,7 @@ def verify(
     """Check every file of a version and that the subjects are gone from its stored bytes;
     exit 1 if not."""
 
-    from expunge.engine import make_executor
+    from expunge.executors import make_executor
     from expunge.forget import Registry
     from expunge.forget import verify as run_verify
 

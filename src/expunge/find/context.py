@@ -17,11 +17,13 @@ def context_snippet(
     record_findings: Sequence[Finding],
     show_values: bool,
     text_end: int | None = None,
+    phone_region: str = "US",
 ) -> str:
     """Up to 40 characters either side of the match. Masked (the default): every match of the
     subject in the window and any personal data the detector finds there are masked. With
     `text_end` (a record read with its stored material, io/raw.py), the window stays on the
-    match's side of the boundary between the text and the rest."""
+    match's side of the boundary between the text and the rest. National phone numbers in the
+    window are read in `phone_region`, the region the find ran with."""
     floor, ceiling = 0, len(text)
     if text_end is not None:
         if match.start < text_end:
@@ -36,7 +38,9 @@ def context_snippet(
             for f in record_findings
             if f.start < hi and lo < f.end
         ]
-        spans += [(f.start, f.end, f.type) for f in detector_for(None, "US", 0.5).scan(window)]
+        spans += [
+            (f.start, f.end, f.type) for f in detector_for(None, phone_region, 0.5).scan(window)
+        ]
         kept: list[tuple[int, int, str]] = []
         for start, end, kind in sorted(spans, key=lambda s: (s[0], -s[1])):
             if kept and start < kept[-1][1]:

@@ -20,8 +20,8 @@ from typing import Any, Literal
 
 from expunge import __version__
 from expunge.atomic import replace_atomic, write_json_atomic
-from expunge.engine import Executor
 from expunge.errors import ErrorPolicy, ExpungeError
+from expunge.executors import Executor
 from expunge.forget.registry import Registry
 from expunge.records import Dataset, FieldSpec, Shard
 from expunge.scan.task import ScanConfig, ShardJob, file_checksum

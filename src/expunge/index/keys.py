@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from expunge.keys import keyed_digest
@@ -185,7 +185,3 @@ def subject_requirements(subjects: Sequence[SubjectProfile]) -> list[Requirement
                 seen.add((ident.kind, frozen))
                 out.append(Requirement(index, ident.kind, frozen))
     return out
-
-
-def all_keys(requirements: Iterable[Requirement]) -> set[tuple[str, str | bytes]]:
-    return {key for r in requirements for key in r.keys}

@@ -2,8 +2,7 @@
 
 - GDPR: the supervisory authority of the requester's country (GDPR Art. 77(1) lets a person
   complain in the Member State of habitual residence), from the Datenanfragen supervisory
-  authority records (CC0): `expunge/data/datarequests/authorities.jsonl`, else
-  `/work/shared/data/datarequests/authorities.jsonl`.
+  authority records (CC0), bundled as `expunge/data/datarequests/authorities.jsonl`.
   Germany has a federal commissioner (BfDI) and 16 Land authorities: the Land authorities
   supervise private companies (§40(1) BDSG), the BfDI public federal bodies and telecoms and
   postal companies. A German requester's complaint about a company goes to the authority of
@@ -35,7 +34,6 @@ from expunge.rights.deadlines import STATE_LAWS, normalize_country
 _PACKAGE_FILE = (
     Path(__file__).resolve().parent.parent / "data" / "datarequests" / "authorities.jsonl"
 )
-_SHARED_FILE = Path("/work/shared/data/datarequests/authorities.jsonl")
 
 # German records that are not the general authority for companies: church and broadcaster
 # data-protection officers, and the federal and Bavarian public-sector commissioners.
@@ -83,15 +81,10 @@ class Authority:
 
 
 def authorities_file() -> Path:
-    """The bundled supervisory-authority records, else the shared copy."""
-    if _PACKAGE_FILE.is_file():
-        return _PACKAGE_FILE
-    if _SHARED_FILE.is_file():
-        return _SHARED_FILE
-    raise ExpungeError(
-        "no supervisory-authority records found",
-        f"expected {_PACKAGE_FILE} or {_SHARED_FILE}",
-    )
+    """The bundled supervisory-authority records."""
+    if not _PACKAGE_FILE.is_file():
+        raise ExpungeError(f"{_PACKAGE_FILE} is missing", "reinstall expunge")
+    return _PACKAGE_FILE
 
 
 @lru_cache(maxsize=4)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
@@ -23,7 +22,7 @@ from expunge.scan.state import STATE_VERSION, load_state, shard_key, state_dir
 from expunge.scan.task import SAMPLES_PER_TYPE, ProgressFn, ScanConfig, ShardJob, ShardResult
 
 if TYPE_CHECKING:
-    from expunge.engine import Executor
+    from expunge.executors import Executor
 
 MAX_SKIPPED_LISTED = 1000
 NER_OFF_NOTE = (
@@ -296,7 +295,3 @@ def _summary(
         "samples": sorted(samples, key=lambda s: (s["type"], s["shard"], s["row"], s["start"])),
         **({"by_subject": dict(sorted(by_subject.items()))} if config.subjects else {}),
     }
-
-
-def dumps_summary(summary: dict[str, Any]) -> str:
-    return json.dumps(summary, indent=2, ensure_ascii=False)

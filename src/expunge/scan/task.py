@@ -97,7 +97,7 @@ class ShardResult:
     reused: bool = False
     seconds: float = 0.0
     rows: int = 0  # rows the reader numbered (records and bad rows)
-    part: int | None = None  # a part of the file (engine/split.py): where it starts
+    part: int | None = None  # a part of the file (executors/split.py): where it starts
     progress_bytes: int = 0  # file bytes already reported to the progress callback
 
 
@@ -188,6 +188,7 @@ def scan_shard(
                         record.findings,
                         config.show_values,
                         record.fields.get("text_end") if config.raw else None,
+                        config.phone_region,
                     )
                     if f.subject is not None and config.context
                     else None
@@ -225,8 +226,9 @@ def scan_shard(
                             **({"context": context} if context is not None else {}),
                         }
                     )
-            records_by_type.update(seen)
-            for subject, level in {(f.subject, f.validator) for f in record.findings if f.subject}:
+            records_by_type.update(sorted(seen))  # a set: its order changes from run to run
+            for subject, level in sorted({(f.subject, f.validator) for f in record.findings
+                                          if f.subject}):  # fmt: skip
                 counts = result.by_subject.setdefault(subject, {})
                 counts[level] = counts.get(level, 0) + 1
         if progress is not None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from expunge.engine import ProgressFn
 from expunge.errors import ExpungeError
+from expunge.executors import ProgressFn
 from expunge.scan.task import ShardJob, ShardResult
 
 

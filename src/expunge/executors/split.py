@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from expunge.engine import Executor, ProgressFn
+from expunge.executors import Executor, ProgressFn
 from expunge.scan.task import SAMPLES_PER_TYPE, ShardJob, ShardResult, file_checksum
 
 # A part is at least this big: below it, a task's start-up outweighs what splitting gains.

@@ -11,7 +11,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from multiprocessing.connection import Connection
 from typing import Any
 
-from expunge.engine import ProgressFn
+from expunge.executors import ProgressFn
 from expunge.scan.task import ShardJob, ShardResult
 
 _progress_queue: Any = None  # set in each worker by _init_worker

@@ -20,15 +20,15 @@ class Executor(Protocol):
 
 
 def make_executor(engine: str, workers: int, ray_address: str | None = None) -> Executor:
-    from expunge.engine.split import SplittingExecutor
     from expunge.errors import ExpungeError
+    from expunge.executors.split import SplittingExecutor
 
     if engine == "local":
-        from expunge.engine.local import LocalExecutor
+        from expunge.executors.local import LocalExecutor
 
         return SplittingExecutor(LocalExecutor(workers), workers)
     if engine == "ray":
-        from expunge.engine.ray import RayExecutor
+        from expunge.executors.ray import RayExecutor
 
         return SplittingExecutor(RayExecutor(workers, ray_address), workers)
     raise ExpungeError(f"unknown engine {engine!r}", "use --engine local or --engine ray")
