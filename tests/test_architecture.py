@@ -122,3 +122,29 @@ def test_every_readme_example_parses(line: str) -> None:
         args = args[:cut] if cut else args
     context = command.make_context(" ".join(words[:1]), args, resilient_parsing=False)
     assert context is not None
+
+
+def test_the_choices_typer_checks_are_the_librarys() -> None:
+    from typing import get_args
+
+    from expunge.cli import options
+    from expunge.errors import OnError
+    from expunge.io import FORMATS
+    from expunge.model.unlearn import METHODS
+
+    assert set(get_args(options.Format)) == {"auto", *FORMATS}
+    assert get_args(options.UnlearnMethod) == METHODS
+    assert set(get_args(options.OnError)) == set(get_args(OnError))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["scan", "x", "--on-error", "ignore"], ["scan", "x", "--engine", "spark"],
+     ["scan", "x", "--format", "xml"], ["forget", "x", "--out", "y", "--mode", "erase"]],
+)  # fmt: skip
+def test_a_bad_choice_is_refused_before_anything_runs(args: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "Invalid value for" in result.output and args[-1] in result.output

@@ -13,6 +13,7 @@ from expunge.cli.options import (
     CORES,
     DatasetArg,
     EngineOpt,
+    ForgetMode,
     FormatOpt,
     IdFieldOpt,
     OnErrorOpt,
@@ -88,8 +89,6 @@ def scan(
     from expunge.records import FieldSpec
     from expunge.scan import ScanConfig
 
-    if on_error not in ("stop", "skip"):
-        raise ExpungeError(f"unknown --on-error value {on_error!r}", "use stop or skip")
     if ner:
         from expunge.detect.ner import check_ner_available
 
@@ -103,7 +102,7 @@ def scan(
         types=_parse_types(types, ner),
         phone_region=phone_region,
         min_score=min_score,
-        on_error=on_error,  # type: ignore[arg-type]
+        on_error=on_error,
         ner=ner,
     )
     _run_over_dataset(dataset, format, config, engine, workers, ray_address, out, quiet)
@@ -176,8 +175,6 @@ def find(
     from expunge.records import FieldSpec
     from expunge.scan import ScanConfig
 
-    if on_error not in ("stop", "skip"):
-        raise ExpungeError(f"unknown --on-error value {on_error!r}", "use stop or skip")
     profiles = _profiles(subject, subjects, phone_region)
     if not profiles:
         raise ExpungeError(
@@ -191,7 +188,7 @@ def find(
     config = ScanConfig(
         fields=FieldSpec(text=text_field, id=id_field),
         phone_region=phone_region,
-        on_error=on_error,  # type: ignore[arg-type]
+        on_error=on_error,
         subjects=tuple(profiles),
         show_values=show_values,
         raw=True,  # as forget and verify: markup, headers and every field of a record
@@ -245,15 +242,13 @@ def index_build(
     from expunge.index import build_index
     from expunge.records import FieldSpec
 
-    if on_error not in ("stop", "skip"):
-        raise ExpungeError(f"unknown --on-error value {on_error!r}", "use stop or skip")
     stats = build_index(
         dataset,
         out,
         FieldSpec(text=text_field, id=id_field),
         format=format,
         workers=workers,
-        on_error=on_error,  # type: ignore[arg-type]
+        on_error=on_error,
     )
     print(
         f"index {out}: {stats.shards} shards ({len(stats.built)} indexed now, {len(stats.reused)} "
@@ -293,7 +288,7 @@ def forget(
     subject: SubjectOpt = None,
     subjects: SubjectsOpt = None,
     mode: Annotated[
-        str, typer.Option(help="drop the records, or redact the matched spans.")
+        ForgetMode, typer.Option(help="drop the records, or redact the matched spans.")
     ] = "drop",
     request_id: Annotated[str, typer.Option(help="Your reference for this removal.")] = "",
     registry: Annotated[
@@ -321,8 +316,6 @@ def forget(
     from expunge.io import open_dataset
     from expunge.records import FieldSpec
 
-    if mode not in ("drop", "redact"):
-        raise ExpungeError(f"unknown --mode {mode!r}", "use drop or redact")
     profiles = _profiles(subject, subjects, phone_region)
     if not profiles and registry is None:
         raise ExpungeError(
@@ -347,7 +340,7 @@ def forget(
         out,
         make_executor(engine, workers, ray_address),
         fields=FieldSpec(text=text_field),
-        mode=mode,  # type: ignore[arg-type]
+        mode=mode,
         request_id=request_id,
         registry=Registry(registry) if registry else None,
         phone_region=phone_region,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
+
+from expunge.errors import OnError
 
 CORES = os.cpu_count() or 1
 
@@ -14,21 +16,28 @@ CORES = os.cpu_count() or 1
 DatasetArg = Annotated[
     str, typer.Argument(help="A file, a directory or a glob; every file is a shard.")
 ]
-FormatOpt = Annotated[str, typer.Option("--format", help="auto|jsonl|parquet|csv|tsv|warc|wet|hf")]
+# The choices typer checks for us; tests/test_architecture.py keeps them equal to the library's.
+Format = Literal["auto", "jsonl", "parquet", "csv", "tsv", "warc", "wet", "hf"]
+
+Engine = Literal["local", "ray"]
+ForgetMode = Literal["drop", "redact"]
+UnlearnMethod = Literal["ga", "graddiff", "npo", "npo-retain"]
+
+FormatOpt = Annotated[Format, typer.Option("--format", help="Dataset format (auto: detect).")]
 TextFieldOpt = Annotated[
     str | None, typer.Option(help="Column/key holding the text (nested: a.b).")
 ]
 IdFieldOpt = Annotated[
     str | None, typer.Option(help="Column/key holding the record id (nested: a.b).")
 ]
-OnErrorOpt = Annotated[str, typer.Option(help="stop (default) or skip bad rows.")]
+OnErrorOpt = Annotated[OnError, typer.Option(help="stop (default) or skip bad rows.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
 # Running over shards.
 WorkersOpt = Annotated[
     int, typer.Option(min=1, help="Parallel shard tasks (default: number of cores).")
 ]
-EngineOpt = Annotated[str, typer.Option(help="local (process pool) or ray.")]
+EngineOpt = Annotated[Engine, typer.Option(help="local (process pool) or ray.")]
 RayAddressOpt = Annotated[
     str | None, typer.Option(help="Address of an existing Ray cluster (default: start one).")
 ]

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from expunge.atomic import need_empty_dir, staged_dir
-from expunge.cli.options import ModelOpt, TextFieldOpt, ThreadsOpt
+from expunge.cli.options import ModelOpt, TextFieldOpt, ThreadsOpt, UnlearnMethod
 from expunge.errors import ExpungeError
 from expunge.model.deps import use_threads
 from expunge.model.terminal import print_eval
@@ -67,7 +67,7 @@ def unlearn_cmd(
     model: ModelOpt = None,
     forget: ForgetOpt = None,
     retain: RetainOpt = None,
-    method: Annotated[str, typer.Option(help="ga | graddiff | npo | npo-retain")] = "npo-retain",
+    method: Annotated[UnlearnMethod, typer.Option(help="The unlearning method.")] = "npo-retain",
     steps: Annotated[int, typer.Option(min=1, help="Optimisation steps.")] = 60,
     lr: Annotated[float, typer.Option(min=0.0, help="Learning rate (AdamW).")] = 1e-4,
     batch: Annotated[int, typer.Option(min=1, help="Forget (and retain) texts per step.")] = 4,
@@ -90,13 +90,11 @@ def unlearn_cmd(
     use_threads(threads)
     if ctx.invoked_subcommand is not None:
         return
-    from expunge.model.unlearn import METHODS, UnlearnSettings, save_unlearned, unlearn
+    from expunge.model.unlearn import UnlearnSettings, save_unlearned, unlearn
 
     if model is None or out is None:
         raise ExpungeError("expunge unlearn needs --model DIR, --forget FILE and --out DIR",
                            "see expunge unlearn --help")  # fmt: skip
-    if method not in METHODS:
-        raise ExpungeError(f"unknown --method {method!r}", f"use one of: {', '.join(METHODS)}")
     need_empty_dir(out)
     from expunge.model.evaluate import evaluate as run_eval
     from expunge.model.load import load_model
