@@ -211,3 +211,35 @@ def test_truncated_garbage_and_empty_files(tmp_path: Path) -> None:
     result = run_cli("scan", str(tmp_path / "empty.jsonl"), "--out", str(tmp_path / "o3"))
     assert result.code == 0, result.stderr
     assert json.loads((tmp_path / "o3" / "summary.json").read_text())["totals"]["records"] == 0
+
+
+def test_a_sample_reads_the_same_records_whatever_the_workers(tmp_path: Path) -> None:
+    """--sample 0.3 reads about 30% of the records, the same ones for 1 and 2 workers and for a
+    re-run; the summary and both reports say it is a sample."""
+    import json
+
+    from expunge.scan.task import in_sample
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for shard in range(2):
+        rows = [{"id": f"{shard}-{i}", "text": f"record {shard}-{i}: mail p{i}@example.org"}
+                for i in range(200)]  # fmt: skip
+        (data / f"s{shard}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    outs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"out{workers}"
+        result = run_cli("scan", str(data), "--sample", "0.3", "--workers", workers,
+                         "--out", str(out))  # fmt: skip
+        assert result.code == 0, result.stderr
+        assert "a sample: 30.0% of the records were read" in result.stdout
+        outs.append(out)
+    summary = json.loads((outs[0] / "summary.json").read_text())
+    assert summary["sample"] == 0.3
+    expected = sum(in_sample(f"record {s}-{i}: mail p{i}@example.org", 0.3)
+                   for s in range(2) for i in range(200))  # fmt: skip
+    assert summary["totals"]["records"] == expected and 80 <= expected <= 160
+    assert (outs[0] / "findings.jsonl").read_bytes() == (outs[1] / "findings.jsonl").read_bytes()
+    assert "A sample: 30.0% of the records were read" in (outs[0] / "report.html").read_text()
+    bad = run_cli("scan", str(data), "--sample", "1.5")
+    assert bad.code == 2 and "--sample" in bad.stderr

@@ -20,6 +20,7 @@ from expunge.cli.options import (
     PhoneRegionOpt,
     QuietOpt,
     RayAddressOpt,
+    SampleOpt,
     SubjectOpt,
     SubjectsOpt,
     TextFieldOpt,
@@ -84,6 +85,7 @@ def scan(
     ] = None,
     on_error: OnErrorOpt = "stop",
     quiet: QuietOpt = False,
+    sample: SampleOpt = 1.0,
 ) -> None:
     """Scan a dataset for personal data: counts per type, exact locations, HTML report."""
     from expunge.records import FieldSpec
@@ -104,6 +106,7 @@ def scan(
         min_score=min_score,
         on_error=on_error,
         ner=ner,
+        sample=sample,
     )
     _run_over_dataset(dataset, format, config, engine, workers, ray_address, out, quiet)
 
@@ -170,6 +173,7 @@ def find(
     show_values: Annotated[
         bool, typer.Option("--show-values", help="Context snippets unmasked (your own data only).")
     ] = False,
+    sample: SampleOpt = 1.0,
 ) -> None:
     """Find the records that mention given people: one pass, however many subjects."""
     from expunge.records import FieldSpec
@@ -191,6 +195,7 @@ def find(
         on_error=on_error,
         subjects=tuple(profiles),
         show_values=show_values,
+        sample=sample,
         raw=True,  # as forget and verify: markup, headers and every field of a record
     )
     _run_over_dataset(dataset, format, config, engine, workers, ray_address, out, quiet)

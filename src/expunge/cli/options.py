@@ -32,6 +32,14 @@ IdFieldOpt = Annotated[
 ]
 OnErrorOpt = Annotated[OnError, typer.Option(help="stop (default) or skip bad rows.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+SampleOpt = Annotated[
+    float,
+    typer.Option(
+        min=0.0001,
+        max=1.0,
+        help="Read only this fraction of the records (e.g. 0.01), the same ones on every run.",
+    ),
+]
 
 # Running over shards.
 WorkersOpt = Annotated[

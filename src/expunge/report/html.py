@@ -61,6 +61,7 @@ def render_scan_report(summary: dict[str, Any]) -> str:
         for part in (
             _header(view),
             _headline(view),
+            _sample_callout(summary.get("sample")),
             _subjects_section(summary.get("by_subject")) if finding else _ner_callout(view),
             _cards(view),
             _types_section(view),
@@ -182,6 +183,16 @@ def _headline_pii(view: ScanView) -> str:
     return (
         f'<div class="headline pii"><p class="lead">{lead}</p>'
         f'<p class="sub">{sub.strip()}</p></div>'
+    )
+
+
+def _sample_callout(sample: object) -> str:
+    if not isinstance(sample, int | float) or sample >= 1:
+        return ""
+    return (
+        '<div class="callout" role="note"><strong>A sample: '
+        f"{sample:.1%} of the records were read</strong> (--sample). Every count on this page is "
+        "of the sample, not of the dataset.</div>"
     )
 
 

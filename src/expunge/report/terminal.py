@@ -126,6 +126,9 @@ def print_scan_summary(console: Console, summary: dict[str, Any], top_shards: in
     )
     if totals.get("shards_reused"):
         console.print(f"{totals['shards_reused']} unchanged shards reused from the previous scan")
+    if "sample" in summary:
+        console.print(f"[yellow]a sample:[/] {summary['sample']:.1%} of the records were read "
+                      "(--sample); counts are of the sample, not of the dataset")  # fmt: skip
     if summary["by_type"]:
         table = Table(title="Findings by type", title_justify="left")
         table.add_column("type")

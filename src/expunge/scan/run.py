@@ -294,4 +294,5 @@ def _summary(
         "skipped": skipped[:MAX_SKIPPED_LISTED],
         "samples": sorted(samples, key=lambda s: (s["type"], s["shard"], s["row"], s["start"])),
         **({"by_subject": dict(sorted(by_subject.items()))} if config.subjects else {}),
+        **({"sample": config.sample} if config.sample < 1.0 else {}),
     }

@@ -46,6 +46,9 @@ class ScanConfig:
     context: bool = True  # subject search: context snippets (forget needs only the spans)
     # forget / verify: read every record with all its stored material (io/raw.py)
     raw: bool = False
+    # Read this fraction of the records (1.0: all): chosen by a hash of the record's text, so
+    # the same records for any worker count, split or re-run (a sample for slow steps: NER).
+    sample: float = 1.0
 
     def steps(self) -> list[Step]:
         if self.registered is not None:
@@ -71,6 +74,13 @@ class ScanConfig:
         from expunge import __version__
 
         return hashlib.sha256(repr((self, __version__)).encode()).hexdigest()[:16]
+
+
+def in_sample(text: str, fraction: float) -> bool:
+    """Is a record with this text in a `fraction` sample? By content, not by position: rows are
+    numbered per part when a file is read in parts, and a sample must not depend on that."""
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") < fraction * 2**64
 
 
 @dataclass(slots=True)
@@ -165,6 +175,8 @@ def scan_shard(
         records = read_shard(shard, config.fields, errors)
     if rows is not None:
         records = (r for r in records if r.location.row in rows)
+    if config.sample < 1.0:
+        records = (r for r in records if in_sample(r.text, config.sample))
     for record in run_steps(records, config.steps()):
         text_bytes = len(
             record.text
