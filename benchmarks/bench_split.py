@@ -5,7 +5,7 @@
 Input: the corpus shards (make_corpus.py) concatenated into ONE JSON Lines file, and the same
 documents as ONE WARC.gz (a gzip member per record, as Common Crawl ships them; each document
 an HTML page). For each file: `expunge scan FILE --workers 1`, then `--workers 2` as the CLI
-runs it now (the file read in parts, executors/split.py), and `--workers 2` with splitting off
+runs it now (the file read in parts, scan/split.py), and `--workers 2` with splitting off
 (what it was before: one task per file, so one core). Wall time of the CLI subprocess, median
 of --repeat runs; the findings of every run must be byte-identical.
 """

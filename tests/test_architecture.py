@@ -148,3 +148,29 @@ def test_a_bad_choice_is_refused_before_anything_runs(args: list[str]) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert "Invalid value for" in result.output and args[-1] in result.output
+
+
+def test_executors_know_nothing_of_what_jobs_do() -> None:
+    """Any picklable job with run(progress) -> result runs through them (issue 15 §2)."""
+    for path in sorted((SRC / "executors").glob("*.py")):
+        names = [n for n in _imports(path) if n.startswith("expunge.")]
+        assert all(n.startswith(("expunge.executors", "expunge.errors")) for n in names), (
+            path.name, names)  # fmt: skip
+
+
+def test_an_executor_runs_any_job() -> None:
+    from expunge.executors import make_executor
+
+    jobs = [_Square(n) for n in range(5)]
+    assert sorted(make_executor("local", 2).map_jobs(jobs, None)) == [0, 1, 4, 9, 16]
+    assert sorted(make_executor("local", 1).map_jobs(jobs, None)) == [0, 1, 4, 9, 16]
+
+
+class _Square:
+    """A job that is not a shard: module level, so a worker process can unpickle it."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def run(self, progress: object = None) -> int:
+        return self.n * self.n

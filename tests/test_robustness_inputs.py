@@ -153,7 +153,7 @@ class SleepyJob:
 
 
 if __name__ == "__main__":
-    list(LocalExecutor(2).map_shards([SleepyJob(sys.argv[1]), SleepyJob(sys.argv[1])], None))
+    list(LocalExecutor(2).map_jobs([SleepyJob(sys.argv[1]), SleepyJob(sys.argv[1])], None))
 """
 
 

@@ -1,4 +1,4 @@
-"""One big file in parts (executors/split.py): the same results as reading it whole."""
+"""One big file in parts (scan/split.py): the same results as reading it whole."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from warcio.warcwriter import WARCWriter
 
 from expunge.errors import ExpungeError
 from expunge.executors.local import LocalExecutor
-from expunge.executors.split import SplittingExecutor
 from expunge.io import open_dataset
 from expunge.io.ranges import split_points
+from expunge.scan.split import SplittingExecutor
 from expunge.scan.task import ScanConfig, ShardJob, ShardResult
 from expunge.subject import parse_subject
 
@@ -97,11 +97,11 @@ def test_parts_give_the_whole_files_result(tmp_path: Path, kind: str, config: st
         _warc(path, gz=kind.endswith(".gz"))
     [shard] = open_dataset(str(path)).shards
     job = ShardJob(shard, CONFIGS[config])
-    whole = next(LocalExecutor(1).map_shards([job], None))
+    whole = next(LocalExecutor(1).map_jobs([job], None))
     split = SplittingExecutor(LocalExecutor(2), 2, min_part=len(path.read_bytes()) // 9)
     points = split_points(shard, path.stat().st_size, 5)
     assert len(points) == 5  # it really is read in parts
-    [merged] = list(split.map_shards([job], None))
+    [merged] = list(split.map_jobs([job], None))
     assert merged.findings and _comparable(merged) == _comparable(whole)
 
 
@@ -109,14 +109,14 @@ def test_a_bad_row_in_a_later_part_names_its_line_in_the_file(tmp_path: Path) ->
     path = tmp_path / "big.jsonl"
     _jsonl(path)
     [shard] = open_dataset(str(path)).shards
-    whole = next(LocalExecutor(1).map_shards([ShardJob(shard, ScanConfig(on_error="skip"))], None))
+    whole = next(LocalExecutor(1).map_jobs([ShardJob(shard, ScanConfig(on_error="skip"))], None))
     wheres = [b.where for b in whole.skipped]
     assert len(wheres) == 6
     split = SplittingExecutor(LocalExecutor(1), 2, min_part=path.stat().st_size // 9)
-    [merged] = list(split.map_shards([ShardJob(shard, ScanConfig(on_error="skip"))], None))
+    [merged] = list(split.map_jobs([ShardJob(shard, ScanConfig(on_error="skip"))], None))
     assert [b.where for b in merged.skipped] == wheres
     with pytest.raises(ExpungeError, match=wheres[0]):  # stop mode: the first bad line
-        list(split.map_shards([ShardJob(shard, ScanConfig())], None))
+        list(split.map_jobs([ShardJob(shard, ScanConfig())], None))
 
 
 def test_progress_moves_by_file_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

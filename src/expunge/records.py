@@ -77,7 +77,7 @@ class Shard:
     path: str  # where to open it
     format: str  # jsonl | parquet | csv | tsv | warc | wet | hf
     name: str = ""  # path relative to the dataset root: what reports and findings show
-    # Part of a large file read by one task (executors/split.py): the records that start in
+    # Part of a large file read by one task (scan/split.py): the records that start in
     # [start, end) bytes of the file; rows are numbered from 0 within the part.
     byte_range: tuple[int, int] | None = None
 

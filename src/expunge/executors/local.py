@@ -11,8 +11,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from multiprocessing.connection import Connection
 from typing import Any
 
-from expunge.executors import ProgressFn
-from expunge.scan.task import ShardJob, ShardResult
+from expunge.executors import Job, ProgressFn, small
 
 _progress_queue: Any = None  # set in each worker by _init_worker
 
@@ -44,7 +43,7 @@ def _report(records: int, nbytes: int, file_bytes: int) -> None:
     _progress_queue.put((records, nbytes, file_bytes))
 
 
-def _run_job(job: ShardJob) -> ShardResult:
+def _run_job(job: Job[Any]) -> Any:
     return job.run(_report if _progress_queue else None)
 
 
@@ -54,21 +53,19 @@ class LocalExecutor:
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
 
-    def map_shards(
-        self, jobs: Sequence[ShardJob], on_progress: ProgressFn | None
-    ) -> Iterator[ShardResult]:
+    def map_jobs(self, jobs: Sequence[Job[Any]], on_progress: ProgressFn | None) -> Iterator[Any]:
         workers = min(self.workers, len(jobs))
-        if workers <= 1 or all(job.rows is not None for job in jobs):
-            # In-process: no start-up cost, and tracebacks of real bugs stay readable. Jobs
-            # restricted to a few rows (an index found them) are too small for a pool.
+        if workers <= 1 or all(small(job) for job in jobs):
+            # In-process: no start-up cost, and tracebacks of real bugs stay readable. Small
+            # jobs (a few rows an index named) are not worth a pool.
             for job in jobs:
                 yield job.run(on_progress)
             return
         yield from self._pool(jobs, on_progress, workers)
 
     def _pool(
-        self, jobs: Sequence[ShardJob], on_progress: ProgressFn | None, workers: int
-    ) -> Iterator[ShardResult]:
+        self, jobs: Sequence[Job[Any]], on_progress: ProgressFn | None, workers: int
+    ) -> Iterator[Any]:
         # forkserver: workers do not inherit the parent's threads (the progress display).
         context = mp.get_context("forkserver")
         progress_queue = context.Queue() if on_progress else None
@@ -87,7 +84,7 @@ class LocalExecutor:
             initargs=(progress_queue, parent_alive),
         )
         try:
-            pending: set[Future[ShardResult]] = {pool.submit(_run_job, job) for job in jobs}
+            pending: set[Future[Any]] = {pool.submit(_run_job, job) for job in jobs}
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:

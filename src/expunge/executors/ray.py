@@ -1,4 +1,4 @@
-"""Ray executor: the same shard task as Ray tasks, on a local Ray or an existing cluster.
+"""Ray executor: the same jobs as Ray tasks, on a local Ray or an existing cluster.
 
 Shard paths must be readable from every Ray worker (local disk for a local Ray, shared storage
 or the same mount on a cluster).
@@ -7,13 +7,13 @@ or the same mount on a cluster).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from expunge.errors import ExpungeError
-from expunge.executors import ProgressFn
-from expunge.scan.task import ShardJob, ShardResult
+from expunge.executors import Job, ProgressFn
 
 
-def _run_job(job: ShardJob) -> ShardResult:
+def _run_job(job: Job[Any]) -> Any:
     return job.run(None)
 
 
@@ -24,9 +24,7 @@ class RayExecutor:
         self.workers = max(1, workers)
         self.address = address
 
-    def map_shards(
-        self, jobs: Sequence[ShardJob], on_progress: ProgressFn | None
-    ) -> Iterator[ShardResult]:
+    def map_jobs(self, jobs: Sequence[Job[Any]], on_progress: ProgressFn | None) -> Iterator[Any]:
         """Ray tasks report when they finish; `on_progress` is not called (no live counters)."""
         try:
             import ray

@@ -24,6 +24,7 @@ from expunge.errors import ErrorPolicy, ExpungeError
 from expunge.executors import Executor
 from expunge.forget.registry import Registry
 from expunge.records import Dataset, FieldSpec, Shard
+from expunge.scan.split import for_shards
 from expunge.scan.task import ScanConfig, ShardJob, file_checksum
 from expunge.subject import SubjectProfile
 
@@ -68,7 +69,7 @@ def strong_matches(
             for s in dataset.shards
             if candidates.get(s.label)
         ]
-    for result in executor.map_shards(jobs, None):
+    for result in for_shards(executor).map_jobs(jobs, None):
         weak: set[int] = set()
         for row, _id, kind, start, end, _score, level, _subject, _context in result.findings:
             if level != "strong":

@@ -49,7 +49,7 @@ def read_jsonl(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
     decode_error = orjson.JSONDecodeError
 
     stop = None
-    if shard.byte_range is not None:  # one part of a big plain file (executors/split.py)
+    if shard.byte_range is not None:  # one part of a big plain file (scan/split.py)
         errors = RangeErrors(errors, shard)
     with open_decompressed(shard.path, label) as opened:
         line_no = 0  # physical lines read, 1-based once counted

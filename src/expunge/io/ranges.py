@@ -2,7 +2,7 @@
 
 A part is a byte range [start, end) of one file; a reader reads the records that *start* in it,
 so every record belongs to exactly one part and the parts put together read what the whole
-file reads (executors/split.py renumbers the rows). Parts start only where a record starts:
+file reads (scan/split.py renumbers the rows). Parts start only where a record starts:
 - JSON Lines (uncompressed): after a newline;
 - WARC / WET, uncompressed: at a 'WARC/1.x' line; gzip per record (Common Crawl's .warc.gz,
   .warc.wet.gz): at a gzip member whose data starts with 'WARC/'.

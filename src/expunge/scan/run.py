@@ -17,9 +17,11 @@ import orjson
 
 from expunge import __version__
 from expunge.atomic import open_atomic, write_atomic, write_json_atomic
+from expunge.executors import ProgressFn
 from expunge.records import Dataset
+from expunge.scan.split import for_shards
 from expunge.scan.state import STATE_VERSION, load_state, shard_key, state_dir
-from expunge.scan.task import SAMPLES_PER_TYPE, ProgressFn, ScanConfig, ShardJob, ShardResult
+from expunge.scan.task import SAMPLES_PER_TYPE, ScanConfig, ShardJob, ShardResult
 
 if TYPE_CHECKING:
     from expunge.executors import Executor
@@ -84,7 +86,7 @@ def run_scan(
             ShardJob(s, config, out_dir is not None, previous_checksums.get(s.label))
             for s in dataset.shards
         ]
-        results = executor.map_shards(jobs, hooks.records if live_progress else None)
+        results = for_shards(executor).map_jobs(jobs, hooks.records if live_progress else None)
         for result in results:
             if result.reused:
                 entry = dict(previous[result.shard])

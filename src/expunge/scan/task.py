@@ -10,11 +10,12 @@ import hashlib
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from expunge.errors import BadRow, ErrorPolicy, OnError
+from expunge.executors import ProgressFn
 from expunge.pipeline import DetectPII, Step, run_steps
 from expunge.records import FieldSpec, Record, Shard
 from expunge.subject import SubjectProfile
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 SAMPLES_PER_TYPE = 5
 # Progress callback: (records, text bytes, file bytes read) since the last call. Set by the
 # executor; file bytes move the bar (its total is the files' size), so its ETA is real.
-ProgressFn = Callable[[int, int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +107,7 @@ class ShardResult:
     reused: bool = False
     seconds: float = 0.0
     rows: int = 0  # rows the reader numbered (records and bad rows)
-    part: int | None = None  # a part of the file (executors/split.py): where it starts
+    part: int | None = None  # a part of the file (scan/split.py): where it starts
     progress_bytes: int = 0  # file bytes already reported to the progress callback
 
 
@@ -122,6 +122,11 @@ class ShardJob:
     # Only these rows go through the steps (others are read and skipped): an index already
     # said where a subject can be, so forget only confirms those rows.
     rows: frozenset[int] | None = None
+
+    @property
+    def small(self) -> bool:
+        """A few rows an index named: not worth a worker process (executors run it inline)."""
+        return self.rows is not None
 
     def run(self, progress: ProgressFn | None = None) -> ShardResult:
         return scan_shard(

@@ -1,6 +1,7 @@
 """Large files in parts, so that one big shard keeps every worker busy.
 
-`SplittingExecutor` wraps any executor. Before the jobs run, a file much larger than an even
+`SplittingExecutor` wraps any executor (scan, find, forget and verify wrap theirs with
+`for_shards`). Before the jobs run, a file much larger than an even
 share of the work is cut into byte ranges at record starts (io/ranges.py); each part is its
 own job, and the parts' results are put back together into the one result the whole file
 gives: rows renumbered from the parts' row counts, findings and samples in order, counts
@@ -29,7 +30,7 @@ class SplittingExecutor:
         self.min_part = MIN_PART_BYTES if min_part is None else min_part
         self.streams_progress = inner.streams_progress
 
-    def map_shards(
+    def map_jobs(
         self, jobs: Sequence[ShardJob], on_progress: ProgressFn | None
     ) -> Iterator[ShardResult]:
         planned: list[ShardJob] = []
@@ -53,7 +54,7 @@ class SplittingExecutor:
                 planned.append(replace(job, shard=shard, incremental=False, previous_checksum=None))
         yield from ready
         collected: dict[str, list[ShardResult]] = {}
-        for result in self.inner.map_shards(planned, on_progress):
+        for result in self.inner.map_jobs(planned, on_progress):
             if result.part is None:
                 yield result
                 continue
@@ -127,3 +128,10 @@ def merge_parts(parts: Sequence[ShardResult]) -> ShardResult:
         base += part.rows
     merged.rows = base
     return merged
+
+
+def for_shards(executor: Executor) -> Executor:
+    """`executor` with big files cut into parts (once: an already splitting one is kept)."""
+    if isinstance(executor, SplittingExecutor):
+        return executor
+    return SplittingExecutor(executor, executor.workers)
