@@ -174,3 +174,10 @@ class _Square:
 
     def run(self, progress: object = None) -> int:
         return self.n * self.n
+
+
+def test_the_opt_out_filter_writes_versions_without_forget() -> None:
+    """Writing a version is expunge.version's; the filter needs nothing of forget's."""
+    names = list(_imports(SRC / "optout" / "filter.py"))
+    assert "expunge.version" in names
+    assert not [n for n in names if n.startswith("expunge.forget")]

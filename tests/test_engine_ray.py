@@ -32,3 +32,21 @@ def test_ray_reports_a_bad_row_like_local(tmp_path: Path) -> None:
     assert result.code == 1
     assert "a.jsonl" in result.stderr and "line 2" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_index_built_on_ray_answers_like_a_local_one(tmp_path: Path) -> None:
+    """Index build runs its shards as executor jobs, so Ray comes with it (issue 15 §2)."""
+    from expunge.demo import write_demo_dataset
+
+    demo = write_demo_dataset(tmp_path / "demo", docs=300)
+    answers = []
+    for engine in ("local", "ray"):
+        index = tmp_path / f"idx-{engine}"
+        built = run_cli("index", "build", str(demo.dataset), "--out", str(index),
+                        "--engine", engine, "--workers", "2")  # fmt: skip
+        assert built.code == 0, built.stderr
+        found = run_cli("find", "--subject", str(demo.subject), "--index", str(index),
+                        str(demo.dataset), "--out", str(tmp_path / f"m-{engine}"))  # fmt: skip
+        assert found.code == 0, found.stderr
+        answers.append((tmp_path / f"m-{engine}" / "matches.jsonl").read_bytes())
+    assert answers[0] and answers[0] == answers[1]

@@ -241,9 +241,12 @@ def index_build(
     text_field: TextFieldOpt = None,
     id_field: IdFieldOpt = None,
     workers: WorkersOpt = CORES,
+    engine: EngineOpt = "local",
+    ray_address: RayAddressOpt = None,
     on_error: OnErrorOpt = "stop",
 ) -> None:
     """Index every email, phone, profile URL, handle and word of a dataset as keyed hashes."""
+    from expunge.executors import make_executor
     from expunge.index import build_index
     from expunge.records import FieldSpec
 
@@ -254,6 +257,7 @@ def index_build(
         format=format,
         workers=workers,
         on_error=on_error,
+        executor=make_executor(engine, workers, ray_address),
     )
     print(
         f"index {out}: {stats.shards} shards ({len(stats.built)} indexed now, {len(stats.reused)} "

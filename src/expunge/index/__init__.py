@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from expunge.errors import ErrorPolicy, ExpungeError, OnError
+from expunge.executors import Executor
 from expunge.index import store
 from expunge.index.keys import (
     KIND_CODE,
@@ -182,6 +183,22 @@ def _sorted_arrays(
         "start": start,
         "postings": (entries & 0xFFFFFFFF).astype(np.uint32),
     }
+
+
+@dataclass(frozen=True)
+class IndexShardJob:
+    """One shard to index, as a job any executor runs (`expunge.executors`)."""
+
+    shard: Shard
+    fields: FieldSpec
+    on_error: OnError
+    secret: bytes = field(repr=False)  # never printed
+    target: str
+
+    def run(self, progress: Any = None) -> tuple[str, tuple[int, int, int, list[Any]]]:
+        return self.shard.label, _index_shard(
+            self.shard, self.fields, self.on_error, self.secret, self.target
+        )
 
 
 def _index_shard(
@@ -479,9 +496,11 @@ def build_index(
     format: str = "auto",
     workers: int | None = None,
     on_error: OnError = "stop",
+    executor: Executor | None = None,
 ) -> IndexStats:
     """Index a dataset into `out_dir`. Re-running it on the same `out_dir` indexes only new or
-    changed shards (size + sha256) and drops deleted ones; other settings changed -> full build."""
+    changed shards (size + sha256) and drops deleted ones; other settings changed -> full build.
+    Shards run as jobs on `executor` (default: a local pool of `workers`)."""
     from expunge.io import open_dataset
     from expunge.scan.task import file_checksum
 
@@ -537,20 +556,17 @@ def build_index(
         entries[shard.label] = entry
 
     jobs = [
-        (shard, fields, on_error, secret, str(out_dir / entry["file"])) for shard, entry in todo
+        IndexShardJob(shard, fields, on_error, secret, str(out_dir / entry["file"]))
+        for shard, entry in todo
     ]
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    if workers == 1:
-        results = [_index_shard(*job) for job in jobs]
-    else:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
+    if executor is None:
+        from expunge.executors import make_executor
 
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("forkserver")) as pool:
-            futures = [pool.submit(_index_shard, *job) for job in jobs]
-            results = [f.result() for f in futures]
+        executor = make_executor("local", max(1, min(workers or os.cpu_count() or 1, len(jobs))))
+    by_label = dict(executor.map_jobs(jobs, None))  # completion order: put back in shard order
     skipped = []
-    for (shard, entry), (records, count, span, bad) in zip(todo, results):
+    for shard, entry in todo:
+        records, count, span, bad = by_label[shard.label]
         entry.update(rows=records, entries=count, span=span)
         stats.built.append(shard.label)
         stats.records += records

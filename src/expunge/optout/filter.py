@@ -1,7 +1,7 @@
 """`expunge optout filter`: a new dataset version without the records whose source URL is
 opted out for a purpose. The evaluation reads each record's URL once (sites and pages are
-evaluated once each and cached); the version is written by forget's machinery (rewritten
-shards where records go, hard links elsewhere, manifest.json last)."""
+evaluated once each and cached); the version is written by expunge.version, as forget's is
+(rewritten shards where records go, hard links elsewhere, manifest.json last)."""
 
 from __future__ import annotations
 
@@ -110,7 +110,7 @@ def filter_dataset(
     agent: str | None = None,
     fields: FieldSpec | None = None,
 ) -> tuple[dict[str, Any], FilterReport]:
-    from expunge.forget.run import ShardEdits, check_out_dir, write_version
+    from expunge.version import ShardEdits, check_out_dir, write_version
 
     check_out_dir(dataset, out_dir)
     rows, report = opted_out_rows(dataset, source, purpose, agent, fields)

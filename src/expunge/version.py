@@ -1,0 +1,239 @@
+"""A dataset version: the directory a new version is written into, and its commit point.
+
+A version holds every shard (rewritten where records were edited, hard-linked to the parent
+otherwise), the parent's non-data files (dataset card, Hugging Face state files), and
+`manifest.json`, written last and fsynced: a directory without a manifest is not a version.
+A run that stops leaves a marker file; running it again discards the partial output and
+completes it. The source dataset is never written to. `forget` (a person's records) and the
+opt-out filter (opted-out sources) both write their versions here; `verify` reads them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from expunge import __version__
+from expunge.atomic import replace_atomic, write_json_atomic
+from expunge.errors import ErrorPolicy, ExpungeError
+from expunge.records import Dataset, FieldSpec, Shard
+from expunge.scan.task import file_checksum
+
+Mode = Literal["drop", "redact"]
+MANIFEST = "manifest.json"
+MARKER = ".expunge-forget-in-progress"
+PLACEHOLDERS = {
+    "name": "[PERSON]",
+    "email": "[EMAIL]",
+    "phone": "[PHONE]",
+    "handle": "[HANDLE]",
+    "profile": "[PROFILE_URL]",
+    "string": "[REDACTED]",
+    "domain": "[DOMAIN]",
+}
+
+
+@dataclass
+class ShardEdits:
+    spans: dict[int, list[tuple[str, int, int]]] = field(default_factory=dict)  # row -> spans
+    # rows with a strong match outside their text (markup, headers, other fields): dropped
+    outside: set[int] = field(default_factory=set)
+    weak_rows: int = 0  # rows where a subject is only named (not strong): verify reports them
+
+
+def redact(text: str, spans: Sequence[tuple[str, int, int]]) -> str:
+    out, cursor = [], 0
+    for kind, start, end in sorted(spans, key=lambda s: (s[1], -s[2])):
+        if start < cursor:
+            continue  # inside a span already replaced
+        out += [text[cursor:start], PLACEHOLDERS.get(kind, "[REDACTED]")]
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def _texts_of(shard: Shard, fields: FieldSpec, rows: set[int]) -> dict[int, str]:
+    from expunge.io import read_shard
+
+    return {
+        r.location.row: r.text
+        for r in read_shard(shard, fields, ErrorPolicy("skip"))
+        if r.location.row in rows
+    }
+
+
+def _prepare_out(out_dir: Path) -> None:
+    if out_dir.exists():
+        if (out_dir / MARKER).exists() and not (out_dir / MANIFEST).exists():
+            shutil.rmtree(out_dir)  # an interrupted run of ours: start it again cleanly
+        else:
+            raise ExpungeError(
+                f"output {out_dir} already exists", "choose a new directory for the new version"
+            )
+    out_dir.mkdir(parents=True)
+    (out_dir / MARKER).write_text("expunge forget did not finish; re-run the same command\n")
+
+
+def _place(src: Path, dst: Path) -> str:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+        return "linked"
+    except OSError:  # another file system, or links not allowed: copy instead
+        with replace_atomic(dst) as tmp:
+            shutil.copy2(src, tmp)
+        return "copied"
+
+
+def check_out_dir(dataset: Dataset, out_dir: Path) -> None:
+    """Refuse an output inside the source (before any work, so nothing is written)."""
+    out, root = os.path.realpath(out_dir), os.path.realpath(dataset.root)
+    if out == root or out.startswith(root + os.sep):
+        raise ExpungeError(
+            f"--out {out_dir} is inside the dataset", "write the new version elsewhere"
+        )
+    if out_dir.exists() and not (out_dir / MARKER).exists():
+        raise ExpungeError(
+            f"output {out_dir} already exists", "choose a new directory for the new version"
+        )
+
+
+def write_version(
+    dataset: Dataset,
+    edits: dict[str, ShardEdits],
+    out_dir: Path,
+    *,
+    fields: FieldSpec,
+    mode: Mode,
+    known_checksums: dict[str, str] | None = None,
+    before_manifest: Callable[[], object] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Write a new version of `dataset` into `out_dir`: shards with edits rewritten (rows
+    dropped, or their spans redacted), the others hard-linked, manifest.json last. Shared by
+    forget and the opt-out filter."""
+    from expunge.io.rewrite import rewrite_shard
+
+    _prepare_out(out_dir)
+    shards: list[dict[str, Any]] = []
+    for shard in dataset.shards:
+        target = out_dir / shard.label
+        found = edits.get(shard.label)
+        entry: dict[str, Any] = {"name": shard.label, "format": shard.format}
+        if not found or not found.spans:
+            entry["source"] = _place(Path(shard.path), target)
+            entry.update(dropped=0, redacted_rows=0, redacted_spans=0)
+        else:
+            rows = set(found.spans)
+            drop: set[int] = set()
+            replace: dict[int, str] = {}
+            # A WARC record's HTML cannot be edited faithfully, nor a record's other fields:
+            # such records are dropped instead.
+            entry["mode"] = (
+                "drop" if mode == "drop" or shard.format in ("warc", "wet") else "redact"
+            )
+            if entry["mode"] == "drop":
+                drop = rows
+            else:
+                drop = found.outside
+                replace = {
+                    row: redact(text, found.spans[row])
+                    for row, text in _texts_of(shard, fields, rows - drop).items()
+                }
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with replace_atomic(target) as tmp:
+                stats = rewrite_shard(shard, fields, str(tmp), drop, replace)
+            entry.update(
+                source="rewritten",
+                records_in=stats.rows_in,
+                records_out=stats.rows_out,
+                dropped=stats.dropped,
+                redacted_rows=stats.replaced,
+                redacted_spans=sum(len(found.spans[r]) for r in replace),
+                dropped_outside_text=len(found.outside & drop) if entry["mode"] == "redact" else 0,
+                matched_outside_text=len(found.outside),
+            )
+        entry["size"] = target.stat().st_size
+        known = (known_checksums or {}).get(shard.label)
+        linked = entry["source"] != "rewritten"
+        entry["sha256"] = known if linked and known else file_checksum(str(target))
+        shards.append(entry)
+    carried = _carry_files(dataset, out_dir, {shard.path for shard in dataset.shards})
+    if before_manifest is not None:
+        before_manifest()
+    manifest = {
+        "tool": "expunge",
+        "version": __version__,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "parent": _parent(dataset),
+        "mode": mode,
+        # which fields were read: verify reads the version the same way
+        "fields": {"text": fields.text, "url": fields.url, "id": fields.id},
+        **(extra or {}),
+        "totals": {
+            "shards": len(shards),
+            "rewritten": sum(1 for s in shards if s["source"] == "rewritten"),
+            "records_dropped": sum(s["dropped"] for s in shards),
+            "records_redacted": sum(s["redacted_rows"] for s in shards),
+            "spans_redacted": sum(s["redacted_spans"] for s in shards),
+        },
+        "shards": shards,
+        "carried": carried,
+    }
+    # the commit point: the version exists from this rename on, fsynced with its folder
+    write_json_atomic(out_dir / MANIFEST, manifest)
+    (out_dir / MARKER).unlink()
+    return manifest
+
+
+# A clone's version control and caches are not part of the dataset (a Hub clone has .git
+# holding every past revision of the data, the person included).
+_NOT_CARRIED = frozenset({".git", ".hg", ".svn", ".cache", ".expunge", "__pycache__"})
+
+
+def _carry_files(dataset: Dataset, out_dir: Path, shard_paths: set[str]) -> list[dict[str, Any]]:
+    """Link every file of the parent directory that is not data (dataset card, LICENSE,
+    Hugging Face state.json / dataset_info.json / dataset_dict.json, .gitattributes) into
+    the new version, so it is complete and loads as the parent did. A file that
+    `open_dataset` would read as data but this run did not (a glob named fewer shards) is
+    not carried: it is data nobody searched."""
+    from expunge.io import open_dataset
+
+    root = Path(dataset.root)
+    if getattr(dataset, "single_file", False) or not root.is_dir():
+        return []
+    try:
+        data = {os.path.realpath(s.path) for s in open_dataset(str(root)).shards}
+    except ExpungeError:
+        return []  # the directory holds files no reader knows: carry nothing rather than guess
+    data |= {os.path.realpath(p) for p in shard_paths}
+    carried: list[dict[str, Any]] = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if (
+            not path.is_file()
+            or path.is_symlink()
+            or os.path.realpath(path) in data
+            or relative in (MANIFEST, MARKER)
+            or relative.split("/", 1)[0] in _NOT_CARRIED
+        ):
+            continue
+        target = out_dir / relative
+        _place(path, target)
+        carried.append(
+            {"name": relative, "size": target.stat().st_size, "sha256": file_checksum(str(target))}
+        )
+    return carried
+
+
+def _parent(dataset: Dataset) -> dict[str, Any]:
+    parent: dict[str, Any] = {"path": dataset.root}
+    manifest = Path(dataset.root) / MANIFEST
+    if manifest.is_file():
+        parent["manifest_sha256"] = file_checksum(str(manifest))
+    return parent
