@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from expunge.detect.context import Scan
+from expunge.detect.context import ConfirmContext
 from expunge.detect.hits import Hit
 from expunge.detect.spans import IS_ALNUM
 
@@ -51,7 +51,9 @@ _STREET_LEFT = re.compile(
 STREET_PREFILTER = re.compile(_STREET_LEFT.pattern.replace(rb"\Z", rb"(?![^\n])"))
 
 
-def street_us(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def street_us(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> Hit | None:
     """street_address (US/UK): number + 1-4 capitalised words + USPS suffix, optional unit,
     city/state/ZIP or UK postcode; weak suffixes and year-like numbers need the locality."""
     e = ends[-1]
@@ -107,7 +109,7 @@ _ZIP4 = re.compile(rb"-\d{4}(?![0-9])")
 
 
 def street_us_located(
-    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
 ) -> Hit | None:
     """street_address (US) anchored on ', ST 12345': number + capitalised words (any USPS
     suffix) + optional unit + city before a state code and ZIP."""
@@ -129,7 +131,7 @@ _UK_LOCATED = re.compile(
 
 
 def street_uk_located(
-    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
 ) -> Hit | None:
     """street_address (UK) anchored on the postcode: number + capitalised words + town."""
     e = ends[-1]
@@ -143,7 +145,9 @@ _DE_NUMBER = re.compile(rb"\d{0,3}[a-h]?(?![A-Za-z0-9])")
 _DE_SUFFIXES = (b"stra\xc3\x9fe", b"strasse", b"str.")
 
 
-def street_de(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def street_de(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> Hit | None:
     """street_address (German layout): 'Hauptstraße 12', 'Berliner Str. 5', optional
     ', 10115 Berlin'; -weg/-platz/-damm... streets only count with the postcode."""
     e = ends[-1]  # just after the first digit of the house number
@@ -230,7 +234,7 @@ def _birth_word(buf: bytes, e: int, lo: int) -> bool:
     return word in _BIRTH_WORDS or word.rstrip(b".") in _BIRTH_WORDS
 
 
-def dob(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def dob(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext) -> Hit | None:
     """date_of_birth: a valid date within ~40 chars after a birth word (born, DOB, date of
     birth, birthday, geboren, née...) in the same sentence; other dates are never findings."""
     e = ends[-1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from expunge.detect import context as ctx
-from expunge.detect.context import Scan
+from expunge.detect.context import ConfirmContext
 from expunge.detect.hits import Hit
 from expunge.detect.social import is_profile
 from expunge.detect.spans import IS_ALNUM, glued_left, strip_trailing
@@ -24,7 +24,7 @@ _LOCAL_BACK = re.compile(
 )  # on the reversed bytes left of '@'
 
 
-def email(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def email(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext) -> Hit | None:
     """email: local@domain.tld, alphabetic TLD that is not a file extension (logo@2x.png),
     no version specs (pkg@1.2.3-rc.x), not the host part of a @user@host fediverse handle."""
     e = ends[-1]
@@ -98,7 +98,7 @@ def _is_social(host: bytes, rest: bytes) -> bool:
 _social_cache: dict[tuple[bytes, bytes], bool] = {}
 
 
-def url(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def url(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext) -> Hit | None:
     """url: http(s):// or www. with a real-looking host, trailing punctuation stripped;
     profile URLs become social_handle, Slack webhooks become secret."""
     if s > lo and (IS_ALNUM[buf[s - 1]] or buf[s - 1] in b"./@-_"):
@@ -148,7 +148,9 @@ def _line(buf: bytes, s: int, e: int, lo: int, hi: int) -> tuple[int, int]:
     return max(lo, buf.rfind(b"\n", lo, s) + 1), hi if line_end < 0 else line_end
 
 
-def handle(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def handle(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> Hit | None:
     """social_handle @name: @user@host.tld (fediverse) always; a bare @user only with a
     platform word (twitter, IG, follow, ...) close by."""
     s += 1  # skip the one-byte left boundary the pattern carries

@@ -12,7 +12,7 @@ import ipaddress
 import re
 
 from expunge.detect import context as ctx
-from expunge.detect.context import Scan
+from expunge.detect.context import ConfirmContext
 from expunge.detect.hits import Hit
 from expunge.detect.phone import country_code, is_valid_phone, national_layout_ok
 from expunge.detect.spans import IS_ALNUM, IS_DIGIT, glued_left, glued_right
@@ -56,7 +56,9 @@ _PHONE_AT = re.compile(rb"(?:" + _PHONE_SHAPES + rb")(?![0-9])")
 _CPF = re.compile(rb"\d{3}\.\d{3}\.\d{3}-\d{2}")
 
 
-def cluster(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> list[Hit] | None:
+def cluster(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> list[Hit] | None:
     """Digit cluster -> ip_address v4 / us_ssn / credit_card / phone, by shape; dates, parts of
     bigger numbers (1,234,567,890 / 1.2.3.4.5) and tokens glued to letters are dropped.
     `s` is the cluster's leftmost digit (hyperscan start of match)."""
@@ -119,7 +121,7 @@ _NANP_AT = re.compile(rb"(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![0-9])"
 
 
 def _nanp_inside(
-    buf: bytes, s: int, lo: int, hi: int, run: Scan, text: bytes, m: re.Match[bytes]
+    buf: bytes, s: int, lo: int, hi: int, run: ConfirmContext, text: bytes, m: re.Match[bytes]
 ) -> Hit | None:
     """A North American number at a later group of a layout match that failed (the layout
     shape took a ZIP code or a year in front of it)."""
@@ -140,7 +142,7 @@ def _card_shape_may_be_phone(text: bytes, m: re.Match[bytes]) -> bool:
 # --- IPv4 ------------------------------------------------------------------------------------
 
 
-def _ipv4(buf: bytes, s: int, e: int, lo: int, hi: int, run: Scan) -> Hit | None:
+def _ipv4(buf: bytes, s: int, e: int, lo: int, hi: int, run: ConfirmContext) -> Hit | None:
     """ip_address v4: octets 0-255 without leading zeros, not in a version/release context;
     version-like low octets (all < 10, 0.0.0.0) need an ip/server/host word."""
     octets = ipv4_octets(buf[s:e].decode("ascii"))
@@ -160,7 +162,9 @@ def _ipv4(buf: bytes, s: int, e: int, lo: int, hi: int, run: Scan) -> Hit | None
 # --- bare digit runs -------------------------------------------------------------------------
 
 
-def _bare_run(buf: bytes, s: int, e: int, lo: int, hi: int, run: Scan, digits: bytes) -> Hit | None:
+def _bare_run(
+    buf: bytes, s: int, e: int, lo: int, hi: int, run: ConfirmContext, digits: bytes
+) -> Hit | None:
     """9 digits: SSN with ssn context; 9-11: phone only with a phone word (epochs, ids,
     timestamps otherwise); 12-19: a card if Luhn + issuer agree; 12-13 led by the trunk 0
     and no card: phone with a phone word. The national prefix must be there where the
@@ -188,7 +192,9 @@ def _bare_run(buf: bytes, s: int, e: int, lo: int, hi: int, run: Scan, digits: b
 # --- US SSN ----------------------------------------------------------------------------------
 
 
-def _ssn(buf: bytes, s: int, e: int, lo: int, hi: int, run: Scan, text: bytes) -> Hit | None:
+def _ssn(
+    buf: bytes, s: int, e: int, lo: int, hi: int, run: ConfirmContext, text: bytes
+) -> Hit | None:
     """us_ssn AAA-GG-SSSS: SSA rules (no 000/666/9xx area, 00 group, 0000 serial, no famous
     sample numbers); the space-separated form needs an ssn word to pass the threshold."""
     if not ssn_ok(text.translate(None, b" -").decode("ascii")):
@@ -202,7 +208,9 @@ def _ssn(buf: bytes, s: int, e: int, lo: int, hi: int, run: Scan, text: bytes) -
 # --- payment cards ---------------------------------------------------------------------------
 
 
-def _card_score(s: int, e: int, lo: int, hi: int, run: Scan, needs_context: bool) -> float:
+def _card_score(
+    s: int, e: int, lo: int, hi: int, run: ConfirmContext, needs_context: bool
+) -> float:
     # Luhn + IIN is strong, but tracking/ISBN/order numbers can pass both by chance.
     positive = run.near(ctx.CARD_POSITIVE, s, e, lo, hi, 48, 24)
     if needs_context and not positive:
@@ -239,7 +247,7 @@ def _card_bytes(digits: bytes) -> tuple[str, bool] | None:
     return issuer  # type: ignore[return-value]
 
 
-def _card_run(s: int, e: int, lo: int, hi: int, run: Scan, digits: bytes) -> Hit | None:
+def _card_run(s: int, e: int, lo: int, hi: int, run: ConfirmContext, digits: bytes) -> Hit | None:
     """credit_card, contiguous 12-19 digits: Luhn AND issuer prefix/length table."""
     found = _card_bytes(digits)
     if found is None:
@@ -259,7 +267,7 @@ _NEXT_GROUP = re.compile(rb"([ -])(\d+)")
 
 
 def _card_grouped(
-    buf: bytes, s: int, lo: int, hi: int, run: Scan, text: bytes, begin: int, end: int
+    buf: bytes, s: int, lo: int, hi: int, run: ConfirmContext, text: bytes, begin: int, end: int
 ) -> Hit | None:
     """credit_card in groups ('4111 1111 1111 1111'): the longest group prefix that has a
     card layout and passes Luhn + issuer; not when an IBAN country code precedes it."""
@@ -308,7 +316,7 @@ def _phone_shape(
     a: int,
     lo: int,
     hi: int,
-    run: Scan,
+    run: ConfirmContext,
     text: bytes,
     m: re.Match[bytes],
     follows: bool,
@@ -356,7 +364,7 @@ def _phone(
     s: int,
     lo: int,
     hi: int,
-    run: Scan,
+    run: ConfirmContext,
     text: bytes,
     trim: bool = True,
     layout: bool = False,
@@ -403,7 +411,7 @@ def _phone(
 # --- IPv6 / IBAN (own patterns) --------------------------------------------------------------
 
 
-def ipv6(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def ipv6(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext) -> Hit | None:
     """ip_address v6: stdlib parser, plus a hex letter, '::' or >= 6 groups (so 12:30:45 fails)."""
     e = ends[-1]
     while e > s and buf[e - 1] == 0x2E:  # sentence dot
@@ -430,7 +438,7 @@ def ipv6(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hi
     return ("ip_address", s, e, 0.85, "ipv6")
 
 
-def iban(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def iban(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext) -> Hit | None:
     """iban: country length table AND ISO 13616 mod-97 == 1, with or without 4-groups."""
     if glued_left(buf, s, lo):
         return None

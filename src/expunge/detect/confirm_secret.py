@@ -7,7 +7,7 @@ import base64
 import binascii
 import re
 
-from expunge.detect.context import Scan
+from expunge.detect.context import ConfirmContext
 from expunge.detect.hits import Hit
 from expunge.detect.spans import IS_ALNUM, glued_left, glued_right
 from expunge.detect.validators import (
@@ -27,7 +27,9 @@ def _clean(buf: bytes, s: int, e: int, lo: int, hi: int) -> str | None:
 _B58_BACK = re.compile(rb"[1-9A-HJ-NP-Za-km-z]{1,36}")  # on reversed bytes
 
 
-def btc_legacy(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def btc_legacy(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> Hit | None:
     """crypto_wallet BTC P2PKH/P2SH: base58check (version byte + double-SHA256 checksum)."""
     m = _B58_BACK.match(buf[max(lo, ends[-1] - 36) : ends[-1]][::-1])
     if m is None:
@@ -39,7 +41,9 @@ def btc_legacy(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan)
     return ("crypto_wallet", s, ends[-1], 0.95, "base58check")
 
 
-def btc_bech32(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def btc_bech32(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> Hit | None:
     """crypto_wallet BTC segwit bc1...: bech32 (v0) / bech32m (v1+) checksum."""
     text = _clean(buf, s, ends[-1], lo, hi)
     if text is None or not bech32_segwit_ok(text):
@@ -47,7 +51,7 @@ def btc_bech32(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan)
     return ("crypto_wallet", s, ends[-1], 0.95, "bech32")
 
 
-def eth(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def eth(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext) -> Hit | None:
     """crypto_wallet ETH 0x+40 hex: mixed case must pass EIP-55 (Keccak); single case is
     accepted on the pattern (no checksum exists to check)."""
     s = ends[-1] - 42
@@ -81,7 +85,9 @@ def _token(
     return ("secret", s, e, score, validator)
 
 
-def aws_key_id(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def aws_key_id(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> Hit | None:
     """secret AWS access key id: AKIA/ASIA/... + 16 upper-case base32, not a doc placeholder."""
     return _token(buf, ends[-1] - 20, ends[-1], lo, hi, 4, 0.95, "aws-key-id", 2.5)
 
@@ -92,7 +98,9 @@ _AWS_SECRET_VALUE = re.compile(
 )
 
 
-def aws_secret(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def aws_secret(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> Hit | None:
     """secret AWS secret access key: 40 base64 chars right after an aws/secret key name."""
     e = ends[-1]
     # skip the rest of an identifier like aws_secret_access_key / AWS_SECRET_KEY
@@ -107,18 +115,24 @@ def aws_secret(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan)
     return ("secret", m.start(1), m.end(1), 0.95, "aws-secret+context")
 
 
-def github(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def github(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> Hit | None:
     """secret GitHub token ghp_/gho_/ghu_/ghs_/ghr_/github_pat_ with a random body."""
     body_from = 11 if buf[s : s + 11] == b"github_pat_" else 4
     return _token(buf, s, ends[-1], lo, hi, body_from, 0.95, "github-token")
 
 
-def google_api(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def google_api(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> Hit | None:
     """secret Google API key: AIza + 35 chars."""
     return _token(buf, ends[-1] - 39, ends[-1], lo, hi, 4, 0.9, "google-api-key")
 
 
-def slack_token(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def slack_token(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> Hit | None:
     """secret Slack token xox[abprs]-...; placeholders like xoxb-your-token fail the entropy test."""
     return _token(buf, s, ends[-1], lo, hi, 5, 0.95, "slack-token")
 
@@ -126,7 +140,9 @@ def slack_token(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan
 _OPENAI_PREFIXES = (b"sk-proj-", b"sk-svcacct-", b"sk-admin-", b"sk-")
 
 
-def openai_key(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def openai_key(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> Hit | None:
     """secret OpenAI-style sk-/sk-proj- key: long and random (sk-XXXX..., sk-your-key fail)."""
     e = ends[-1]
     head = buf[s : s + 12]
@@ -136,7 +152,9 @@ def openai_key(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan)
     return _token(buf, s, e, lo, hi, body_from, 0.9, "api-key-entropy", 3.5)
 
 
-def stripe(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def stripe(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> Hit | None:
     """secret Stripe live key sk_live_/rk_live_."""
     return _token(buf, s, ends[-1], lo, hi, 8, 0.95, "stripe-key")
 
@@ -144,7 +162,9 @@ def stripe(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> 
 _KEY_END = re.compile(rb"-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----")
 
 
-def private_key(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def private_key(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> Hit | None:
     """secret PEM private key: the BEGIN line, extended to the END line when present."""
     e = ends[-1]
     s = buf.rfind(b"-----BEGIN", max(lo, e - 60), e)
@@ -164,7 +184,7 @@ def _b64url_json(part: bytes) -> bytes | None:
         return None
 
 
-def jwt(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: Scan) -> Hit | None:
+def jwt(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext) -> Hit | None:
     """secret JWT: three base64url parts, header and payload decode to JSON objects."""
     e = ends[-1]
     while e > s and buf[e - 1] == 0x2E:

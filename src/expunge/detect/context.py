@@ -69,7 +69,7 @@ _FOLD = bytes(
 
 
 @dataclass(frozen=True, slots=True)
-class Scan:
+class ConfirmContext:
     """What the confirmers need besides the candidate: options and the scanned buffer."""
 
     region: str  # phonenumbers region hint for numbers written without '+'

@@ -14,7 +14,7 @@ from itertools import accumulate
 
 import hyperscan
 
-from expunge.detect.context import Scan
+from expunge.detect.context import ConfirmContext
 from expunge.detect.hits import Hit
 from expunge.detect.patterns import PatternSpec, patterns_for
 
@@ -149,7 +149,7 @@ class Engine:
             return {}
         specs = self._set.specs
         plan = self._plan
-        scan = Scan(self._region, self._types, buf)
+        scan = ConfirmContext(self._region, self._types, buf)
         out: dict[int, list[Hit]] = {}
         todo: list[tuple[PatternSpec, int, list[int]]] = []
         add = todo.append

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from expunge.detect.context import Scan
+from expunge.detect.context import ConfirmContext
 
 # (type, start, end, score, validator) with byte offsets into the scan buffer.
 Hit = tuple[str, int, int, float, str]
@@ -15,4 +15,4 @@ Hit = tuple[str, int, int, float, str]
 #   ends: the candidate's possible ends, ascending, terminator already removed
 #   lo, hi: byte range of the record the candidate lies in
 #   scan: options, and the buffer that context windows are read from
-Confirm = Callable[[bytes, int, list[int], int, int, Scan], Hit | list[Hit] | None]
+Confirm = Callable[[bytes, int, list[int], int, int, ConfirmContext], Hit | list[Hit] | None]

@@ -19,9 +19,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from expunge.model.evaluate import marked_loss
 from expunge.model.forget_set import ForgetItem
 from expunge.model.load import LocalModel
+from expunge.model.unlearn import marked_loss
 
 
 def example_losses(lm: LocalModel, items: Sequence[ForgetItem], part: str = "spans") -> list[float]:

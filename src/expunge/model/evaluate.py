@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from expunge.model.batching import pad_id
 from expunge.model.deps import need_torch
 from expunge.model.forget_set import ForgetItem
 from expunge.model.generate import Sampling
@@ -27,40 +26,10 @@ from expunge.model.load import LocalModel
 from expunge.model.lookalikes import locale_for, lookalike_sets
 from expunge.model.scoring import perplexity
 from expunge.model.tiny import TrainSettings, pack, train_blocks
-from expunge.model.unlearn import UnlearnSettings, _batch, forget_windows, sequence_logp
+from expunge.model.unlearn import marked_loss
 from expunge.subject import SubjectProfile
 
 EVAL_TEXTS = 200  # retain / held-out texts scored (a sample keeps evaluation quick)
-
-
-def marked_loss(lm: LocalModel, items: Sequence[ForgetItem], part: str = "all") -> float | None:
-    """Mean negative log-likelihood per token (nats) of all tokens, of the personal-data span
-    tokens ("spans"), or of the other tokens ("context"; what span-masked unlearning spares)."""
-    torch, _ = need_torch()
-    if part != "all" and not any(item.spans for item in items):
-        return None
-    if part == "context":  # the complement of the spans, as spans
-        items = [ForgetItem(i.text, _complement(i.spans, len(i.text))) for i in items]
-    windows = forget_windows(lm, items, UnlearnSettings(only_spans=part != "all"))
-    pad = pad_id(lm.tokenizer)
-    total, count = 0.0, 0.0
-    with torch.inference_mode():
-        for lo in range(0, len(windows), 16):
-            logp, n = sequence_logp(lm.model, *_batch(windows[lo : lo + 16], pad))
-            total += float(-logp.sum())
-            count += float(n.sum())
-    return total / max(count, 1.0)
-
-
-def _complement(spans: Sequence[tuple[int, int]], length: int) -> tuple[tuple[int, int], ...]:
-    out, at = [], 0
-    for start, end in spans:
-        if start > at:
-            out.append((at, start))
-        at = max(at, end)
-    if at < length:
-        out.append((at, length))
-    return tuple(out)
 
 
 @dataclass

@@ -208,6 +208,36 @@ def unlearn(
     )
 
 
+def marked_loss(lm: LocalModel, items: Sequence[ForgetItem], part: str = "all") -> float | None:
+    """Mean negative log-likelihood per token (nats) of all tokens, of the personal-data span
+    tokens ("spans"), or of the other tokens ("context"; what span-masked unlearning spares)."""
+    torch, _ = need_torch()
+    if part != "all" and not any(item.spans for item in items):
+        return None
+    if part == "context":  # the complement of the spans, as spans
+        items = [ForgetItem(i.text, _complement(i.spans, len(i.text))) for i in items]
+    windows = forget_windows(lm, items, UnlearnSettings(only_spans=part != "all"))
+    pad = pad_id(lm.tokenizer)
+    total, count = 0.0, 0.0
+    with torch.inference_mode():
+        for lo in range(0, len(windows), 16):
+            logp, n = sequence_logp(lm.model, *_batch(windows[lo : lo + 16], pad))
+            total += float(-logp.sum())
+            count += float(n.sum())
+    return total / max(count, 1.0)
+
+
+def _complement(spans: Sequence[tuple[int, int]], length: int) -> tuple[tuple[int, int], ...]:
+    out, at = [], 0
+    for start, end in spans:
+        if start > at:
+            out.append((at, start))
+        at = max(at, end)
+    if at < length:
+        out.append((at, length))
+    return tuple(out)
+
+
 RECORD = "unlearn.json"  # beside an unlearned model: how it was made (settings, run, evaluation)
 
 

@@ -28,6 +28,7 @@ AGENT_PURPOSES = ("ai-train", "search", "ai-input", "other")
 SEARCH_CRAWLERS = ("Googlebot", "Bingbot", "Baiduspider", "YandexBot", "DuckDuckBot", "Applebot",
                    "Slurp", "Sogou web spider", "Yeti", "SeznamBot", "Qwantbot", "PetalBot",
                    "MojeekBot")  # fmt: skip
+QUOTES = "\"'`\u2018\u2019\u201c\u201d"  # straight and curly quotes around a name
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")  # '[OpenAI](https://...)' -> 'OpenAI'
 
 
@@ -49,13 +50,22 @@ class Agent:
     def token(self) -> str:
         """The robots.txt product token: the name up to a space or '/' ('Brightbot 1.0' ->
         'brightbot'), lower case, digits and dots kept ('img2dataset', 'bigsur.ai')."""
-        from expunge.optout.robots import simple_token
-
         return simple_token(self.name)
 
     @property
     def generic(self) -> bool:
         return self.token in GENERIC_TOKENS
+
+
+def simple_token(name: str) -> str:
+    """product_token without reading browser-style strings: for names in the crawler list."""
+    text = name.strip().strip(QUOTES).strip()
+    return "*" if text == "*" else first_word(text)
+
+
+def first_word(text: str) -> str:
+    # The name ends at whitespace, '/' (a version), or punctuation that lists or comments.
+    return re.split(r"[\s/(),;]", text, maxsplit=1)[0].strip(QUOTES + ":").lower()
 
 
 def _data(name: str) -> str:

@@ -24,6 +24,10 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from expunge.optout.agents import QUOTES as _QUOTES
+from expunge.optout.agents import agents_by_token
+from expunge.optout.agents import first_word as _first_word
+
 PARSE_LIMIT = 500 * 1024  # RFC 9309 §2.5: a crawler must read at least this much
 READ_LIMIT = 2 * 1024 * 1024  # the most we read at all; past PARSE_LIMIT only to restrict
 ALWAYS_ALLOWED = "/robots.txt"  # RFC 9309 §2.2.2: crawlers may always fetch it
@@ -55,7 +59,6 @@ _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 _AS_WRITTEN = frozenset(b"/?&=")  # structure: a raw one and its %XX are different octets
 _HEX = frozenset(b"0123456789abcdefABCDEF")
 _PLAIN = re.compile(r"[A-Za-z0-9\-._~/?&=]*\Z")  # nothing to encode or decode
-_QUOTES = "\"'`\u2018\u2019\u201c\u201d"
 # Words that open a browser-style User-Agent string rather than name a crawler.
 _BROWSER_WORDS = frozenset(
     {"mozilla", "applewebkit", "khtml", "gecko", "like", "chrome", "safari", "mobile",
@@ -243,22 +246,9 @@ def product_token(agent: str) -> str:
     return first
 
 
-def simple_token(name: str) -> str:
-    """product_token without reading browser-style strings: for names in the crawler list."""
-    text = name.strip().strip(_QUOTES).strip()
-    return "*" if text == "*" else _first_word(text)
-
-
-def _first_word(text: str) -> str:
-    # The name ends at whitespace, '/' (a version), or punctuation that lists or comments.
-    return re.split(r"[\s/(),;]", text, maxsplit=1)[0].strip(_QUOTES + ":").lower()
-
-
 def _from_user_agent(text: str) -> str:
     """The crawler's token in a browser-style User-Agent string: a known AI crawler named in it,
     else the product after 'compatible;', else the first product that is no browser word."""
-    from expunge.optout.agents import agents_by_token
-
     comments = re.findall(r"\(([^)]*)\)", text)
     items = [i.strip() for c in comments for i in c.split(";")]
     outside = re.sub(r"\([^)]*\)", " ", text).split()

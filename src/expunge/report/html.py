@@ -32,9 +32,9 @@ from expunge.report._fmt import (
     share,
     truncate_end,
 )
-from expunge.report._model import Sample, ScanView, ShardRow, read_summary
 from expunge.report._types import type_color, type_label
 from expunge.report.page import html_document, panel
+from expunge.report.view import Sample, ScanView, ShardRow, read_summary
 
 __all__ = ["render_scan_report"]
 
