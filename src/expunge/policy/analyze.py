@@ -28,9 +28,8 @@ from typing import Any
 
 from expunge.errors import ExpungeError
 from expunge.policy.extract import SUFFIXES, SUPPORTED, Block, PolicyText, introduces, read_policy
+from expunge.policy.lexicon import BIPA_NAMES, COMPANY_NAMES
 from expunge.policy.rules import (
-    BIPA_NAMES,
-    COMPANY_NAMES,
     Context,
     Cue,
     RuleHit,

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 
 from expunge import __version__
 from expunge.policy.analyze import CATEGORIES, CATEGORY_TITLES, DocumentAnalysis, Match
-from expunge.policy.rules import BIPA_NAMES, Cue
+from expunge.policy.lexicon import BIPA_NAMES
+from expunge.policy.rules import Cue
 from expunge.report._fmt import esc
 from expunge.report._style import CSS
 
