@@ -28,16 +28,46 @@ class CliResult:
     stderr: str
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> CliResult:
-    proc = subprocess.run(
-        [sys.executable, "-m", "expunge.cli", *args],
-        capture_output=True,
-        check=False,
-        text=True,
-        cwd=cwd,
-        timeout=600,
-    )
-    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+def run_cli(*args: str, cwd: Path | None = None, process: bool = False) -> CliResult:
+    """The CLI as a user runs it: `expunge.cli.main()` with these arguments, its output and
+    exit code. In this process by default (no interpreter start per call); `process=True`
+    where the process boundary is the point (a fresh interpreter, signals, thread pools)."""
+    if process:
+        proc = subprocess.run(
+            [sys.executable, "-m", "expunge.cli", *args],
+            capture_output=True,
+            check=False,
+            text=True,
+            cwd=cwd,
+            timeout=600,
+        )
+        return CliResult(proc.returncode, proc.stdout, proc.stderr)
+    return _run_in_process(list(args), cwd)
+
+
+def _run_in_process(args: list[str], cwd: Path | None) -> CliResult:
+    import contextlib
+    import io
+    import os
+
+    from expunge.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    argv, here = sys.argv, os.getcwd()
+    code = 0
+    try:
+        sys.argv = ["expunge", *args]
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main()
+            except SystemExit as stop:
+                code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    finally:
+        sys.argv = argv
+        os.chdir(here)
+    return CliResult(code, out.getvalue(), err.getvalue())
 
 
 def _docs(shard: int, n: int) -> list[dict[str, str]]:

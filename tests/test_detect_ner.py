@@ -51,6 +51,6 @@ def test_missing_model_is_one_clear_error(tmp_path: Path, monkeypatch: pytest.Mo
     data = tmp_path / "d.jsonl"
     data.write_text(json.dumps({"text": "x"}) + "\n", "utf-8")
     monkeypatch.setenv("EXPUNGE_NER_MODEL", "no_such_model_xyz")
-    result = run_cli("scan", str(data), "--ner")
+    result = run_cli("scan", str(data), "--ner", process=True)  # a fresh NER model cache
     assert result.code == 1
     assert "no_such_model_xyz" in result.stderr and "Traceback" not in result.stderr

@@ -19,6 +19,8 @@ from expunge.model.mia import auc
 from expunge.model.texts import read_texts
 from expunge.subject import load_subject
 
+pytestmark = pytest.mark.slow  # trains or loads torch models
+
 
 def test_audit_finds_the_memorised_person(leaky_model: LeakyModel) -> None:
     lm = load_model(leaky_model.model)

@@ -15,6 +15,8 @@ from expunge.model.load import load_model
 from expunge.model.texts import read_texts
 from expunge.subject import load_subject
 
+pytestmark = pytest.mark.slow  # trains or loads torch models
+
 pytest.importorskip("torch")
 
 

@@ -19,6 +19,8 @@ from expunge.model.texts import read_texts
 from expunge.model.unlearn import UnlearnSettings, forget_windows, unlearn
 from expunge.subject import load_subject
 
+pytestmark = pytest.mark.slow  # trains or loads torch models
+
 torch = pytest.importorskip("torch")
 
 OTHER_NAME, OTHER_EMAIL, OTHER_PHONE = _PEOPLE[0]  # trained on, in the retain texts

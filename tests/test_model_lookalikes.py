@@ -17,6 +17,8 @@ from expunge.model.lookalikes import MadeUpPerson, ascii_folded, locale_for, loo
 from expunge.model.mia import MembershipReport, ScoreReport, binomial_tail
 from expunge.subject import load_subject
 
+pytestmark = pytest.mark.slow  # trains or loads torch models
+
 TEXT = ("Write to o.ravensworth@ravensworth.co.uk or ottoline.r77@gmail.com, ask for Ottoline "
         "Ravensworth, call +44 20 7946 0777, or find @ottoravens.")  # fmt: skip
 VALUES = ["o.ravensworth@ravensworth.co.uk", "ottoline.r77@gmail.com", "Ottoline Ravensworth",

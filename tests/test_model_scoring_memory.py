@@ -24,6 +24,8 @@ from expunge.model.texts import read_texts
 from expunge.model.unlearn import UnlearnSettings, _batch, forget_windows, sequence_logp
 from expunge.subject import load_subject
 
+pytestmark = pytest.mark.slow  # trains or loads torch models
+
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 

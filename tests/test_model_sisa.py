@@ -34,6 +34,8 @@ from expunge.model.sisa_store import (
 )
 from expunge.model.tiny import TrainSettings, train_tokenizer
 
+pytestmark = pytest.mark.slow  # trains or loads torch models
+
 torch = pytest.importorskip("torch")
 
 KEY = bytes(range(32))

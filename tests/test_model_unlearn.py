@@ -19,6 +19,8 @@ from expunge.model.texts import read_texts
 from expunge.model.unlearn import UnlearnSettings, unlearn
 from expunge.subject import load_subject
 
+pytestmark = pytest.mark.slow  # trains or loads torch models
+
 # Stated bound: unlearning with a retain term may cost at most this factor of retain perplexity.
 RETAIN_PPL_BOUND = 2.0
 

@@ -29,6 +29,8 @@ from expunge.model.vocab_leaks import (
 )
 from expunge.subject import SubjectProfile, parse_subject
 
+pytestmark = pytest.mark.slow  # trains or loads torch models
+
 torch = pytest.importorskip("torch")
 
 NAME, EMAIL, PHONE = "Jorunn Atterbury", "jorunn.atterbury@example.net", "+44 20 7946 0321"

@@ -36,7 +36,8 @@ def _texts(root: Path) -> dict[tuple[str, int], str]:
 
 def test_scan_writes_exact_locations_and_reports(mini_dataset: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = run_cli("scan", str(mini_dataset), "--out", str(out), "--workers", "2")
+    # as a separate process once: the `python -m expunge.cli` entry point, a real pool
+    result = run_cli("scan", str(mini_dataset), "--out", str(out), "--workers", "2", process=True)
     assert result.code == 0, result.stderr
     findings = _findings(out)
     assert findings and all(set(f) == FINDING_KEYS for f in findings)
