@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-import expunge.index as index_module
-from expunge.index import _merge, _merge_sorted, _rounds, build_index, lookup, store
+import expunge.index.build as index_module
+from expunge.index import build_index, lookup, store
+from expunge.index.build import _merge, _merge_sorted, _rounds
 from expunge.subject import parse_subject
 
 FIRST = ["John", "Mary", "Ana", "Li", "Omar", "Jane", "Zoe", "Ivan"]

@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 from expunge.errors import ExpungeError
-from expunge.index import IndexMatch, _intersect, build_index, lookup, store
+from expunge.index import IndexMatch, build_index, lookup, store
 from expunge.index.keys import KeyHasher, key_hash, subject_requirements
+from expunge.index.lookup import _intersect
 from expunge.subject import SubjectProfile, parse_subject
 
 FIRST = ["John", "Mary", "Ana", "Li", "Omar", "Jane"]
