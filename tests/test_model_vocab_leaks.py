@@ -12,16 +12,14 @@ import pytest
 
 from expunge.errors import ExpungeError
 from expunge.model.tiny import train_tokenizer
+from expunge.model.tokenizer_files import decode_token, scheme_of, sentencepiece_pieces
 from expunge.model.vocab_leaks import (
     TokenMatcher,
     VocabReport,
-    decode_token,
     directory_vocab_leaks,
     distinctive,
     rare_name_word,
     scan_vocab,
-    scheme_of,
-    sentencepiece_pieces,
     shares_phone_digits,
     tokenizer_files_holding,
     trivial_digits,
