@@ -11,6 +11,7 @@ from pathlib import Path
 import phonenumbers
 import pytest
 
+from expunge import hsdb
 from expunge.find import matcher as find_matcher
 from expunge.find.literals import build_plan, phone_tail, profile_trigger
 from expunge.find.matcher import SubjectMatcher
@@ -216,35 +217,35 @@ def test_compiled_databases_are_cached_on_disk_when_asked(
     texts = [*TEXTS, "nothing at all"]
     expected = SubjectMatcher([ANA, JOAO]).match_batch(texts)
     cache = tmp_path / "cache"
-    monkeypatch.setenv(find_matcher.CACHE_ENV, str(cache))
-    monkeypatch.setattr(find_matcher, "_databases", {})
+    monkeypatch.setenv(hsdb.CACHE_ENV, str(cache))
+    monkeypatch.setattr(hsdb, "_held", {})
     assert SubjectMatcher([ANA, JOAO]).match_batch(texts) == expected
     files = sorted(cache.iterdir())
     assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
     # A fresh process (no in-memory databases) loads them instead of compiling.
-    monkeypatch.setattr(find_matcher, "_databases", {})
+    monkeypatch.setattr(hsdb, "_held", {})
     compiled = []
-    real = find_matcher.hyperscan.Database
+    real = hsdb.hyperscan.Database
 
-    def counting() -> object:
+    def counting(*args: object, **kwargs: object) -> object:
         compiled.append(1)
-        return real()
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(find_matcher.hyperscan, "Database", counting)
+    monkeypatch.setattr(hsdb.hyperscan, "Database", counting)
     assert SubjectMatcher([ANA, JOAO]).match_batch(texts) == expected
     assert not compiled
     # A damaged file is compiled again and replaced.
     for f in files:
         f.write_bytes(b"not a database")
-    monkeypatch.setattr(find_matcher, "_databases", {})
+    monkeypatch.setattr(hsdb, "_held", {})
     assert SubjectMatcher([ANA, JOAO]).match_batch(texts) == expected
     assert compiled and all(f.read_bytes() != b"not a database" for f in files)
 
 
 def test_no_cache_files_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(find_matcher.CACHE_ENV, raising=False)
-    monkeypatch.setattr(find_matcher, "_databases", {})
+    monkeypatch.delenv(hsdb.CACHE_ENV, raising=False)
+    monkeypatch.setattr(hsdb, "_held", {})
     monkeypatch.chdir(tmp_path)
     SubjectMatcher([ANA]).match_batch(TEXTS)
     assert not os.listdir(tmp_path)

@@ -17,6 +17,7 @@ import hyperscan
 from expunge.detect.context import ConfirmContext
 from expunge.detect.hits import Hit
 from expunge.detect.patterns import PatternSpec, patterns_for
+from expunge.hsdb import Compiled, compiled
 
 SEP = b"\n\x00\n"
 
@@ -29,8 +30,12 @@ _FAR_LEFT, _FAR_RIGHT = -(1 << 62), 1 << 62
 class CompiledSet:
     """A compiled database and the specs its expression ids index into."""
 
-    db: hyperscan.Database
+    database: Compiled  # the database and its per-thread scratch spaces
     specs: tuple[PatternSpec, ...]
+
+    @property
+    def db(self) -> hyperscan.Database:
+        return self.database.db
 
 
 _compiled: dict[frozenset[str], CompiledSet] = {}
@@ -46,20 +51,14 @@ def compiled_for(types: frozenset[str]) -> CompiledSet:
         found = _compiled.get(types)
         if found is None:
             specs = patterns_for(types)
-            expressions = [p.expression for p in specs]
             flags = [
                 (hyperscan.HS_FLAG_CASELESS if p.caseless else 0)
                 | (hyperscan.HS_FLAG_SOM_LEFTMOST if p.som else 0)
                 for p in specs
             ]
-            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            db.compile(
-                expressions=expressions,
-                ids=list(range(len(expressions))),
-                elements=len(expressions),
-                flags=flags,
-            )
-            found = _compiled[types] = CompiledSet(db, specs)
+            # the patterns hold no one's data: no need for the opt-in disk cache
+            database = compiled([p.expression for p in specs], flags, disk_cache=False)
+            found = _compiled[types] = CompiledSet(database, specs)
     return found
 
 
@@ -103,7 +102,6 @@ class Engine:
         self._set = compiled_for(types)
         self._types = types
         self._region = region
-        self._local = threading.local()
         # Per pattern id: (spec, grouping mode, terminator bytes, start-of-match reported).
         self._plan: tuple[tuple[PatternSpec, int, int, bool], ...] = tuple(
             (
@@ -120,10 +118,7 @@ class Engine:
         return self._set.specs
 
     def _scratch(self) -> hyperscan.Scratch:
-        scratch = getattr(self._local, "scratch", None)
-        if scratch is None:
-            scratch = self._local.scratch = hyperscan.Scratch(self._set.db)
-        return scratch
+        return self._set.database.scratch()
 
     def candidates(self, buf: bytes) -> list[tuple[int, int, int]]:
         """Raw (pattern id, start, end) matches of the one hyperscan pass, terminators included."""

@@ -22,23 +22,18 @@ the same record is strong too.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import threading
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from pathlib import Path
 
 import hyperscan
 
-from expunge.atomic import write_atomic
 from expunge.detect.engine import SEP
-from expunge.errors import ExpungeError
 from expunge.find.literals import GMAIL, LiteralPlan, build_plan
+from expunge.hsdb import Compiled, compiled
 from expunge.pipeline import batched_by_size, detector_for
 from expunge.records import Finding, Record
 from expunge.subject import SubjectProfile
@@ -67,89 +62,6 @@ Hit = tuple[str, int, int]  # (matcher kind, start, end) in characters of the re
 Raw = tuple[int, str, int, int]  # (subject, kind, start, end) in bytes of the record
 
 
-def _collect(lit: int, start: int, end: int, flags: int, hits: list[tuple[int, int, int]]) -> None:
-    hits.append((lit, start, end))
-
-
-class _Compiled:
-    """A database and a scratch per thread (hyperscan's rule)."""
-
-    def __init__(self, db: hyperscan.Database) -> None:
-        self.db = db
-        self._local = threading.local()
-
-    def scan(self, buf: bytes) -> list[tuple[int, int, int]]:
-        scratch = getattr(self._local, "scratch", None)
-        if scratch is None:
-            scratch = self._local.scratch = hyperscan.Scratch(self.db)
-        hits: list[tuple[int, int, int]] = []
-        self.db.scan(buf, match_event_handler=_collect, context=hits, scratch=scratch)  # type: ignore[arg-type]
-        return hits
-
-
-# Compiled databases by a digest of what they hold: built once per process and shared (the
-# executor builds a new FindSubjects step per shard, for the same subjects).
-_databases: dict[str, _Compiled] = {}
-_lock = threading.Lock()
-# Opt-in cache of serialised databases across runs. Off by default: a compiled database holds
-# the subjects' identifiers, which a tool for erasure requests should not leave behind
-# unasked. Ten thousand subjects take seconds to compile and milliseconds to load.
-CACHE_ENV = "EXPUNGE_CACHE_DIR"
-
-
-def compiled(expressions: Sequence[bytes], flags: int | Sequence[int], literal: bool) -> _Compiled:
-    digest = hashlib.sha256(repr((flags, literal, getattr(hyperscan, "__version__", ""))).encode())
-    for e in expressions:
-        digest.update(len(e).to_bytes(4, "little") + e)
-    key = digest.hexdigest()
-    found = _databases.get(key)
-    if found is None:
-        with _lock:
-            found = _databases.get(key)
-            if found is None:
-                db = _load_cached(key)
-                if db is None:
-                    db = hyperscan.Database()
-                    db.compile(
-                        expressions=list(expressions),
-                        ids=list(range(len(expressions))),
-                        elements=len(expressions),
-                        flags=list(flags) if not isinstance(flags, int) else flags,
-                        literal=literal,
-                    )
-                    _store_cached(key, db)
-                if len(_databases) >= 32:  # a long-lived process searching many subject sets
-                    _databases.clear()
-                found = _databases[key] = _Compiled(db)
-    return found
-
-
-def _cache_path(key: str) -> Path | None:
-    folder = os.environ.get(CACHE_ENV)
-    return Path(folder) / f"find-{key}.hsdb" if folder else None
-
-
-def _load_cached(key: str) -> hyperscan.Database | None:
-    path = _cache_path(key)
-    if path is None:
-        return None
-    try:
-        return hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
-    except (OSError, hyperscan.HyperscanError):  # absent, or built for another CPU/version
-        return None
-
-
-def _store_cached(key: str, db: hyperscan.Database) -> None:
-    path = _cache_path(key)
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        write_atomic(path, hyperscan.dumpb(db), private=True)  # a whole file or none
-    except (OSError, ExpungeError):
-        pass  # a cache that cannot be written only costs the next run a compile
-
-
 class _LiteralTable:
     """A caseless literal database and, per literal id: byte length, owners, trigger."""
 
@@ -158,10 +70,10 @@ class _LiteralTable:
         self.owners = [plan.owners[i] for i in ids]
         self.triggers = [plan.triggers[i] for i in ids]
         self._literals = [plan.literals[i] for i in ids]
-        self._db: _Compiled | None = None
+        self._db: Compiled | None = None
 
     @property
-    def db(self) -> _Compiled:
+    def db(self) -> Compiled:
         """Compiled on first use (accented forms: only once a non-ASCII record shows up).
         A literal's start is its end minus its length, so no start-of-match tracking, which
         would cost most of the compile time for many thousands of literals."""
@@ -213,7 +125,7 @@ class SubjectMatcher:
         self._tails = {k: frozenset(v) for k, v in plan.tails.items()}
         self._shapes, self._shape_kinds, self._tail_db = self._shape_database()
 
-    def _shape_database(self) -> tuple[_Compiled | None, list[int], _Compiled | None]:
+    def _shape_database(self) -> tuple[Compiled | None, list[int], Compiled | None]:
         # Separate small databases scan faster than one holding both kinds of shape when
         # there are few subjects; with many, the digit-cluster pattern dominates anyway.
         expressions: list[bytes] = []
