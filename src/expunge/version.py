@@ -10,6 +10,7 @@ opt-out filter (opted-out sources) both write their versions here; `verify` read
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable, Sequence
@@ -237,3 +238,45 @@ def _parent(dataset: Dataset) -> dict[str, Any]:
     if manifest.is_file():
         parent["manifest_sha256"] = file_checksum(str(manifest))
     return parent
+
+
+# --- reading a version back ----------------------------------------------------------------
+
+
+def read_manifest(version: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The version's manifest and its files by name (shards and carried files), or one error
+    line: no manifest (not a version), or a damaged one."""
+    path = version / MANIFEST
+    if not path.is_file():
+        raise ExpungeError(
+            f"{version} has no {MANIFEST}", "point verify at a version written by expunge forget"
+        )
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+        listed = {e["name"]: e for e in [*manifest["shards"], *manifest.get("carried", [])]}
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError):
+        raise ExpungeError(f"{path} is damaged", "restore it or write the version again") from None
+    return manifest, listed
+
+
+def check_files(
+    version: Path, listed: dict[str, dict[str, Any]]
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Every file of the version against the manifest: (files with their sha256, problems:
+    missing, changed, or not in the manifest)."""
+    bad: list[dict[str, str]] = []
+    files: list[dict[str, str]] = []
+    for name, entry in sorted(listed.items()):
+        path = version / name
+        if not path.is_file():
+            bad.append({"file": name, "problem": "missing"})
+            continue
+        checksum = file_checksum(str(path))
+        files.append({"file": name, "sha256": checksum})
+        if checksum != entry["sha256"]:
+            bad.append({"file": name, "problem": "checksum differs from the manifest"})
+    for path in sorted(version.rglob("*")):
+        relative = path.relative_to(version).as_posix()
+        if relative != MANIFEST and relative not in listed and not path.is_dir():
+            bad.append({"file": relative, "problem": "not in the manifest (added afterwards?)"})
+    return files, bad

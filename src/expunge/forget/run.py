@@ -4,7 +4,6 @@ version afterwards (verify)."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -18,13 +17,14 @@ from expunge.executors import Executor
 from expunge.forget.registry import Registry
 from expunge.records import Dataset, FieldSpec
 from expunge.scan.split import for_shards
-from expunge.scan.task import ScanConfig, ShardJob, file_checksum
+from expunge.scan.task import ScanConfig, ShardJob
 from expunge.subject import SubjectProfile
 from expunge.version import (
-    MANIFEST,
     Mode,
     ShardEdits,
+    check_files,
     check_out_dir,
+    read_manifest,
     write_version,
 )
 
@@ -144,36 +144,14 @@ def verify(
     from expunge.io import open_dataset
     from expunge.io.raw import RAW_FORMATS
 
-    manifest_path = version / MANIFEST
-    if not manifest_path.is_file():
-        raise ExpungeError(
-            f"{version} has no {MANIFEST}", "point verify at a version written by expunge forget"
-        )
-    try:
-        manifest = json.loads(manifest_path.read_text("utf-8"))
-        listed = {e["name"]: e for e in [*manifest["shards"], *manifest.get("carried", [])]}
-    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError):
-        raise ExpungeError(f"{manifest_path} is damaged", "restore it or write the version again")
-    bad = []
-    files = []
-    for name, entry in sorted(listed.items()):
-        path = version / name
-        if not path.is_file():
-            bad.append({"file": name, "problem": "missing"})
-            continue
-        checksum = file_checksum(str(path))
-        files.append({"file": name, "sha256": checksum})
-        if checksum != entry["sha256"]:
-            bad.append({"file": name, "problem": "checksum differs from the manifest"})
-    for path in sorted(version.rglob("*")):
-        relative = path.relative_to(version).as_posix()
-        if relative != MANIFEST and relative not in listed and not path.is_dir():
-            bad.append({"file": relative, "problem": "not in the manifest (added afterwards?)"})
+    manifest, listed = read_manifest(version)
+    files, bad = check_files(version, listed)
     remaining = weak = 0
     where: list[dict[str, Any]] = []
     unsearched: set[str] = set()  # carried files that are not text (images, archives)
     configs: list[ScanConfig] = []
-    given = manifest.get("fields") if isinstance(manifest.get("fields"), dict) else {}
+    fields = manifest.get("fields")
+    given: dict[str, Any] = fields if isinstance(fields, dict) else {}
     read_as = FieldSpec(text=given.get("text"), url=given.get("url"), id=given.get("id"))
     if subjects:
         configs.append(
