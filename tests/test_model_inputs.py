@@ -232,3 +232,18 @@ def test_malformed_input_file_hint_applies_to_model_commands(
                          "--out", str(tmp_path / "o"))  # fmt: skip
         assert result.code == 1 and "Traceback" not in result.stderr, result.stderr
         assert "--on-error" not in result.stderr and "remove the row" in result.stderr
+
+
+def test_a_find_report_on_a_sample_is_no_forget_set(
+    leaky_model: LeakyModel, tmp_path: Path
+) -> None:
+    """A sample leaves records unread: unlearning from it would leave the person in the rest."""
+    _dataset(leaky_model, tmp_path)
+    found = run_cli("find", "data", "--subject", str(leaky_model.subject), "--sample", "0.5",
+                    "--out", "found", cwd=tmp_path)  # fmt: skip
+    assert found.code == 0, found.stderr
+    with pytest.raises(ExpungeError, match=r"found on a sample \(50.0% of the records\)"):
+        load_forget_set(str(tmp_path / "found"), None)
+    index = run_cli("find", "--subject", str(leaky_model.subject), "--index", "idx",
+                    "--sample", "0.5", cwd=tmp_path)  # fmt: skip
+    assert index.code == 1 and "--sample does not apply to --index" in index.stderr

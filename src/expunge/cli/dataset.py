@@ -185,6 +185,8 @@ def find(
             "no subject given", "pass --subject me.toml or --subjects requests.jsonl"
         )
     if index is not None:
+        if sample < 1.0:
+            raise ExpungeError("--sample does not apply to --index", "a lookup reads no records")
         _find_in_index(index, profiles, dataset, out)
         return
     if dataset is None:

@@ -121,6 +121,9 @@ def _report_summary(report: Path) -> dict[str, Any]:
     if not isinstance(summary.get("dataset"), str):
         raise ExpungeError(f"{summary_file}: names no dataset",
                            "re-run expunge find to write the report again")  # fmt: skip
+    if "sample" in summary:  # a forget set from it would leave the records it did not read
+        raise ExpungeError(f"{report}: found on a sample ({summary['sample']:.1%} of the records)",
+                           "run expunge find again without --sample")  # fmt: skip
     return summary
 
 
