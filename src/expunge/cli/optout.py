@@ -292,7 +292,8 @@ def emit_cmd(
 def read_site_file(path: Path) -> str:
     """An existing robots.txt to merge into, or one error line."""
     if not path.is_file():
-        raise ExpungeError(f"{path} not found", "pass the robots.txt your site serves now")
+        problem = "is a directory" if path.is_dir() else "not found"
+        raise ExpungeError(f"{path} {problem}", "pass the robots.txt your site serves now")
     data = path.read_bytes()
     if b"\x00" in data[:4096]:
         raise ExpungeError(f"{path} is not a text file", "pass the robots.txt your site serves")

@@ -176,6 +176,7 @@ NEGATOR = _rx(
 # "develop new products (but excluding model training)": the AI word is excluded.
 EXCLUDING = _rx(r"\b(?:excluding|except(?:\s+for)?|other\s+than|not\s+including|apart\s+from)\b")
 
+_NOT_RESPONSIBLE = r"\bnot\s+(?:\w+\s+)?(?:control|responsible|liable|accountable)\b"
 NOT_A_DENIAL = _rx(
     r"\bnot\s+(?:only|limited|necessarily|just|merely|always|all)\b",
     r"\bno\s+(?:later|more|less|fewer|sooner|longer)\s+than\b",
@@ -192,7 +193,7 @@ NOT_A_DENIAL = _rx(
     r"\bno\.\s*\d",
     r"\b(?:can|may|could|might|to)\s+(?:\w+\s+)?exclud\w*",
     # "we do not control, and are not responsible for, LLMs' handling of your Inputs"
-    r"\bnot\s+(?:\w+\s+)?(?:control|responsible|liable|accountable)\b",
+    _NOT_RESPONSIBLE,
 )
 
 CLAUSE_BREAK = _rx(
@@ -864,7 +865,7 @@ NO_WAY_OUT = re.compile(r"\b(?:cannot|can['’]t|can\s+not|unable\s+to|not\s+(?:
 
 THEIR_BEFORE = re.compile(r"\btheir\s+(?:own\s+)?(?:\w+\s+)?$", I)
 
-NOT_RESPONSIBLE = _rx(r"\bnot\s+(?:\w+\s+)?(?:control|responsible|liable|accountable)\b")
+NOT_RESPONSIBLE = _rx(_NOT_RESPONSIBLE)
 
 ANOTHER_CLAUSE = _rx(r"\b(?:or|and)\s+(?:to\s+)?(?:where|when|to|if)\b", r";")
 
