@@ -162,7 +162,7 @@ def index_work_child(dataset: str, idx: str, subject: str, out: str) -> None:
     import expunge.find.matcher
     import expunge.index
     import expunge.io.jsonl
-    import expunge.io.rewrite_text  # noqa: F401
+    import expunge.io.rewrite  # noqa: F401
     from expunge.executors import make_executor
     from expunge.forget import forget
     from expunge.index.candidates import strong_rows

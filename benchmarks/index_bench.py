@@ -347,7 +347,7 @@ def time_lookups(
         times.append(time.perf_counter() - started)
         matches += len(result)
         if source is None:
-            false_strong += any(m.level == "strong" for m in result)
+            false_strong += any(m.confidence == "strong" for m in result)
         elif any((m.shard, m.row) == source for m in result):
             found += 1
         else:

@@ -28,7 +28,7 @@ def _levels(text: str) -> dict[str, str]:
     found = matcher.match(
         text, detector_for(("email", "phone", "social_handle"), "US", 0.5).scan(text)
     )
-    return {text[f.start : f.end]: f.validator for f in found}
+    return {text[f.start : f.end]: f.confidence for f in found}
 
 
 def test_name_alone_is_weak_and_name_with_contact_is_strong() -> None:
@@ -54,7 +54,7 @@ def test_planted_person_found_in_every_shard_and_format(tmp_path: Path) -> None:
     result = run_cli("find", "--subject", str(info.subject), str(info.dataset), "--out", str(out))
     assert result.code == 0, result.stderr
     rows = [orjson.loads(line) for line in (out / "findings.jsonl").read_bytes().splitlines()]
-    strong = {(r["shard"], r["row"]) for r in rows if r["validator"] == "strong"}
+    strong = {(r["shard"], r["row"]) for r in rows if r["confidence"] == "strong"}
     assert set(info.subject_docs) <= strong  # recall 100% at record level, WARC included
     assert {s for s, _ in info.subject_docs} == set(info.shards)  # planted in every shard
     summary = json.loads((out / "summary.json").read_text())
@@ -134,7 +134,7 @@ def test_index_cli_answers_like_a_scan(tmp_path: Path) -> None:
     )
     assert found.code == 0, found.stderr
     rows = [orjson.loads(x) for x in (tmp_path / "o" / "matches.jsonl").read_bytes().splitlines()]
-    assert {(r["shard"], r["row"]) for r in rows if r["level"] == "strong"} == set(
+    assert {(r["shard"], r["row"]) for r in rows if r["confidence"] == "strong"} == set(
         info.subject_docs
     )
     (info.dataset / "comments-00000.csv").write_text("id,url,text\n1,,changed\n")

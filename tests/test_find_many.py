@@ -50,7 +50,7 @@ def reference(matcher: SubjectMatcher, text: str, region: str = "US") -> list[Fi
 
 
 def levels(found: list[Finding], text: str) -> dict[str, tuple[str, str | None]]:
-    return {text[f.start : f.end]: (f.validator, f.subject) for f in found}
+    return {text[f.start : f.end]: (f.confidence, f.subject) for f in found}
 
 
 TEXTS = [
@@ -118,7 +118,7 @@ def test_email_variants(two: SubjectMatcher) -> None:
     ]
     results = two.match_batch([f"write to {email} today" for email in found])
     for email, findings in zip(found, results, strict=True):
-        assert [(f.end - f.start, f.validator) for f in findings] == [(len(email), "strong")]
+        assert [(f.end - f.start, f.confidence) for f in findings] == [(len(email), "strong")]
     others = [
         "xana.lima@gmail.com",
         "ana.lima@gmail.co",
@@ -134,7 +134,7 @@ def test_accented_names_and_character_offsets(two: SubjectMatcher) -> None:
     found = two.match_batch([text])[0]
     spans = [text[f.start : f.end] for f in found]
     assert spans == ["JOÃO BRANDÃO", "Brandão, João", "joão brandao", "JoÃo BrandÃo"]
-    assert {f.subject for f in found} == {"joao"} and {f.validator for f in found} == {"weak"}
+    assert {f.subject for f in found} == {"joao"} and {f.confidence for f in found} == {"weak"}
     assert found == reference(two, text)
 
 
@@ -143,7 +143,7 @@ def test_non_ascii_profile_url() -> None:
     matcher = SubjectMatcher([person])
     texts = ["watch https://youtube.com/c/Café-Olé now", "not https://youtube.com/c/Cafe-Ole"]
     found = matcher.match_batch(texts)
-    assert [(f.type, f.validator) for f in found[0]] == [("profile", "strong")]
+    assert [(f.type, f.confidence) for f in found[0]] == [("profile", "strong")]
     assert found == [reference(matcher, t) for t in texts]
 
 
@@ -206,7 +206,7 @@ def test_many_subjects_in_one_pass_find_each_ones_records() -> None:
     for (sid, text), found in zip(writings, results[1:], strict=True):
         assert {f.subject for f in found} == {sid}, text
         wanted = "weak" if "spoke" in text else "strong"
-        assert {f.validator for f in found} == {wanted}, text
+        assert {f.confidence for f in found} == {wanted}, text
     # The same as running the detector on every record (per record region: US)
     assert results == [reference(matcher, t) for t in texts]
 

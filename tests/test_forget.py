@@ -35,7 +35,7 @@ def _strong_rows(version: Path, subject: Path, out: Path) -> set[tuple[str, int]
     result = run_cli("find", "--subject", str(subject), str(version), "--out", str(out))
     assert result.code == 0, result.stderr
     rows = [orjson.loads(x) for x in (out / "findings.jsonl").read_bytes().splitlines()]
-    return {(r["shard"], r["row"]) for r in rows if r["validator"] == "strong"}
+    return {(r["shard"], r["row"]) for r in rows if r["confidence"] == "strong"}
 
 
 def test_drop_writes_a_verified_version_and_leaves_the_source(

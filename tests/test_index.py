@@ -53,19 +53,17 @@ def find_levels(dataset: str, subjects: tuple[SubjectProfile, ...]) -> dict[tupl
     order = {"weak": 0, "medium": 1, "strong": 2}
     levels: dict[tuple[str, int], str] = {}
     for shard in open_dataset(dataset).shards:
-        for row, *_, validator, _subject, _context in scan_shard(
-            shard, ScanConfig(subjects=subjects)
-        ).findings:
-            key = (shard.label, row)
-            if order[validator] > order.get(levels.get(key, "weak"), -1) or key not in levels:
-                levels[key] = validator
+        for found in scan_shard(shard, ScanConfig(subjects=subjects)).findings:
+            key, level = (shard.label, found.row), str(found.confidence)
+            if order[level] > order.get(levels.get(key, "weak"), -1) or key not in levels:
+                levels[key] = level
     return levels
 
 
 def test_strong_matches_equal_a_full_find_scan(demo: DemoInfo, demo_index: Path) -> None:
     subject = load_subject(demo.subject)
     matches = lookup(demo_index, [subject], dataset_spec=str(demo.dataset))
-    strong = {(m.shard, m.row) for m in matches if m.level == "strong"}
+    strong = {(m.shard, m.row) for m in matches if m.confidence == "strong"}
     assert demo.subject_docs and set(demo.subject_docs) <= strong
     found = find_levels(str(demo.dataset), (subject,))
     assert strong == {key for key, level in found.items() if level == "strong"}
@@ -147,7 +145,7 @@ def test_levels_follow_finds_rule(tmp_path: Path) -> None:
         "test",
     )
     build_index(str(data), tmp_path / "idx", workers=1)
-    got = {m.row: m.level for m in lookup(tmp_path / "idx", [subject])}
+    got = {m.row: m.confidence for m in lookup(tmp_path / "idx", [subject])}
     expected = {0: "weak", 1: "medium", 2: "strong", 4: "strong", 5: "strong", 6: "strong"}
     assert got == expected
     assert {
@@ -184,7 +182,9 @@ def test_incremental_rebuild_touches_only_changed_shards(
         before
     ) + 1
     strong = {
-        (m.shard, m.row) for m in lookup(index, [subject], str(demo_copy)) if m.level == "strong"
+        (m.shard, m.row)
+        for m in lookup(index, [subject], str(demo_copy))
+        if m.confidence == "strong"
     }
     assert ("extra.jsonl", 1) in strong and ("extra.jsonl", 0) not in strong
 
@@ -193,7 +193,9 @@ def test_incremental_rebuild_touches_only_changed_shards(
     assert third.built == ["extra.jsonl"]
     assert len(list((index / "shards").iterdir())) == len(before) + 1  # old file of extra gone
     strong = {
-        (m.shard, m.row) for m in lookup(index, [subject], str(demo_copy)) if m.level == "strong"
+        (m.shard, m.row)
+        for m in lookup(index, [subject], str(demo_copy))
+        if m.confidence == "strong"
     }
     assert ("extra.jsonl", 0) in strong and ("extra.jsonl", 1) not in strong
 

@@ -107,7 +107,7 @@ def test_merged_segment_holds_exactly_the_shard_segments(dataset: Path, tmp_path
 
 def reference_lookup(index: Path, subjects: list[SubjectProfile]) -> list[IndexMatch]:
     """The same answer from the per-shard segments, with Python sets: the rule spelled out."""
-    from expunge.subject.lookup import level as _level
+    from expunge.confidence import level as _level
 
     manifest = json.loads((index / "manifest.json").read_text())
     secret = store.load_secret(index, create=False)
@@ -137,7 +137,7 @@ def test_lookup_equals_the_per_shard_answer(dataset: Path, tmp_path: Path) -> No
     build_index(str(dataset), index, workers=1)
     got = lookup(index, SUBJECTS)
     assert got == reference_lookup(index, SUBJECTS)
-    levels = {(m.subject, m.level) for m in got}
+    levels = {(m.subject, m.confidence) for m in got}
     assert {("jd", "strong"), ("ms", "medium"), ("an", "weak"), ("lc", "strong")} <= levels
     assert sum(m.subject == "an" for m in got) > 500  # a common name: many postings
     assert not [m for m in got if m.subject == "zz"]

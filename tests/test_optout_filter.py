@@ -59,6 +59,58 @@ def test_search_purpose_keeps_everything_here(demo: DemoInfo, tmp_path: Path) ->
     assert json.loads((tmp_path / "v" / "manifest.json").read_text())["totals"]["rewritten"] == 0
 
 
+def _version_bytes(root: Path) -> dict[str, bytes]:
+    manifest = json.loads((root / "manifest.json").read_text())
+    for volatile in ("created", "seconds", "elapsed_s"):
+        manifest.pop(volatile, None)
+    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+             if p.is_file() and p.name != "manifest.json"}  # fmt: skip
+    return {**files, "manifest": json.dumps(manifest, sort_keys=True).encode()}
+
+
+def test_filter_reads_shards_as_jobs_and_the_version_is_the_same_for_any_workers(
+    demo: DemoInfo, tmp_path: Path
+) -> None:
+    outs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}"
+        result = run_cli("optout", "filter", str(demo.dataset), "--signals", str(demo.sites),
+                         "--purpose", "ai-train", "--out", str(out), "--workers", workers,
+                         process=True)  # fmt: skip
+        assert result.code == 0, result.stderr
+        outs.append(_version_bytes(out))
+    assert outs[0] == outs[1]
+    assert len(outs[0]) > 2
+
+
+def test_each_url_is_assessed_once_across_shards(tmp_path: Path) -> None:
+    from expunge.optout.filter import opted_out_rows
+    from expunge.optout.robots import parse_robots
+
+    data = tmp_path / "data"
+    data.mkdir()
+    urls = ["https://blocked.example/a", "https://open.example/b", "https://blocked.example/a"]
+    for n in range(3):  # the same URLs in every shard, and one record without a URL
+        rows = [{"text": "t", "url": u} for u in urls] + [{"text": "no url"}]
+        (data / f"s{n}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    pages: list[str] = []
+
+    class Source:
+        def site(self, origin: str) -> SiteSignals:
+            robots = "User-agent: *\nDisallow: /\n" if "blocked" in origin else ""
+            return SiteSignals(origin, parse_robots(robots), robots_status=200)
+
+        def page(self, url: str) -> PageSignals:
+            pages.append(url)
+            return PageSignals(url)
+
+    rows, report = opted_out_rows(open_dataset(str(data)), Source(), "ai-train")
+    assert sorted(pages) == sorted(set(urls))  # two distinct URLs, each assessed once
+    assert rows == {f"s{n}.jsonl": [0, 2] for n in range(3)}
+    assert (report.records, report.without_url, report.dropped) == (12, 3, 6)
+    assert report.by_domain == {"blocked.example": 6}
+
+
 def test_filter_bad_input_writes_nothing(demo: DemoInfo, tmp_path: Path) -> None:
     sites = ["--signals", str(demo.sites)]
     for args, message in [

@@ -57,7 +57,7 @@ def _subjects(default_region: str = "US") -> list:
 def test_phones_and_names_match_in_the_subjects_own_terms() -> None:
     matcher = SubjectMatcher(_subjects())
     for (text, want), found in zip(TEXTS, matcher.match_batch([t for t, _ in TEXTS])):
-        strong = {f.subject for f in found if f.validator == "strong"}
+        strong = {f.subject for f in found if f.confidence == "strong"}
         assert strong == ({want} if want else set()), (text, found)
 
 

@@ -385,3 +385,29 @@ def test_names_by_default_with_the_real_name_detector(monkeypatch: pytest.Monkey
         pytest.skip("no spaCy model installed (extra [ner])")
     result = redact("Please thank my colleague Tom Smith for the report.")
     assert "Tom Smith" not in result.text and "[NAME_1]" in result.text
+
+
+def test_cli_patterns_add_custom_types_that_round_trip(tmp_path: Path) -> None:
+    types = tmp_path / "mine.yaml"
+    types.write_text("types:\n  - name: employee_id\n    regex: 'EMP-[0-9]{6}'\n"
+                     "  - name: codename\n    literals: [Nightjar]\n    caseless: true\n")  # fmt: skip
+    src, vault = tmp_path / "in.txt", tmp_path / "v.vault"
+    src.write_text(f"EMP-123456 and emp-654321 on NIGHTJAR, mail {EMAIL}, EMP-123456 again\n")
+    code, out, err = run(str(src), "--patterns", str(types), "--reversible", "--vault", str(vault))
+    assert code == 0, err
+    # the regex is case-sensitive: 'emp-654321' stays; the word list is caseless
+    assert out == ("[EMPLOYEE_ID_1] and emp-654321 on [CODENAME_1], mail [EMAIL_1], "
+                   "[EMPLOYEE_ID_1] again\n")  # fmt: skip
+    answer = tmp_path / "answer.txt"
+    answer.write_text(out)
+    code, back, err = run("--restore", "--vault", str(vault), str(answer))
+    assert code == 0 and back == src.read_text(), err
+    # --types may name a custom type; an unknown one lists the custom names among the choices
+    code, out, _ = run(
+        "-", "--patterns", str(types), "--types", "codename", stdin="Nightjar EMP-000001"
+    )
+    assert (code, out) == (0, "[CODENAME_1] EMP-000001")
+    code, _, err = run("-", "--patterns", str(types), "--types", "codenames", stdin="x")
+    assert code == 1 and "codename" in err.split("choose from:")[1]
+    code, _, err = run("--restore", "--vault", str(vault), "--patterns", str(types), str(answer))
+    assert code == 1 and "--restore takes only --vault and --out" in err

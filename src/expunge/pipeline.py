@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from expunge.records import Record
+
+if TYPE_CHECKING:
+    from expunge.detect.registry import EntityType
 
 
 class Step(Protocol):
@@ -42,10 +45,15 @@ def batched_by_size(
 
 
 @lru_cache(maxsize=8)
-def detector_for(types: tuple[str, ...] | None, phone_region: str, min_score: float):  # type: ignore[no-untyped-def]
+def detector_for(  # type: ignore[no-untyped-def]
+    types: tuple[str, ...] | None,
+    phone_region: str,
+    min_score: float,
+    custom: tuple[EntityType, ...] = (),
+):
     from expunge.detect import Detector
 
-    return Detector(types=types, phone_region=phone_region, min_score=min_score)
+    return Detector(types=types, phone_region=phone_region, min_score=min_score, custom=custom)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +65,10 @@ class DetectPII:
     min_score: float = 0.5
     batch_chars: int = 1 << 20
     batch_records: int = 2048
+    custom: tuple[EntityType, ...] = ()  # the user's own entity types (detect/registry.py)
 
     def __call__(self, records: Iterator[Record]) -> Iterator[Record]:
-        detector = detector_for(self.types, self.phone_region, self.min_score)
+        detector = detector_for(self.types, self.phone_region, self.min_score, self.custom)
         for batch in batched_by_size(records, self.batch_chars, self.batch_records):
             for record, found in zip(batch, detector.scan_batch([r.text for r in batch])):
                 record.findings = found

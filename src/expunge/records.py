@@ -24,7 +24,9 @@ class Finding:
     """One detected span of personal data. Offsets are character offsets into `Record.text`.
 
     `validator` names what confirmed it (e.g. 'luhn+iin', 'iban-mod97', 'phonenumbers',
-    'pattern' when only the pattern and context vouch for it).
+    'pattern' when only the pattern and context vouch for it; 'profile' or 'registry' for a
+    subject's identifier). `confidence` is set by subject search only: how surely the record is
+    about that person (strong / medium / weak, `expunge.confidence`).
     """
 
     type: str
@@ -33,6 +35,7 @@ class Finding:
     score: float
     validator: str
     subject: str | None = None  # set by subject search: whose identifier this is
+    confidence: str | None = None
 
 
 @dataclass(slots=True)

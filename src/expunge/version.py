@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from expunge import __version__
+from expunge.anonymize import Placeholder, Span, anonymize
 from expunge.atomic import replace_atomic, write_json_atomic
 from expunge.errors import ErrorPolicy, ExpungeError
 from expunge.records import Dataset, FieldSpec, Shard
@@ -48,14 +49,11 @@ class ShardEdits:
 
 
 def redact(text: str, spans: Sequence[tuple[str, int, int]]) -> str:
-    out, cursor = [], 0
-    for kind, start, end in sorted(spans, key=lambda s: (s[1], -s[2])):
-        if start < cursor:
-            continue  # inside a span already replaced
-        out += [text[cursor:start], PLACEHOLDERS.get(kind, "[REDACTED]")]
-        cursor = end
-    out.append(text[cursor:])
-    return "".join(out)
+    """`text` with each (kind, start, end) span replaced by its kind's placeholder. Overlaps:
+    the earlier (then longer) span wins and a span crossing it is left out, as forget always
+    did, so versions stay byte-identical (`anonymize.spans` says why this differs)."""
+    found = [Span(start, end, kind) for kind, start, end in spans]
+    return anonymize(text, found, Placeholder(PLACEHOLDERS)).text
 
 
 def _texts_of(shard: Shard, fields: FieldSpec, rows: set[int]) -> dict[int, str]:
@@ -118,6 +116,7 @@ def write_version(
     """Write a new version of `dataset` into `out_dir`: shards with edits rewritten (rows
     dropped, or their spans redacted), the others hard-linked, manifest.json last. Shared by
     forget and the opt-out filter."""
+    from expunge.io.registry import lookup
     from expunge.io.rewrite import rewrite_shard
 
     _prepare_out(out_dir)
@@ -133,11 +132,10 @@ def write_version(
             rows = set(found.spans)
             drop: set[int] = set()
             replace: dict[int, str] = {}
-            # A WARC record's HTML cannot be edited faithfully, nor a record's other fields:
-            # such records are dropped instead.
-            entry["mode"] = (
-                "drop" if mode == "drop" or shard.format in ("warc", "wet") else "redact"
-            )
+            # A format whose rows cannot be edited faithfully (a WARC record's HTML), and a
+            # record's other fields: such records are dropped instead.
+            redactable = lookup(shard.format, shard.label).redactable
+            entry["mode"] = "redact" if mode == "redact" and redactable else "drop"
             if entry["mode"] == "drop":
                 drop = rows
             else:

@@ -17,6 +17,7 @@ from expunge.cli.options import (
     FormatOpt,
     IdFieldOpt,
     OnErrorOpt,
+    PatternsOpt,
     PhoneRegionOpt,
     QuietOpt,
     RayAddressOpt,
@@ -29,6 +30,7 @@ from expunge.cli.options import (
 from expunge.errors import ExpungeError
 
 if TYPE_CHECKING:
+    from expunge.detect import EntityType
     from expunge.scan import ScanConfig
     from expunge.subject import SubjectProfile
 
@@ -36,17 +38,20 @@ dataset_app = typer.Typer()  # its commands are mounted at the top level
 err_console = Console(stderr=True, highlight=False)
 
 
-def _parse_types(types: str | None, ner: bool) -> tuple[str, ...] | None:
+def _parse_types(
+    types: str | None, ner: bool, custom: tuple[EntityType, ...] = ()
+) -> tuple[str, ...] | None:
     from expunge.detect import ENTITY_TYPES
 
     if not types:
         return None
+    known = ENTITY_TYPES + tuple(c.name for c in custom)
     wanted = tuple(dict.fromkeys(t.strip() for t in types.split(",") if t.strip()))
-    unknown = [t for t in wanted if t not in ENTITY_TYPES]
+    unknown = [t for t in wanted if t not in known]
     if unknown:
         raise ExpungeError(
             f"unknown type(s) in --types: {', '.join(unknown)}",
-            "choose from: " + ", ".join(ENTITY_TYPES),
+            "choose from: " + ", ".join(known),
         )
     if "person" in wanted and not ner:
         raise ExpungeError("--types person needs the NER stage", "add --ner (needs expunge[ner])")
@@ -86,8 +91,10 @@ def scan(
     on_error: OnErrorOpt = "stop",
     quiet: QuietOpt = False,
     sample: SampleOpt = 1.0,
+    patterns: PatternsOpt = None,
 ) -> None:
     """Scan a dataset for personal data: counts per type, exact locations, HTML report."""
+    from expunge.detect import load_patterns
     from expunge.records import FieldSpec
     from expunge.scan import ScanConfig
 
@@ -99,14 +106,16 @@ def scan(
         raise ExpungeError(
             f"--phone-region {phone_region!r} is not a region code", "use e.g. US, GB, DE"
         )
+    custom = load_patterns(patterns) if patterns else ()
     config = ScanConfig(
         fields=FieldSpec(text=text_field, url=url_field, id=id_field),
-        types=_parse_types(types, ner),
+        types=_parse_types(types, ner, custom),
         phone_region=phone_region,
         min_score=min_score,
         on_error=on_error,
         ner=ner,
         sample=sample,
+        patterns=custom,
     )
     _run_over_dataset(dataset, format, config, engine, workers, ray_address, out, quiet)
 
@@ -213,7 +222,7 @@ def _find_in_index(
     started = time.perf_counter()
     matches = lookup(index, profiles, dataset_spec=dataset)
     took = (time.perf_counter() - started) * 1000
-    strong = [m for m in matches if m.level == "strong"]
+    strong = [m for m in matches if m.confidence == "strong"]
     print(
         f"{len(strong)} records with strong evidence, {len(matches) - len(strong)} weaker, "
         f"for {len(profiles)} subject(s) from index {index} in {took:,.0f} ms"

@@ -41,6 +41,15 @@ SampleOpt = Annotated[
     ),
 ]
 
+# The user's own entity types, beside the built-in ones (scan).
+PatternsOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--patterns",
+        help="YAML file of your own entity types (a regex or a word list each); repeatable.",
+    ),
+]
+
 # Running over shards.
 WorkersOpt = Annotated[
     int, typer.Option(min=1, help="Parallel shard tasks (default: number of cores).")

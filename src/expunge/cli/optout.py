@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from expunge.cli.options import CORES, EngineOpt, OnErrorOpt, RayAddressOpt, WorkersOpt
 from expunge.errors import ExpungeError
 
 if TYPE_CHECKING:
@@ -207,11 +208,19 @@ def filter_cmd(
     url_field: Annotated[
         str | None, typer.Option(help="Column/key holding the source URL.")
     ] = None,
+    on_error: OnErrorOpt = "stop",
+    workers: WorkersOpt = CORES,
+    engine: EngineOpt = "local",
+    ray_address: RayAddressOpt = None,
 ) -> None:
-    """Write a new version of DATASET without the records whose URL opted out of PURPOSE."""
+    """Write a new version of DATASET without the records whose URL opted out of PURPOSE.
+
+    Shards are read in parallel (--workers, or Ray); the signals are checked in this process,
+    one request per host per second with --fetch."""
     from rich.console import Console
     from rich.table import Table
 
+    from expunge.executors import make_executor
     from expunge.io import open_dataset
     from expunge.optout.filter import filter_dataset
     from expunge.records import FieldSpec
@@ -219,7 +228,14 @@ def filter_cmd(
     source = _signals_source(signals, fetch, cache)
     data = open_dataset(dataset, format)
     manifest, report = filter_dataset(
-        data, source, purpose, out, agent, FieldSpec(text=text_field, url=url_field)
+        data,
+        source,
+        purpose,
+        out,
+        agent,
+        FieldSpec(text=text_field, url=url_field),
+        on_error,
+        make_executor(engine, workers, ray_address),
     )
     console = Console(highlight=False)
     t = manifest["totals"]

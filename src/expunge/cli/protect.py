@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from expunge.cli.options import PatternsOpt
 from expunge.errors import ExpungeError
+
+if TYPE_CHECKING:
+    from expunge.detect.registry import EntityType
 
 REDACT_EPILOG = (
     "Example: EXPUNGE_VAULT_PASSPHRASE=... expunge redact notes.txt --subject me.toml "
@@ -65,6 +70,16 @@ def _passphrase(new_vault: bool) -> str:
     return value
 
 
+def _custom_types(patterns: list[Path] | None, restore: bool) -> tuple[EntityType, ...]:
+    if not patterns:
+        return ()
+    if restore:
+        raise ExpungeError("--restore takes only --vault and --out", "drop --patterns")
+    from expunge.detect import load_patterns
+
+    return load_patterns(patterns)
+
+
 def _check_options(
     restore: bool,
     reversible: bool,
@@ -73,6 +88,7 @@ def _check_options(
     types: str | None,
     phone_region: str | None,
     out: Path | None,
+    custom: Sequence[EntityType] = (),
 ) -> tuple[str, ...] | None:
     """Every option problem before any input is read or a passphrase asked for; the types."""
     from expunge.detect.phone import check_phone_region
@@ -95,7 +111,7 @@ def _check_options(
         check_vault_path(vault)
         if restore and not vault.exists():
             raise ExpungeError(f"no such vault: {vault}", "check the --vault path")
-    wanted = check_types(types.split(",")) if types is not None else None
+    wanted = check_types(types.split(","), custom) if types is not None else None
     if phone_region is not None:
         check_phone_region(phone_region)
     if out is not None:
@@ -156,12 +172,14 @@ def redact_cmd(
         str | None,
         typer.Option(help="Region for phones without +country code (default: profile's or US)."),
     ] = None,
+    patterns: PatternsOpt = None,
 ) -> None:
     """Replace personal data with placeholders like [EMAIL_1] before you paste text into a
     chatbot; with --restore, put the real values back into its answer."""
     from expunge.protect.vault import Vault
 
-    wanted = _check_options(restore, reversible, vault, subject, types, phone_region, out)
+    custom = _custom_types(patterns, restore)
+    wanted = _check_options(restore, reversible, vault, subject, types, phone_region, out, custom)
     profiles = []
     if subject is not None:
         from expunge.subject import load_subject
@@ -188,7 +206,9 @@ def redact_cmd(
 
     from expunge.protect.redact import describe, redact
 
-    result = redact(text, session, types=wanted, subjects=profiles, phone_region=phone_region)
+    result = redact(
+        text, session, types=wanted, subjects=profiles, phone_region=phone_region, custom=custom
+    )
     if vault is not None:
         # The vault first: redacted text whose placeholders are in no vault could not be restored.
         session.save(vault, secret)

@@ -34,12 +34,49 @@ How each type is decided (candidates come from patterns.py, confirmers from conf
 - secret: AWS key ids (+ secret keys after an aws/secret word), GitHub, Google, Slack tokens
   and webhooks, OpenAI-style, Stripe live keys, PEM private key blocks, JWTs; entropy and
   placeholder checks drop examples. 0.9-1.0
+
+Custom types (registry.py): `EntityType(name, regex=... | literals=[...], score, context,
+validator)`, from Python or a YAML file (`load_patterns`, patterns_file.py), go into the same
+hyperscan database: `Detector(custom=[...])`; a built-in check by name (NAMED_VALIDATORS) or
+a function confirms them.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from expunge.detect.detector import Detector
 from expunge.detect.entities import ENTITY_TYPES, PATTERN_TYPES
 from expunge.detect.mask import mask
 
-__all__ = ["ENTITY_TYPES", "PATTERN_TYPES", "Detector", "mask"]
+if TYPE_CHECKING:
+    from expunge.detect.named_validators import NAMED_VALIDATORS
+    from expunge.detect.patterns_file import load_patterns
+    from expunge.detect.registry import EntityType
+
+# The open registry (and PyYAML) load on first use: a scan without custom types imports
+# what it always did, in the main process and in every worker.
+_LAZY = {
+    "EntityType": "expunge.detect.registry",
+    "NAMED_VALIDATORS": "expunge.detect.named_validators",
+    "load_patterns": "expunge.detect.patterns_file",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "ENTITY_TYPES",
+    "NAMED_VALIDATORS",
+    "PATTERN_TYPES",
+    "Detector",
+    "EntityType",
+    "load_patterns",
+    "mask",
+]

@@ -88,3 +88,15 @@ class ConfirmContext:
         if not words.isdisjoint(window.translate(_FOLD).split()):
             return True
         return kind == PHONE and any(sign in window for sign in _PHONE_SIGNS)
+
+    def near_words(self, words: frozenset[bytes], start: int, end: int, lo: int, hi: int) -> bool:
+        """`near` for a custom type's own words (context_word forms), same window."""
+        window = self.buf[max(lo, start - 40) : start] + b" " + self.buf[end : min(hi, end + 24)]
+        return not words.isdisjoint(window.translate(_FOLD).split())
+
+
+def context_word(word: str) -> bytes | None:
+    """A context word as windows are cut into words (lower-case ASCII, other letters as
+    written), or None when the window could never hold it as one word ('e-mail')."""
+    folded = word.lower().encode("utf-8").translate(_FOLD).split()
+    return folded[0] if len(folded) == 1 and folded[0] == word.lower().encode("utf-8") else None

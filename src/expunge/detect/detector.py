@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from expunge.detect.engine import SEP, Engine
 from expunge.detect.entities import ENTITY_TYPES, PATTERN_TYPES
@@ -13,24 +13,29 @@ from expunge.detect.phone import check_region
 from expunge.detect.resolve import resolve
 from expunge.records import Finding
 
+if TYPE_CHECKING:  # the registry loads only for custom types: a plain scan starts as before
+    from expunge.detect.registry import EntityType
+
 _SEP_LEN = len(SEP)
 _CONTINUATION = bytes(range(0x80, 0xC0))
 
 
-def _check_types(types: Iterable[str] | None) -> tuple[str, ...]:
+def _check_types(types: Iterable[str] | None, custom: tuple[EntityType, ...]) -> tuple[str, ...]:
+    """The pattern types to look for: built-ins in their order, then custom types in theirs."""
+    names = PATTERN_TYPES + tuple(c.name for c in custom)
     if types is None:
-        return PATTERN_TYPES
+        return names
     if isinstance(types, str):
         types = [types]
     wanted = set(types)
-    unknown = sorted(wanted.difference(ENTITY_TYPES))
+    unknown = sorted(wanted.difference(ENTITY_TYPES, names))
     if unknown:
+        valid = ENTITY_TYPES + tuple(c.name for c in custom)
         raise ValueError(
-            f"unknown entity type(s) {', '.join(map(repr, unknown))}; "
-            f"valid: {', '.join(ENTITY_TYPES)}"
+            f"unknown entity type(s) {', '.join(map(repr, unknown))}; valid: {', '.join(valid)}"
         )
     # "person" is valid but belongs to the NER stage: accepted here and ignored.
-    return tuple(t for t in PATTERN_TYPES if t in wanted)
+    return tuple(t for t in names if t in wanted)
 
 
 def _snap(buf: bytes, b: int, lo: int, hi: int, left: bool) -> int:
@@ -81,6 +86,9 @@ def _findings(text: str, buf: bytes, lo: int, hi: int, hits: list[Hit]) -> list[
 class Detector:
     """Finds personal data in text with one multi-pattern pass plus cheap validators.
 
+    `custom`: the user's own entity types (registry.EntityType), matched in the same pass;
+    `types` (default: every built-in pattern type and every custom one) may name them too.
+
     Safe to share across threads (each thread gets its own hyperscan scratch). Pickles as
     its options, so process pools rebuild it; the compiled database is cached per process
     and per set of types, so building a Detector in every worker is cheap after the first
@@ -88,26 +96,52 @@ class Detector:
     """
 
     def __init__(
-        self, types: Iterable[str] | None = None, phone_region: str = "US", min_score: float = 0.5
+        self,
+        types: Iterable[str] | None = None,
+        phone_region: str = "US",
+        min_score: float = 0.5,
+        custom: Iterable[EntityType] = (),
     ) -> None:
-        self.types: tuple[str, ...] = _check_types(types)
+        self.custom: tuple[EntityType, ...] = ()
+        if custom:
+            from expunge.detect.registry import check_custom
+
+            self.custom = check_custom(custom)
+        self.types: tuple[str, ...] = _check_types(types, self.custom)
         self.phone_region: str = check_region(phone_region)
         if not 0.0 <= float(min_score) <= 1.0:
             raise ValueError(f"min_score must be within 0..1, got {min_score!r}")
         self.min_score: float = float(min_score)
-        self._engine = Engine(frozenset(self.types), self.phone_region) if self.types else None
+        wanted = frozenset(self.types)
+        self._engine = (
+            Engine(
+                wanted.intersection(PATTERN_TYPES),
+                self.phone_region,
+                tuple(c for c in self.custom if c.name in wanted),
+            )
+            if self.types
+            else None
+        )
 
     def __repr__(self) -> str:
+        custom = f", custom={self.custom!r}" if self.custom else ""
         return (
             f"Detector(types={self.types!r}, phone_region={self.phone_region!r}, "
-            f"min_score={self.min_score!r})"
+            f"min_score={self.min_score!r}{custom})"
         )
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"types": self.types, "phone_region": self.phone_region, "min_score": self.min_score}
+        return {
+            "types": self.types,
+            "phone_region": self.phone_region,
+            "min_score": self.min_score,
+            "custom": self.custom,
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["types"], state["phone_region"], state["min_score"])  # type: ignore[misc]
+        self.__init__(  # type: ignore[misc]
+            state["types"], state["phone_region"], state["min_score"], state.get("custom", ())
+        )
 
     def scan(self, text: str) -> list[Finding]:
         """Findings in one text, sorted by start, non-overlapping, score >= min_score."""

@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
 import hyperscan
 
 from expunge.detect.context import ConfirmContext
 from expunge.detect.hits import Hit
 from expunge.detect.patterns import PatternSpec, patterns_for
+from expunge.errors import ExpungeError
 from expunge.hsdb import Compiled, compiled
+
+if TYPE_CHECKING:  # the registry loads only for custom types: a plain scan starts as before
+    from expunge.detect.registry import EntityType
 
 SEP = b"\n\x00\n"
 
 # How the engine groups a pattern's raw matches into candidates.
-_PLAIN, _PREFILTERED, _MULTI_END = range(3)
+_PLAIN, _PREFILTERED, _MULTI_END, _CUSTOM = range(4)
 _FAR_LEFT, _FAR_RIGHT = -(1 << 62), 1 << 62
 
 
@@ -32,23 +37,28 @@ class CompiledSet:
 
     database: Compiled  # the database and its per-thread scratch spaces
     specs: tuple[PatternSpec, ...]
+    # custom types' pattern ids -> (expression, flags), to scan one record alone again
+    custom: dict[int, tuple[bytes, int]] = field(default_factory=dict)
 
     @property
     def db(self) -> hyperscan.Database:
         return self.database.db
 
 
-_compiled: dict[frozenset[str], CompiledSet] = {}
+_compiled: dict[tuple[frozenset[str], tuple[EntityType, ...]], CompiledSet] = {}
 _compile_lock = threading.Lock()
 
 
-def compiled_for(types: frozenset[str]) -> CompiledSet:
-    """The database for `types`, compiled once per process (~0.5 s for all types)."""
-    found = _compiled.get(types)
+def compiled_for(types: frozenset[str], custom: tuple[EntityType, ...] = ()) -> CompiledSet:
+    """The database for the built-in `types` and the `custom` types, compiled once per process
+    (~0.5 s for all built-ins). Custom expressions come after the built-ins, so a built-in
+    pattern's id is the same with or without them."""
+    key = (types, custom)
+    found = _compiled.get(key)
     if found is not None:
         return found
     with _compile_lock:
-        found = _compiled.get(types)
+        found = _compiled.get(key)
         if found is None:
             specs = patterns_for(types)
             flags = [
@@ -56,9 +66,26 @@ def compiled_for(types: frozenset[str]) -> CompiledSet:
                 | (hyperscan.HS_FLAG_SOM_LEFTMOST if p.som else 0)
                 for p in specs
             ]
-            # the patterns hold no one's data: no need for the opt-in disk cache
-            database = compiled([p.expression for p in specs], flags, disk_cache=False)
-            found = _compiled[types] = CompiledSet(database, specs)
+            alone: dict[int, tuple[bytes, int]] = {}
+            if custom:
+                from expunge.detect.registry import custom_specs
+            for spec, spec_flags in custom_specs(custom) if custom else ():
+                alone[len(specs)] = (spec.expression, spec_flags)
+                specs += (spec,)
+                flags.append(spec_flags)
+            try:
+                # the patterns hold no one's data: no need for the opt-in disk cache
+                database = compiled([p.expression for p in specs], flags, disk_cache=False)
+            except hyperscan.error as error:  # each custom type compiled alone when declared
+                names = ", ".join(c.name for c in custom)
+                raise ExpungeError(
+                    f"the custom types ({names}) do not compile together with the built-ins: "
+                    f"{error}",
+                    "simplify the largest custom regex or split its word list",
+                ) from None
+            if len(_compiled) >= 32:  # many custom sets in one process: hold a few
+                _compiled.clear()
+            found = _compiled[key] = CompiledSet(database, specs, alone)
     return found
 
 
@@ -91,6 +118,14 @@ def _prefilter(
     return keep
 
 
+def _mode(spec: PatternSpec, custom: bool) -> int:
+    if custom:
+        return _CUSTOM
+    if spec.multi_end:
+        return _MULTI_END
+    return _PREFILTERED if spec.prefilter is not None else _PLAIN
+
+
 def _collect(pid: int, start: int, end: int, flags: int, hits: list[tuple[int, int, int]]) -> None:
     hits.append((pid, start, end))
 
@@ -98,19 +133,16 @@ def _collect(pid: int, start: int, end: int, flags: int, hits: list[tuple[int, i
 class Engine:
     """Scans batch buffers for one set of types. One scratch per thread (hyperscan rule)."""
 
-    def __init__(self, types: frozenset[str], region: str) -> None:
-        self._set = compiled_for(types)
+    def __init__(
+        self, types: frozenset[str], region: str, custom: tuple[EntityType, ...] = ()
+    ) -> None:
+        self._set = compiled_for(types, custom)
         self._types = types
         self._region = region
         # Per pattern id: (spec, grouping mode, terminator bytes, start-of-match reported).
         self._plan: tuple[tuple[PatternSpec, int, int, bool], ...] = tuple(
-            (
-                p,
-                _MULTI_END if p.multi_end else _PREFILTERED if p.prefilter is not None else _PLAIN,
-                p.term,
-                p.som,
-            )
-            for p in self._set.specs
+            (p, _mode(p, pid in self._set.custom), p.term, p.som)
+            for pid, p in enumerate(self._set.specs)
         )
 
     @property
@@ -150,6 +182,7 @@ class Engine:
         add = todo.append
         multi: dict[tuple[int, int], list[int]] = {}
         prefiltered: dict[int, list[tuple[int, int]]] = {}
+        custom: list[tuple[int, int, int]] = []
         for pid, start, end in raw:
             spec, mode, term, som = plan[pid]
             if mode == _PLAIN:
@@ -159,12 +192,18 @@ class Engine:
                 if items is None:
                     items = prefiltered[pid] = []
                 items.append((start if som else -1, end - term))
-            else:  # group every end hyperscan reported for this (pattern, start)
+            elif mode == _MULTI_END:  # group every end hyperscan reported for this (pattern, start)
                 found_ends = multi.get((pid, start))
                 if found_ends is None:
                     multi[(pid, start)] = [end - term]
                 else:
                     found_ends.append(end - term)
+            else:
+                custom.append((pid, start, end))
+        if custom:  # grouped like multi-end patterns, kept inside their records
+            from expunge.detect.custom_candidates import custom_candidates
+
+            multi.update(custom_candidates(custom, buf, starts, stops, self._set.custom))
         for (pid, start), ends in multi.items():
             ends.sort()
             add((specs[pid], start, ends))

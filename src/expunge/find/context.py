@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from expunge.detect import mask
+from expunge.anonymize import Mask, Span, anonymize, resolve
 from expunge.pipeline import detector_for
 from expunge.records import Finding
 
@@ -34,19 +34,16 @@ def context_snippet(
     window = text[lo:hi]
     if not show_values:
         spans = [
-            (f.start - lo, f.end - lo, f.type)
+            Span(f.start - lo, f.end - lo, f.type)
             for f in record_findings
             if f.start < hi and lo < f.end
         ]
         spans += [
-            (f.start, f.end, f.type) for f in detector_for(None, phone_region, 0.5).scan(window)
+            Span(f.start, f.end, f.type) for f in detector_for(None, phone_region, 0.5).scan(window)
         ]
-        kept: list[tuple[int, int, str]] = []
-        for start, end, kind in sorted(spans, key=lambda s: (s[0], -s[1])):
-            if kept and start < kept[-1][1]:
-                continue  # overlaps a span already masked
-            kept.append((max(0, start), min(len(window), end), kind))
-        for start, end, kind in reversed(kept):
-            window = window[:start] + mask(kind, window[start:end]) + window[end:]
+        # Overlaps resolved before the spans are cut to the window: a span that starts before
+        # it still masks what it covers inside it.
+        kept = [Span(max(0, s.start), min(len(window), s.end), s.type) for s in resolve(spans)]
+        window = anonymize(window, kept, Mask()).text
     snippet = " ".join(window.split())
     return ("…" if lo > floor else "") + snippet + ("…" if hi < ceiling else "")

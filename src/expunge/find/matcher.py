@@ -31,18 +31,18 @@ from itertools import accumulate
 
 import hyperscan
 
+from expunge.confidence import SCORES, level
 from expunge.detect.engine import SEP
 from expunge.find.literals import GMAIL, LiteralPlan, build_plan
 from expunge.hsdb import Compiled, compiled
 from expunge.pipeline import batched_by_size, detector_for
 from expunge.records import Finding, Record
 from expunge.subject import SubjectProfile
-from expunge.subject.lookup import level, lookup_keys
+from expunge.subject.lookup import lookup_keys
 from expunge.subject.normalize import email_key, handle_key, url_keys
 from expunge.subject.phones import digit_runs
 from expunge.subject.textview import text_view
 
-SCORES = {"strong": 0.95, "medium": 0.7, "weak": 0.4}
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _IS_WORD = bytes(1 if chr(c) in _WORD else 0 for c in range(256))
 # A word that runs on into a mailbox ("Doe, jane.doe@...") is part of the address, not a name.
@@ -360,7 +360,7 @@ class SubjectMatcher:
             strength = level({k for k, _, _ in spans})
             sid = self.subjects[subject].id
             for kind, start, end in _outermost(spans):
-                found.append(Finding(kind, start, end, SCORES[strength], strength, sid))
+                found.append(Finding(kind, start, end, SCORES[strength], "profile", sid, strength))
         found.sort(key=lambda f: (f.start, f.end, f.subject or ""))
         return found
 

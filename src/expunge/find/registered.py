@@ -4,7 +4,7 @@ Only the registry's key and digests reach this step, never a plaintext identifie
 everything find could look up is normalised and hashed: the detector's emails, profile URLs
 and '@handles', every '@word', every digit range a phone could be written as, and the word
 sequences that start with a removed name's (or string's, or domain's) first word. Hits are
-grouped per removal and graded with find's rule (subject/lookup.level), so a record is strong
+grouped per removal and graded with find's rule (expunge.confidence.level), so a record is strong
 here exactly when it is strong for `expunge find` with that person's profile.
 """
 
@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from expunge.find.matcher import SCORES, candidate_keys
+from expunge.confidence import SCORES, level
+from expunge.find.matcher import candidate_keys
 from expunge.forget.registry import RegistryTable
 from expunge.index.keys import KeyHasher
 from expunge.pipeline import batched_by_size, detector_for
 from expunge.records import Finding, Record
-from expunge.subject.lookup import at_handles, level
+from expunge.subject.lookup import at_handles
 from expunge.subject.phones import digit_runs
 from expunge.subject.textview import word_sequences
 
@@ -86,6 +87,8 @@ def _graded(hits: list[tuple[str, int, int, str]], table: RegistryTable) -> list
     for spans in per_removal.values():
         strength = level({k for k, _, _ in spans})
         for kind, start, end in sorted(set(spans), key=lambda s: (s[1], s[2], s[0])):
-            found.append(Finding(kind, start, end, SCORES[strength], strength, REGISTRY_SUBJECT))
+            found.append(
+                Finding(kind, start, end, SCORES[strength], "registry", REGISTRY_SUBJECT, strength)
+            )
     found.sort(key=lambda f: (f.start, f.end, f.type))
     return found

@@ -50,8 +50,9 @@ def strong_matches(
         ]
     for result in for_shards(executor).map_jobs(jobs, None):
         weak: set[int] = set()
-        for row, _id, kind, start, end, _score, level, _subject, _context in result.findings:
-            if level != "strong":
+        for found in result.findings:
+            row, kind, start, end = found.row, found.type, found.start, found.end
+            if found.confidence != "strong":
                 weak.add(row)
                 continue
             shard = edits[result.shard]
@@ -237,4 +238,4 @@ def _loose_file_matches(path: Path, config: ScanConfig) -> int | None:
     records = iter([Record(text, Location(path.name, 0))])
     for step in config.steps():
         records = step(records)
-    return int(any(f.validator == "strong" for r in records for f in r.findings))
+    return int(any(f.confidence == "strong" for r in records for f in r.findings))

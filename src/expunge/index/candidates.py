@@ -21,7 +21,7 @@ def strong_rows(
     matches), and shard -> sha256 as recorded by the index (checked current first)."""
     rows: dict[str, set[int]] = {}
     for match in lookup(index, list(profiles), dataset_spec=dataset):  # raises if out of date
-        if match.level == "strong":
+        if match.confidence == "strong":
             rows.setdefault(match.shard, set()).add(match.row)
     manifest = load_manifest(index) or {}
     checksums = {s["name"]: s["sha256"] for s in manifest.get("shards", [])}
@@ -29,10 +29,10 @@ def strong_rows(
 
 
 def write_matches(out: Path, matches: Sequence[IndexMatch]) -> Path:
-    """`out`/matches.jsonl: one line per match (subject, shard, row, level, kinds)."""
+    """`out`/matches.jsonl: one line per match (subject, shard, row, confidence, kinds)."""
     out.mkdir(parents=True, exist_ok=True)
     lines = b"".join(
-        orjson.dumps({"subject": m.subject, "shard": m.shard, "row": m.row, "level": m.level,
+        orjson.dumps({"subject": m.subject, "shard": m.shard, "row": m.row, "confidence": m.confidence,
                       "kinds": list(m.kinds)}) + b"\n"
         for m in matches
     )  # fmt: skip

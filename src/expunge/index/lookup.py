@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from expunge.confidence import level
 from expunge.errors import ExpungeError
 from expunge.index import store
 from expunge.index.build import _split
@@ -20,7 +21,6 @@ from expunge.index.keys import (
     subject_requirements,
 )
 from expunge.subject import SubjectProfile
-from expunge.subject.lookup import level
 
 # The matcher's kinds of identifier, as bits of a per-record mask while grouping a lookup.
 MATCH_KINDS = ("domain", "email", "handle", "name", "phone", "profile", "string")
@@ -31,7 +31,7 @@ class IndexMatch:
     subject: str
     shard: str
     row: int
-    level: str  # strong | medium | weak
+    confidence: str  # strong | medium | weak (expunge.confidence.level)
     kinds: tuple[str, ...]  # matcher kinds found in the record: name, email, phone, ...
 
 

@@ -2,7 +2,8 @@
 
 `save_to_disk` writes the IPC *stream* format (`data-00000-of-00001.arrow`); the IPC *file*
 format (magic `ARROW1`) is read too. The file is memory-mapped and read batch by batch, so
-only the pages of the columns used are touched.
+only the pages of the columns used are touched. The rewriter writes the same schema, metadata
+and IPC format; both number rows with `columnar.numbered_batches`.
 """
 
 from __future__ import annotations
@@ -15,8 +16,18 @@ from pyarrow import ipc
 from expunge.errors import ErrorPolicy, InputError
 from expunge.records import FieldSpec, Record, Shard
 
-from .columnar import ARROW_ERRORS, pick_columns, records_from_batches
+from .columnar import (
+    ARROW_ERRORS,
+    BatchEditor,
+    column_list,
+    fsync_path,
+    numbered_batches,
+    pick_columns,
+    records_from_batches,
+)
+from .fields import Columns
 from .problems import brief
+from .rewrite_common import Edits, RewriteStats
 
 _FILE_MAGIC = b"ARROW1"
 
@@ -45,18 +56,49 @@ def arrow_batches(source: pa.MemoryMappedFile) -> tuple[pa.Schema, Iterator[pa.R
     return stream_reader.schema, iter(stream_reader), False
 
 
+def _opened(
+    source: pa.MemoryMappedFile, fields: FieldSpec, label: str, errors: ErrorPolicy
+) -> tuple[pa.Schema, Iterator[pa.RecordBatch], bool, Columns] | None:
+    """Schema, batches, IPC file format or not, and the columns to use; None after reporting
+    a header that cannot be read."""
+    try:
+        schema, batches, is_file_format = arrow_batches(source)
+        columns = pick_columns(schema, fields, label, nested_text=True)
+    except ARROW_ERRORS as exc:
+        errors.bad_row(
+            label,
+            "header",
+            f"not a readable Arrow IPC file: {brief(exc)}",
+            "re-download or re-save the dataset; if it is not Arrow, pass --format",
+        )
+        return None
+    return schema, batches, is_file_format, columns
+
+
 def read_arrow(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
-    label = shard.label
     with open_arrow(shard) as source:
-        try:
-            schema, batches, _ = arrow_batches(source)
-            columns = pick_columns(schema, fields, label, nested_text=True)
-        except ARROW_ERRORS as exc:
-            errors.bad_row(
-                label,
-                "header",
-                f"not a readable Arrow IPC file: {brief(exc)}",
-                "re-download or re-save the dataset; if it is not Arrow, pass --format",
-            )
+        opened = _opened(source, fields, shard.label, errors)
+        if opened is None:
             return
+        _, batches, _, columns = opened
         yield from records_from_batches(batches, columns, shard, errors, "Arrow", validate=True)
+
+
+def rewrite_arrow(shard: Shard, fields: FieldSpec, out_path: str, edits: Edits) -> RewriteStats:
+    """Every batch written, emptied ones too, so the output has the input's batches."""
+    label = shard.label
+    errors = ErrorPolicy("stop")  # what cannot be read raises
+    with open_arrow(shard) as source:
+        opened = _opened(source, fields, label, errors)
+        assert opened is not None
+        schema, batches, is_file_format, columns = opened
+        editor = BatchEditor(label, columns, edits)
+        used = column_list(columns)
+        with pa.OSFile(out_path, "wb") as sink:
+            new_writer = ipc.new_file if is_file_format else ipc.new_stream
+            with new_writer(sink, schema) as writer:
+                for start, batch in numbered_batches(batches, label, "Arrow", errors, used):
+                    writer.write_batch(editor.apply(batch, start))
+        fsync_path(out_path)
+    rows = errors.rows_numbered
+    return RewriteStats(rows, rows - editor.dropped, editor.dropped, editor.replaced)

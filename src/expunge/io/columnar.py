@@ -1,7 +1,14 @@
-"""Records from Arrow record batches: shared by the Parquet and Hugging Face Arrow readers."""
+"""Arrow record batches, shared by the Parquet and Hugging Face Arrow readers and rewriters.
+
+`numbered_batches` is the row walker: each row of a batch is one row of the shard, so a
+batch's first row is the rows of the batches before it, for the reader (which reads only the
+columns it needs) and the rewriter (which reads them all) alike. A batch that cannot be read
+is one bad row that ends the shard. `BatchEditor` applies the edits to the rewriter's batches.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from itertools import repeat
 from typing import Any
@@ -14,6 +21,7 @@ from expunge.records import FieldSpec, Location, Record, Shard
 
 from .fields import Columns, nested_path, resolve_columns
 from .problems import TEXT_FIELD_FIX, TRUNCATED_FIX, brief
+from .rewrite_common import Edits, cannot_replace
 
 _INVALID_UTF8 = object()
 
@@ -91,6 +99,50 @@ def column_list(columns: Columns) -> list[str]:
     return names
 
 
+def numbered_batches(
+    batches: Iterable[pa.RecordBatch],
+    label: str,
+    kind: str,
+    errors: ErrorPolicy,
+    validate: Iterable[str] = (),
+) -> Iterator[tuple[int, pa.RecordBatch]]:
+    """(shard row of the batch's first row, batch); a read failure mid-file is one bad row
+    that ends the walk. `errors.rows_numbered` is set to the rows walked.
+
+    `validate` names columns whose offsets and UTF-8 are checked before they are touched:
+    Arrow IPC data is used as stored, and a corrupt offset would otherwise read outside the
+    file's memory map and crash the process (SIGBUS) instead of raising.
+    """
+    row = 0
+    batch_iter = iter(batches)
+    try:
+        while True:
+            try:
+                batch = next(batch_iter)
+                for name in validate:
+                    batch.column(name).validate(full=True)
+            except StopIteration:
+                return
+            except ARROW_ERRORS as exc:
+                unreadable_batch(errors, label, kind, row, exc)
+                return
+            yield row, batch
+            row += batch.num_rows
+    finally:
+        errors.rows_numbered = row
+
+
+def unreadable_batch(
+    errors: ErrorPolicy, label: str, kind: str, row: int, exc: BaseException
+) -> None:
+    errors.bad_row(
+        label,
+        f"row {row}",
+        f"truncated or corrupt {kind} file after {row} rows: {brief(exc)}",
+        TRUNCATED_FIX,
+    )
+
+
 def records_from_batches(
     batches: Iterable[pa.RecordBatch],
     columns: Columns,
@@ -99,34 +151,16 @@ def records_from_batches(
     kind: str,
     validate: bool = False,
 ) -> Iterator[Record]:
-    """One Record per row; a read failure mid-file is one bad row that ends the shard.
-
-    `validate` checks offsets and UTF-8 of the columns used before touching them: Arrow IPC
-    data is used as stored, and a corrupt offset would otherwise read outside the file's
-    memory map and crash the process (SIGBUS) instead of raising.
-    """
+    """One Record per row (a row whose text is not valid UTF-8 is a bad row)."""
     label = shard.label
-    row = 0
-    batch_iter = iter(batches)
-    used = column_list(columns)
-    while True:
+    checked = column_list(columns) if validate else ()
+    for row, batch in numbered_batches(batches, label, kind, errors, checked):
         try:
-            batch = next(batch_iter)
-            if validate:
-                for name in used:
-                    batch.column(name).validate(full=True)
             texts = _texts(_column(batch, columns.text, columns.text_path))
             urls = _optional_strings(batch, columns.url, columns.url_path)
             ids = _optional_strings(batch, columns.id, columns.id_path)
-        except StopIteration:
-            return
         except ARROW_ERRORS as exc:
-            errors.bad_row(
-                label,
-                f"row {row}",
-                f"truncated or corrupt {kind} file after {row} rows: {brief(exc)}",
-                TRUNCATED_FIX,
-            )
+            unreadable_batch(errors, label, kind, row, exc)
             return
         for text, url, doc_id in zip(texts, urls, ids, strict=False):
             if text is _INVALID_UTF8:
@@ -196,3 +230,78 @@ def _is_text_type(kind: pa.DataType) -> bool:
 def _string_columns(schema: pa.Schema) -> str:
     names = [field.name for field in schema if _is_text_type(field.type)]
     return ", ".join(repr(name) for name in names[:20]) or "(none)"
+
+
+class BatchEditor:
+    """Applies the edits to a shard's batches, given each batch's first row: drops rows and
+    replaces the text of others (down a struct path for `--text-field meta.body`, every other
+    field and the structs' own nulls kept)."""
+
+    def __init__(self, label: str, columns: Columns, edits: Edits) -> None:
+        self.label = label
+        self.text = columns.text
+        self.path = columns.text_path
+        self.edits = edits
+        self.dropped = self.replaced = 0
+
+    def apply(self, batch: pa.RecordBatch, start: int) -> pa.RecordBatch:
+        if self.edits.empty:
+            return batch
+        count = batch.num_rows
+        end = start + count
+        drops = [row - start for row in self.edits.drop if start <= row < end]
+        swaps = sorted(
+            (row - start, text) for row, text in self.edits.replace.items() if start <= row < end
+        )
+        if swaps:
+            batch = self._replace(batch, swaps, start)
+            self.replaced += len(swaps)
+        if drops:
+            keep = [True] * count
+            for index in drops:
+                keep[index] = False
+            batch = batch.filter(pa.array(keep, pa.bool_()))
+            self.dropped += len(drops)
+        return batch
+
+    def _replace(
+        self, batch: pa.RecordBatch, swaps: list[tuple[int, str]], start: int
+    ) -> pa.RecordBatch:
+        at = batch.schema.get_field_index(self.text)
+        mask = [False] * batch.num_rows
+        for index, _ in swaps:
+            mask[index] = True
+        texts = [text for _, text in swaps]
+        replaced = self._replaced(batch.column(at), self.path, mask, texts, start + swaps[0][0])
+        return batch.set_column(at, batch.schema.field(at), replaced)
+
+    def _replaced(
+        self, column: pa.Array, path: tuple[str, ...], mask: list[bool], texts: list[str], row: int
+    ) -> pa.Array:
+        """`column` with the masked rows' text replaced; down `path` inside struct columns,
+        every other field and the structs' own nulls kept as they are."""
+        if path:
+            children = column.flatten()  # offsets and parent nulls applied
+            at = column.type.get_field_index(path[0])
+            children[at] = self._replaced(children[at], path[1:], mask, texts, row)
+            return pa.StructArray.from_arrays(
+                children, fields=list(column.type), mask=column.is_null()
+            )
+        kind = column.type
+        if pa.types.is_null(kind):
+            raise cannot_replace(self.label, row, "the text column has type null")
+        work = column.dictionary_decode() if pa.types.is_dictionary(column.type) else column
+        if not (pa.types.is_string(work.type) or pa.types.is_large_string(work.type)):
+            work = work.cast(pa.large_string())
+        new = pa.array(texts, work.type)
+        replaced = pc.replace_with_mask(work, pa.array(mask, pa.bool_()), new)
+        return replaced.cast(kind) if replaced.type != kind else replaced
+
+
+def fsync_path(path: str) -> None:
+    """fsync a file pyarrow wrote and closed."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

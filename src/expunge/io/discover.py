@@ -22,13 +22,13 @@ from expunge.errors import ExpungeError
 from expunge.records import Dataset, Shard
 
 from .formats import (
-    FORMAT_FIX,
-    FORMATS,
-    SUPPORTED_EXTENSIONS,
     detect_format,
+    format_fix,
     format_from_name,
     not_regular_reason,
+    supported_extensions,
 )
+from .registry import registered
 
 _GLOB_CHARS = frozenset("*?[")
 _HF_STATE = "state.json"
@@ -49,8 +49,9 @@ _ENTRY_FIX = "remove it, or name only the data files with a glob such as 'DIR/**
 
 def open_dataset(spec: str, format: str = "auto") -> Dataset:
     """Shards of a file, a directory (recursively) or a glob (`**` allowed), sorted by name."""
-    if format != "auto" and format not in FORMATS:
-        raise ExpungeError(f"unknown format {format!r}", f"use one of: auto, {', '.join(FORMATS)}")
+    if format != "auto" and format not in registered():
+        choices = ", ".join(registered())
+        raise ExpungeError(f"unknown format {format!r}", f"use one of: auto, {choices}")
     path = os.path.expanduser(spec)
     if os.path.isfile(path):
         _check_entry(path, "check the path")
@@ -83,7 +84,7 @@ def open_dataset(spec: str, format: str = "auto") -> Dataset:
     if not shards:
         raise ExpungeError(
             f"no data files in {spec}",
-            f"point at files with one of these extensions: {SUPPORTED_EXTENSIONS}",
+            f"point at files with one of these extensions: {supported_extensions()}",
         )
     return Dataset(root, tuple(sorted(shards.values(), key=lambda shard: shard.name)))
 
@@ -110,7 +111,7 @@ def _format_of(path: str, hint: str | None, requested: str) -> str:
     except ExpungeError as exc:
         raise ExpungeError(
             exc.message,
-            f"{FORMAT_FIX}, or name only the data files with a glob such as 'DIR/**/*.jsonl'",
+            f"{format_fix()}, or name only the data files with a glob such as 'DIR/**/*.jsonl'",
         ) from None
 
 

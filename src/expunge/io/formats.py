@@ -1,9 +1,8 @@
-"""Format names, file extensions, and detection by extension or magic bytes."""
+"""Detection of a file's format by extension or magic bytes, over the registered formats."""
 
 from __future__ import annotations
 
 import os
-import re
 import stat
 import zlib
 
@@ -11,51 +10,53 @@ import zstandard
 
 from expunge.errors import ExpungeError
 
+from .registry import registered
 from .streams import GZIP_MAGIC, ZSTD_MAGIC
 
-FORMATS: tuple[str, ...] = ("jsonl", "parquet", "csv", "tsv", "warc", "wet", "hf")
+# The formats expunge ships (the CLI's --format choices); `registered()` also has any added.
+FORMATS: tuple[str, ...] = tuple(registered())
 
-_TEXT_COMPRESSION = ("", ".gz", ".zst", ".zstd")
-
-# (suffix, format, compression suffixes allowed after it). Longer suffixes first.
-_EXTENSIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    (".warc.wet", "wet", ("", ".gz")),
-    (".wet", "wet", ("", ".gz")),
-    (".warc", "warc", ("", ".gz")),
-    (".jsonl", "jsonl", _TEXT_COMPRESSION),
-    (".ndjson", "jsonl", _TEXT_COMPRESSION),
-    (".json", "jsonl", _TEXT_COMPRESSION),
-    (".parquet", "parquet", ("",)),
-    (".pq", "parquet", ("",)),
-    (".csv", "csv", _TEXT_COMPRESSION),
-    (".tsv", "tsv", _TEXT_COMPRESSION),
-    (".arrow", "hf", ("",)),
-)
-
-SUPPORTED_EXTENSIONS = (
-    ".jsonl .json .ndjson (each also .gz .zst), .parquet .pq, .csv .tsv (also .gz .zst), "
-    ".warc .warc.gz, .wet .warc.wet.gz, .arrow"
-)
-FORMAT_FIX = f"pass --format ({', '.join(FORMATS)})"
-
+_COMPRESSION_SUFFIXES = (".gz", ".zst", ".zstd")
 _HEAD_BYTES = 1 << 16
-_WARC_TYPE = re.compile(rb"^WARC-Type:[ \t]*([A-Za-z]+)", re.MULTILINE)
-_ARROW_FILE_MAGIC = b"ARROW1"
-_ARROW_STREAM_MAGIC = b"\xff\xff\xff\xff"  # IPC continuation marker that starts every message
+
+
+def supported_extensions() -> str:
+    """The registered formats' extensions, as error messages list them."""
+    described = [fmt.described for fmt in registered().values() if fmt.described]
+    return ", ".join(dict.fromkeys(described))  # formats of one family share an entry
+
+
+def format_fix() -> str:
+    return f"pass --format ({', '.join(registered())})"
+
+
+SUPPORTED_EXTENSIONS = supported_extensions()
+FORMAT_FIX = format_fix()
 
 
 def format_from_name(name: str) -> str | None:
     """The format a file name's extension stands for, or None."""
     lower = name.lower()
     compression = ""
-    for suffix in _TEXT_COMPRESSION[1:]:
+    for suffix in _COMPRESSION_SUFFIXES:
         if lower.endswith(suffix):
             compression, lower = suffix, lower[: -len(suffix)]
             break
-    for suffix, fmt, allowed in _EXTENSIONS:
+    for suffix, fmt, allowed in _extensions():
         if lower.endswith(suffix) and compression in allowed:
             return fmt
     return None
+
+
+def _extensions() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(suffix, format, compression suffixes allowed after it), longest suffix first, so
+    '.warc.wet' is looked at before '.wet'."""
+    found = [
+        (suffix, fmt.name, fmt.compressions)
+        for fmt in registered().values()
+        for suffix in fmt.extensions
+    ]
+    return sorted(found, key=lambda entry: -len(entry[0]))
 
 
 def detect_format(path: str) -> str:
@@ -70,8 +71,8 @@ def detect_format(path: str) -> str:
     what = "is empty" if not head else "is not in a format expunge reads"
     raise ExpungeError(
         f"cannot tell the format of {path}: it {what} and its extension is not one of "
-        f"{SUPPORTED_EXTENSIONS}",
-        FORMAT_FIX,
+        f"{supported_extensions()}",
+        format_fix(),
     )
 
 
@@ -118,31 +119,25 @@ def read_head(path: str, size: int = _HEAD_BYTES) -> bytes:
 
 
 def sniff_format(head: bytes) -> str | None:
-    """Format from the first bytes of a file; compressed heads are inflated and looked into."""
-    if head.startswith(b"PAR1"):
-        return "parquet"
-    if head.startswith((_ARROW_FILE_MAGIC, _ARROW_STREAM_MAGIC)):
-        return "hf"
-    if head.startswith((GZIP_MAGIC, ZSTD_MAGIC)):
-        inner = _inflate_head(head)
-        fmt = _sniff_text(inner)
-        if fmt in ("warc", "wet") and not head.startswith(GZIP_MAGIC):
-            return None  # warcio reads gzip-per-record WARCs only
-        return fmt
-    return _sniff_text(head)
-
-
-def _sniff_text(head: bytes) -> str | None:
-    if head.startswith(b"WARC/1."):
-        # WET files start with a warcinfo record, then conversion records.
-        for match in _WARC_TYPE.finditer(head):
-            kind = match.group(1).lower()
-            if kind != b"warcinfo":
-                return "wet" if kind == b"conversion" else "warc"
-        return "warc"
-    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if first in (b"{", b"["):
-        return "jsonl"
+    """Format from the first bytes of a file; compressed heads are inflated and looked into
+    by the formats that may be stored so compressed."""
+    formats = registered().values()
+    for fmt in formats:
+        if fmt.magic and head.startswith(fmt.magic):
+            return fmt.name
+        if fmt.sniff is not None and fmt.sniff(head):
+            return fmt.name
+    if head.startswith(GZIP_MAGIC):
+        suffixes = frozenset({".gz"})
+    elif head.startswith(ZSTD_MAGIC):
+        suffixes = frozenset({".zst", ".zstd"})
+    else:
+        return None
+    inner = _inflate_head(head)
+    for fmt in formats:
+        compressed_ok = not suffixes.isdisjoint(fmt.compressions)
+        if fmt.sniff is not None and compressed_ok and fmt.sniff(inner):
+            return fmt.name
     return None
 
 

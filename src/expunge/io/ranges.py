@@ -2,10 +2,11 @@
 
 A part is a byte range [start, end) of one file; a reader reads the records that *start* in it,
 so every record belongs to exactly one part and the parts put together read what the whole
-file reads (scan/split.py renumbers the rows). Parts start only where a record starts:
-- JSON Lines (uncompressed): after a newline;
-- WARC / WET, uncompressed: at a 'WARC/1.x' line; gzip per record (Common Crawl's .warc.gz,
-  .warc.wet.gz): at a gzip member whose data starts with 'WARC/'.
+file reads (scan/split.py renumbers the rows). Which formats can be read in parts, and where a
+part starts, is the registry's `byte_ranges` (io/registry.py):
+- "lines" (JSON Lines, uncompressed): after a newline;
+- "warc-records" (WARC / WET), uncompressed: at a 'WARC/1.x' line; gzip per record (Common
+  Crawl's .warc.gz, .warc.wet.gz): at a gzip member whose data starts with 'WARC/'.
 Compressed JSON Lines and the other formats are one part: a stream compressed as a whole
 cannot be entered in the middle.
 """
@@ -19,6 +20,7 @@ from typing import BinaryIO
 from expunge.errors import ErrorPolicy
 from expunge.records import Shard
 
+from .registry import ByteRanges, registered
 from .streams import GZIP_MAGIC, ZSTD_MAGIC, open_input
 
 _LINE = re.compile(r"^line (\d+)$")
@@ -67,16 +69,22 @@ class RangeErrors(ErrorPolicy):
 
 def splittable(shard: Shard) -> bool:
     """Whether the file can be read in parts (see the module docstring)."""
-    if shard.format not in ("jsonl", "warc", "wet"):
+    kind = _byte_ranges(shard.format)
+    if kind is None:
         return False
     with open_input(shard.path, shard.label) as handle:
         head = handle.read(4096)
     if head.startswith(ZSTD_MAGIC):
         return False
     if head.startswith(GZIP_MAGIC):
-        return shard.format in ("warc", "wet")  # one member per record, by the WARC standard
+        return kind == "warc-records"  # one member per record, by the WARC standard
     # A JSON array is one bad shard, reported once by the reader of its start: not in parts.
-    return not (shard.format == "jsonl" and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["))
+    return not (kind == "lines" and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["))
+
+
+def _byte_ranges(format: str) -> ByteRanges | None:
+    fmt = registered().get(format)
+    return None if fmt is None else fmt.byte_ranges
 
 
 def split_points(shard: Shard, size: int, parts: int) -> list[int]:
@@ -84,7 +92,8 @@ def split_points(shard: Shard, size: int, parts: int) -> list[int]:
     points = [0]
     with open_input(shard.path, shard.label) as handle:
         for k in range(1, parts):
-            found = _next_start(handle, shard.format, max(size * k // parts, points[-1] + 1), size)
+            at = max(size * k // parts, points[-1] + 1)
+            found = _next_start(handle, _byte_ranges(shard.format), at, size)
             if found is None or found >= size:
                 break
             if found > points[-1]:
@@ -92,7 +101,7 @@ def split_points(shard: Shard, size: int, parts: int) -> list[int]:
     return points
 
 
-def _next_start(handle: BinaryIO, fmt: str, at: int, size: int) -> int | None:
+def _next_start(handle: BinaryIO, kind: ByteRanges | None, at: int, size: int) -> int | None:
     handle.seek(0)
     magic = handle.read(2)
     compressed = magic == GZIP_MAGIC
@@ -102,7 +111,7 @@ def _next_start(handle: BinaryIO, fmt: str, at: int, size: int) -> int | None:
         chunk = handle.read(_SCAN + 16)
         if not chunk:
             return None
-        if fmt == "jsonl":
+        if kind == "lines":
             newline = chunk.find(b"\n")
             if newline >= 0 and newline < _SCAN:
                 return position + newline + 1

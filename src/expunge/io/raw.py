@@ -22,9 +22,11 @@ from expunge.errors import ErrorPolicy
 from expunge.records import FieldSpec, Record, Shard
 
 from .fields import string_values
+from .registry import lookup, registered
 
 RAW_GAP = "\n\n"
-RAW_FORMATS = frozenset({"warc", "wet", "jsonl", "parquet", "hf", "csv", "tsv"})
+# The formats whose stored bytes are covered (verify's certificate names them).
+RAW_FORMATS = frozenset(name for name, fmt in registered().items() if fmt.raw_reader is not None)
 _ROWS_PER_BATCH = 1024  # other columns can be wide (FineWeb metadata, captions): small batches
 
 
@@ -37,23 +39,29 @@ def outside_text(start: int, end: int, text_end: int | None) -> tuple[int, int] 
 
 
 def read_raw(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
+    """The format's raw reader (registry `raw_reader`), or its records as they are."""
     from expunge.io import read_shard
 
-    if shard.format in ("warc", "wet"):
-        from expunge.io.warc import read_warc
+    fmt = lookup(shard.format, shard.label)
+    if fmt.raw_reader is not None:
+        yield from fmt.read_raw(shard, fields, errors)
+        return
+    for record in read_shard(shard, fields, errors):
+        record.fields["text_end"] = len(record.text)
+        yield record
 
-        for record in read_warc(shard, fields, errors, raw=True):
-            yield _joined(record, record.fields.pop("raw", ""))
-    elif shard.format == "jsonl":
-        yield from _jsonl_raw(shard, fields, errors)
-    elif shard.format in ("parquet", "hf"):
-        yield from _aligned(read_shard(shard, fields, errors), _arrow_rows(shard))
-    elif shard.format in ("csv", "tsv"):
-        yield from _delimited_raw(shard, fields, errors)
-    else:
-        for record in read_shard(shard, fields, errors):
-            record.fields["text_end"] = len(record.text)
-            yield record
+
+def read_warc_raw(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
+    from expunge.io.warc import read_warc
+
+    for record in read_warc(shard, fields, errors, raw=True):
+        yield _joined(record, record.fields.pop("raw", ""))
+
+
+def read_columnar_raw(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
+    from expunge.io import read_shard
+
+    yield from _aligned(read_shard(shard, fields, errors), _arrow_rows(shard))
 
 
 def _joined(record: Record, rest: str) -> Record:
@@ -63,7 +71,7 @@ def _joined(record: Record, rest: str) -> Record:
     return record
 
 
-def _jsonl_raw(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
+def read_jsonl_raw(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
     """The reader keeps the other strings of the object it parsed (FieldSpec.stored)."""
     from dataclasses import replace
 
@@ -150,7 +158,7 @@ def _rows_of_leaves(batch: object) -> Iterator[list[object]]:
     )
 
 
-def _delimited_raw(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
+def read_delimited_raw(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
     """read_shard's records, each with every other field of its row (parsed again from the
     record's byte offset in a second stream)."""
     import csv

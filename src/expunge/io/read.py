@@ -1,37 +1,16 @@
-"""`read_shard`: stream the records of one shard with the reader for its format."""
+"""`read_shard`: stream the records of one shard with the reader its format registered."""
 
 from __future__ import annotations
 
-import importlib
 import os
 import stat
-from collections.abc import Callable, Iterator
-from typing import cast
+from collections.abc import Iterator
 
-from expunge.errors import ErrorPolicy, ExpungeError, InputError
+from expunge.errors import ErrorPolicy, InputError
 from expunge.records import FieldSpec, Record, Shard
 
-from .formats import FORMATS, not_regular_reason
-
-Reader = Callable[[Shard, FieldSpec, ErrorPolicy], Iterator[Record]]
-
-# format -> (module, function). Imported on first use: pyarrow and warcio cost a tenth of a
-# second each to import, which a command touching only JSONL shards should not pay.
-READERS: dict[str, tuple[str, str]] = {
-    "jsonl": ("jsonl", "read_jsonl"),
-    "parquet": ("parquet", "read_parquet"),
-    "csv": ("delimited", "read_csv"),
-    "tsv": ("delimited", "read_tsv"),
-    "warc": ("warc", "read_warc"),
-    "wet": ("warc", "read_warc"),  # one reader: it yields conversion records and responses
-    "hf": ("arrow", "read_arrow"),
-}
-assert set(READERS) == set(FORMATS)
-
-
-def reader_for(format: str) -> Reader:
-    module, name = READERS[format]
-    return cast(Reader, getattr(importlib.import_module(f"expunge.io.{module}"), name))
+from .formats import not_regular_reason
+from .registry import lookup
 
 
 def read_shard(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
@@ -41,15 +20,11 @@ def read_shard(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator
     are stable whatever the error policy). Malformed rows go to `errors.bad_row`; a file that
     cannot be read at all raises InputError. An empty file yields nothing.
     """
-    if shard.format not in READERS:
-        raise ExpungeError(
-            f"{shard.label}: unknown format {shard.format!r}",
-            f"use one of: {', '.join(FORMATS)}",
-        )
+    fmt = lookup(shard.format, shard.label)
     size = shard_size(shard)
     if size == 0:
         return
-    yield from reader_for(shard.format)(shard, fields, errors)
+    yield from fmt.read(shard, fields, errors)
 
 
 def shard_size(shard: Shard) -> int:

@@ -60,3 +60,12 @@ def synced_output(path: str, codec: str) -> Iterator[BinaryIO]:
             yield raw
         raw.flush()
         os.fsync(raw.fileno())
+
+
+def line_ending(line: bytes) -> bytes:
+    """The line break a line ends with (b"" for a last line without one)."""
+    if line.endswith(b"\r\n"):
+        return b"\r\n"
+    if line.endswith((b"\n", b"\r")):
+        return line[-1:]
+    return b""

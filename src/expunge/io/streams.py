@@ -136,20 +136,34 @@ def open_decompressed(path: str, label: str) -> Iterator[OpenedStream]:
     """Yield a buffered binary stream of the file's uncompressed bytes."""
     raw = open_input(path, label)
     try:
-        try:
-            magic = raw.peek(4)[:4]
-        except OSError as exc:
-            raise InputError(label, f"cannot read: {exc.strerror or exc}") from None
-        if magic.startswith(GZIP_MAGIC):
+        codec = _codec(raw, label)
+        if codec == "gzip":
             reader = DecompressingReader(raw, _new_gzip)
-            yield OpenedStream(io.BufferedReader(reader, READ_BUFFER), "gzip")
-        elif magic == ZSTD_MAGIC:
+            yield OpenedStream(io.BufferedReader(reader, READ_BUFFER), codec)
+        elif codec == "zstd":
             reader = DecompressingReader(raw, _new_zstd)
-            yield OpenedStream(io.BufferedReader(reader, READ_BUFFER), "zstd")
+            yield OpenedStream(io.BufferedReader(reader, READ_BUFFER), codec)
         else:
-            yield OpenedStream(raw, "")
+            yield OpenedStream(raw, codec)
     finally:
         raw.close()
+
+
+def compression_of(path: str, label: str) -> str:
+    """The codec open_decompressed finds the file compressed with ("gzip", "zstd" or "")."""
+    with open_input(path, label) as raw:
+        return _codec(raw, label)
+
+
+def _codec(raw: io.BufferedReader, label: str) -> str:
+    """The codec by the magic bytes at the start of a just-opened file."""
+    try:
+        magic = raw.peek(4)[:4]
+    except OSError as exc:
+        raise InputError(label, f"cannot read: {exc.strerror or exc}") from None
+    if magic.startswith(GZIP_MAGIC):
+        return "gzip"
+    return "zstd" if magic == ZSTD_MAGIC else ""
 
 
 def stream_failure(codec: str, count: int, unit: str) -> str:

@@ -1,6 +1,7 @@
 """WARC and WET files (plain or gzip per record), read with warcio.
 
-Yielded as records:
+`warc_records` is the row walker, shared by the reader and the rewriter: every WARC record
+with its offset, length and, for the records that are rows, its payload. Yielded as records:
   - `response` and `resource` records whose payload is HTML (text extracted) or text/plain;
   - `conversion` records (the text of WET files), as they are.
 Everything else (requests, metadata, warcinfo, revisits, images, PDFs...) is passed over and
@@ -8,7 +9,9 @@ takes no row. `offset` is the byte offset of the WARC record in the file as stor
 .warc.gz, the offset of its gzip member: what CDX indexes use to seek to it).
 
 warcio stops quietly at a cut-off gzip member, so after the last record we check that it
-ended where the file ends.
+ended where the file ends. The rewriter only drops rows: it copies every other WARC record as
+its stored bytes (a record runs to the next one's offset, so its trailing blank lines go with
+it), companion request/metadata records included.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ import html
 import logging
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeAlias
 from urllib.parse import unquote
 
 from warcio.archiveiterator import WARCIterator
@@ -30,6 +34,7 @@ from expunge.records import FieldSpec, Location, Record, Shard
 
 from .html_text import html_to_text
 from .problems import TRUNCATED_FIX, brief, plural
+from .rewrite_common import Edits, RewriteStats, synced_output
 from .streams import open_input
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -40,6 +45,7 @@ _META_CHARSET = re.compile(
 )
 _META_SCAN_BYTES = 4096
 _TAIL_SLACK = 16  # uncompressed WARCs end with blank lines that no record's length covers
+_COPY_CHUNK = 1 << 20
 
 
 # warcio logs a record's Target-URI when it contains spaces; URLs can be personal data and
@@ -65,32 +71,33 @@ class _Payload:
     raw: str = ""  # headers and the undecoded markup: what a re-extraction would see
 
 
-def read_warc(
-    shard: Shard, fields: FieldSpec, errors: ErrorPolicy, raw: bool = False
-) -> Iterator[Record]:
-    """Field names do not apply: text, url and id come from the WARC headers and payload.
-    With `raw`, each record's `fields["raw"]` holds its WARC and HTTP headers and its whole
-    payload as stored (HTML source with scripts, attributes and meta)."""
-    counter = [0]
+# (row, offset, length, payload): payload None for a WARC record that is not a row (it
+# shares the next row's number and takes none).
+WarcRecord: TypeAlias = tuple[int, int, int, "_Payload | None"]
+
+
+def warc_records(
+    handle: BinaryIO,
+    label: str,
+    errors: ErrorPolicy,
+    byte_range: tuple[int, int] | None = None,
+    raw: bool = False,
+) -> Iterator[WarcRecord]:
+    """Every WARC record that starts in the byte range (the whole file by default).
+
+    A record the file ends inside, one whose Content-Length is wrong, one with no WARC-Type
+    and data after the last record are one bad row that ends the walk. `errors.rows_numbered`
+    is set to the rows walked, also when a corrupt record ends a part early.
+    """
+    size = os.fstat(handle.fileno()).st_size
+    base, stop = byte_range or (0, size)  # a part: the records starting in it
+    handle.seek(base)
+    archive = _WarcReader(handle)
+    records = iter(archive)
+    row = 0
+    seen = 0  # WARC records of any type read so far
+    end = base  # where the last complete WARC record ended
     try:
-        yield from _read_warc(shard, errors, raw, counter)
-    finally:
-        errors.rows_numbered = counter[0]  # also when a corrupt record ends the part early
-
-
-def _read_warc(
-    shard: Shard, errors: ErrorPolicy, raw: bool, counter: list[int]
-) -> Iterator[Record]:
-    label = shard.label
-    with open_input(shard.path, label) as handle:
-        size = os.fstat(handle.fileno()).st_size
-        base, stop = shard.byte_range or (0, size)  # a part: the records starting in it
-        handle.seek(base)
-        archive = _WarcReader(handle)
-        records = iter(archive)
-        row = 0
-        seen = 0  # WARC records of any type read so far
-        end = base  # where the last complete WARC record ended
         while True:
             try:
                 warc_record = next(records)
@@ -100,7 +107,7 @@ def _read_warc(
                 _corrupt(errors, label, end, seen, exc)
                 return
             try:
-                payload = _payload_of(warc_record, raw)
+                payload = _payload_of(warc_record, raw)  # before the offset: that reads to the end
                 offset = archive.get_record_offset()  # of the file (warcio asks the handle)
                 length = archive.get_record_length()
             except Exception as exc:  # noqa: BLE001 - as above, while reading the payload
@@ -119,6 +126,24 @@ def _read_warc(
                 break  # the next part's first record
             seen += 1
             end = offset + length
+            yield row, offset, length, payload
+            if payload is not None:
+                row += 1
+        if stop == size and size - end > _TAIL_SLACK and _has_data_after(handle, end):
+            _corrupt(errors, label, end, seen, None)
+    finally:
+        errors.rows_numbered = row
+
+
+def read_warc(
+    shard: Shard, fields: FieldSpec, errors: ErrorPolicy, raw: bool = False
+) -> Iterator[Record]:
+    """Field names do not apply: text, url and id come from the WARC headers and payload.
+    With `raw`, each record's `fields["raw"]` holds its WARC and HTTP headers and its whole
+    payload as stored (HTML source with scripts, attributes and meta)."""
+    label = shard.label
+    with open_input(shard.path, label) as handle:
+        for row, offset, _, payload in warc_records(handle, label, errors, shard.byte_range, raw):
             if payload is None:
                 continue
             record = Record(
@@ -127,10 +152,53 @@ def _read_warc(
             if raw:
                 record.fields["raw"] = payload.raw
             yield record
-            row += 1
-            counter[0] = row
-        if stop == size and size - end > _TAIL_SLACK and _has_data_after(handle, end):
-            _corrupt(errors, label, end, seen, None)
+
+
+def rewrite_warc(shard: Shard, fields: FieldSpec, out_path: str, edits: Edits) -> RewriteStats:
+    """Drop only (WARC is not redactable): every WARC record but the dropped rows' own is
+    copied as its stored bytes."""
+    label = shard.label
+    errors = ErrorPolicy("stop")  # a corrupt file raises, as read_warc would under stop
+    dropped = 0
+    with (
+        open_input(shard.path, label) as handle,
+        open_input(shard.path, label) as source,
+        synced_output(out_path, "") as out,
+    ):
+        if edits.empty:  # nothing to drop: still check the file as read_warc would
+            for _ in warc_records(handle, label, errors):
+                pass
+            shutil.copyfileobj(source, out, _COPY_CHUNK)
+            rows = errors.rows_numbered
+            return RewriteStats(rows, rows, 0, 0)
+        # A record runs from its offset to the next record's offset: the blank lines that
+        # end an uncompressed WARC record go with it, so dropping one leaves no stray lines.
+        size = os.fstat(source.fileno()).st_size
+        walked = [
+            (row, offset, payload is not None)
+            for row, offset, _, payload in warc_records(handle, label, errors)
+        ]
+        bounds = [offset for _, offset, _ in walked[1:]] + [size]
+        copied = 0  # bytes of the input accounted for
+        for (row, offset, is_row), stop in zip(walked, bounds, strict=True):
+            if is_row and row in edits.drop:
+                _copy(source, out, copied, offset)
+                copied = stop
+                dropped += 1
+        _copy(source, out, copied, size)
+    rows = errors.rows_numbered
+    return RewriteStats(rows, rows - dropped, dropped, 0)
+
+
+def _copy(source: BinaryIO, out: BinaryIO, start: int, stop: int) -> None:
+    source.seek(start)
+    left = stop - start
+    while left > 0:
+        chunk = source.read(min(left, _COPY_CHUNK))
+        if not chunk:
+            break
+        out.write(chunk)
+        left -= len(chunk)
 
 
 def _payload_of(warc_record: Any, raw: bool = False) -> _Payload | None:

@@ -39,7 +39,7 @@ def build_corpus(
     matcher = SubjectMatcher([subject])
     person, rest = [], []
     for text, found in zip(texts, matcher.match_batch(texts), strict=True):
-        strong = [f for f in found if f.validator == "strong" and f.type != "name"]
+        strong = [f for f in found if f.confidence == "strong" and f.type != "name"]
         if strong:
             at = strong[0].start
             person.append(" ".join(text[max(0, at - WINDOW) : at + WINDOW].split()))

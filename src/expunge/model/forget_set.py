@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import expunge.anonymize as anon
+from expunge.confidence import confidence_of
 from expunge.errors import ErrorPolicy, ExpungeError
 from expunge.io import read_shard
 from expunge.io.formats import detect_format
@@ -33,13 +35,10 @@ class ForgetItem:
 
 
 def _merge(spans: list[Span]) -> tuple[Span, ...]:
-    merged: list[Span] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return tuple(merged)
+    """The spans joined where they overlap or touch: a look-alike replaces each joined run as
+    one value (`anonymize.spans` gives the rule and why touching spans join here)."""
+    joined = anon.resolve((anon.Span(start, end) for start, end in spans), touching=True)
+    return tuple((span.start, span.end) for span in joined)
 
 
 def detect_spans(
@@ -139,7 +138,7 @@ def _strong_rows(report: Path) -> dict[str, dict[str, dict[int, list[Span]]]]:
                 row = json.loads(line)
                 # 'stored' findings lie outside the text (markup, other fields): nothing to
                 # unlearn there
-                if row.get("validator") != "strong" or row.get("in") == "stored":
+                if confidence_of(row) != "strong" or row.get("in") == "stored":
                     continue
                 at = (str(row["shard"]), int(row["row"]), int(row["start"]), int(row["end"]))
             except (ValueError, KeyError, TypeError, AttributeError):

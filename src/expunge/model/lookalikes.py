@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
+from expunge.anonymize import Span, anonymize
 from expunge.errors import ExpungeError
 from expunge.model.forget_set import ForgetItem
 
@@ -225,13 +226,9 @@ class MadeUpPerson:
 
     def rewrite(self, item: ForgetItem) -> ForgetItem:
         """`item` with every span's value replaced; the spans follow the new values."""
-        text, shift, spans = item.text, 0, []
-        for start, end in item.spans:
-            made = self.value(item.text[start:end])
-            text = text[: start + shift] + made + text[end + shift :]
-            spans.append((start + shift, start + shift + len(made)))
-            shift += len(made) - (end - start)
-        return ForgetItem(text, tuple(spans))
+        spans = [Span(start, end) for start, end in item.spans]
+        done = anonymize(item.text, spans, lambda _span, value: self.value(value))
+        return ForgetItem(done.text, tuple((r.at, r.end) for r in done.replaced))
 
 
 def lookalike_sets(

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from expunge.detect.mask import mask
+from expunge.anonymize import Mask, Span, anonymize, mask
 from expunge.find.matcher import SubjectMatcher
 from expunge.model.generate import Sampling, continue_prompts
 from expunge.model.load import LocalModel
@@ -85,9 +85,9 @@ def everything(matcher: SubjectMatcher, text: str) -> list[tuple[str, int, int]]
 
 
 def masked(text: str, spans: Sequence[tuple[str, int, int]]) -> str:
-    for kind, start, end in sorted(spans, key=lambda span: -span[1]):
-        text = text[:start] + mask(kind, text[start:end]) + text[end:]
-    return " ".join(text.split())
+    """`text` with every (kind, start, end) span masked, on one line."""
+    found = [Span(start, end, kind) for kind, start, end in spans]
+    return " ".join(anonymize(text, found, Mask()).text.split())
 
 
 def template_probes(subject: SubjectProfile) -> list[tuple[str, str, str]]:

@@ -15,7 +15,9 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from expunge.anonymize import Numbered, Span, anonymize
 from expunge.detect import Detector
 from expunge.detect.entities import ENTITY_TYPES, PATTERN_TYPES
 from expunge.detect.phone import check_phone_region
@@ -23,6 +25,9 @@ from expunge.errors import ExpungeError
 from expunge.find.matcher import SubjectMatcher
 from expunge.protect.vault import Vault
 from expunge.records import Finding
+
+if TYPE_CHECKING:
+    from expunge.detect.registry import EntityType
 from expunge.subject import SubjectProfile
 from expunge.subject.normalize import fold, handle_key, phone_key, url_keys
 
@@ -107,22 +112,26 @@ def names_available() -> bool:
     return True
 
 
-def default_types() -> tuple[str, ...]:
-    """What `redact` replaces when no types are given: every pattern type but url, and
-    `person` (names) when a name detector is installed."""
-    return (*DEFAULT_TYPES, "person") if names_available() else DEFAULT_TYPES
+def default_types(custom: Sequence[EntityType] = ()) -> tuple[str, ...]:
+    """What `redact` replaces when no types are given: every pattern type but url, the custom
+    types, and `person` (names) when a name detector is installed."""
+    names = tuple(t.name for t in custom)
+    return (*DEFAULT_TYPES, *names, *(("person",) if names_available() else ()))
 
 
-def check_types(types: Iterable[str] | None) -> tuple[str, ...]:
-    """The entity types to redact; ExpungeError for unknown names."""
+def check_types(types: Iterable[str] | None, custom: Sequence[EntityType] = ()) -> tuple[str, ...]:
+    """The entity types to redact (the custom types' names are known too); ExpungeError for
+    unknown names."""
+    names = tuple(t.name for t in custom)
     if types is None:
-        return DEFAULT_TYPES
+        return DEFAULT_TYPES + names
     wanted = tuple(dict.fromkeys(t.strip() for t in types if t.strip()))
-    unknown = [t for t in wanted if t not in ENTITY_TYPES]
+    known = (*ENTITY_TYPES, *names)
+    unknown = [t for t in wanted if t not in known]
     if unknown or not wanted:
         raise ExpungeError(
             f"unknown type(s) in --types: {', '.join(unknown) or '(none given)'}",
-            "choose from: " + ", ".join(ENTITY_TYPES),
+            "choose from: " + ", ".join(known),
         )
     return wanted
 
@@ -160,25 +169,6 @@ def normal_form(label: str, value: str, region: str) -> str:
     if label in ("NAME", "ADDRESS", "DETAIL", "DOMAIN"):
         return fold(text)
     return text  # secrets, wallets, URLs, dates: exact
-
-
-@dataclass(slots=True)
-class _Span:
-    start: int
-    end: int
-    label: str
-
-
-def _merge(spans: list[tuple[int, int, int, str]]) -> list[_Span]:
-    """Non-overlapping spans from (start, end, source, label): a span inside another goes; two
-    that only overlap become one covering both, so no piece of either is left readable."""
-    merged: list[_Span] = []
-    for start, end, _, label in sorted(spans, key=lambda s: (s[0], -s[1], s[2])):
-        if merged and start < merged[-1].end:
-            merged[-1].end = max(merged[-1].end, end)
-            continue
-        merged.append(_Span(start, end, label))
-    return merged
 
 
 def _outside(text: str, start: int, end: int, found: Sequence[Finding]) -> list[tuple[int, int]]:
@@ -224,19 +214,26 @@ def redact(
     types: Iterable[str] | None = None,
     subjects: Sequence[SubjectProfile] = (),
     phone_region: str | None = None,
+    custom: Sequence[EntityType] = (),
 ) -> RedactResult:
     """Replace personal data in `text` with placeholders from `vault` (new ones are added to
     it; None: a fresh one-way session). `types` limits the detector (default: default_types(),
     which adds names, 'person', when expunge[ner] is installed; 'person' given explicitly
-    needs it); the subjects' identifiers are replaced whatever `types` says."""
-    wanted = check_types(types) if types is not None else default_types()
+    needs it); the subjects' identifiers are replaced whatever `types` says. `custom` types
+    (`detect.load_patterns`) are detected too, their placeholder the name in capitals."""
+    wanted = check_types(types, custom) if types is not None else default_types(custom)
     vault = Vault() if vault is None else vault
     region = check_phone_region(phone_region or (subjects[0].region if subjects else "US"))
     pattern_types = [t for t in wanted if t != "person"]
     scan_types = set(pattern_types) | (set(_CANDIDATES) if subjects else set())
-    found = Detector(types=sorted(scan_types), phone_region=region).scan(text) if scan_types else []
+    found = (
+        Detector(types=sorted(scan_types), phone_region=region, custom=custom).scan(text)
+        if scan_types
+        else []
+    )
+    # Span types are placeholder labels; on the same stretch the detector's label wins (rank).
     spans = [
-        (f.start, f.end, _DETECTOR, _label(f, text[f.start : f.end], _DETECTOR))
+        Span(f.start, f.end, _label(f, text[f.start : f.end], _DETECTOR), _DETECTOR)
         for f in found
         if f.type in pattern_types
     ]
@@ -249,21 +246,18 @@ def redact(
         extra += [(f, _NER) for f in _names(text)]
     for f, source in extra:
         label = _label(f, "", source)
-        spans += [(s, e, source, label) for s, e in _outside(text, f.start, f.end, found)]
+        spans += [Span(s, e, label, source) for s, e in _outside(text, f.start, f.end, found)]
     # Numbers already written in the text as placeholders (a pasted answer) are not reused.
-    reserved = _placeholders_in(text)
-    parts: list[str] = []
-    done: list[Replacement] = []
-    pos = 0
-    for span in _merge(spans):
-        value = text[span.start : span.end]
-        key = normal_form(span.label, value, region)
-        placeholder, new = vault.assign(span.label, key, value, reserved)
-        parts += [text[pos : span.start], placeholder]
-        done.append(Replacement(span.start, span.end, span.label, placeholder, new))
-        pos = span.end
-    parts.append(text[pos:])
-    return RedactResult("".join(parts), tuple(done), "person" in wanted)
+    numbered = Numbered(
+        vault, lambda label, value: normal_form(label, value, region), _placeholders_in(text)
+    )
+    # The one overlap rule: spans that overlap become one covering both, nothing left readable.
+    result = anonymize(text, spans, numbered)
+    done = tuple(
+        Replacement(r.span.start, r.span.end, r.span.type, r.replacement, new)
+        for r, new in zip(result.replaced, numbered.new, strict=True)
+    )
+    return RedactResult(result.text, done, "person" in wanted)
 
 
 # ---- restoring ----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Self-contained HTML report for `expunge scan`.
 
-The page is built from the same summary dict that is written as summary.json. It loads nothing
+The page is built from the run's typed summary (scan/summary.py), or from a summary.json read
+back through report/view.py. It loads nothing
 from the network (inline CSS, inline SVG, no script), and a Content-Security-Policy forbids it
 to, so opening a report of a hostile dataset cannot phone home or run code even if a value
 slipped through escaping. Every string that can come from the dataset is passed through `esc`.
@@ -35,6 +36,7 @@ from expunge.report._fmt import (
 from expunge.report._types import type_color, type_label
 from expunge.report.page import html_document, panel
 from expunge.report.view import Sample, ScanView, ShardRow, read_summary
+from expunge.scan.summary import ScanSummary
 
 __all__ = ["render_scan_report"]
 
@@ -52,17 +54,18 @@ REASON_CHARS = 300
 MASKING_NOTE = "Values are masked; findings.jsonl holds offsets, not values."
 
 
-def render_scan_report(summary: dict[str, Any]) -> str:
-    """Render the summary of one `expunge scan` run as one complete, offline HTML document."""
-    view = read_summary(summary)
+def render_scan_report(summary: ScanSummary | dict[str, Any]) -> str:
+    """Render the summary of one `expunge scan` or `find` run as one complete, offline HTML
+    document: from the run's typed summary, or from a summary.json read back (coerced)."""
+    view = summary.view() if isinstance(summary, ScanSummary) else read_summary(summary)
     finding = view.command == "find"
     body = "\n".join(
         part
         for part in (
             _header(view),
             _headline(view),
-            _sample_callout(summary.get("sample")),
-            _subjects_section(summary.get("by_subject")) if finding else _ner_callout(view),
+            _sample_callout(view.sample),
+            _subjects_section(view.by_subject) if finding else _ner_callout(view),
             _cards(view),
             _types_section(view),
             _shard_chart_section(view),
@@ -186,8 +189,8 @@ def _headline_pii(view: ScanView) -> str:
     )
 
 
-def _sample_callout(sample: object) -> str:
-    if not isinstance(sample, int | float) or sample >= 1:
+def _sample_callout(sample: float | None) -> str:
+    if sample is None or sample >= 1:
         return ""
     return (
         '<div class="callout" role="note"><strong>A sample: '
@@ -423,6 +426,8 @@ def _sample_group(type_name: str, samples: Sequence[Sample]) -> str:
         else plural(len(samples), "sample")
     )
     rows = "".join(_sample_row(s) for s in shown)
+    # a subject's finding is confirmed by the profile; how sure the match is says more
+    last = "Confidence" if any(s.confidence for s in shown) else "Validator"
     return (
         f'<div class="group"><div class="group-head">{_chip(type_name)}'
         f"<h3>{esc(type_label(type_name))}</h3><code>{esc(type_name)}</code>"
@@ -432,7 +437,7 @@ def _sample_group(type_name: str, samples: Sequence[Sample]) -> str:
         '<col class="c-id"><col class="c-off"><col class="c-score"><col class="c-val"></colgroup>'
         "<thead><tr><th>Masked preview</th><th>Shard</th>"
         '<th class="n">Row</th><th>ID</th><th class="n">Offsets</th><th class="n">Score</th>'
-        f"<th>Validator</th></tr></thead><tbody>{rows}</tbody></table></div></div>"
+        f"<th>{last}</th></tr></thead><tbody>{rows}</tbody></table></div></div>"
     )
 
 
@@ -446,21 +451,18 @@ def _sample_row(s: Sample) -> str:
         f'<td class="loc">{esc(s.shard)}</td><td class="n">{row}</td>'
         f'<td class="loc">{esc(s.id) if s.id is not None else "—"}</td>'
         f'<td class="n">{offsets}</td><td class="n">{fmt_score(s.score)}</td>'
-        f"<td>{esc(s.validator) or '—'}</td></tr>"
+        f"<td>{esc(s.confidence or s.validator) or '—'}</td></tr>"
     )
 
 
-def _subjects_section(by_subject: Any) -> str:
+def _subjects_section(by_subject: dict[str, dict[str, int]] | None) -> str:
     """`expunge find`: records per subject and confidence (subject ids come from the user)."""
-    if not isinstance(by_subject, dict) or not by_subject:
+    if not by_subject:
         return ""
     levels = ("strong", "medium", "weak")
     rows = "".join(
         f'<tr><td class="loc">{esc(str(subject))}</td>'
-        + "".join(
-            f'<td class="num">{fmt_int(int(counts.get(level, 0)) if isinstance(counts, dict) else 0)}</td>'
-            for level in levels
-        )
+        + "".join(f'<td class="num">{fmt_int(counts.get(level, 0))}</td>' for level in levels)
         + "</tr>"
         for subject, counts in by_subject.items()
     )

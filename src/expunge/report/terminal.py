@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Self
+from typing import Self
 
 from rich.console import Console
 from rich.markup import escape
@@ -18,8 +18,10 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from expunge.confidence import LEVELS
 from expunge.scan.run import ProgressHooks
-from expunge.scan.task import ShardResult
+from expunge.scan.stats import ShardResult
+from expunge.scan.summary import ScanSummary
 
 
 class _RateColumn(ProgressColumn):
@@ -95,74 +97,70 @@ class ScanProgress:
         self.progress.stop()
 
 
-def print_subjects(console: Console, summary: dict[str, Any]) -> None:
+def print_subjects(console: Console, by_subject: dict[str, dict[str, int]]) -> None:
     """`expunge find`: one row per subject, records by confidence."""
-    table = Table(title="Subjects found", title_justify="left")
-    table.add_column("subject", overflow="fold")
-    for level in ("strong", "medium", "weak"):
-        table.add_column(f"{level} records", justify="right")
-    for subject, levels in summary["by_subject"].items():
-        table.add_row(
-            Text(subject), *(f"{levels.get(k, 0):,}" for k in ("strong", "medium", "weak"))
-        )
-    if not summary["by_subject"]:
+    if not by_subject:
         console.print("No subject was found in this dataset.")
         return
+    table = Table(title="Subjects found", title_justify="left")
+    table.add_column("subject", overflow="fold")
+    for level in LEVELS:
+        table.add_column(f"{level} records", justify="right")
+    for subject, levels in by_subject.items():
+        table.add_row(Text(subject), *(f"{levels.get(k, 0):,}" for k in LEVELS))
     console.print(table)
 
 
-def print_scan_summary(console: Console, summary: dict[str, Any], top_shards: int = 5) -> None:
-    totals = summary["totals"]
-    finding = summary.get("command") == "find"
-    records = totals["records"]
-    share = totals["records_with_pii"] / records if records else 0.0
-    mb = totals["bytes"] / 1e6
-    speed = mb / summary["elapsed_s"] if summary["elapsed_s"] else 0.0
+def print_scan_summary(console: Console, summary: ScanSummary, top_shards: int = 5) -> None:
+    totals = summary.totals
+    finding = summary.command == "find"
+    records = totals.records
+    share = totals.records_with_pii / records if records else 0.0
+    mb = totals.bytes / 1e6
+    speed = mb / summary.elapsed_s if summary.elapsed_s else 0.0
     console.print(
-        f"[bold]{totals['records_with_pii']:,}[/] of {records:,} records ({share:.1%}) "
+        f"[bold]{totals.records_with_pii:,}[/] of {records:,} records ({share:.1%}) "
         + ("mention a subject: " if finding else "contain personal data: ")
-        + f"{totals['findings']:,} findings in {totals['shards']} shard{'' if totals['shards'] == 1 else 's'} "
-        f"({mb:,.1f} MB of text in {summary['elapsed_s']:.1f} s, {speed:,.1f} MB/s)"
+        + f"{totals.findings:,} findings in {totals.shards} shard{'' if totals.shards == 1 else 's'} "
+        f"({mb:,.1f} MB of text in {summary.elapsed_s:.1f} s, {speed:,.1f} MB/s)"
     )
-    if totals.get("shards_reused"):
-        console.print(f"{totals['shards_reused']} unchanged shards reused from the previous scan")
-    if "sample" in summary:
-        console.print(f"[yellow]a sample:[/] {summary['sample']:.1%} of the records were read "
+    if totals.shards_reused:
+        console.print(f"{totals.shards_reused} unchanged shards reused from the previous scan")
+    if summary.sample is not None:
+        console.print(f"[yellow]a sample:[/] {summary.sample:.1%} of the records were read "
                       "(--sample); counts are of the sample, not of the dataset")  # fmt: skip
-    if summary["by_type"]:
+    if summary.by_type:
         table = Table(title="Findings by type", title_justify="left")
         table.add_column("type")
         table.add_column("findings", justify="right")
         table.add_column("records", justify="right")
         table.add_column("% of records", justify="right")
-        for kind, counts in summary["by_type"].items():
+        for kind, (found, in_records) in summary.by_type.items():
             table.add_row(
                 kind,
-                f"{counts['findings']:,}",
-                f"{counts['records']:,}",
-                f"{counts['records'] / records:.1%}" if records else "-",
+                f"{found:,}",
+                f"{in_records:,}",
+                f"{in_records / records:.1%}" if records else "-",
             )
         console.print(table)
-    shards = sorted(summary["shards"], key=lambda s: -s["findings"])[:top_shards]
-    if shards and shards[0]["findings"]:
+    shards = sorted(summary.shards, key=lambda s: -s.findings)[:top_shards]
+    if shards and shards[0].findings:
         table = Table(title=f"Top {len(shards)} shards by findings", title_justify="left")
         table.add_column("shard", overflow="fold")
         table.add_column("records", justify="right")
         table.add_column("matched" if finding else "with PII", justify="right")
         table.add_column("findings", justify="right")
         for s in shards:
-            pct = s["records_with_pii"] / s["records"] if s["records"] else 0.0
-            table.add_row(Text(s["shard"]), f"{s['records']:,}", f"{pct:.1%}", f"{s['findings']:,}")
+            pct = s.records_with_pii / s.records if s.records else 0.0
+            table.add_row(Text(s.shard), f"{s.records:,}", f"{pct:.1%}", f"{s.findings:,}")
         console.print(table)
-    if totals["skipped_rows"]:
+    if totals.skipped_rows:
         console.print(
-            f"[yellow]{totals['skipped_rows']:,} bad rows skipped[/] "
+            f"[yellow]{totals.skipped_rows:,} bad rows skipped[/] "
             + "; first: "
-            + ", ".join(escape(f"{s['shard']} {s['where']}") for s in summary["skipped"][:3])
+            + ", ".join(escape(f"{s['shard']} {s['where']}") for s in summary.skipped[:3])
         )
     if finding:
-        print_subjects(console, summary)
-    elif not summary["ner"]["enabled"]:
-        console.print(
-            Text("Names (person) were not scanned. " + summary["ner"]["note"], style="dim")
-        )
+        print_subjects(console, summary.by_subject or {})
+    elif not summary.ner_enabled:
+        console.print(Text("Names (person) were not scanned. " + summary.ner_note, style="dim"))

@@ -10,6 +10,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from expunge.confidence import confidence_of
+
 
 @dataclass(frozen=True, slots=True)
 class TypeTotal:
@@ -42,6 +44,7 @@ class Sample:
     score: float | None
     validator: str
     preview: str
+    confidence: str | None = None  # find: strong / medium / weak
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,8 @@ class ScanView:
     shards: tuple[ShardRow, ...]  # most findings first, then by name
     skipped: tuple[SkippedRow, ...]
     samples: tuple[Sample, ...]
+    sample: float | None = None  # --sample: the fraction of records read
+    by_subject: dict[str, dict[str, int]] | None = None  # find: records per subject and level
 
     @property
     def type_order(self) -> tuple[str, ...]:
@@ -160,6 +165,7 @@ def _read_sample(raw: dict[str, Any]) -> Sample:
         score=as_float(raw.get("score")),
         validator=as_str(raw.get("validator")),
         preview=as_str(raw.get("preview")),
+        confidence=confidence_of(raw),
     )
 
 
@@ -233,4 +239,15 @@ def read_summary(summary: dict[str, Any]) -> ScanView:
         shards=tuple(shards),
         skipped=skipped,
         samples=samples,
+        sample=as_float(summary.get("sample")),
+        by_subject=_by_subject(summary.get("by_subject")),
     )
+
+
+def _by_subject(raw: object) -> dict[str, dict[str, int]] | None:
+    if not isinstance(raw, dict):
+        return None
+    return {
+        str(subject): {str(k): as_count(v) for k, v in _dict(levels).items()}
+        for subject, levels in raw.items()
+    }

@@ -31,9 +31,7 @@ from typing import Any
 from expunge.errors import ExpungeError
 from expunge.rights.deadlines import STATE_LAWS, normalize_country
 
-_PACKAGE_FILE = (
-    Path(__file__).resolve().parent.parent / "data" / "datarequests" / "authorities.jsonl"
-)
+_PACKAGE_PARTS = ("data", "datarequests", "authorities.jsonl")
 
 # German records that are not the general authority for companies: church and broadcaster
 # data-protection officers, and the federal and Bavarian public-sector commissioners.
@@ -80,42 +78,48 @@ class Authority:
     alternatives: tuple[str, ...] = field(default_factory=tuple)
 
 
-def authorities_file() -> Path:
-    """The bundled supervisory-authority records."""
-    if not _PACKAGE_FILE.is_file():
-        raise ExpungeError(f"{_PACKAGE_FILE} is missing", "reinstall expunge")
-    return _PACKAGE_FILE
+def _bundled_lines() -> list[str]:
+    """The bundled supervisory-authority records (read through importlib.resources, so a
+    zipped install works too)."""
+    from importlib import resources
+
+    try:
+        text = resources.files("expunge").joinpath(*_PACKAGE_PARTS).read_text("utf-8")
+    except FileNotFoundError:
+        raise ExpungeError("expunge/" + "/".join(_PACKAGE_PARTS) + " is missing",
+                           "reinstall expunge") from None  # fmt: skip
+    return text.splitlines()
 
 
 @lru_cache(maxsize=4)
 def load_authorities(path: Path | None = None) -> tuple[Authority, ...]:
     """Every supervisory-authority record (Datenanfragen format, one JSON object a line)."""
-    path = path or authorities_file()
+    where = str(path) if path else "expunge/" + "/".join(_PACKAGE_PARTS)
+    lines = path.read_text("utf-8").splitlines() if path else _bundled_lines()
     out = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record: dict[str, Any] = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ExpungeError(
-                    f"{path}: line {number}: not JSON ({error.msg})", "restore the file"
-                ) from error
-            out.append(
-                Authority(
-                    slug=record["slug"],
-                    name=record["name"],
-                    countries=tuple(record.get("relevant-countries", ())),
-                    address=record.get("address"),
-                    email=record.get("email"),
-                    webform=record.get("webform"),
-                    web=record.get("web"),
-                    complaint_language=record.get("complaint-language"),
-                    comments=tuple(record.get("comments", ())),
-                    source=f"{path.name} (Datenanfragen, CC0), record {record['slug']}",
-                )
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record: dict[str, Any] = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ExpungeError(
+                f"{where}: line {number}: not JSON ({error.msg})", "restore the file"
+            ) from error
+        out.append(
+            Authority(
+                slug=record["slug"],
+                name=record["name"],
+                countries=tuple(record.get("relevant-countries", ())),
+                address=record.get("address"),
+                email=record.get("email"),
+                webform=record.get("webform"),
+                web=record.get("web"),
+                complaint_language=record.get("complaint-language"),
+                comments=tuple(record.get("comments", ())),
+                source=f"{where.rsplit('/', 1)[-1]} (Datenanfragen, CC0), record {record['slug']}",
             )
+        )
     return tuple(out)
 
 

@@ -9,6 +9,9 @@ confirmation that the person will be kept out of future training sets, lists the
 the company needs to find them (from the subject profile), and, given an `expunge find` report,
 quotes the evidence masked. Output: Markdown, plain text, an .eml ready to send, or a PDF.
 
+The wording is in template files, one per kind and law (`data/templates/letters/`, see
+`rights/templates.py`); this module makes the decisions and fills a `LetterContext`.
+
 Legal texts the wording follows: GDPR Art. 12(3), 15(1)(a)-(h), 15(2)-(3), 16, 17(1)(a)-(d),
 17(2), 19, 21(1)-(2); UK GDPR and the Data Protection Act 2018 (ss. 15, 165, 167, Schedules
 2-4); FADP Art. 25, 30(2)(b), 32 and DPO Art. 18; Cal. Civ. Code §§1798.100-1798.135 and
@@ -27,8 +30,10 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+from expunge.confidence import confidence_of
 from expunge.errors import ExpungeError
-from expunge.rights.deadlines import Deadline
+from expunge.rights import templates
+from expunge.rights.deadlines import STATE_LAWS, Deadline, StateLaw
 from expunge.rights.directory import EEA, Company, Entity
 from expunge.subject import SubjectProfile
 
@@ -136,7 +141,7 @@ def evidence_lines(report_dir: Path, subject_id: str, limit: int = 5) -> list[st
     with findings_path.open("rb") as handle:
         for line in handle:
             row = json.loads(line)
-            if row.get("subject") in (subject_id, None) and row.get("validator") == "strong":
+            if row.get("subject") in (subject_id, None) and confidence_of(row) == "strong":
                 rows.append(row)
     if not rows:
         return []
@@ -157,16 +162,11 @@ def evidence_lines(report_dir: Path, subject_id: str, limit: int = 5) -> list[st
     return out
 
 
-def _identifiers(profile: SubjectProfile) -> list[str]:
-    lines = []
-    for kind, label in (("name", "Name"), ("email", "Email"), ("phone", "Phone"),
-                        ("handle", "Handle"), ("profile", "Profile URL"), ("string", "Other")):  # fmt: skip
-        values = profile.given(kind)
-        if values:
-            lines.append(f"- {label}: {', '.join(values)}")
-    if profile.postal_address:
-        lines.append(f"- Postal address: {' '.join(profile.postal_address.split())}")
-    return lines
+def _identifiers(profile: SubjectProfile) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The identifier kinds the profile gives, in the letter's order, with their values."""
+    return tuple(
+        (kind, tuple(values)) for kind in _IDENTIFIER_KINDS if (values := profile.given(kind))
+    )
 
 
 # --------------------------------------------------------------------------- jurisdiction
@@ -346,493 +346,71 @@ def applicable(kind: str, company: Company, profile: SubjectProfile) -> None:
 
 # --------------------------------------------------------------------------- wording
 
+# The wording is in data/templates/letters/ (rendered by rights/templates.py); this module
+# only decides which template and fills its context.
+_IDENTIFIER_KINDS = ("name", "email", "phone", "handle", "profile", "string")
+_CORRECTION_KINDS = ("gdpr-rectification", "ccpa-correct")
+_FADP_TITLES = {
+    "gdpr-access": "Request for access (Art. 25 FADP)",
+    "gdpr-erasure": "Request for deletion (Art. 32(2)(c) FADP)",
+    "gdpr-objection-ai-training": "Objection to processing for AI model training "
+    "(Art. 30(2)(b) FADP)",
+    "gdpr-rectification": "Request for correction (Art. 32(1) FADP)",
+}
 
-def _name(law: str) -> str:
-    return _LAW_NAME.get(law, "GDPR")
+
+@dataclass(frozen=True)
+class LetterContext:
+    """What a letter template is filled with: the decisions, no wording (the variables are
+    listed in data/templates/letters/base.j2)."""
+
+    kind: str
+    law: str  # gdpr | uk-gdpr | fadp | ccpa | us-state | bipa
+    law_name: str  # "GDPR" / "UK GDPR" in the GDPR letters' article citations
+    title: str
+    sent: date
+    name: str
+    postal_address: str | None  # as the profile writes it (the From block)
+    postal_line: str | None  # on one line (the identifiers)
+    addressee: Entity
+    address_lines: tuple[str, ...]
+    channel: str | None  # email | web-form | post; None: the directory knows no route
+    identifiers: tuple[tuple[str, tuple[str, ...]], ...]
+    evidence: tuple[str, ...]
+    by_post: bool  # the period runs from delivery: the letter gives no dates
+    due: dict[str, date]  # deadline kind -> date
+    says: str | None
+    should_say: str | None
+    publishes_datasets: bool  # Art. 17(2): the company made the data public in datasets
+    act: StateLaw | None  # the state act of a us-state letter
 
 
-def _suppression() -> str:
-    return (
-        "Please also confirm that you will keep me out of future training, fine-tuning and "
-        "evaluation datasets and future crawls (for example by keeping a minimal suppression "
-        "record of the identifiers listed here), not only remove me from the current ones."
-    )
+def letter_template(kind: str, law: str) -> str:
+    """The template of a `kind` letter under `law`: one file per kind and law, UK GDPR letters
+    share the GDPR ones (`law_name` tells them apart), FADP ones keep the GDPR kind names."""
+    folder = "gdpr" if law == "uk-gdpr" else law
+    right = kind.partition("-")[2] if folder in ("gdpr", "fadp", "ccpa") else "request"
+    return f"letters/{folder}/{right}.j2"
 
 
-def _correction(says: str | None, should_say: str | None, kind: str) -> list[str]:
+def _check_correction(kind: str, says: str | None, should_say: str | None) -> None:
     if not says or not should_say:
         raise ExpungeError(
             f"{kind} needs the inaccurate statement and its correction",
             "add --says 'what they hold or their AI outputs about you' and "
             "--should-say 'what is correct'",
         )
-    return [
-        f'- What you hold or your AI system outputs about me: "{says}"',
-        f'- What is correct: "{should_say}"',
-    ]
-
-
-def _gdpr_paragraphs(kind: str, company: Company, law: str, says: str | None,
-                     should_say: str | None) -> list[str]:  # fmt: skip
-    g = _name(law)
-    if kind == "gdpr-access":
-        out = [
-            (
-                f"I ask you to confirm whether you process personal data about me and, if so, to "
-                f"give me access to it and to the following information (Art. 15(1) {g}):"
-            ),
-            "- (a) the purposes of the processing;",
-            "- (b) the categories of personal data concerned;",
-            (
-                "- (c) the recipients or categories of recipient to whom the data have been or "
-                "will be disclosed, in particular recipients in third countries;"
-            ),
-            "- (d) how long the data will be stored, or the criteria used to decide that;",
-            (
-                "- (e) that I may ask you to rectify or erase the data, to restrict its "
-                "processing, and may object to it;"
-            ),
-            "- (f) that I may lodge a complaint with a supervisory authority;",
-            (
-                "- (g) where the data were not collected from me, all available information on "
-                "their source;"
-            ),
-            (
-                "- (h) whether automated decision-making, including profiling, takes place "
-                "(Art. 22(1) and (4)), and at least in those cases meaningful information about "
-                "the logic involved and the significance and envisaged consequences of that "
-                "processing for me."
-            ),
-            (
-                f"Where data are transferred to a third country, please name the safeguards "
-                f"(Art. 15(2) {g}), and send me a copy of the personal data (Art. 15(3) {g})."
-            ),
-            "Because you develop or operate AI models, please answer in particular:",
-            (
-                "- Is my personal data, or content about me, in any dataset you use to train, "
-                "fine-tune or evaluate AI models? Which datasets, and from which sources (web crawls, "
-                "licensed data, user content, data brokers)?"
-            ),
-            "- Which models were trained on it, and are they still in use?",
-            (
-                "- Have you tested whether those models memorise or can reproduce my data (for "
-                "example my name with my email address or phone number)? With what result?"
-            ),
-            "- How long do you keep training data, and does that include my data?",
-        ]
-        if law == "uk-gdpr":
-            out.append(
-                "If you withhold any of it relying on an exemption in the Data Protection Act "
-                "2018 (section 15 and Schedules 2 to 4), please name the exemption and say what "
-                "it covers."
-            )
-        return out
-    if kind == "gdpr-erasure":
-        out = [
-            (
-                f"I ask you to erase all personal data about me without undue delay (Art. 17(1) "
-                f"{g}), including copies in datasets used to train, fine-tune or evaluate AI "
-                "models. At least one of these grounds applies:"
-            ),
-            (
-                "- (a) the data are no longer necessary for the purposes for which they were "
-                "collected or otherwise processed;"
-            ),
-            (
-                "- (b) where you rely on my consent (Art. 6(1)(a) or 9(2)(a)), I withdraw it, and "
-                "there is no other legal ground for the processing;"
-            ),
-            (
-                "- (c) I object to the processing (see below) and there are no overriding "
-                "legitimate grounds for it;"
-            ),
-            "- (d) the data have been processed unlawfully.",
-            (
-                f"My objection (Art. 21 {g}): I object under Art. 21(1), on grounds relating to "
-                "my particular situation, to all processing of my personal data that you base on "
-                "legitimate interests or a task in the public interest (Art. 6(1)(e) or (f)), in "
-                "particular for developing and training AI models: I did not give you this data "
-                "for that purpose and do not expect it to be used to build AI systems. I also "
-                "object under Art. 21(2) to any processing for direct marketing."
-            ),
-        ]
-        if company.get("publishes-datasets"):
-            out.append(
-                f"You have made my personal data public by publishing datasets that contain it or "
-                f"link to it. Art. 17(2) {g} therefore requires you, taking account of available "
-                "technology and the cost, to take reasonable steps, including technical measures, "
-                "to inform the controllers who process those data (for example those who "
-                "downloaded, mirror or train on your datasets) that I have asked them to erase "
-                "any links to, copies or replications of my personal data. Please tell me which "
-                "steps you took and whom you informed."
-            )
-        out += [
-            (
-                f"Please tell every recipient of the data about the erasure (Art. 19 {g}) and "
-                "tell me who they are. Where my data cannot be removed from a model already "
-                "trained, please say so, explain which measures you take instead (for example "
-                "output filters or unlearning), and stop using such a model for my data."
-            ),
-            _suppression(),
-        ]
-        return out
-    if kind == "gdpr-objection-ai-training":
-        return [
-            (
-                f"I object under Art. 21(1) {g}, on grounds relating to my particular situation, "
-                "to the processing of my personal data for developing, training, fine-tuning or "
-                "evaluating AI models, which you base on legitimate interests (Art. 6(1)(f)). My "
-                "situation: I did not give this data to you for that purpose and do not expect it "
-                "to be used to build AI systems."
-            ),
-            (
-                "Art. 21(1) requires you to stop this processing unless you demonstrate compelling "
-                "legitimate grounds that override my interests, rights and freedoms. Please "
-                "restrict it while you assess my objection (Art. 18(1)(d)), and afterwards erase "
-                "the data used for this purpose (Art. 17(1)(c))."
-            ),
-            _suppression(),
-        ]
-    # gdpr-rectification
-    return [
-        (
-            f"Personal data you process about me is inaccurate. I ask you to rectify it without "
-            f"undue delay (Art. 16 {g}); where it is incomplete, to complete it, if need be with "
-            "this statement as a supplement:"
-        ),
-        *_correction(says, should_say, kind),
-        (
-            "This includes statements about me that your AI systems produce. Please restrict the "
-            f"processing while you verify the accuracy (Art. 18(1)(a) {g}), tell me what you "
-            f"changed, and tell every recipient of the data about the rectification (Art. 19 {g}). "
-            "If you cannot correct what a model outputs, please say so and erase or block the "
-            "inaccurate data instead."
-        ),
-    ]
-
-
-def _fadp_paragraphs(kind: str, says: str | None, should_say: str | None) -> list[str]:
-    if kind == "gdpr-access":
-        return [
-            (
-                "I ask you, under Art. 25 of the Swiss Federal Act on Data Protection (FADP), "
-                "to tell me whether you process personal data about me and, if so, to give me "
-                "(Art. 25(2)): your identity and contact details; the personal data processed as "
-                "such; the purpose of the processing; how long the data are kept, or the criteria "
-                "for that; available information about the origin of data not collected from me; "
-                "whether an automated individual decision is made, and the logic on which it is "
-                "based; and the recipients or categories of recipients, with the states to which "
-                "data are disclosed abroad and the safeguards."
-            ),
-            (
-                "In particular: is my personal data, or content about me, in any dataset you use "
-                "to train or evaluate AI models? From which sources, for which models?"
-            ),
-        ]
-    if kind == "gdpr-erasure":
-        return [
-            (
-                "I ask you to delete the personal data you hold about me (FADP Art. 32(2)(c)), "
-                "including copies in datasets used to train or evaluate AI models. I do not "
-                "consent to their further processing; processing against my express will is a "
-                "breach of my personality rights unless justified (FADP Art. 30(2)(b), 31)."
-            ),
-            _suppression(),
-        ]
-    if kind == "gdpr-objection-ai-training":
-        return [
-            (
-                "I expressly object to the processing of my personal data for developing, "
-                "training or evaluating AI models. Processing against my express will breaches my "
-                "personality rights unless justified (FADP Art. 30(2)(b), 31); I ask you to stop "
-                "it and to delete the data used for it (FADP Art. 32(2)(a) and (c))."
-            ),
-            _suppression(),
-        ]
-    return [
-        "Personal data you process about me is inaccurate; I ask you to correct it (FADP Art. 32(1)):",
-        *_correction(says, should_say, kind),
-        "This includes statements about me that your AI systems produce.",
-    ]
-
-
-def _ccpa_paragraphs(kind: str, says: str | None, should_say: str | None) -> list[str]:
-    resident = ("I am a California resident, a consumer within the meaning of Cal. Civ. Code "
-                "§ 1798.140(i).")  # fmt: skip
-    if kind == "ccpa-know":
-        return [
-            resident,
-            (
-                "I request that you disclose to me (Cal. Civ. Code §§ 1798.100, 1798.110, "
-                "1798.115): the categories and the specific pieces of personal information you "
-                "collected about me; the categories of sources; the business or commercial "
-                "purposes for collecting, selling or sharing it; and the categories of third "
-                "parties to whom you disclosed, sold or shared it."
-            ),
-            (
-                "Please do not stop at the 12 months before you received this request: I ask for "
-                "the personal information you collected about me on or after 1 January 2022 "
-                "(Cal. Civ. Code § 1798.130(a)(2)(B); Cal. Code Regs. tit. 11, § 7024(h)). If you "
-                "claim that this is impossible or would involve disproportionate effort, § 7024(h) "
-                "requires a detailed explanation."
-            ),
-            (
-                "Please state in particular whether my personal information was used to train or "
-                "improve AI models, which sources it came from, and how long you keep it."
-            ),
-        ]
-    if kind == "ccpa-delete":
-        return [
-            resident,
-            (
-                "I request that you delete the personal information you collected about me "
-                "(Cal. Civ. Code § 1798.105), including copies in datasets used to train or improve "
-                "AI models, and that you direct your service providers and contractors to delete it "
-                "too, and notify third parties to whom you sold or shared it."
-            ),
-            _suppression(),
-        ]
-    if kind == "ccpa-correct":
-        return [
-            resident,
-            (
-                "You maintain inaccurate personal information about me. I request that you "
-                "correct it (Cal. Civ. Code § 1798.106), using commercially reasonable efforts, "
-                "as follows:"
-            ),
-            *_correction(says, should_say, kind),
-            (
-                "This includes statements about me that your AI systems produce. Please tell me "
-                "what you corrected, and make sure the correction stays in place."
-            ),
-        ]
-    if kind == "ccpa-opt-out":
-        return [
-            resident,
-            (
-                "I opt out of the sale and sharing of my personal information "
-                "(Cal. Civ. Code § 1798.120). Please also treat any disclosure of my personal "
-                "information to others for training their AI models as a sale or sharing covered "
-                "by this request, and notify the third parties to whom you sold or shared it."
-            ),
-        ]
-    return [
-        resident,
-        (
-            "I direct you to limit the use and disclosure of my sensitive personal information "
-            "to what is necessary to provide the goods or services I requested "
-            "(Cal. Civ. Code § 1798.121). This includes any use for training AI models."
-        ),
-    ]
-
-
-def _state_paragraphs(state: str) -> list[str]:
-    from expunge.rights.deadlines import STATE_LAWS
-
-    law = STATE_LAWS[state]
-    asks = ["- confirm whether you process my personal data, and give me access to it;"]
-    if "correct" in law.rights:
-        asks.append("- correct inaccuracies in my personal data;")
-    asks.append(f"- delete the personal data {law.delete_scope};")
-    if "portability" in law.rights:
-        asks.append("- give me a copy of my personal data in a portable, readily usable format;")
-    words = {
-        "targeted advertising": "the processing of my personal data for targeted advertising",
-        "sale": "the sale of my personal data",
-        "profiling": "profiling in furtherance of decisions that produce legal or similarly "
-        "significant effects concerning me",
-    }
-    opt = [words.get(o, o) for o in law.opt_outs]
-    joined = opt[0] if len(opt) == 1 else ", ".join(opt[:-1]) + " and " + opt[-1]
-    asks.append(f"- opt me out of {joined}.")
-    return [
-        (f"I live in {law.state}. Under the {law.name} ({law.citation}), I ask you to:"),
-        *asks,
-        "Please state whether my personal data was used to train AI models.",
-        _suppression(),
-    ]
-
-
-def _bipa_paragraphs() -> list[str]:
-    return [
-        (
-            "I write about biometric identifiers and biometric information about me (740 ILCS "
-            "14/10), such as a scan of my face geometry taken from photographs of me or a "
-            "voiceprint, that you may have collected, captured or otherwise obtained, including "
-            "for training or running AI models. The Illinois Biometric Information Privacy Act "
-            "imposes these duties on you:"
-        ),
-        (
-            "- Section 15(a): a private entity in possession of biometric identifiers or "
-            "information must have a written policy, available to the public, with a retention "
-            "schedule and guidelines for permanently destroying them when the initial purpose "
-            "for collecting them has been satisfied or within 3 years of the individual's last "
-            "interaction with the entity, whichever occurs first, and must comply with it. "
-            "Please tell me where your policy is published, and permanently destroy every "
-            "biometric identifier and all biometric information about me that this rule "
-            "requires you to destroy."
-        ),
-        (
-            "- Section 15(b): no private entity may collect, capture, purchase, receive through "
-            "trade or otherwise obtain a person's biometric identifier or information unless it "
-            "first informs the person in writing of that and of the purpose and length of term, "
-            "and receives a written release. As far as I know, I never gave you one. If you rely on a "
-            "written release from me, please send me a copy."
-        ),
-        (
-            "- Section 15(c): no private entity may sell, lease, trade or otherwise profit from "
-            "a person's biometric identifier or information."
-        ),
-        (
-            "- Section 15(d): no private entity may disclose, redisclose or otherwise disseminate "
-            "it without the person's consent or another ground the section lists."
-        ),
-        (
-            "- Section 15(e): it must be stored, transmitted and protected with the reasonable "
-            "standard of care of the entity's industry."
-        ),
-        (
-            "Section 20 lets a person aggrieved by a violation sue: a prevailing party may recover, "
-            "for each violation, liquidated damages of $1,000 or actual damages, whichever is "
-            "greater, where the violation was negligent, and $5,000 or actual damages, whichever "
-            "is greater, where it was intentional or reckless, with reasonable attorneys' fees and "
-            "costs and other relief such as an injunction (740 ILCS 14/20; since Public Act "
-            "103-0769 of 2 August 2024, collecting or disclosing the same identifier of the same "
-            "person by the same method more than once counts as one violation)."
-        ),
-        (
-            "I therefore ask you to confirm in writing whether you hold biometric identifiers or "
-            "information about me, from where and for what purpose; whether you sold, leased, "
-            "traded or otherwise profited from them, or disclosed them, and to whom; and that you "
-            "have destroyed them."
-        ),
-        _suppression(),
-    ]
-
-
-def _closing(spec: Kind, kind: str, law: str, state: str | None, channel: str | None,
-             deadlines: list[Deadline]) -> list[str]:  # fmt: skip
-    """The answer period in the act's own words, with dates where they can be known."""
-    from expunge.rights.deadlines import STATE_LAWS
-
-    by_post = channel in ("post", None)
-    due = {d.kind: d.due for d in deadlines}
-
-    def by(kind_: str) -> str:
-        return "" if by_post or kind_ not in due else f", that is by {due[kind_].isoformat()}"
-
-    receipt = "receipt of this letter" if by_post else "receipt of this request"
-    identify = ("If you need more information to identify me, please ask for it at once and only "
-                "for what is necessary.")  # fmt: skip
-    if law in ("gdpr", "uk-gdpr"):
-        g = _name(law)
-        out = [
-            (
-                f"Art. 12(3) {g} requires you to answer without undue delay and in any event "
-                f"within one month of {receipt}{by('answer')}. The period may be extended by two "
-                "further months only where necessary, taking into account the complexity and "
-                "number of requests, and you must tell me of any extension, with the reasons for "
-                f"the delay, within one month of {receipt}. {identify} Please confirm receipt of "
-                "this request."
-            ),
-        ]
-        if law == "uk-gdpr":
-            out.append(
-                "If you do not answer, I may complain to the Information Commissioner (Art. 77 "
-                "UK GDPR; section 165 Data Protection Act 2018) and apply to court for an order "
-                "that you comply (section 167 Data Protection Act 2018)."
-            )
-        return out
-    if law == "fadp":
-        if kind == "gdpr-access":
-            return [
-                (
-                    "Art. 18(1) of the Data Protection Ordinance (DPO) requires you to give the "
-                    f"information within 30 days of {receipt}{by('answer')}. If you cannot, you "
-                    "must tell me so within that period and say by when you will (Art. 18(2)); a "
-                    "refusal, restriction or deferral must be communicated within the same period "
-                    f"(Art. 18(3)). {identify}"
-                )
-            ]
-        return [
-            (
-                "The FADP sets no period for this request; I ask you to answer within 30 days of "
-                f"{receipt}. {identify}"
-            )
-        ]
-    if law == "ccpa":
-        if kind in ("ccpa-opt-out", "ccpa-limit"):
-            section = "§ 7026(f)" if kind == "ccpa-opt-out" else "§ 7027(g)"
-            return [
-                (
-                    "Please comply as soon as feasibly possible and no later than 15 business days "
-                    f"from {receipt} (Cal. Code Regs. tit. 11, {section}){by('comply')}."
-                )
-            ]
-        return [
-            (
-                f"Please confirm receipt of this {'letter' if by_post else 'request'} within 10 "
-                f"business days (Cal. Code Regs. tit. 11, § 7021(a)){by('confirm')}."
-            ),
-            (
-                f"Please answer within 45 calendar days of receiving it (Cal. Civ. Code "
-                f"§ 1798.130(a)(2)(A); Cal. Code Regs. tit. 11, § 7021(b)){by('answer')}. The "
-                "period may be extended once by 45 days, only when reasonably necessary and if "
-                "you tell me so within the first 45 days. " + identify
-            ),
-        ]
-    if law == "us-state" and state in STATE_LAWS:
-        act = STATE_LAWS[state]
-        appeal = ""
-        if act.appeal_days is not None:
-            appeal = (f" If you decline to act, please tell me how to appeal "
-                      f"({act.appeal_citation or act.citation}).")  # fmt: skip
-        return [
-            (
-                f"The {act.name} requires you to answer within {act.answer_days} days of "
-                f"{receipt} ({act.citation}){by('answer')}. The period may be extended once by "
-                f"{act.extension_days} days when reasonably necessary, if you tell me so, with "
-                f"the reason, within the first {act.answer_days} days.{appeal} {identify}"
-            )
-        ]
-    # BIPA: the Act sets no period for answering a letter; ask, do not invent a duty
-    return [
-        (
-            "The Act sets no period for answering this letter. I ask you to reply within 30 "
-            "days; otherwise I will consider the remedies section 20 provides."
-        )
-    ]
 
 
 def _title(kind: str, law: str, state: str | None) -> str:
-    from expunge.rights.deadlines import STATE_LAWS
-
     spec = KINDS[kind]
     if law == "uk-gdpr":
         return spec.title.replace(" GDPR)", " UK GDPR)")
     if law == "fadp":
-        return {
-            "gdpr-access": "Request for access (Art. 25 FADP)",
-            "gdpr-erasure": "Request for deletion (Art. 32(2)(c) FADP)",
-            "gdpr-objection-ai-training": "Objection to processing for AI model training "
-            "(Art. 30(2)(b) FADP)",
-            "gdpr-rectification": "Request for correction (Art. 32(1) FADP)",
-        }[kind]
+        return _FADP_TITLES[kind]
     if law == "us-state" and state in STATE_LAWS:
         return f"Consumer privacy rights request ({STATE_LAWS[state].name})"
     return spec.title
-
-
-def _basis(kind: str, law: str, state: str | None) -> str:
-    from expunge.rights.deadlines import RIGHT_BASIS, STATE_LAWS
-
-    if law == "uk-gdpr":
-        return KINDS[kind].basis.replace(" GDPR", " UK GDPR") + "; Data Protection Act 2018"
-    if law == "fadp":
-        return RIGHT_BASIS[_FADP_KIND[kind]]
-    if law == "us-state" and state in STATE_LAWS:
-        return STATE_LAWS[state].citation
-    return KINDS[kind].basis
 
 
 # --------------------------------------------------------------------------- the letter
@@ -877,7 +455,6 @@ def write_letter(
     where = jurisdiction(kind, company, profile, state)
     law, addressee = where.law, where.addressee
     how = choose_channel(addressee, channel)
-    spec = KINDS[kind]
     track = tracker_kind(kind, where.state, law)
     deadlines = _deadlines(law, track, sent, where.country)
     answer = next((d.due for d in deadlines if d.kind in ("answer", "comply")), None)
@@ -885,34 +462,35 @@ def write_letter(
         answer = None
     name = profile.display_name or ""
     quote = evidence_lines(evidence, profile.id) if evidence is not None else []
-    if law in ("gdpr", "uk-gdpr"):
-        paragraphs = _gdpr_paragraphs(kind, company, law, says, should_say)
-    elif law == "fadp":
-        paragraphs = _fadp_paragraphs(kind, says, should_say)
-    elif law == "ccpa":
-        paragraphs = _ccpa_paragraphs(kind, says, should_say)
-    elif law == "us-state":
-        paragraphs = _state_paragraphs(where.state or "")
-    else:
-        paragraphs = _bipa_paragraphs()
+    if kind in _CORRECTION_KINDS:
+        _check_correction(kind, says, should_say)
     title = _title(kind, law, where.state)
-    body = [
-        "To: " + "\n".join([addressee.name, *_route_lines(addressee, how)]),
-        f"From: {name}" + (f"\n{profile.postal_address}" if profile.postal_address else ""),
-        f"Date: {sent.isoformat()}",
-        f"Subject: {title}",
-        "Dear Sir or Madam,",
-        *paragraphs,
-        "To find my data, please use these identifiers (they are mine; use them for nothing else):",
-        *_identifiers(profile),
-        *(["Evidence that you or your data sources process my data:", *quote] if quote else []),
-        *_closing(spec, kind, law, where.state, how, deadlines),
-        "Yours faithfully,",
-        name,
-    ]
+    postal = profile.postal_address
+    context = LetterContext(
+        kind=kind,
+        law=law,
+        law_name=_LAW_NAME.get(law, ""),
+        title=title,
+        sent=sent,
+        name=name,
+        postal_address=postal,
+        postal_line=" ".join(postal.split()) if postal else None,
+        addressee=addressee,
+        address_lines=tuple((addressee.address or "").splitlines()),
+        channel=how,
+        identifiers=_identifiers(profile),
+        evidence=tuple(quote),
+        by_post=how in ("post", None),
+        due={d.kind: d.due for d in deadlines},
+        says=says,
+        should_say=should_say,
+        publishes_datasets=bool(company.get("publishes-datasets")),
+        act=STATE_LAWS.get(where.state or "") if law == "us-state" else None,
+    )
+    body = templates.render(letter_template(kind, law), context)
     return Letter(
         subject=f"{title} - {name}",
-        body="\n\n".join(body) + "\n",
+        body=body,
         to=addressee.email,
         web_form=addressee.web_form,
         company=company,
@@ -926,17 +504,6 @@ def write_letter(
         state=where.state,
         country=where.country,
     )
-
-
-def _route_lines(addressee: Entity, channel: str | None) -> list[str]:
-    lines = (addressee.address or "").splitlines()
-    if channel == "email":
-        lines.append(f"By email: {addressee.email}")
-    elif channel == "web-form":
-        lines.append(f"Through the web form: {addressee.web_form}")
-    elif channel is None:
-        lines.append("[address: not in expunge's directory - add it before sending]")
-    return lines
 
 
 def _deadlines(law: str, kind: str | None, sent: date, country: str | None) -> list[Deadline]:

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from expunge.errors import ExpungeError
 from expunge.rights.deadlines import (
@@ -38,7 +38,11 @@ from expunge.rights.deadlines import (
     law_for_kind,
     normalize_country,
 )
+from expunge.rights.templates import render
 from expunge.subject.profile import normalize_state
+
+if TYPE_CHECKING:
+    from expunge.rights.authorities import Authority
 
 SCHEMA_VERSION = 2  # 2: requests.state (the requester's US state or German Land)
 ENV_VAR = "EXPUNGE_RIGHTS_DB"
@@ -685,71 +689,56 @@ class Tracker:
 
 # --------------------------------------------------------------------------- letters
 
-
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+# The wording of the drafts is in data/templates/drafts/ (rendered by rights/templates.py);
+# here are the facts and choices they are filled with.
 
 
-def long_date(day: date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+@dataclass(frozen=True, slots=True)
+class DraftContext:
+    """What both drafts say about the request (variables of data/templates/drafts/)."""
+
+    request: Request
+    act_name: str | None  # the state act's name, for a us-xx request
+    right: str  # the right asked for: access, erasure, know, opt-out, ...
+    basis: str | None  # the articles the request relies on
+    today: date
+    sender: str | None
+    late_notices: tuple[date, ...]  # extension notices that came after the answer date
 
 
-def _law_title(law: str) -> str:
-    if law == "gdpr":
-        return "the General Data Protection Regulation (GDPR)"
-    if law == "uk-gdpr":
-        return "the UK General Data Protection Regulation (UK GDPR)"
-    if law == "ccpa":
-        return "the California Consumer Privacy Act as amended by the CPRA (CCPA)"
-    if law == "bipa":
-        return "the Illinois Biometric Information Privacy Act (BIPA)"
-    if law == "fadp":
-        return "the Swiss Federal Act on Data Protection (revised FADP)"
-    state = STATE_LAWS.get(law.removeprefix("us-"))
-    return f"the {state.name}" if state else law
+@dataclass(frozen=True, slots=True)
+class FollowupContext(DraftContext):
+    last: Deadline  # the latest missed deadline
+    confirm_only: bool  # only the confirmation of receipt is missing
+    reply_by: date
+    to: str | None  # the company's email or web form, when the directory has one
 
 
-def _right_words(request: Request) -> str:
+@dataclass(frozen=True, slots=True)
+class ComplaintContext(DraftContext):
+    missed: tuple[Deadline, ...]
+    answer: Deadline | None  # the first answer deadline
+    country: str | None  # where the requester lives
+    authority: Authority
+    enclosed: tuple[str, ...]  # the attachments' file names
+
+
+def _request_facts(request: Request, today: date, sender: str | None) -> dict[str, Any]:
+    """The DraftContext fields: the request's right and basis, the state act's name, and the
+    dates of extension notices that came too late."""
     right = request.kind.split("-", 1)[1] if "-" in request.kind else request.kind
     if request.law.startswith("us-"):
         right = request.kind.removeprefix(f"us-state-{request.law.removeprefix('us-')}-")
-    words = {
-        "access": "a request for access to my personal data",
-        "erasure": "a request for erasure of my personal data",
-        "rectification": "a request for rectification of my personal data",
-        "restriction": "a request for restriction of processing",
-        "portability": "a request for a portable copy of my personal data",
-        "objection": "an objection to the processing of my personal data",
-        "objection-ai-training": "an objection to the processing of my personal data to train "
-        "AI models",
-        "know": "a request to know what personal information you hold about me",
-        "delete": "a request to delete my personal data",
-        "correct": "a request to correct my personal data",
-        "opt-out": "a request to opt out of the sale and sharing of my personal data",
-        "limit": "a request to limit the use of my sensitive personal information",
-        "appeal": "an appeal of your refusal to act on my request",
-        "bipa": "a request about my biometric identifiers and their destruction",
+    act = STATE_LAWS.get(request.law.removeprefix("us-"))
+    return {
+        "request": request,
+        "act_name": act.name if act else None,
+        "right": right,
+        "basis": RIGHT_BASIS.get(request.kind),
+        "today": today,
+        "sender": sender,
+        "late_notices": tuple(_late_extension_days(request)),
     }
-    text = words.get(right, right)
-    basis = RIGHT_BASIS.get(request.kind)
-    if basis and request.law in ("gdpr", "uk-gdpr"):
-        prefix = "UK GDPR" if request.law == "uk-gdpr" else "GDPR"
-        return f"{text} ({basis} {prefix})"
-    if basis:
-        return f"{text} ({basis})"
-    return text
 
 
 def _missed_or_fail(request: Request, today: date, what: str) -> list[Deadline]:
@@ -780,69 +769,19 @@ def _late_extension_days(request: Request) -> list[date]:
     return out
 
 
-def _history(request: Request) -> list[str]:
-    return [f"- {n.at[:10]}: {n.text}" for n in request.notes]
-
-
 def draft_followup(request: Request, today: date | None = None, sender: str | None = None) -> str:
     """A polite reminder citing the law and the missed date (plain text / Markdown)."""
     today = today or date.today()
     missed = _missed_or_fail(request, today, "follow-up")
-    last = max(missed, key=lambda d: d.due)
-    reply_by = today + timedelta(days=FOLLOWUP_DAYS)
     record = _company_record(request.company_slug)
-    to = getattr(record, "email", None) or getattr(record, "web_form", None)
-    confirm_only = all(d.kind == "confirm" for d in missed)
-    lines = [
-        (
-            f"Subject: Reminder: my request of {long_date(request.sent)} under "
-            f"{_law_title(request.law)} (deadline {long_date(last.due)} passed)"
-        ),
-        "",
-        f"To: {request.company_name}" + (f" <{to}>" if to else ""),
-        f"Date: {long_date(today)}",
-        f"Our reference: expunge request {request.id}",
-        "",
-        "Dear Sir or Madam,",
-        "",
-        (
-            f"On {long_date(request.sent)} I sent you, by {request.channel.replace('-', ' ')}, a "
-            f"request for {_right_words(request)} under {_law_title(request.law)}."
-        ),
-        "",
-    ]
-    if confirm_only:
-        lines.append(
-            f"You were required to confirm receipt of it by {long_date(last.due)} ({last.basis}). "
-            "I have not received that confirmation."
-        )
-    else:
-        lines.append(
-            f"The law required you to act on it by {long_date(last.due)} ({last.basis}). "
-            "That date has passed and I have not received your answer."
-        )
-        if request.extended:
-            lines.append("This date already includes the extension you told me about.")
-        for day in _late_extension_days(request):
-            lines.append(
-                f"Your notice of {long_date(day)} that you needed more time came after that date. "
-                "An extension has to be notified within the first period, so it does not extend "
-                "it."
-            )
-    lines += [
-        "",
-        (
-            f"Please answer my request in full by {long_date(reply_by)}. If I have not heard from you "
-            "by then, I will consider lodging a complaint with the competent authority."
-        ),
-        "",
-        "Thank you in advance for your prompt reply.",
-        "",
-        "Yours faithfully,",
-        "",
-        sender or "[your name]",
-    ]
-    return "\n".join(lines) + "\n"
+    context = FollowupContext(
+        **_request_facts(request, today, sender),
+        last=max(missed, key=lambda d: d.due),
+        confirm_only=all(d.kind == "confirm" for d in missed),
+        reply_by=today + timedelta(days=FOLLOWUP_DAYS),
+        to=getattr(record, "email", None) or getattr(record, "web_form", None),
+    )
+    return render("drafts/followup.j2", context)
 
 
 def draft_complaint(
@@ -863,95 +802,12 @@ def draft_complaint(
     missed = _missed_or_fail(request, today, "complaint")
     country = requester_country or request.country
     state = request.state if country == request.country else None
-    authority = complaint_authority(request.law, country, authority_slug, state)
-    lines = [
-        (
-            f"# Complaint: {request.company_name} did not comply with my request under "
-            f"{_law_title(request.law)}"
-        ),
-        "",
-        f"To: {authority.name}",
-    ]
-    if authority.address:
-        lines += ["    " + line for line in authority.address.splitlines()]
-    for label, value in (
-        ("Complaint form", authority.webform),
-        ("Email", authority.email),
-        ("Web", authority.web),
-    ):
-        if value:
-            lines.append(f"{label}: {value}")
-    if authority.webform is None and authority.email is None:
-        lines.append(
-            "(No complaint form address is on file: use the consumer complaint page on the "
-            "website above.)"
-        )
-    lines += [f"Date: {long_date(today)}", ""]
-    if request.law == "gdpr":
-        lines.append(
-            "I lodge this complaint under Article 77(1) GDPR, as a data subject living in "
-            f"{(country or '').upper()}."
-        )
-    elif request.law == "uk-gdpr":
-        lines.append("I lodge this complaint under Article 77(1) UK GDPR.")
-    else:
-        lines.append(f"I report that a business has not complied with {_law_title(request.law)}.")
-    lines += [
-        "",
-        "## The request",
-        "",
-        f"- Company: {request.company_name} (directory slug `{request.company_slug}`)",
-        f"- Request: {_right_words(request)}",
-        f"- Sent: {long_date(request.sent)} by {request.channel.replace('-', ' ')}",
-    ]
-    for d in request.deadlines:
-        lines.append(f"- Deadline ({d.kind}): {long_date(d.due)}, {d.basis}")
-    lines += ["", "## What went wrong", ""]
-    if missed:
-        for d in missed:
-            lines.append(
-                f"- The {'confirmation of receipt' if d.kind == 'confirm' else 'answer'} was due "
-                f"by {long_date(d.due)} ({d.basis}); as of {long_date(today)} none has come."
-            )
-    for day in _late_extension_days(request):
-        answer = request.deadline("answer")
-        lines.append(
-            f"- On {long_date(day)} the company said it needed more time, after the answer was "
-            f"due{f' ({long_date(answer.due)})' if answer else ''}. An extension must be notified "
-            "within the first period, so it does not count."
-        )
-    if request.status == "denied":
-        lines.append("- The company refused to act on the request (see the history below).")
-    lines += ["", "## History", "", *_history(request)]
-    if request.attachments:
-        lines += ["", "## Evidence enclosed", ""]
-        lines += [f"- {Path(p).name}" for p in request.attachments]
-    lines += ["", "## What I ask", ""]
-    if request.law in ("gdpr", "uk-gdpr"):
-        lines.append(
-            "Please examine this complaint and use your powers under Article 58(2) GDPR to order "
-            "the controller to comply with my request, and inform me of the progress and outcome "
-            "of the complaint (Article 77(2) GDPR)."
-        )
-    else:
-        lines.append(
-            "Please look into this failure to respond and take the enforcement action the law "
-            "allows, so that my request is answered."
-        )
-    if authority.complaint_language and authority.complaint_language != "en":
-        lines += [
-            "",
-            (
-                f"(This authority takes complaints in '{authority.complaint_language}'; a translation "
-                "may be needed.)"
-            ),
-        ]
-    if authority.alternatives and request.law == "gdpr":
-        lines += ["", "(Other authorities on file for this country; a regional one, such as that "
-                  "of your German Land, may be the competent one: "
-                  + "; ".join(authority.alternatives) + ".)"]  # fmt: skip
-    elif authority.alternatives:
-        lines += ["", "(Also possible: " + "; ".join(authority.alternatives) + ".)"]
-    lines += ["", "Yours faithfully,", "", sender or "[your name, postal address, email]", ""]
-    lines.append(f"<!-- authority record: {authority.source} -->")
-    return "\n".join(lines) + "\n"
+    context = ComplaintContext(
+        **_request_facts(request, today, sender),
+        missed=tuple(missed),
+        answer=request.deadline("answer"),
+        country=country,
+        authority=complaint_authority(request.law, country, authority_slug, state),
+        enclosed=tuple(Path(p).name for p in request.attachments),
+    )
+    return render("drafts/complaint.j2", context)

@@ -6,36 +6,30 @@ import os
 import shutil
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from expunge import __version__
 from expunge.atomic import open_atomic, write_atomic, write_json_atomic
 from expunge.executors import ProgressFn
 from expunge.records import Dataset
 from expunge.scan.split import for_shards
 from expunge.scan.state import STATE_VERSION, load_state, shard_key, state_dir
-from expunge.scan.task import SAMPLES_PER_TYPE, ScanConfig, ShardJob, ShardResult
+from expunge.scan.stats import ShardResult
+from expunge.scan.summary import ScanSummary, ShardEntry, summarize
+from expunge.scan.task import ScanConfig, ShardJob
 
 if TYPE_CHECKING:
     from expunge.executors import Executor
 
-MAX_SKIPPED_LISTED = 1000
-NER_OFF_NOTE = (
-    "Pattern detection only. Install expunge[ner] and pass --ner to find names with a local "
-    "spaCy model."
-)
-
 
 @dataclass(slots=True)
 class ScanOutcome:
-    summary: dict[str, Any]
+    summary: ScanSummary
     out_dir: Path | None
 
 
@@ -80,7 +74,7 @@ def run_scan(
     if hooks.start:
         hooks.start(len(dataset.shards), sum(sizes.values()))
 
-    entries: dict[str, dict[str, Any]] = {}
+    entries: dict[str, ShardEntry] = {}
     try:
         jobs = [
             ShardJob(s, config, out_dir is not None, previous_checksums.get(s.label))
@@ -89,10 +83,9 @@ def run_scan(
         results = for_shards(executor).map_jobs(jobs, hooks.records if live_progress else None)
         for result in results:
             if result.reused:
-                entry = dict(previous[result.shard])
-                entry["reused"] = True
+                entry = ShardEntry.from_json(previous[result.shard], reused=True)
             else:
-                entry = _entry_from_result(result)
+                entry = ShardEntry.from_result(result)
                 if staging is not None:
                     _write_shard_findings(staging / f"{shard_key(result.shard)}.jsonl", result)
             entries[result.shard] = entry
@@ -105,7 +98,7 @@ def run_scan(
         raise
 
     ordered = [entries[s.label] for s in dataset.shards]
-    summary = _summary(dataset, config, ordered, started_at, time.perf_counter() - clock)
+    summary = summarize(dataset, config, ordered, started_at, time.perf_counter() - clock)
     if out_dir is not None and staging is not None:
         _publish(out_dir, staging, dataset, ordered, summary, fingerprint)
     return ScanOutcome(summary=summary, out_dir=out_dir)
@@ -131,49 +124,30 @@ def _check_out_dir(dataset: Dataset, out_dir: Path) -> None:
         )
 
 
-def _entry_from_result(result: ShardResult) -> dict[str, Any]:
-    # Built by hand: dataclasses.asdict would deep-copy the (large) findings list first.
-    return {
-        "shard": result.shard,
-        "format": result.format,
-        "size": result.size,
-        "checksum": result.checksum,
-        "records": result.records,
-        "bytes": result.bytes,
-        "records_with_pii": result.records_with_pii,
-        "by_type": result.by_type,
-        "records_by_type": result.records_by_type,
-        "findings": len(result.findings),
-        "samples": result.samples,
-        "by_subject": result.by_subject,
-        "skipped": [asdict(b) for b in result.skipped],
-        "reused": result.reused,
-        "seconds": result.seconds,
-    }
-
-
 def _write_shard_findings(path: Path, result: ShardResult) -> None:
     from expunge.io.raw import outside_text
 
     ends = result.text_ends
     with open(path, "wb") as out:
-        for row, rid, kind, start, end, score, validator, subject, context in result.findings:
-            stored = outside_text(start, end, ends.get(row))
+        for f in result.findings:
+            start, end = f.start, f.end
+            stored = outside_text(start, end, ends.get(f.row))
             if stored is not None:  # offsets into the record's other stored material
                 start, end = stored
-            line = {
+            line: dict[str, Any] = {
                 "shard": result.shard,
-                "row": row,
-                "id": rid,
-                "type": kind,
+                "row": f.row,
+                "id": f.id,
+                "type": f.type,
                 "start": start,
                 "end": end,
-                "score": score,
-                "validator": validator,
+                "score": f.score,
+                "validator": f.validator,
             }
-            if subject is not None:
-                line["subject"] = subject
-                line["context"] = context
+            if f.subject is not None:
+                line["subject"] = f.subject
+                line["confidence"] = f.confidence
+                line["context"] = f.context
             if stored is not None:
                 line["in"] = "stored"
             out.write(orjson.dumps(line))
@@ -184,8 +158,8 @@ def _publish(
     out_dir: Path,
     staging: Path,
     dataset: Dataset,
-    entries: list[dict[str, Any]],
-    summary: dict[str, Any],
+    entries: list[ShardEntry],
+    summary: ScanSummary,
     fingerprint: str,
 ) -> None:
     """Move staged results into place; every visible file is replaced by a rename, never rewritten."""
@@ -194,20 +168,20 @@ def _publish(
     cache = state_dir(out_dir) / "shards"
     cache.mkdir(parents=True, exist_ok=True)
     for entry in entries:
-        key = shard_key(entry["shard"])
+        key = shard_key(entry.shard)
         staged = staging / f"{key}.jsonl"
         if staged.exists():
             os.replace(staged, cache / f"{key}.jsonl")
-    keep = {f"{shard_key(e['shard'])}.jsonl" for e in entries}
+    keep = {f"{shard_key(e.shard)}.jsonl" for e in entries}
     for stale in cache.iterdir():
         if stale.name not in keep:
             stale.unlink()
 
     with open_atomic(out_dir / "findings.jsonl") as out:
         for entry in entries:
-            with open(cache / f"{shard_key(entry['shard'])}.jsonl", "rb") as part:
+            with open(cache / f"{shard_key(entry.shard)}.jsonl", "rb") as part:
                 shutil.copyfileobj(part, out, 1 << 20)
-    write_json_atomic(out_dir / "summary.json", summary)
+    write_json_atomic(out_dir / "summary.json", summary.to_json())
     write_atomic(out_dir / "report.html", render_scan_report(summary).encode("utf-8"))
     write_json_atomic(
         state_dir(out_dir) / "state.json",
@@ -215,86 +189,7 @@ def _publish(
             "version": STATE_VERSION,
             "fingerprint": fingerprint,
             "dataset_root": dataset.root,
-            "shards": {e["shard"]: {**e, "reused": False} for e in entries},
+            "shards": {e.shard: {**e.to_json(), "reused": False} for e in entries},
         },
     )
     shutil.rmtree(staging, ignore_errors=True)
-
-
-def _summary(
-    dataset: Dataset,
-    config: ScanConfig,
-    entries: list[dict[str, Any]],
-    started_at: datetime,
-    elapsed: float,
-) -> dict[str, Any]:
-    from expunge.detect import PATTERN_TYPES
-
-    findings_by_type: Counter[str] = Counter()
-    records_by_type: Counter[str] = Counter()
-    samples: list[dict[str, Any]] = []
-    per_type_samples: Counter[str] = Counter()
-    skipped: list[dict[str, Any]] = []
-    by_subject: dict[str, dict[str, int]] = {}
-    for entry in entries:
-        findings_by_type.update(entry["by_type"])
-        records_by_type.update(entry["records_by_type"])
-        for sample in entry["samples"]:
-            if per_type_samples[sample["type"]] < SAMPLES_PER_TYPE:
-                per_type_samples[sample["type"]] += 1
-                samples.append(sample)
-        skipped.extend(entry["skipped"])
-        for subject, levels in entry.get("by_subject", {}).items():
-            merged = by_subject.setdefault(subject, {})
-            for level, n in levels.items():
-                merged[level] = merged.get(level, 0) + n
-    types = (
-        list(config.types)
-        if config.types
-        else list(PATTERN_TYPES) + (["person"] if config.ner else [])
-    )
-    if config.subjects:
-        types = sorted({i.kind for s in config.subjects for i in s.identifiers})
-    totals = {
-        "shards": len(entries),
-        "records": sum(e["records"] for e in entries),
-        "bytes": sum(e["bytes"] for e in entries),
-        "records_with_pii": sum(e["records_with_pii"] for e in entries),
-        "findings": sum(e["findings"] for e in entries),
-        "skipped_rows": len(skipped),
-        "shards_reused": sum(1 for e in entries if e.get("reused")),
-    }
-    return {
-        "tool": "expunge",
-        "version": __version__,
-        "command": "find" if config.subjects else "scan",
-        "dataset": dataset.root,
-        "format": ",".join(sorted({s.format for s in dataset.shards})),
-        "started": started_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "elapsed_s": round(elapsed, 3),
-        "types_scanned": types,
-        "ner": {"enabled": config.ner, "note": "" if config.ner else NER_OFF_NOTE},
-        "totals": totals,
-        "by_type": {
-            t: {"findings": n, "records": records_by_type[t]}
-            for t, n in findings_by_type.most_common()
-        },
-        "shards": [
-            {
-                "shard": e["shard"],
-                "format": e["format"],
-                "records": e["records"],
-                "bytes": e["bytes"],
-                "records_with_pii": e["records_with_pii"],
-                "findings": e["findings"],
-                "by_type": e["by_type"],
-                "skipped_rows": len(e["skipped"]),
-                "reused": bool(e.get("reused")),
-            }
-            for e in entries
-        ],
-        "skipped": skipped[:MAX_SKIPPED_LISTED],
-        "samples": sorted(samples, key=lambda s: (s["type"], s["shard"], s["row"], s["start"])),
-        **({"by_subject": dict(sorted(by_subject.items()))} if config.subjects else {}),
-        **({"sample": config.sample} if config.sample < 1.0 else {}),
-    }

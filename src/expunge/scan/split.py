@@ -16,7 +16,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from expunge.executors import Executor, ProgressFn
-from expunge.scan.task import SAMPLES_PER_TYPE, ShardJob, ShardResult, file_checksum
+from expunge.scan.stats import ShardResult, merge_parts
+from expunge.scan.task import ShardJob, file_checksum
 
 # A part is at least this big: below it, a task's start-up outweighs what splitting gains.
 MIN_PART_BYTES = 32 << 20
@@ -95,39 +96,6 @@ def _reused(job: ShardJob, checksum: str) -> ShardResult:
         checksum=checksum,
         reused=True,
     )
-
-
-def merge_parts(parts: Sequence[ShardResult]) -> ShardResult:
-    """The result of the whole file from the results of its parts, in file order."""
-    first = parts[0]
-    merged = ShardResult(shard=first.shard, format=first.format, size=first.size)
-    base = 0
-    taken: dict[object, int] = {}
-    for part in parts:
-        merged.records += part.records
-        merged.bytes += part.bytes
-        merged.records_with_pii += part.records_with_pii
-        merged.seconds += part.seconds
-        merged.progress_bytes += part.progress_bytes
-        for key, value in part.by_type.items():
-            merged.by_type[key] = merged.by_type.get(key, 0) + value
-        for key, value in part.records_by_type.items():
-            merged.records_by_type[key] = merged.records_by_type.get(key, 0) + value
-        for subject, levels in part.by_subject.items():
-            into = merged.by_subject.setdefault(subject, {})
-            for level, count in levels.items():
-                into[level] = into.get(level, 0) + count
-        merged.findings.extend((row + base, *rest) for row, *rest in part.findings)  # type: ignore[misc]
-        merged.text_ends.update({row + base: end for row, end in part.text_ends.items()})
-        for sample in part.samples:
-            kind = sample["type"]
-            if taken.get(kind, 0) < SAMPLES_PER_TYPE:
-                taken[kind] = taken.get(kind, 0) + 1
-                merged.samples.append({**sample, "row": int(sample["row"]) + base})  # type: ignore[call-overload]
-        merged.skipped.extend(part.skipped)
-        base += part.rows
-    merged.rows = base
-    return merged
 
 
 def for_shards(executor: Executor) -> Executor:

@@ -9,21 +9,21 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from expunge.errors import BadRow, ErrorPolicy, OnError
+from expunge.errors import ErrorPolicy, OnError
 from expunge.executors import ProgressFn
 from expunge.pipeline import DetectPII, Step, run_steps
 from expunge.records import FieldSpec, Record, Shard
+from expunge.scan.stats import ShardCounter, ShardResult
 from expunge.subject import SubjectProfile
 
 if TYPE_CHECKING:
+    from expunge.detect.registry import EntityType
     from expunge.forget.registry import RegistryTable
 
-SAMPLES_PER_TYPE = 5
 # Progress callback: (records, text bytes, file bytes read) since the last call. Set by the
 # executor; file bytes move the bar (its total is the files' size), so its ETA is real.
 
@@ -49,6 +49,9 @@ class ScanConfig:
     # Read this fraction of the records (1.0: all): chosen by a hash of the record's text, so
     # the same records for any worker count, split or re-run (a sample for slow steps: NER).
     sample: float = 1.0
+    # The user's own entity types (`--patterns`); out of repr, so the fingerprint of a scan
+    # without them is what it always was (fingerprint() adds them when there are some).
+    patterns: tuple[EntityType, ...] = field(default=(), repr=False)
 
     def steps(self) -> list[Step]:
         if self.registered is not None:
@@ -62,7 +65,9 @@ class ScanConfig:
         pattern_types = (
             None if self.types is None else tuple(t for t in self.types if t != "person")
         )
-        steps: list[Step] = [DetectPII(pattern_types, self.phone_region, self.min_score)]
+        steps: list[Step] = [
+            DetectPII(pattern_types, self.phone_region, self.min_score, custom=self.patterns)
+        ]
         if self.ner:
             from expunge.detect.ner import DetectNames
 
@@ -73,7 +78,10 @@ class ScanConfig:
         """Changes whenever a setting that affects findings changes; old results are then void."""
         from expunge import __version__
 
-        return hashlib.sha256(repr((self, __version__)).encode()).hexdigest()[:16]
+        settings: tuple[object, ...] = (self, __version__)
+        if self.patterns:  # what the custom types are, not just their names
+            settings += (tuple(p.key() for p in self.patterns),)
+        return hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
 
 
 def in_sample(text: str, fraction: float) -> bool:
@@ -81,34 +89,6 @@ def in_sample(text: str, fraction: float) -> bool:
     numbered per part when a file is read in parts, and a sample must not depend on that."""
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "big") < fraction * 2**64
-
-
-@dataclass(slots=True)
-class ShardResult:
-    shard: str
-    format: str
-    size: int = 0
-    checksum: str | None = None
-    records: int = 0
-    bytes: int = 0
-    records_with_pii: int = 0
-    by_type: dict[str, int] = field(default_factory=dict)
-    records_by_type: dict[str, int] = field(default_factory=dict)
-    # (row, id, type, start, end, score, validator, subject, context), sorted by row, start, type
-    findings: list[tuple[int, str | None, str, int, int, float, str, str | None, str | None]] = (
-        field(default_factory=list)
-    )
-    # subject -> records mentioning them, per confidence level (subject search only)
-    by_subject: dict[str, dict[str, int]] = field(default_factory=dict)
-    samples: list[dict[str, object]] = field(default_factory=list)
-    skipped: list[BadRow] = field(default_factory=list)
-    # raw reads: row -> length of the record's own text, for rows with findings
-    text_ends: dict[int, int] = field(default_factory=dict)
-    reused: bool = False
-    seconds: float = 0.0
-    rows: int = 0  # rows the reader numbered (records and bad rows)
-    part: int | None = None  # a part of the file (scan/split.py): where it starts
-    progress_bytes: int = 0  # file bytes already reported to the progress callback
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,10 +129,7 @@ def scan_shard(
 ) -> ShardResult:
     """Scan one shard (only `rows`, when given). In incremental mode the file checksum is recorded, and a shard whose
     checksum equals `previous_checksum` is not read again (the caller reuses its old findings)."""
-    from expunge.detect import mask
-    from expunge.find.context import context_snippet
     from expunge.io import read_shard
-    from expunge.io.raw import outside_text
     from expunge.io.streams import input_position
 
     started = time.perf_counter()
@@ -166,9 +143,7 @@ def scan_shard(
             result.reused = True
             return result
     errors = ErrorPolicy(config.on_error)
-    by_type: Counter[str] = Counter()
-    records_by_type: Counter[str] = Counter()
-    samples_left: Counter[str] = Counter()
+    counter = ShardCounter(result, config)
     pending_records = pending_bytes = 0
     last_report = time.monotonic()
 
@@ -183,71 +158,7 @@ def scan_shard(
     if config.sample < 1.0:
         records = (r for r in records if in_sample(r.text, config.sample))
     for record in run_steps(records, config.steps()):
-        text_bytes = len(
-            record.text
-        )  # chars: the cheap stand-in for bytes, fixed below for non-ASCII
-        if not record.text.isascii():
-            text_bytes = len(record.text.encode("utf-8", "surrogatepass"))
-        result.records += 1
-        result.bytes += text_bytes
-        if record.findings:
-            result.records_with_pii += 1
-            if config.raw:
-                result.text_ends[record.location.row] = record.fields["text_end"]
-            seen: set[str] = set()
-            for f in record.findings:
-                by_type[f.type] += 1
-                seen.add(f.type)
-                context = (
-                    context_snippet(
-                        record.text,
-                        f,
-                        record.findings,
-                        config.show_values,
-                        record.fields.get("text_end") if config.raw else None,
-                        config.phone_region,
-                    )
-                    if f.subject is not None and config.context
-                    else None
-                )
-                result.findings.append(
-                    (
-                        record.location.row,
-                        record.id,
-                        f.type,
-                        f.start,
-                        f.end,
-                        round(f.score, 3),
-                        f.validator,
-                        f.subject,
-                        context,
-                    )
-                )
-                if samples_left[f.type] < SAMPLES_PER_TYPE:
-                    samples_left[f.type] += 1
-                    stored = outside_text(f.start, f.end, record.fields.get("text_end"))
-                    result.samples.append(
-                        {
-                            "shard": shard.label,
-                            "row": record.location.row,
-                            "id": record.id,
-                            "type": f.type,
-                            "start": f.start if stored is None else stored[0],
-                            "end": f.end if stored is None else stored[1],
-                            **({"in": "stored"} if stored is not None else {}),
-                            "score": round(f.score, 3),
-                            "validator": f.validator,
-                            "preview": record.text[f.start : f.end]
-                            if config.show_values
-                            else mask(f.type, record.text[f.start : f.end]),
-                            **({"context": context} if context is not None else {}),
-                        }
-                    )
-            records_by_type.update(sorted(seen))  # a set: its order changes from run to run
-            for subject, level in sorted({(f.subject, f.validator) for f in record.findings
-                                          if f.subject}):  # fmt: skip
-                counts = result.by_subject.setdefault(subject, {})
-                counts[level] = counts.get(level, 0) + 1
+        text_bytes = counter.add(record)
         if progress is not None:
             pending_records += 1
             pending_bytes += text_bytes
@@ -261,10 +172,4 @@ def scan_shard(
                 last_report = now
     if progress is not None and pending_records:
         progress(pending_records, pending_bytes, 0)
-    result.findings.sort(key=lambda f: (f[0], f[3], f[2]))
-    result.by_type = dict(by_type)
-    result.records_by_type = dict(records_by_type)
-    result.skipped = errors.skipped
-    result.rows = errors.rows_numbered
-    result.seconds = time.perf_counter() - started
-    return result
+    return counter.finish(errors.skipped, errors.rows_numbered, time.perf_counter() - started)

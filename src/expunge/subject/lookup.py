@@ -15,9 +15,6 @@ from expunge.subject.normalize import handle_key
 from expunge.subject.phones import phone_forms
 from expunge.subject.profile import Identifier
 
-STRONG_KINDS = frozenset({"email", "phone", "profile"})
-MEDIUM_KINDS = frozenset({"handle", "string", "domain"})
-
 
 def lookup_keys(ident: Identifier) -> list[tuple[tuple[str, str], str]]:
     """((kind of normal form, normal form), kind reported) pairs of one identifier."""
@@ -30,15 +27,6 @@ def lookup_keys(ident: Identifier) -> list[tuple[tuple[str, str], str]]:
     if ident.kind == "profile_handle":  # a profile URL's '@user'
         return [(("handle", ident.key), "handle")]
     return []
-
-
-def level(kinds: set[str] | frozenset[str]) -> str:
-    """find's rule: an email, phone or profile URL, or two kinds of identifier of the same
-    person in one record -> strong; a handle, free string or domain alone -> medium; a name
-    alone -> weak."""
-    if kinds & STRONG_KINDS or len(kinds) >= 2:
-        return "strong"
-    return "medium" if kinds & MEDIUM_KINDS else "weak"
 
 
 # '@handle' as find's literal search sees it: not glued to a word character before it.
