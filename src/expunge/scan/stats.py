@@ -79,6 +79,12 @@ class ShardCounter:
     """Counts what the steps found in one shard, record by record."""
 
     def __init__(self, result: ShardResult, config: CountSettings) -> None:
+        # Imported here, not per record: an import statement costs a dict lookup and a lock.
+        from expunge.detect import mask
+        from expunge.find.context import context_snippet
+        from expunge.io.raw import outside_text
+
+        self._mask, self._context, self._outside = mask, context_snippet, outside_text
         self.result = result
         self.config = config
         self.by_type: Counter[str] = Counter()
@@ -99,10 +105,7 @@ class ShardCounter:
         return text_bytes
 
     def _add_findings(self, record: Record) -> None:
-        from expunge.detect import mask
-        from expunge.find.context import context_snippet
-        from expunge.io.raw import outside_text
-
+        mask, context_snippet, outside_text = self._mask, self._context, self._outside
         result, config = self.result, self.config
         result.records_with_pii += 1
         text_end = record.fields.get("text_end") if config.raw else None
