@@ -14,6 +14,11 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 EXTRAS=${1:-demo}
+if [[ ",$EXTRAS," == *",images,"* ]] && ! command -v g++ >/dev/null 2>&1; then
+  # pdqhash (photo hashes, extra [images]) has no wheel for Linux: pip builds it from source
+  echo "installing a C++ compiler with apt-get (pdqhash builds from source)" >&2
+  apt-get update -qq && apt-get install -y -qq g++ python3-dev >/dev/null
+fi
 stamp=".venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)-${EXTRAS//,/_}"
 if [ ! -f "$stamp" ]; then
   echo "installing expunge[${EXTRAS}] into .venv (log: .venv/install.log)" >&2

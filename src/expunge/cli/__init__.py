@@ -14,6 +14,7 @@ from rich.markup import escape
 from expunge import __version__
 from expunge.cli.audit import audit_app
 from expunge.cli.dataset import dataset_app
+from expunge.cli.images import images_app
 from expunge.cli.optout import optout_app
 from expunge.cli.policy import policy_app
 from expunge.cli.protect import protect_app
@@ -51,6 +52,7 @@ def _root(
 # Every group, mounted in one place: the order is the order of `expunge --help`.
 app.add_typer(dataset_app)  # scan, find, forget, verify; index, subject
 app.add_typer(protect_app)  # strip, redact
+app.add_typer(images_app, name="images")
 optout_app.command("guide", epilog="Example: expunge optout guide --platform linkedin")(guide_cmd)
 app.add_typer(optout_app, name="optout")
 app.add_typer(rights_app, name="rights")

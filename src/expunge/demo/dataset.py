@@ -191,6 +191,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--docs", type=int, default=3000)
+    parser.add_argument("--no-images", action="store_true", help="skip the image dataset")
     args = parser.parse_args(argv)
     info = write_demo_dataset(args.out_dir, seed=args.seed, docs=args.docs)
     print(
@@ -198,3 +199,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"{info.pii_docs:,} with planted personal data); planted truth: {info.truth}; "
         f"planted person: {info.subject}; opt-out signals of its sites: {info.sites}"
     )
+    if not args.no_images:
+        from expunge.demo.images import write_demo_images
+
+        images = write_demo_images(args.out_dir, seed=args.seed)
+        print(f"demo images: {images / 'dataset'} (WebDataset tars; the person's photos, edited, "
+              f"in 4 samples: {images / 'truth.json'}); query photos: {images / 'queries'}")  # fmt: skip

@@ -1,0 +1,111 @@
+"""Hashing an image dataset shard by shard: one job per shard, run by any executor.
+
+A job reads its shard (`readers.read_samples`), decodes each image safely (`decode`) and
+returns the PDQ hash, its quality and the confirming second hash of every sample with pixels,
+with the sample's row, key, URL and caption. Nothing is written, so a job runs the same
+inline, in a process pool or on Ray; `images index` stores what it returns, `images find`
+without an index compares it with the query at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from expunge.errors import BadRow, ErrorPolicy, OnError
+from expunge.executors import Executor, ProgressFn
+from expunge.records import Dataset, Shard
+
+from .hashing import PDQ_BYTES, SECOND_BYTES
+
+
+@dataclass(slots=True)
+class HashedShard:
+    """One shard's image hashes and what the job saw."""
+
+    shard: str
+    samples: int = 0  # every sample the reader gave, with or without pixels
+    without_pixels: int = 0  # samples whose image is not in the dataset (LAION metadata, ...)
+    rows: list[int] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    quality: list[int] = field(default_factory=list)
+    pdq: bytearray = field(default_factory=bytearray)  # PDQ_BYTES per hashed sample
+    second: bytearray = field(default_factory=bytearray)  # SECOND_BYTES per hashed sample
+    skipped: list[BadRow] = field(default_factory=list)  # unreadable samples (--on-error skip)
+
+    @property
+    def hashes(self) -> np.ndarray:
+        return np.frombuffer(bytes(self.pdq), dtype=np.uint8).reshape(-1, PDQ_BYTES)
+
+    @property
+    def seconds(self) -> np.ndarray:
+        return np.frombuffer(bytes(self.second), dtype=np.uint8).reshape(-1, SECOND_BYTES)
+
+
+@dataclass(frozen=True, slots=True)
+class ImageHashJob:
+    shard: Shard
+    images_dir: str | None = None
+    image_field: str | None = None
+    on_error: OnError = "stop"
+
+    small = False
+
+    def run(self, progress: ProgressFn | None = None) -> HashedShard:
+        from .decode import ImageDecodeError, decode_image
+        from .hashing import hash_image
+        from .readers import read_samples
+
+        errors = ErrorPolicy(self.on_error)
+        out = HashedShard(self.shard.label)
+        images_dir = Path(self.images_dir) if self.images_dir else None
+        samples = read_samples(self.shard, errors, images_dir, image_field=self.image_field)
+        for sample in samples:
+            out.samples += 1
+            if sample.data is None:
+                out.without_pixels += 1
+                continue
+            try:
+                image = decode_image(sample.data)
+            except ImageDecodeError as error:
+                where = f"sample {sample.location.row}"
+                errors.bad_row(self.shard.label, where, str(error), "re-run with --on-error skip")
+                continue
+            hashed = hash_image(image)
+            out.rows.append(sample.location.row)
+            out.keys.append(sample.key)
+            out.urls.append(sample.url or "")
+            out.captions.append(sample.caption or "")
+            out.quality.append(hashed.quality)
+            out.pdq += hashed.pdq
+            out.second += hashed.second
+            if progress is not None:
+                progress(1, len(sample.data), 0)
+        out.skipped = errors.skipped
+        return out
+
+
+def hash_shards(
+    dataset: Dataset,
+    executor: Executor,
+    *,
+    images_dir: Path | None = None,
+    image_field: str | None = None,
+    on_error: OnError = "stop",
+    shards: Sequence[Shard] | None = None,
+    on_progress: ProgressFn | None = None,
+) -> Iterator[HashedShard]:
+    """The hashes of every shard (or of `shards`), in dataset order."""
+    wanted = list(dataset.shards if shards is None else shards)
+    jobs = [
+        ImageHashJob(s, str(images_dir) if images_dir else None, image_field, on_error)
+        for s in wanted
+    ]
+    done = {r.shard: r for r in executor.map_jobs(jobs, on_progress)}
+    for shard in wanted:
+        yield done[shard.label]

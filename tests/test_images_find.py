@@ -1,0 +1,116 @@
+"""`expunge images index` / `images find` end to end on the demo image dataset."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+pytest.importorskip("pdqhash")
+
+from expunge.demo.images import drawn_picture, write_demo_images
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_demo_images(tmp_path_factory.mktemp("images"))
+
+
+def _found(matches_file: Path) -> set[str]:
+    return {json.loads(line)["key"] for line in matches_file.read_text().splitlines()}
+
+
+def _expected(demo: Path, photo: str) -> set[str]:
+    """The planted copies of `photo` under edits a perceptual hash survives."""
+    truth = json.loads((demo / "truth.json").read_text())
+    assert any(not t["hash_finds"] for t in truth)  # the demo shows what is missed too
+    return {t["key"] for t in truth if t["photo"] == photo and t["hash_finds"]}
+
+
+def test_find_without_and_with_an_index_gives_the_planted_photos(
+    demo: Path, tmp_path: Path
+) -> None:
+    query = str(demo / "queries" / "me-1.jpg")
+    direct = run_cli("images", "find", "--query", query, str(demo / "dataset"),
+                     "--out", str(tmp_path / "direct"), "--workers", "1")  # fmt: skip
+    assert direct.code == 0, direct.stderr
+    wanted = _expected(demo, "me-1.jpg")
+    assert _found(tmp_path / "direct" / "matches.jsonl") == wanted
+    assert "as mirror" in direct.stdout  # the mirrored copy is found through the query's variant
+    built = run_cli("images", "index", str(demo / "dataset"), "--out", str(tmp_path / "idx"),
+                    "--workers", "1")  # fmt: skip
+    assert built.code == 0 and "240 images in 2 shards; 2 hashed" in built.stdout, built.stderr
+    again = run_cli("images", "index", str(demo / "dataset"), "--out", str(tmp_path / "idx"))
+    assert "0 hashed, 2 unchanged" in again.stdout
+    indexed = run_cli("images", "find", "--query", query, "--index", str(tmp_path / "idx"),
+                      "--out", str(tmp_path / "via-index"))  # fmt: skip
+    assert indexed.code == 0, indexed.stderr
+    assert _found(tmp_path / "via-index" / "matches.jsonl") == wanted
+
+
+def test_every_edit_the_hash_survives_is_found_and_no_other(demo: Path, tmp_path: Path) -> None:
+    queries = [
+        arg for q in ("me-1.jpg", "me-2.jpg") for arg in ("--query", str(demo / "queries" / q))
+    ]
+    result = run_cli("images", "find", *queries, str(demo / "dataset"), "--out", str(tmp_path))
+    assert result.code == 0, result.stderr
+    found = [json.loads(line) for line in (tmp_path / "matches.jsonl").read_text().splitlines()]
+    truth = json.loads((demo / "truth.json").read_text())
+    assert {(m["query"], m["key"]) for m in found} == {
+        (t["photo"], t["key"]) for t in truth if t["hash_finds"]
+    }
+    turned = {m["transform"] for m in found if m["key"] in
+              {t["key"] for t in truth if t["edit"] == "turned a quarter"}}  # fmt: skip
+    assert turned and turned <= {"rotate90", "rotate270"}
+
+
+def test_the_report_shows_only_the_query_and_its_matches(demo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_cli("images", "find", "--query", str(demo / "queries" / "me-1.jpg"),
+                     str(demo / "dataset"), "--out", str(out), "--workers", "1")  # fmt: skip
+    assert result.code == 0, result.stderr
+    page = (out / "report.html").read_text()
+    matches = len((out / "matches.jsonl").read_text().splitlines())
+    assert page.count("<img ") == 1 + matches  # the query and its matches, no other picture
+    assert "stock picture" not in page  # other samples' captions stay out
+    for name in ("report.html", "matches.jsonl", "summary.json"):
+        assert stat.S_IMODE((out / name).stat().st_mode) == 0o600
+
+
+def test_an_unrelated_photo_matches_nothing(demo: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.jpg"
+    drawn_picture(424242).save(other, "JPEG", quality=90)
+    result = run_cli("images", "find", "--query", str(other), str(demo / "dataset"))
+    assert result.code == 0 and "0 matching image(s)" in result.stdout
+
+
+def test_bad_queries_and_options_are_one_line_errors(demo: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    flat = tmp_path / "flat.png"
+    Image.new("RGB", (300, 200), (128, 128, 128)).save(flat)
+    not_image = tmp_path / "notes.jpg"
+    not_image.write_text("just text")
+    cases = [
+        (["--query", str(flat), str(demo / "dataset")], "use a sharper, larger photo"),
+        (["--query", str(not_image), str(demo / "dataset")], "notes.jpg"),
+        (["--query", str(tmp_path / "missing.jpg"), str(demo / "dataset")], "cannot read"),
+        (["--query", str(demo / "queries" / "me-1.jpg")], "give DATASET or --index"),
+        (
+            [
+                "--query",
+                str(demo / "queries" / "me-1.jpg"),
+                str(demo / "dataset"),
+                "--threshold",
+                "99",
+            ],
+            "out of range",
+        ),
+    ]
+    for args, message in cases:
+        result = run_cli("images", "find", *args)
+        assert result.code == 1 and message in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
