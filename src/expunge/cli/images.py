@@ -160,3 +160,94 @@ def find_cmd(
 
     write_outputs(out, summary, matches, page)
     print(f"report: {out / 'report.html'}  matches: {out / 'matches.jsonl'}")
+
+
+@images_app.command(
+    "faces",
+    epilog="Example: expunge images faces --query selfie.jpg my-photos-dataset/ --out my-faces",
+)
+def faces_cmd(
+    query: Annotated[
+        list[Path], typer.Option(help="A photo of your own face, nobody else's (repeatable).")
+    ],
+    dataset: Annotated[str, typer.Argument(help="The image dataset to search.")],
+    out: Annotated[
+        Path | None, typer.Option(help="Write matches.jsonl and summary.json here.")
+    ] = None,
+    tolerance: Annotated[
+        float, typer.Option(help="Largest embedding distance that counts as your face.")
+    ] = 0.6,
+    detector: Annotated[str, typer.Option(help="hog (fast, frontal faces) or cnn (slow).")] = "hog",
+    format: ImageFormatOpt = "auto",
+    images_dir: ImagesDirOpt = None,
+    image_field: ImageFieldOpt = None,
+    on_error: OnErrorOpt = "stop",
+    workers: WorkersOpt = CORES,
+    engine: EngineOpt = "local",
+    ray_address: RayAddressOpt = None,
+) -> None:
+    """Find images of DATASET that show your face (opt-in; your face only). Faces found in the
+    dataset are compared and discarded; nothing about them is kept but where they matched."""
+    import orjson
+
+    from expunge.atomic import write_atomic
+    from expunge.executors import make_executor
+    from expunge.images.decode import ImageDecodeError, decode_image
+    from expunge.images.faces import FaceModel
+    from expunge.images.jobs import FaceMatchJob
+
+    _need_images_extra()
+    if not 0.0 < tolerance <= 1.0:
+        raise ExpungeError(
+            f"--tolerance {tolerance} is out of range", "use a value in (0, 1]; 0.6 is usual"
+        )
+    photos = []
+    for path in query:
+        try:
+            photos.append((path.name, decode_image(path.read_bytes(), reduce_to=None)))
+        except (OSError, ImageDecodeError) as error:
+            raise ExpungeError(
+                f"cannot use --query {path}: {error}", "give a JPEG or PNG photo of your face"
+            ) from None
+    model = FaceModel(detector)  # type: ignore[arg-type]
+    embeddings = model.query_embeddings(photos)
+    data = _dataset(dataset, format, images_dir)
+    jobs = [
+        FaceMatchJob(
+            s,
+            embeddings.astype("float32").tobytes(),
+            tolerance,
+            detector,
+            str(images_dir) if images_dir else None,
+            image_field,
+            on_error,
+        )
+        for s in data.shards
+    ]
+    results = {r.shard: r for r in make_executor(engine, workers, ray_address).map_jobs(jobs, None)}
+    hits = [h for s in data.shards for h in results[s.label].hits]
+    images = sum(r.images for r in results.values())
+    skipped = sum(len(r.skipped) for r in results.values())
+    for h in hits:
+        print(f"{photos[h.query][0]} ~ {h.shard} row {h.row} (key {h.key}): face at {h.box}, "
+              f"distance {h.distance:.3f}; {h.url or 'no url'}")  # fmt: skip
+    print(f"{len(hits)} face(s) like yours in {images:,} images of {dataset}"
+          + (f"; {skipped:,} unreadable samples skipped" if skipped else ""))  # fmt: skip
+    if out is None:
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    lines = b"".join(
+        orjson.dumps({"query": photos[h.query][0], "distance": h.distance, "box": list(h.box),
+                      "shard": h.shard, "row": h.row, "key": h.key, "url": h.url,
+                      "caption": h.caption}) + b"\n"
+        for h in hits
+    )  # fmt: skip
+    write_atomic(out / "matches.jsonl", lines, private=True)
+    summary = {"tool": "expunge", "command": "images faces", "dataset": dataset,
+               "queries": [name for name, _ in photos], "tolerance": tolerance,
+               "detector": detector, "images": images, "matches": len(hits),
+               "skipped": skipped}  # fmt: skip
+    write_atomic(
+        out / "summary.json", orjson.dumps(summary, option=orjson.OPT_INDENT_2), private=True
+    )
+    print(f"matches: {out / 'matches.jsonl'}")

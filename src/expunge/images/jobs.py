@@ -109,3 +109,80 @@ def hash_shards(
     done = {r.shard: r for r in executor.map_jobs(jobs, on_progress)}
     for shard in wanted:
         yield done[shard.label]
+
+
+@dataclass(slots=True)
+class FaceHit:
+    """A dataset face within tolerance of the query: where it is, never the face itself."""
+
+    shard: str
+    row: int
+    key: str
+    url: str
+    caption: str
+    box: tuple[int, int, int, int]
+    distance: float
+    query: int  # which query photo it is closest to
+
+
+@dataclass(slots=True)
+class ShardFaces:
+    shard: str
+    images: int = 0
+    hits: list[FaceHit] = field(default_factory=list)
+    skipped: list[BadRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class FaceMatchJob:
+    """Compare every face of one shard with the query person's embeddings. The dataset's
+    faces are compared inside `FaceModel.matches` and dropped; only hits leave the job."""
+
+    shard: Shard
+    query: bytes  # the query embeddings, (n, 128) float32, as bytes (small, picklable)
+    tolerance: float
+    detector: str = "hog"
+    images_dir: str | None = None
+    image_field: str | None = None
+    on_error: OnError = "stop"
+
+    small = False
+
+    def run(self, progress: ProgressFn | None = None) -> ShardFaces:
+        from .decode import ImageDecodeError, decode_image
+        from .faces import DETECT_SIDE, FaceModel
+        from .readers import read_samples
+
+        model = FaceModel(self.detector)  # type: ignore[arg-type]
+        query = np.frombuffer(self.query, dtype=np.float32).reshape(-1, 128)
+        errors = ErrorPolicy(self.on_error)
+        out = ShardFaces(self.shard.label)
+        images_dir = Path(self.images_dir) if self.images_dir else None
+        for sample in read_samples(self.shard, errors, images_dir, image_field=self.image_field):
+            if sample.data is None:
+                continue
+            try:
+                # faces need more pixels than the photo hash: a face of 40 px must stay 40 px
+                image = decode_image(sample.data, reduce_to=DETECT_SIDE)
+            except ImageDecodeError as error:
+                where = f"sample {sample.location.row}"
+                errors.bad_row(self.shard.label, where, str(error), "re-run with --on-error skip")
+                continue
+            out.images += 1
+            for hit in model.matches(image, query, tolerance=self.tolerance):
+                out.hits.append(
+                    FaceHit(
+                        self.shard.label,
+                        sample.location.row,
+                        sample.key,
+                        sample.url or "",
+                        sample.caption or "",
+                        hit.box,
+                        round(hit.distance, 4),
+                        hit.query,
+                    )
+                )
+            if progress is not None:
+                progress(1, len(sample.data), 0)
+        out.skipped = errors.skipped
+        return out
