@@ -55,6 +55,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from expunge.errors import ExpungeError
+from expunge.pread import read_slice
 
 MAGIC = b"EXPIMH" + struct.pack(">H", 1)
 VERSION = 1  # of the manifest and of what a segment holds
@@ -192,29 +193,12 @@ class Segment:
         return len(self.arrays["rows"])
 
     def read(self, name: str, begin: int, end: int) -> np.ndarray:
-        """A copy of arrays[name][begin:end] read with pread, not through the mapping, so a
-        merge streaming many segments keeps no pages of them resident."""
-        array = self.arrays[name]
-        begin, end, _ = slice(begin, end).indices(len(array))
-        part = np.empty(max(0, end - begin), array.dtype)
-        if not len(part):
-            return part
-        if not hasattr(os, "preadv"):  # Windows: through the mapping
-            part[:] = array[begin:end]
-            return part
-        view = part.view(np.uint8).data
-        position = self.offsets[name] + begin * array.itemsize
-        fd = os.open(self.path, os.O_RDONLY)
+        """A copy of arrays[name][begin:end], read from the file (pread), not through the
+        mapping, so a merge streaming many segments keeps no pages of them resident."""
         try:
-            while view:
-                got = os.preadv(fd, [view], position)
-                if not got:
-                    raise damaged(self.path, "truncated")
-                view = view[got:]
-                position += got
-        finally:
-            os.close(fd)
-        return part
+            return read_slice(self.path, self.arrays[name], self.offsets[name], begin, end)
+        except EOFError:
+            raise damaged(self.path, "truncated") from None
 
     def pieces(self, name: str, step: int, begin: int = 0) -> Iterator[np.ndarray]:
         """arrays[name][begin:] in copies of at most `step` values, read by `read`."""

@@ -46,6 +46,7 @@ import numpy as np
 from expunge.atomic import write_atomic
 from expunge.errors import ExpungeError
 from expunge.keys import create_key, read_key
+from expunge.pread import read_slice
 
 MANIFEST = "manifest.json"
 SECRET = "secret.key"
@@ -243,29 +244,11 @@ class Segment:
 
     def read(self, name: str, begin: int, end: int) -> np.ndarray:
         """A copy of arrays[name][begin:end], read from the file (pread), not through the
-        mapping: a page fault maps whole neighbourhoods of pages (fault-around, large folios)
-        that would stay resident, so a stream through many segments would grow its RSS."""
-        array = self.arrays[name]
-        begin, end, _ = slice(begin, end).indices(len(array))
-        part = np.empty(max(0, end - begin), array.dtype)
-        if not len(part):
-            return part
-        if not hasattr(os, "preadv"):  # Windows: through the mapping
-            part[:] = array[begin:end]
-            return part
-        view = part.view(np.uint8).data
-        position = self.offsets[name] + begin * array.itemsize
-        fd = os.open(self.path, os.O_RDONLY)
+        mapping, so a merge streaming many segments keeps no pages of them resident."""
         try:
-            while view:
-                got = os.preadv(fd, [view], position)
-                if not got:
-                    raise damaged(self.path, "truncated")
-                view = view[got:]
-                position += got
-        finally:
-            os.close(fd)
-        return part
+            return read_slice(self.path, self.arrays[name], self.offsets[name], begin, end)
+        except EOFError:
+            raise damaged(self.path, "truncated") from None
 
     def release(self) -> None:
         """Drop this process's pages of the whole mapping (see `read`)."""
