@@ -49,6 +49,19 @@ def test_find_without_and_with_an_index_gives_the_planted_photos(
                       "--out", str(tmp_path / "via-index"))  # fmt: skip
     assert indexed.code == 0, indexed.stderr
     assert _found(tmp_path / "via-index" / "matches.jsonl") == wanted
+    # with the dataset too: thumbnails in the report, and the index must still describe it
+    both = run_cli("images", "find", "--query", query, "--index", str(tmp_path / "idx"),
+                   str(demo / "dataset"), "--out", str(tmp_path / "both"))  # fmt: skip
+    assert both.code == 0 and (tmp_path / "both" / "report.html").read_text().count("<img ") == 3
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    for tar in (demo / "dataset").glob("*.tar"):
+        (changed / tar.name).write_bytes(tar.read_bytes())
+    with (changed / "00001.tar").open("ab") as handle:
+        handle.write(b"\0" * 1024)  # a changed shard (padding: still a readable tar)
+    stale = run_cli("images", "find", "--query", query, "--index", str(tmp_path / "idx"),
+                    str(changed))  # fmt: skip
+    assert stale.code == 1 and "out of date: shard 00001.tar changed" in stale.stderr
 
 
 def test_every_edit_the_hash_survives_is_found_and_no_other(demo: Path, tmp_path: Path) -> None:

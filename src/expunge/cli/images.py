@@ -128,7 +128,8 @@ def find_cmd(
     queries = load_queries(query)
     facts = [f"{len(queries)} query photo(s)", f"threshold {threshold}"]
     if index is not None:
-        matches = find_in_index(queries, index, threshold)
+        checked = _dataset(dataset, format, images_dir) if dataset is not None else None
+        matches = find_in_index(queries, index, threshold, checked)
         source = str(index)
     else:
         assert dataset is not None

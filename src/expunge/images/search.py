@@ -87,8 +87,13 @@ def build_image_index(
 
 
 def find_in_index(
-    queries: Sequence[QueryPhoto], index_dir: Path, threshold: int
+    queries: Sequence[QueryPhoto],
+    index_dir: Path,
+    threshold: int,
+    dataset: Dataset | None = None,
 ) -> list[ImageMatch]:
+    """Search the index; given the `dataset` it was built from, first check it still
+    describes it (an out-of-date index would miss new images and name rows that moved)."""
     from .hash_index import open_hash_index
 
     pdq, owners = _pdq_rows(queries)
@@ -96,6 +101,12 @@ def find_in_index(
         if index.settings != INDEX_SETTINGS:
             raise ExpungeError(f"{index_dir} is not an index of `expunge images index`",
                                "build it with expunge images index DATASET --out DIR")  # fmt: skip
+        if dataset is not None:
+            stale = index.changes({s.label: s.path for s in dataset.shards})
+            if stale:
+                more = f" (and {len(stale) - 1} more)" if len(stale) > 1 else ""
+                raise ExpungeError(f"index {index_dir} is out of date: {stale[0]}{more}",
+                                   "re-run expunge images index DATASET --out IDX")  # fmt: skip
         hits = index.search(pdq, threshold)
         seconds = {h.id: index.aux_of(h.id) for h in hits}
         best = best_matches(queries, ((h.query_index, h.id, h.distance) for h in hits),
