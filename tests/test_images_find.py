@@ -127,3 +127,43 @@ def test_bad_queries_and_options_are_one_line_errors(demo: Path, tmp_path: Path)
         result = run_cli("images", "find", *args)
         assert result.code == 1 and message in result.stderr, (args, result.stderr)
         assert "Traceback" not in result.stderr
+
+
+def test_corrupt_images_are_one_line_or_counted_with_skip(tmp_path: Path) -> None:
+    import io
+    import struct
+    import tarfile
+    import zlib
+
+    def png_claiming(width: int, height: int) -> bytes:  # a decompression bomb's header
+        def chunk(kind: bytes, body: bytes) -> bytes:
+            crc = struct.pack(">I", zlib.crc32(kind + body))
+            return struct.pack(">I", len(body)) + kind + body + crc
+
+        header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+                + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))  # fmt: skip
+
+    good = io.BytesIO()
+    drawn_picture(5).save(good, "JPEG", quality=85)
+    samples = {
+        "00000.jpg": good.getvalue(),
+        "00001.jpg": good.getvalue()[: len(good.getvalue()) // 2],  # truncated JPEG
+        "00002.jpg": b"this is a text file with an image's name\n",
+        "00003.png": png_claiming(100_000, 100_000),
+    }
+    data = tmp_path / "data"
+    data.mkdir()
+    with tarfile.open(data / "00000.tar", "w") as tar:
+        for name, blob in samples.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(blob)
+            tar.addfile(info, io.BytesIO(blob))
+    stop = run_cli("images", "index", str(data), "--out", str(tmp_path / "idx"))
+    assert stop.code == 1 and len(stop.stderr.strip().splitlines()) == 1, stop.stderr
+    assert "00000.tar" in stop.stderr and "sample 1" in stop.stderr and "truncated" in stop.stderr
+    assert not (tmp_path / "idx" / "manifest.json").exists()  # nothing committed half-way
+    skip = run_cli("images", "index", str(data), "--out", str(tmp_path / "idx"),
+                   "--on-error", "skip")  # fmt: skip
+    assert skip.code == 0, skip.stderr
+    assert "1 images in 1 shards" in skip.stdout and "3 unreadable samples skipped" in skip.stdout
