@@ -37,6 +37,7 @@ class HashedShard:
     pdq: bytearray = field(default_factory=bytearray)  # PDQ_BYTES per hashed sample
     second: bytearray = field(default_factory=bytearray)  # SECOND_BYTES per hashed sample
     skipped: list[BadRow] = field(default_factory=list)  # unreadable samples (--on-error skip)
+    samples_hashed: int = 0  # set when the hashes went to a segment file instead
 
     @property
     def hashes(self) -> np.ndarray:
@@ -88,6 +89,38 @@ class ImageHashJob:
                 progress(1, len(sample.data), 0)
         out.skipped = errors.skipped
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class IndexSegmentJob:
+    """Hash one shard and write its index segment in the worker, so the main process never
+    holds a whole run's hashes: it gets the counts back and records the segment."""
+
+    hashing: ImageHashJob
+    segment: str  # where HashIndexWriter.segment_path says the shard's segment goes
+    aux_width: int
+
+    small = False
+
+    def run(self, progress: ProgressFn | None = None) -> HashedShard:
+        from .hash_index import ShardEntries, write_shard_segment
+
+        found = self.hashing.run(progress)
+        entries = ShardEntries(
+            hashes=found.hashes,
+            rows=found.rows,
+            keys=found.keys,
+            urls=found.urls,
+            captions=found.captions,
+            quality=found.quality,
+            aux=found.seconds,
+        )
+        write_shard_segment(Path(self.segment), entries, self.aux_width)
+        count = len(found.rows)
+        found.rows, found.keys, found.urls, found.captions, found.quality = [], [], [], [], []
+        found.pdq, found.second = bytearray(), bytearray()
+        found.samples_hashed = count
+        return found
 
 
 def hash_shards(

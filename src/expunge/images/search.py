@@ -20,7 +20,7 @@ from expunge.executors import Executor
 from expunge.records import Dataset
 
 from .hashing import SECOND_BYTES
-from .jobs import hash_shards
+from .jobs import ImageHashJob, IndexSegmentJob, hash_shards
 from .match import ImageMatch, QueryPhoto, _pdq_rows, best_matches, close_pairs
 
 INDEX_SETTINGS = {"hash": "pdq", "second": "dhash-64", "version": 1}
@@ -46,37 +46,31 @@ def build_image_index(
     image_field: str | None = None,
     on_error: OnError = "stop",
 ) -> ImageIndexReport:
-    from .hash_index import HashIndexWriter, ShardEntries
+    from .hash_index import HashIndexWriter
 
     writer = HashIndexWriter(out, settings=INDEX_SETTINGS, aux_width=SECOND_BYTES)
     report = ImageIndexReport(shards=len(dataset.shards))
     prints = {s.label: writer.fingerprint(s.label, s.path) for s in dataset.shards}
     todo = [s for s in dataset.shards if not writer.reuse(s.label, prints[s.label])]
-    # reuse() listed the unchanged shards; the hashed ones are added in dataset order below
-    hashed = {
-        h.shard: h
-        for h in hash_shards(
-            dataset, executor, images_dir=images_dir, image_field=image_field,
-            on_error=on_error, shards=todo,
+    # Each todo shard is hashed and its segment written by a worker; the main process gets
+    # counts back and records the segments in dataset order (reuse() listed the others).
+    jobs = [
+        IndexSegmentJob(
+            ImageHashJob(s, str(images_dir) if images_dir else None, image_field, on_error),
+            str(writer.segment_path(s.label, prints[s.label])),
+            SECOND_BYTES,
         )
-    }  # fmt: skip
+        for s in todo
+    ]
+    hashed = {h.shard: h for h in executor.map_jobs(jobs, None)}
     for shard in dataset.shards:
         found = hashed.get(shard.label)
         if found is None:
             report.reused.append(shard.label)
             continue
-        entries = ShardEntries(
-            hashes=found.hashes,
-            rows=found.rows,
-            keys=found.keys,
-            urls=found.urls,
-            captions=found.captions,
-            quality=found.quality,
-            aux=found.seconds,
-        )
         info = {"samples": found.samples, "without_pixels": found.without_pixels,
                 "skipped": len(found.skipped)}  # fmt: skip
-        writer.add_shard(shard.label, prints[shard.label], entries, info)
+        writer.add_segment(shard.label, prints[shard.label], info)
         report.hashed.append(shard.label)
         report.samples_read += found.samples
         report.without_pixels += found.without_pixels
