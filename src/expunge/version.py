@@ -119,6 +119,14 @@ def write_version(
     from expunge.io.registry import lookup
     from expunge.io.rewrite import rewrite_shard
 
+    for shard in dataset.shards:  # before anything is written: a version is whole or absent
+        found = edits.get(shard.label)
+        if found and found.spans and lookup(shard.format, shard.label).rewriter is None:
+            raise ExpungeError(
+                f"{shard.label}: the person was found here, but "
+                f"{lookup(shard.format).display} shards cannot be rewritten yet",
+                "nothing was written; remove the samples with the tool that made the dataset",
+            )
     _prepare_out(out_dir)
     shards: list[dict[str, Any]] = []
     for shard in dataset.shards:

@@ -17,7 +17,7 @@ DatasetArg = Annotated[
     str, typer.Argument(help="A file, a directory or a glob; every file is a shard.")
 ]
 # The choices typer checks for us; tests/test_architecture.py keeps them equal to the library's.
-Format = Literal["auto", "jsonl", "parquet", "csv", "tsv", "warc", "wet", "hf"]
+Format = Literal["auto", "jsonl", "parquet", "csv", "tsv", "warc", "wet", "hf", "webdataset"]
 
 Engine = Literal["local", "ray"]
 ForgetMode = Literal["drop", "redact"]

@@ -347,3 +347,20 @@ def image_member(members: list[TarMember]) -> TarMember | None:
     if exact is not None:
         return exact
     return next((member for member in members if _is_image_field(member.field)), None)
+
+
+def _metadata_wanted(member_field: str) -> int | None:
+    return MAX_SIDECAR_BYTES if member_field in _SIDECARS else None
+
+
+def read_webdataset_metadata(shard: Shard, errors: ErrorPolicy) -> Iterator[ImageSample]:
+    """The samples with their captions and metadata, pixels left unread (`data` None): what
+    text search (`expunge find` / `scan`) reads of a WebDataset tar."""
+    label = shard.label
+    for sample in tar_samples(shard, errors, _metadata_wanted):
+        try:
+            if sample.problem is not None:
+                raise BadSample(sample.problem)
+            yield _image_sample(sample, label)
+        except BadSample as exc:
+            errors.bad_row(label, sample.where, str(exc))

@@ -211,4 +211,17 @@ register(
         described=".arrow",
     )
 )
+register(
+    Format(
+        "webdataset",  # image-text tars: captions and metadata as text (io/webdataset.py)
+        reader=f"{_IO}.webdataset:read_webdataset_text",
+        rewriter=None,  # removing samples from a tar: the images issue's forget, not yet
+        raw_reader=f"{_IO}.webdataset:read_webdataset_raw",
+        extensions=(".tar",),
+        compressions=("", ".gz", ".zst"),
+        sniff=lambda head: head[257:262] == b"ustar",
+        title="WebDataset",
+        described=".tar .tar.gz .tar.zst (WebDataset: captions and metadata)",
+    )
+)
 del _name

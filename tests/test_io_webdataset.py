@@ -1,0 +1,80 @@
+"""WebDataset tars read as text (io/webdataset.py): a person's Flickr photo URL in a sample's
+metadata, their name in a caption, an email in a caption; forget refuses before writing."""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+from expunge.errors import ErrorPolicy
+from expunge.io import open_dataset, read_shard
+from expunge.io.raw import read_raw
+from expunge.records import FieldSpec
+
+ROWS = [
+    ("a", "sunset over the bay", {"url": "https://www.flickr.com/photos/12345678@N00/5551234"}),
+    ("b", "a cat on a sofa", {"url": "https://cdn.example.com/2.jpg"}),
+    ("c", "Amalia Ortiz at the beach", {"url": "https://cdn.example.com/3.jpg"}),
+    (
+        "d",
+        "write to amalia.o@example.org",
+        {"url": "https://cdn.example.com/4.jpg", "uploader": "A. Ortiz"},
+    ),
+]
+PROFILE = 'names = ["Amalia Ortiz"]\nurls = ["https://www.flickr.com/photos/12345678@N00/"]\n'
+
+
+@pytest.fixture()
+def dataset(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    root.mkdir()
+    with tarfile.open(root / "00000.tar", "w") as tar:
+        for key, caption, meta in ROWS:
+            members = ((f"{key}.jpg", b"\xff\xd8 pixels are never read as text"),
+                       (f"{key}.txt", caption.encode()), (f"{key}.json", json.dumps(meta).encode()))  # fmt: skip
+            for name, blob in members:
+                info = tarfile.TarInfo(name)
+                info.size = len(blob)
+                tar.addfile(info, io.BytesIO(blob))
+    return root
+
+
+def test_captions_are_the_text_and_metadata_the_stored_material(dataset: Path) -> None:
+    shard = open_dataset(str(dataset)).shards[0]
+    assert shard.format == "webdataset"
+    records = list(read_shard(shard, FieldSpec(), ErrorPolicy()))
+    assert [(r.id, r.text, r.url) for r in records] == [(k, c, m["url"]) for k, c, m in ROWS]
+    raw = list(read_raw(shard, FieldSpec(), ErrorPolicy()))
+    assert raw[3].text.startswith("write to amalia.o@example.org\n\n")
+    assert "A. Ortiz" in raw[3].text and "https://cdn.example.com/4.jpg" in raw[3].text
+    assert "pixels" not in "".join(r.text for r in raw)
+
+
+def test_find_sees_the_flickr_photo_url_in_the_metadata(dataset: Path, tmp_path: Path) -> None:
+    me = tmp_path / "me.toml"
+    me.write_text(PROFILE)
+    result = run_cli("find", "--subject", str(me), str(dataset), "--out", str(tmp_path / "out"))
+    assert result.code == 0, result.stderr
+    found = [
+        json.loads(line) for line in (tmp_path / "out" / "findings.jsonl").read_text().splitlines()
+    ]
+    by_row = {f["row"]: f for f in found}
+    assert by_row[0]["confidence"] == "strong" and by_row[0]["in"] == "stored"
+    assert by_row[2]["confidence"] == "weak"  # a name alone
+    assert by_row[3]["confidence"] == "weak" and by_row[3]["in"] == "stored"  # 'A. Ortiz' uploaded
+    assert set(by_row) == {0, 2, 3}
+    scan = run_cli("scan", str(dataset), "--out", str(tmp_path / "scan"), "--types", "email")
+    assert scan.code == 0 and "1 of 4 records" in scan.stdout
+
+
+def test_forget_refuses_a_tar_before_writing_anything(dataset: Path, tmp_path: Path) -> None:
+    me = tmp_path / "me.toml"
+    me.write_text(PROFILE)
+    result = run_cli("forget", "--subject", str(me), str(dataset), "--out", str(tmp_path / "v2"))
+    assert result.code == 1 and "WebDataset shards cannot be rewritten yet" in result.stderr
+    assert not (tmp_path / "v2").exists()
