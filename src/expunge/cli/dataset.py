@@ -59,7 +59,7 @@ def _parse_types(
 
 
 @dataset_app.command(
-    epilog="Example: expunge scan demo-data/ --out demo-out --workers 2",
+    epilog="Example: expunge scan demo-data/dataset --out demo-out --workers 2",
 )
 def scan(
     dataset: DatasetArg,

@@ -203,5 +203,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         from expunge.demo.images import write_demo_images
 
         images = write_demo_images(args.out_dir, seed=args.seed)
-        print(f"demo images: {images / 'dataset'} (WebDataset tars; the person's photos, edited, "
-              f"in 4 samples: {images / 'truth.json'}); query photos: {images / 'queries'}")  # fmt: skip
+        print(f"demo images: {images / 'dataset'} (WebDataset tars; the person's photos in 6 "
+              f"samples, 4 under edits a photo hash survives: {images / 'truth.json'}); "
+              f"query photos: {images / 'queries'}")  # fmt: skip
