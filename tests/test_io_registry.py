@@ -125,7 +125,25 @@ FIXTURES: list[tuple[str, str, Callable[[Path], None]]] = [
     ("a.warc", "warc", lambda p: p.write_bytes(_warc(compress=False, wet=False))),
     ("a.warc.gz", "warc", lambda p: p.write_bytes(_warc(compress=True, wet=False))),
     ("a.warc.wet.gz", "wet", lambda p: p.write_bytes(_warc(compress=True, wet=True))),
+    ("a.tar", "webdataset", lambda p: p.write_bytes(_tar())),
+    ("a.tar.gz", "webdataset", lambda p: p.write_bytes(gzip.compress(_tar(), mtime=0))),
 ]
+
+
+def _tar() -> bytes:
+    """A WebDataset tar: four samples, one of them with metadata that is not JSON (a bad row)."""
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for n, meta in enumerate((b'{"url": "https://a.example/0"}', b"{not json", b"{}", b"{}")):
+            for name, blob in ((f"k{n}.jpg", b"\xff\xd8 bytes %d" % n),
+                               (f"k{n}.txt", f"caption {n}".encode()), (f"k{n}.json", meta)):  # fmt: skip
+                info = tarfile.TarInfo(name)
+                info.size, info.mtime = len(blob), 1_700_000_000
+                tar.addfile(info, io.BytesIO(blob))
+    return buffer.getvalue()
 
 
 def _read(shard: Shard) -> tuple[list[Record], ErrorPolicy]:
@@ -138,9 +156,8 @@ def _content(record: Record) -> tuple[str, str | None, str | None]:
 
 
 def test_every_built_in_format_has_a_fixture() -> None:
-    # every format that can be rewritten (a WebDataset tar cannot yet: tests/test_io_webdataset.py)
     rewritable = {name for name, fmt in registered().items() if fmt.rewriter is not None}
-    assert {fmt for _, fmt, _ in FIXTURES} == rewritable == set(FORMATS) - {"webdataset"}
+    assert {fmt for _, fmt, _ in FIXTURES} == rewritable == set(FORMATS)
 
 
 @pytest.mark.parametrize(("name", "fmt", "make"), FIXTURES, ids=[f[0] for f in FIXTURES])
@@ -159,6 +176,8 @@ def test_reader_and_rewriter_number_rows_alike(
     assert len(records) >= 3
     if fmt not in ("warc", "wet", "hf"):
         assert bad_rows, "the fixture should hold bad rows"
+    if fmt == "webdataset":
+        assert [r.text for r in records] == ["caption 0", "caption 2", "caption 3"]
 
     out = tmp_path / "out"
     assert rewrite_shard(shard, FieldSpec(), str(out), set(), {}).rows_in == rows
@@ -177,8 +196,8 @@ def test_reader_and_rewriter_number_rows_alike(
 
 @pytest.mark.parametrize(
     ("name", "fmt", "make"),
-    [f for f in FIXTURES if f[1] not in ("warc", "wet")],
-    ids=[f[0] for f in FIXTURES if f[1] not in ("warc", "wet")],
+    [f for f in FIXTURES if f[1] not in ("warc", "wet", "webdataset")],
+    ids=[f[0] for f in FIXTURES if f[1] not in ("warc", "wet", "webdataset")],
 )
 def test_a_replaced_row_is_the_row_the_reader_numbered(
     tmp_path: Path, name: str, fmt: str, make: Callable[[Path], None]
@@ -228,7 +247,11 @@ def test_derived_constants_are_those_of_the_built_in_formats() -> None:
         "warc",
         "wet",
     ]
-    assert [name for name, fmt in registered().items() if not fmt.redactable] == ["warc", "wet"]
+    assert [name for name, fmt in registered().items() if not fmt.redactable] == [
+        "warc",
+        "wet",
+        "webdataset",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -72,9 +72,25 @@ def test_find_sees_the_flickr_photo_url_in_the_metadata(dataset: Path, tmp_path:
     assert scan.code == 0 and "1 of 4 records" in scan.stdout
 
 
-def test_forget_refuses_a_tar_before_writing_anything(dataset: Path, tmp_path: Path) -> None:
+def test_forget_drops_the_whole_sample_and_verify_passes(dataset: Path, tmp_path: Path) -> None:
+    from expunge.images.readers import read_samples
+
     me = tmp_path / "me.toml"
     me.write_text(PROFILE)
-    result = run_cli("forget", "--subject", str(me), str(dataset), "--out", str(tmp_path / "v2"))
-    assert result.code == 1 and "WebDataset shards cannot be rewritten yet" in result.stderr
-    assert not (tmp_path / "v2").exists()
+    v2 = tmp_path / "v2"
+    result = run_cli("forget", "--subject", str(me), str(dataset), "--out", str(v2),
+                     "--mode", "redact")  # fmt: skip
+    assert result.code == 0, result.stderr
+    manifest = json.loads((v2 / "manifest.json").read_text())
+    entry = manifest["shards"][0]
+    assert entry["mode"] == "drop" and entry["dropped"] == 1  # a picture cannot be redacted
+    before = list(read_samples(open_dataset(str(dataset)).shards[0], ErrorPolicy()))
+    after = list(read_samples(open_dataset(str(v2)).shards[0], ErrorPolicy()))
+    # sample 'a' (the Flickr photo URL: strong) is gone with all its files; the others keep
+    # their pictures, captions and metadata byte for byte
+    assert [s.key for s in after] == ["b", "c", "d"]
+    assert [(s.data, s.caption, s.url) for s in after] == [
+        (s.data, s.caption, s.url) for s in before[1:]
+    ]
+    check = run_cli("verify", str(v2), "--subject", str(me))
+    assert check.code == 0, check.stdout + check.stderr

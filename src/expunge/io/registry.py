@@ -215,11 +215,12 @@ register(
     Format(
         "webdataset",  # image-text tars: captions and metadata as text (io/webdataset.py)
         reader=f"{_IO}.webdataset:read_webdataset_text",
-        rewriter=None,  # removing samples from a tar: the images issue's forget, not yet
+        rewriter=f"{_IO}.webdataset:rewrite_webdataset",  # whole samples dropped
         raw_reader=f"{_IO}.webdataset:read_webdataset_raw",
         extensions=(".tar",),
         compressions=("", ".gz", ".zst"),
         sniff=lambda head: head[257:262] == b"ustar",
+        redactable=False,  # a caption could be, the picture not: samples are dropped
         title="WebDataset",
         described=".tar .tar.gz .tar.zst (WebDataset: captions and metadata)",
     )
