@@ -94,3 +94,35 @@ def test_forget_drops_the_whole_sample_and_verify_passes(dataset: Path, tmp_path
     ]
     check = run_cli("verify", str(v2), "--subject", str(me))
     assert check.code == 0, check.stdout + check.stderr
+
+
+def test_stored_material_is_every_text_member_and_the_whole_json(tmp_path: Path) -> None:
+    root = tmp_path / "nested"
+    root.mkdir()
+    meta = {"url": "https://cdn.example.com/9.jpg", "exif": {"Artist": "Amalia Ortiz"},
+            "note": "x" * 2000 + " amalia.o@example.org"}  # fmt: skip
+    with tarfile.open(root / "00000.tar", "w") as tar:
+        members = (("k.jpg", b"\xff\xd8 pixels"), ("k.txt", b"a caption"),
+                   ("k.json", json.dumps(meta).encode()), ("k.cls", b"uploader: aortiz_photo"))  # fmt: skip
+        for name, blob in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(blob)
+            tar.addfile(info, io.BytesIO(blob))
+    (record,) = read_raw(open_dataset(str(root)).shards[0], FieldSpec(), ErrorPolicy())
+    stored = record.text[record.fields["text_end"] :]
+    # nested and long JSON strings (cut from `meta`) and the other text member are all searched
+    for value in ("Amalia Ortiz", "amalia.o@example.org", "aortiz_photo", "cdn.example.com/9"):
+        assert value in stored, value
+    assert "pixels" not in record.text
+
+
+def test_the_certificate_says_what_is_not_searched_in_a_tar(dataset: Path, tmp_path: Path) -> None:
+    me = tmp_path / "me.toml"
+    me.write_text(PROFILE)
+    v2 = tmp_path / "v2"
+    assert run_cli("forget", "--subject", str(me), str(dataset), "--out", str(v2)).code == 0
+    check = run_cli("verify", str(v2), "--subject", str(me), "--json", str(tmp_path / "c.json"))
+    assert check.code == 0, check.stdout + check.stderr
+    assert "not searched in webdataset: the pictures and the metadata inside them" in check.stdout
+    raw = json.loads((tmp_path / "c.json").read_text())["raw_bytes"]
+    assert raw["covered_formats"] == ["webdataset"] and "webdataset" in raw["not_searched"]

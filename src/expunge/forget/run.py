@@ -144,6 +144,7 @@ def verify(
     subjects' identifiers in all their forms and for the registry's removals."""
     from expunge.io import open_dataset
     from expunge.io.raw import RAW_FORMATS
+    from expunge.io.registry import lookup
 
     manifest, listed = read_manifest(version)
     files, bad = check_files(version, listed)
@@ -199,6 +200,9 @@ def verify(
         "raw_bytes": {
             "covered_formats": sorted(f for f in formats if f in RAW_FORMATS),
             "text_only_formats": sorted(f for f in formats if f not in RAW_FORMATS),
+            "not_searched": {
+                f: lookup(f).raw_leaves_out for f in sorted(formats) if lookup(f).raw_leaves_out
+            },
         },
         "carried_not_searched": sorted(unsearched),
         "strong_matches_remaining": remaining,

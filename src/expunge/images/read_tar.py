@@ -353,14 +353,17 @@ def _metadata_wanted(member_field: str) -> int | None:
     return MAX_SIDECAR_BYTES if member_field in _SIDECARS else None
 
 
-def read_webdataset_metadata(shard: Shard, errors: ErrorPolicy) -> Iterator[ImageSample]:
+def read_webdataset_metadata(
+    shard: Shard, errors: ErrorPolicy, wanted: Callable[[str], int | None] = _metadata_wanted
+) -> Iterator[tuple[ImageSample, TarSample]]:
     """The samples with their captions and metadata, pixels left unread (`data` None): what
-    text search (`expunge find` / `scan`) reads of a WebDataset tar."""
+    text search (`expunge find` / `scan`) reads of a WebDataset tar; with the walker's sample,
+    whose members `wanted` chose to read."""
     label = shard.label
-    for sample in tar_samples(shard, errors, _metadata_wanted):
+    for sample in tar_samples(shard, errors, wanted):
         try:
             if sample.problem is not None:
                 raise BadSample(sample.problem)
-            yield _image_sample(sample, label)
+            yield _image_sample(sample, label), sample
         except BadSample as exc:
             errors.bad_row(label, sample.where, str(exc))

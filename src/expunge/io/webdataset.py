@@ -23,7 +23,7 @@ from expunge.records import FieldSpec, Record, Shard
 def read_webdataset_text(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
     from expunge.images.read_tar import read_webdataset_metadata
 
-    for sample in read_webdataset_metadata(shard, errors):
+    for sample, _ in read_webdataset_metadata(shard, errors):
         yield Record(
             text=sample.caption or "",
             location=sample.location,
@@ -34,9 +34,32 @@ def read_webdataset_text(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -
 
 
 def read_webdataset_raw(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
-    for record in read_webdataset_text(shard, fields, errors):
-        stored = [record.url or "", *string_values(record.fields.pop("meta"), record.text)]
-        rest = "\n".join(s for s in stored if s)
+    """Each sample's caption, then everything else it stores as text: its URL, every string
+    of its `.json` (nested ones too, however long) and every other member that is not a
+    picture (`.cls`, a second caption, ...), decoded as UTF-8. The pictures themselves are
+    not text: the format's `raw_leaves_out` says so on verify's certificate."""
+    import orjson
+
+    from expunge.images.read_tar import image_member, read_webdataset_metadata
+    from expunge.images.samples import MAX_SIDECAR_BYTES, image_extension
+
+    def text_members(member_field: str) -> int | None:
+        return None if image_extension("x." + member_field) else MAX_SIDECAR_BYTES
+
+    for sample, walked in read_webdataset_metadata(shard, errors, text_members):
+        record = Record(
+            text=sample.caption or "", location=sample.location, id=sample.key, url=sample.url
+        )
+        stored = [record.url or ""]
+        picture = image_member(walked.members)
+        for member in walked.members:
+            if member is picture or member.data is None:
+                continue
+            if member.field == "json":  # read whole: the metadata kept in `meta` is cut
+                stored += string_values(orjson.loads(member.data), record.text)
+            else:
+                stored.append(member.data.decode("utf-8", "replace"))
+        rest = "\n".join(s for s in stored if s and s != record.text)
         record.fields["text_end"] = len(record.text)
         if rest:
             record.text = record.text + RAW_GAP + rest
