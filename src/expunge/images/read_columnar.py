@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 from expunge.errors import ErrorPolicy, InputError
 from expunge.io.arrow import arrow_batches, open_arrow
 from expunge.io.columnar import ARROW_ERRORS, numbered_batches
+from expunge.io.parquet import rows_per_batch
 from expunge.io.problems import brief
 from expunge.records import Location, Shard
 
@@ -40,8 +41,6 @@ KEY_COLUMNS = ("key", "id", "SAMPLEID")
 _BINARY_IMAGE_NAMES = ("image", "img", "jpg", "jpeg", "png", "webp")
 IMAGE_FIELD_FIX = "pass --image-field COLUMN naming the column that holds the images"
 
-_BATCH_BYTES = 32 << 20
-_MAX_BATCH_ROWS = 65_536
 _READ_BUFFER = 8 << 20
 _INVALID = object()  # a caption that is not valid UTF-8
 
@@ -316,30 +315,12 @@ def parquet_rows(
     with parquet:
         try:
             plan = plan_columns(parquet.schema_arrow, shard.label, image_field, pixels=pixels)
-            rows = _batch_rows(parquet, plan.names)
+            rows = rows_per_batch(parquet, plan.names, min_rows=1)  # one image can be MBs
             batches = parquet.iter_batches(batch_size=rows, columns=plan.names)
         except ARROW_ERRORS as exc:
             errors.bad_row(shard.label, "footer", f"not a readable Parquet file: {brief(exc)}")
             return
         yield from columnar_samples(batches, plan, shard, errors, "Parquet", validate=False)
-
-
-def _batch_rows(parquet: pq.ParquetFile, names: list[str]) -> int:
-    """Rows per batch for about _BATCH_BYTES of the columns read: a batch of images stays a
-    few dozen MB, a batch of LAION captions is not needlessly small."""
-    meta = parquet.metadata
-    if meta.num_rows == 0:
-        return _MAX_BATCH_ROWS
-    wanted = set(names)
-    total = 0
-    for group in range(meta.num_row_groups):
-        row_group = meta.row_group(group)
-        for index in range(row_group.num_columns):
-            chunk = row_group.column(index)
-            if chunk.path_in_schema.split(".")[0] in wanted:
-                total += chunk.total_uncompressed_size
-    per_row = max(1, total // meta.num_rows)
-    return int(max(1, min(_MAX_BATCH_ROWS, _BATCH_BYTES // per_row)))
 
 
 def read_image_parquet(

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import zstandard
 
 from expunge.errors import ExpungeError, InputError
+from expunge.io.discover import hf_data_files
 from expunge.io.formats import not_regular_reason, read_head
 from expunge.io.problems import plural
 from expunge.io.streams import GZIP_MAGIC, ZSTD_MAGIC
@@ -236,7 +237,7 @@ def _walk(root: str) -> list[_Candidate]:
         dirnames[:] = [name for name in dirnames if not name.startswith((".", "_"))]
         names = [name for name in filenames if not name.startswith((".", "_"))]
         if _HF_STATE in names and _HF_INFO in names:
-            found.extend(_Candidate(path, "arrow") for path in _hf_files(dirpath))
+            found.extend(_Candidate(path, "arrow") for path in hf_data_files(dirpath))
             dirnames[:] = []  # cache files below are not the dataset
             continue
         stems = {_stem(name) for name in names if name.lower().endswith(_TAR_SUFFIXES)}
@@ -274,22 +275,6 @@ def _unlistable(error: OSError) -> None:
     raise ExpungeError(
         f"cannot list {error.filename}: {error.strerror or error}", "check its permissions"
     )
-
-
-def _hf_files(directory: str) -> list[str]:
-    """The Arrow files a save_to_disk state.json lists (io.discover reads it the same way)."""
-    import orjson
-
-    state_path = os.path.join(directory, _HF_STATE)
-    try:
-        with open(state_path, "rb") as handle:
-            state = orjson.loads(handle.read())
-        return [os.path.join(directory, entry["filename"]) for entry in state["_data_files"]]
-    except (OSError, orjson.JSONDecodeError, KeyError, TypeError) as exc:
-        raise ExpungeError(
-            f"{state_path}: not a Hugging Face save_to_disk state file ({type(exc).__name__})",
-            "re-save the dataset with save_to_disk, or point at its .arrow files",
-        ) from None
 
 
 def _expand_glob(pattern: str) -> list[_Candidate]:

@@ -122,7 +122,7 @@ def _walk(root: str) -> list[tuple[str, str | None]]:
         dirnames[:] = [name for name in dirnames if not _is_hidden(name)]
         names = set(filenames)
         if _HF_STATE in names and _HF_INFO in names:
-            found.extend((path, "hf") for path in _hf_data_files(dirpath))
+            found.extend((path, "hf") for path in hf_data_files(dirpath))
             dirnames[:] = []  # cache-*.arrow and the like below are not the dataset
             continue
         found.extend(
@@ -138,7 +138,8 @@ def _unreadable_directory(error: OSError) -> None:
     )
 
 
-def _hf_data_files(directory: str) -> list[str]:
+def hf_data_files(directory: str) -> list[str]:
+    """The Arrow files a save_to_disk state.json lists, each checked to be a regular file."""
     state_path = os.path.join(directory, _HF_STATE)
     try:
         with open(state_path, "rb") as handle:

@@ -49,7 +49,7 @@ def read_parquet(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterat
         try:  # a damaged footer can fail here too, when its schema and metadata are decoded
             columns = pick_columns(parquet.schema_arrow, fields, label, nested_text=True)
             names = column_list(columns)
-            batch_rows = _batch_rows(parquet, names)
+            batch_rows = rows_per_batch(parquet, names)
             batches = parquet.iter_batches(batch_size=batch_rows, columns=names)
         except ARROW_ERRORS as exc:
             _unreadable(errors, label, exc)
@@ -111,9 +111,10 @@ def _unreadable(errors: ErrorPolicy, label: str, exc: BaseException) -> None:
     )
 
 
-def _batch_rows(parquet: pq.ParquetFile, names: list[str]) -> int:
-    """Rows per batch so that a batch of wide FineWeb documents stays bounded in memory and a
-    batch of short LAION captions is not needlessly small."""
+def rows_per_batch(parquet: pq.ParquetFile, names: list[str], min_rows: int = _MIN_BATCH_ROWS) -> int:
+    """Rows per batch for about 32 MB of the columns read, so that a batch of wide FineWeb
+    documents (or of images) stays bounded in memory and a batch of short LAION captions is
+    not needlessly small."""
     meta = parquet.metadata
     if meta.num_rows == 0:
         return _MAX_BATCH_ROWS
@@ -126,7 +127,7 @@ def _batch_rows(parquet: pq.ParquetFile, names: list[str]) -> int:
             if chunk.path_in_schema.split(".")[0] in wanted:
                 total += chunk.total_uncompressed_size
     per_row = max(1, total // meta.num_rows)
-    return int(max(_MIN_BATCH_ROWS, min(_MAX_BATCH_ROWS, _BATCH_BYTES // per_row)))
+    return int(max(min_rows, min(_MAX_BATCH_ROWS, _BATCH_BYTES // per_row)))
 
 
 def _rewrite_batch_rows(parquet: pq.ParquetFile) -> int:
