@@ -111,7 +111,9 @@ def _unreadable(errors: ErrorPolicy, label: str, exc: BaseException) -> None:
     )
 
 
-def rows_per_batch(parquet: pq.ParquetFile, names: list[str], min_rows: int = _MIN_BATCH_ROWS) -> int:
+def rows_per_batch(
+    parquet: pq.ParquetFile, names: list[str], min_rows: int = _MIN_BATCH_ROWS
+) -> int:
     """Rows per batch for about 32 MB of the columns read, so that a batch of wide FineWeb
     documents (or of images) stays bounded in memory and a batch of short LAION captions is
     not needlessly small."""
