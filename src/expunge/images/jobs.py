@@ -133,15 +133,14 @@ def hash_shards(
     shards: Sequence[Shard] | None = None,
     on_progress: ProgressFn | None = None,
 ) -> Iterator[HashedShard]:
-    """The hashes of every shard (or of `shards`), in dataset order."""
+    """The hashes of every shard (or of `shards`), as the jobs finish: one shard's hashes at a
+    time are held, whatever the dataset's size (callers order what they keep)."""
     wanted = list(dataset.shards if shards is None else shards)
     jobs = [
         ImageHashJob(s, str(images_dir) if images_dir else None, image_field, on_error)
         for s in wanted
     ]
-    done = {r.shard: r for r in executor.map_jobs(jobs, on_progress)}
-    for shard in wanted:
-        yield done[shard.label]
+    yield from executor.map_jobs(jobs, on_progress)
 
 
 @dataclass(slots=True)
