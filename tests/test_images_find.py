@@ -167,3 +167,15 @@ def test_corrupt_images_are_one_line_or_counted_with_skip(tmp_path: Path) -> Non
                    "--on-error", "skip")  # fmt: skip
     assert skip.code == 0, skip.stderr
     assert "1 images in 1 shards" in skip.stdout and "3 unreadable samples skipped" in skip.stdout
+
+
+def test_samples_without_pixels_are_said_to_be_unsearched(demo: Path, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    meta = tmp_path / "laion.parquet"
+    pq.write_table(pa.table({"URL": ["https://a.example/1.jpg"], "TEXT": ["a"]}), meta)
+    result = run_cli("images", "find", "--query", str(demo / "queries" / "me-1.jpg"), str(meta))
+    assert result.code == 0, result.stderr
+    assert "0 matching image(s)" in result.stdout  # and never silently: the count says why
+    assert "1 samples without pixels NOT searched" in result.stdout

@@ -142,10 +142,15 @@ def find_cmd(
         facts.append(f"{found.images:,} images compared")
         if found.skipped:
             facts.append(f"{len(found.skipped):,} unreadable samples skipped")
+        if found.without_pixels:  # not searched: "no match" must not read as "not there"
+            facts.append(f"{found.without_pixels:,} samples without pixels NOT searched "
+                         "(give --images-dir for a LAION-style download)")  # fmt: skip
     for m in matches:
         print(f"{m.query} ~ {m.shard} row {m.row} (key {m.key}): distance {m.distance}, "
               f"as {m.transform}; {m.url or 'no url'}")  # fmt: skip
     print(f"{len(matches)} matching image(s) in {source}")
+    for fact in facts[2:]:
+        print(fact)
     if out is None:
         return
     thumbs = {}
