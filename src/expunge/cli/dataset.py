@@ -16,15 +16,19 @@ from expunge.cli.options import (
     ForgetMode,
     FormatOpt,
     IdFieldOpt,
+    ImageFieldOpt,
+    ImagesDirOpt,
     OnErrorOpt,
     PatternsOpt,
     PhoneRegionOpt,
+    QueryPhotoOpt,
     QuietOpt,
     RayAddressOpt,
     SampleOpt,
     SubjectOpt,
     SubjectsOpt,
     TextFieldOpt,
+    ThresholdOpt,
     WorkersOpt,
 )
 from expunge.errors import ExpungeError
@@ -324,12 +328,23 @@ def forget(
     ] = None,
     format: FormatOpt = "auto",
     text_field: TextFieldOpt = None,
+    query: QueryPhotoOpt = None,
+    images_report: Annotated[
+        Path | None,
+        typer.Option(help="Remove the images an `images find` / `images faces` --out names."),
+    ] = None,
+    threshold: ThresholdOpt = None,
+    images_dir: ImagesDirOpt = None,
+    image_field: ImageFieldOpt = None,
+    on_error: OnErrorOpt = "stop",
     workers: WorkersOpt = CORES,
     engine: EngineOpt = "local",
     ray_address: RayAddressOpt = None,
     phone_region: PhoneRegionOpt = "US",
 ) -> None:
-    """Write a new version of DATASET without the subjects' records (or with them redacted)."""
+    """Write a new version of DATASET without the subjects' records (or with them redacted)
+    and without the samples showing your photos (--query, --images-report)."""
+    from expunge.cli.forget_photos import photo_removal, print_photo_outcome
     from expunge.executors import make_executor
     from expunge.forget import Registry
     from expunge.forget import forget as run_forget
@@ -337,18 +352,26 @@ def forget(
     from expunge.records import FieldSpec
 
     profiles = _profiles(subject, subjects, phone_region)
-    if not profiles and registry is None:
+    if not profiles and registry is None and not query and images_report is None:
         raise ExpungeError(
             "no subject given",
-            "pass --subject me.toml, --subjects requests.jsonl or --registry REG",
+            "pass --subject me.toml, --subjects requests.jsonl, --query photo.jpg or --registry REG",
         )
     if index is not None and not profiles:
         raise ExpungeError(
             "--index needs --subject or --subjects", "re-apply a registry without --index"
         )
-    if registry is not None and not profiles and not (registry / "secret.key").exists():
+    reapplying = not profiles and not query and images_report is None
+    if registry is not None and reapplying and not (registry / "secret.key").exists():
         raise ExpungeError(f"{registry} is not an expunge registry", "check the --registry path")
-    data = open_dataset(dataset, format)
+    executor = make_executor(engine, workers, ray_address)
+    the_registry = Registry(registry) if registry else None
+    photos, image_data = photo_removal(
+        dataset, format, executor, queries=query or [], images_report=images_report,
+        registry=the_registry, reapplying=reapplying,
+        threshold=threshold, images_dir=images_dir, image_field=image_field, on_error=on_error,
+    )  # fmt: skip
+    data = image_data if image_data is not None else open_dataset(dataset, format)
     candidates = checksums = None
     if index is not None:
         from expunge.index.candidates import strong_rows
@@ -358,11 +381,12 @@ def forget(
         data,
         profiles,
         out,
-        make_executor(engine, workers, ray_address),
+        executor,
+        photos=photos,
         fields=FieldSpec(text=text_field),
         mode=mode,
         request_id=request_id,
-        registry=Registry(registry) if registry else None,
+        registry=the_registry,
         phone_region=phone_region,
         candidates=candidates,
         known_checksums=checksums,
@@ -374,6 +398,7 @@ def forget(
         f"{t['records_dropped']} records dropped, {t['records_redacted']} redacted "
         f"({t['spans_redacted']} spans); manifest: {out / 'manifest.json'}"
     )
+    print_photo_outcome(manifest, the_registry)
     for name in manifest.get("carried_with_matches", []):
         err_console.print(
             f"[yellow]warning:[/] {escape(name)} (not data: linked from the parent as it is) "
@@ -394,24 +419,37 @@ def verify(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Also write the certificate here.")
     ] = None,
+    query: QueryPhotoOpt = None,
+    threshold: Annotated[
+        int | None,
+        typer.Option(help="PDQ distance for photos (default: the one the removal used)."),
+    ] = None,
+    images_dir: ImagesDirOpt = None,
+    image_field: ImageFieldOpt = None,
     workers: WorkersOpt = CORES,
     phone_region: PhoneRegionOpt = "US",
 ) -> None:
-    """Check every file of a version and that the subjects are gone from its stored bytes;
-    exit 1 if not."""
+    """Check every file of a version and that the subjects (and photos) are gone from its
+    stored bytes; exit 1 if not."""
 
     from expunge.executors import make_executor
     from expunge.forget import Registry
     from expunge.forget import verify as run_verify
+    from expunge.forget.run import PhotoCheck
 
     if registry is not None and not (registry / "secret.key").exists():
         raise ExpungeError(f"{registry} is not an expunge registry", "check the --registry path")
+    if query:
+        from expunge.cli.images import need_images_extra
+
+        need_images_extra()
     report = run_verify(
         version,
         make_executor("local", workers),
         _profiles(subject, subjects, phone_region),
         phone_region,
         Registry(registry) if registry is not None else None,
+        PhotoCheck(tuple(query or ()), threshold, images_dir, image_field),
     )
     if json_out is not None:
         from expunge.atomic import write_json_atomic
@@ -446,6 +484,22 @@ def _print_certificate(version: Path, report: dict[str, object]) -> None:
         + f"\n  strong matches remaining: {r['strong_matches_remaining']}"
         f"; records that only name a subject (not a failure): {r['weak_mentions_remaining']}"
     )  # fmt: skip
+    photos = r.get("photos")
+    if photos and "note" in photos:
+        print(f"  photos: {photos['note']}; removed images in the registry not looked for")
+    elif photos:
+        print(
+            f"  photos: {photos['photos_checked']} query photo(s) and "
+            f"{photos['registry_photos_checked']} removed image(s) looked for at PDQ distance "
+            f"<= {photos['threshold']} in {photos['images_compared']:,} images; matches "
+            f"remaining: {photos['matches_remaining']}"
+            + (f"; {photos['samples_without_pixels']:,} samples without pixels NOT searched"
+               if photos["samples_without_pixels"] else "")
+            + (f"; {photos['unreadable_skipped']:,} unreadable images NOT searched"
+               if photos["unreadable_skipped"] else "")
+        )  # fmt: skip
+        for place in photos["remaining_in"]:
+            print(f"  {place['file']}: {place['images']} image(s) still look like the photos")
     for bad in r["shards_bad"]:
         print(f"  {bad['file']}: {bad['problem']}")
     if r.get("carried_not_searched"):

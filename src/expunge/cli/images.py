@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from expunge.cli.options import CORES, EngineOpt, OnErrorOpt, RayAddressOpt, WorkersOpt
+from expunge.cli.options import (
+    CORES,
+    EngineOpt,
+    ImageFieldOpt,
+    ImagesDirOpt,
+    OnErrorOpt,
+    RayAddressOpt,
+    WorkersOpt,
+)
 from expunge.errors import ExpungeError
 
 images_app = typer.Typer(
@@ -23,16 +31,9 @@ ImageFormatOpt = Annotated[
         help="auto | webdataset | image-parquet | image-hf | laion | image-folder",
     ),
 ]
-ImagesDirOpt = Annotated[
-    Path | None,
-    typer.Option(help="Local img2dataset download holding the pixels of a LAION-style dataset."),
-]
-ImageFieldOpt = Annotated[
-    str | None, typer.Option(help="Column holding the images (found by type when not given).")
-]
 
 
-def _need_images_extra() -> None:
+def need_images_extra() -> None:
     try:
         import pdqhash  # noqa: F401
         import PIL  # noqa: F401
@@ -67,7 +68,7 @@ def index_cmd(
     from expunge.executors import make_executor
     from expunge.images.search import build_image_index
 
-    _need_images_extra()
+    need_images_extra()
     started = time.perf_counter()
     data = _dataset(dataset, format, images_dir)
     report = build_image_index(
@@ -119,7 +120,7 @@ def find_cmd(
     from expunge.images.report import matched_thumbnails, render_report, thumbnail_uri
     from expunge.images.search import find_in_dataset, find_in_index
 
-    _need_images_extra()
+    need_images_extra()
     if dataset is None and index is None:
         raise ExpungeError("give DATASET or --index (with both, the index is searched and the "
                            "dataset gives the report's thumbnails)",
@@ -202,7 +203,7 @@ def faces_cmd(
     from expunge.images.faces import FaceModel
     from expunge.images.jobs import FaceMatchJob
 
-    _need_images_extra()
+    need_images_extra()
     if not 0.0 < tolerance <= 1.0:
         raise ExpungeError(
             f"--tolerance {tolerance} is out of range", "use a value in (0, 1]; 0.6 is usual"

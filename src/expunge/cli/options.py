@@ -78,3 +78,19 @@ ThreadsOpt = Annotated[
         min=1, help="Torch threads (default: the cores the load average leaves free, at least 1)."
     ),
 ]
+
+ImagesDirOpt = Annotated[
+    Path | None,
+    typer.Option(help="Local img2dataset download holding the pixels of a LAION-style dataset."),
+]
+ImageFieldOpt = Annotated[
+    str | None, typer.Option(help="Column holding the images (found by type when not given).")
+]
+QueryPhotoOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--query", help="A photo of yours: images of the dataset like it (repeatable)."),
+]
+ThresholdOpt = Annotated[
+    int | None,
+    typer.Option(help="Largest PDQ distance that counts as the same photo (default 31)."),
+]

@@ -12,6 +12,15 @@ word (so a re-application hashes word sequences only where one can start). Log s
 schema-1 lines (before phones were stored as forms) still re-apply their emails, profile URLs,
 handles, and phones written with their country code; forgetting the person again with
 --registry records the national forms too.
+
+Photo removals (`forget --query` / `--images-report`) are lines of their own holding the
+perceptual hashes of the removed images (PDQ and the confirming dHash), never pixels. A
+perceptual hash cannot be replaced by an HMAC: re-finding a re-crawled copy needs the
+Hamming distance between hashes, which a keyed digest destroys (one changed bit of the input
+changes half the digest). So each hash is stored XORed with a mask derived from the secret:
+distances are kept, and without the key the stored values are not the images' hashes. This
+is weaker than an HMAC (anyone holding key and log has the hashes, which show a blurred
+outline of each picture and can find other copies of it) and the README says so.
 """
 
 from __future__ import annotations
@@ -107,11 +116,63 @@ class Registry:
             )
             for subject in subjects
         ]
+        self._append(lines)
+        return len(lines)
+
+    def record_photos(
+        self, photos: Iterable[tuple[bytes, bytes]], request_id: str, dataset: str, found_with: str
+    ) -> int:
+        """Append one line holding the masked (PDQ, dHash) of every removed image."""
+        unique = list(dict.fromkeys(photos))
+        if not unique:
+            return 0
+        line = json.dumps(
+            {
+                "schema": SCHEMA,
+                "time": datetime.now(UTC).isoformat(timespec="seconds"),
+                "request_id": request_id,
+                "mode": "drop",
+                "dataset": dataset,
+                "found_with": found_with,
+                "identifiers": [],
+                "photos": [
+                    {"pdq": self._masked(pdq).hex(), "second": self._masked(second).hex()}
+                    for pdq, second in unique
+                ],
+            },
+            sort_keys=True,
+        )
+        self._append([line])
+        return len(unique)
+
+    def photo_hashes(self) -> list[tuple[bytes, bytes]]:
+        """The (PDQ, dHash) of every removed image, unmasked, each once."""
+        found: dict[tuple[bytes, bytes], None] = {}
+        for entry in self.entries():
+            for photo in entry.get("photos", ()):  # type: ignore[attr-defined]
+                try:
+                    pdq, second = bytes.fromhex(photo["pdq"]), bytes.fromhex(photo["second"])
+                except (KeyError, TypeError, ValueError):
+                    raise ExpungeError(f"{self.path / LOG_FILE}: a photo removal is damaged",
+                                       "restore the log from a backup") from None  # fmt: skip
+                found[(self._masked(pdq), self._masked(second))] = None
+        return list(found)
+
+    def has_text_removals(self) -> bool:
+        return any(entry.get("identifiers") for entry in self.entries())
+
+    def _masked(self, value: bytes) -> bytes:
+        """`value` XOR a mask made from the secret (its own inverse; keeps Hamming distances)."""
+        mask = keyed_digest(self._key, f"photo-hash-mask\0{len(value)}")
+        while len(mask) < len(value):
+            mask += keyed_digest(self._key, mask)
+        return bytes(a ^ b for a, b in zip(value, mask, strict=False))
+
+    def _append(self, lines: list[str]) -> None:
         with open(self.path / LOG_FILE, "a", encoding="utf-8") as log:
             log.write("".join(line + "\n" for line in lines))
             log.flush()
             os.fsync(log.fileno())
-        return len(lines)
 
     def entries(self) -> list[dict[str, object]]:
         log = self.path / LOG_FILE
@@ -128,7 +189,7 @@ class Registry:
         return out
 
     def known_digests(self) -> set[str]:
-        return {i["hmac"] for e in self.entries() for i in e["identifiers"]}  # type: ignore[attr-defined]
+        return {i["hmac"] for e in self.entries() for i in e.get("identifiers", ())}  # type: ignore[attr-defined]
 
     def matching_material(self) -> RegistryTable:
         """The key and, per digest, which removals it belongs to and as what kind."""
@@ -136,7 +197,7 @@ class Registry:
         first_words: set[str] = set()
         entries = self.entries()
         for number, entry in enumerate(entries):
-            for ident in entry["identifiers"]:  # type: ignore[attr-defined]
+            for ident in entry.get("identifiers", ()):  # type: ignore[attr-defined]
                 kind, digest = ident["kind"], ident["hmac"]
                 if kind == "first-word":
                     first_words.add(digest)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 from expunge import __version__
 from expunge.errors import ExpungeError
 from expunge.executors import Executor
+from expunge.forget.photos import PhotoRemoval
 from expunge.forget.registry import Registry
 from expunge.records import Dataset, FieldSpec
 from expunge.scan.split import for_shards
@@ -80,26 +81,42 @@ def forget(
     candidates: dict[str, frozenset[int]] | None = None,
     known_checksums: dict[str, str] | None = None,
     found_with: str = "full scan",
+    photos: PhotoRemoval | None = None,
 ) -> dict[str, Any]:
     """Write the new version. `candidates` (shard -> rows where an index says a subject may
     be) limits the search to those rows; `known_checksums` (shard -> sha256 of the source file,
-    e.g. from that index, already checked against the files) spares hashing untouched shards."""
+    e.g. from that index, already checked against the files) spares hashing untouched shards.
+    `photos`: image samples to drop as well (forget/photos.py); `dataset` is then the
+    image dataset in its rewriters' formats (`photos.writable`)."""
     fields = fields or FieldSpec()
     check_out_dir(dataset, out_dir)
+    # With neither subjects nor new photos, a registry is re-applied: every past removal.
+    reapplying = registry is not None and not subjects and (photos is None or not photos.record)
+    config: ScanConfig | None = None
     if subjects:
         config = ScanConfig(fields=fields, phone_region=phone_region, subjects=tuple(subjects))
-    elif registry is not None:  # re-apply every past removal, from keyed hashes only
+    elif reapplying and registry is not None and (photos is None or registry.has_text_removals()):
         config = ScanConfig(
             fields=fields, phone_region=phone_region, registered=registry.matching_material()
         )
-    else:
+    elif photos is None:
         raise ExpungeError("nothing to forget", "pass --subject, --subjects or --registry")
     if candidates is not None and not subjects:
         raise ExpungeError(
             "an index can only be used with --subject / --subjects",
             "re-apply a registry without --index",
         )
-    edits = strong_matches(dataset, config, executor, candidates)
+    edits = strong_matches(dataset, config, executor, candidates) if config else {}
+    if photos is not None:
+        _add_photo_edits(edits, photos)
+
+    def record() -> None:
+        assert registry is not None
+        if subjects:
+            registry.record(subjects, request_id, mode, dataset.root)
+        if photos is not None and photos.record:
+            registry.record_photos(photos.record, request_id, dataset.root, photos.found_with)
+
     manifest = write_version(
         dataset,
         edits,
@@ -107,19 +124,16 @@ def forget(
         fields=fields,
         mode=mode,
         known_checksums=known_checksums,
-        before_manifest=(
-            (lambda: registry.record(subjects, request_id, mode, dataset.root))
-            if registry is not None and subjects
-            else None
-        ),
+        before_manifest=record if registry is not None and not reapplying else None,
         extra={
             "request_ids": [request_id] if request_id else [],
             "subjects": len(subjects),
             "registry_entries_applied": (
-                0 if subjects or registry is None else len(registry.entries())
+                len(registry.entries()) if reapplying and registry is not None else 0
             ),
             "registry": str(registry.path) if registry else None,
             "found_with": found_with,
+            **({"photos": photos.manifest_entry()} if photos is not None else {}),
         },
     )
     # Not data, so not rewritten, but shipped: the maintainer must edit such a file by hand
@@ -127,9 +141,18 @@ def forget(
     manifest["carried_with_matches"] = [
         c["name"]
         for c in manifest.get("carried", [])
-        if _loose_file_matches(out_dir / c["name"], replace(config, fields=FieldSpec()))
+        if config is not None
+        and _loose_file_matches(out_dir / c["name"], replace(config, fields=FieldSpec()))
     ]
     return manifest
+
+
+def _add_photo_edits(edits: dict[str, ShardEdits], photos: PhotoRemoval) -> None:
+    for shard, found in photos.edits().items():
+        into = edits.setdefault(shard, ShardEdits())
+        for row in found.spans:
+            into.spans.setdefault(row, [])
+        into.outside |= found.outside
 
 
 def verify(
@@ -138,10 +161,12 @@ def verify(
     subjects: Sequence[SubjectProfile] = (),
     phone_region: str = "US",
     registry: Registry | None = None,
+    photos: PhotoCheck | None = None,
 ) -> dict[str, Any]:
     """Check every file under the version against its manifest (changed, missing or extra
     files fail) and search every shard's stored bytes, and every carried text file, for the
-    subjects' identifiers in all their forms and for the registry's removals."""
+    subjects' identifiers in all their forms and for the registry's removals; and its images
+    for the query photos and the registry's removed images (`photos`)."""
     from expunge.io import open_dataset
     from expunge.io.raw import RAW_FORMATS
     from expunge.io.registry import lookup
@@ -159,7 +184,7 @@ def verify(
         configs.append(
             ScanConfig(fields=read_as, phone_region=phone_region, subjects=tuple(subjects))
         )
-    if registry is not None:
+    if registry is not None and registry.has_text_removals():
         configs.append(ScanConfig(fields=read_as, registered=registry.matching_material()))
     shard_names = {e["name"] for e in manifest["shards"]}
     formats: dict[str, int] = {}
@@ -182,6 +207,9 @@ def verify(
                     elif count:
                         remaining += count
                         where.append({"file": name, "records": count})
+    photo_part = _check_photos(version, manifest, shard_names, executor, registry, photos)
+    if photo_part is not None and photo_part.get("matches_remaining"):
+        remaining += photo_part["matches_remaining"]
     return {
         "version": str(version),
         "checked": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -193,9 +221,7 @@ def verify(
         "shards_checked": len(shard_names),
         "shards_bad": bad,
         "subjects_checked": len(subjects),
-        "registry_removals_checked": (
-            configs[-1].registered.removals if registry is not None and configs else 0  # type: ignore[union-attr]
-        ),
+        "registry_removals_checked": len(registry.entries()) if registry is not None else 0,
         "searched": _searched(subjects, phone_region),
         "raw_bytes": {
             "covered_formats": sorted(f for f in formats if f in RAW_FORMATS),
@@ -205,11 +231,63 @@ def verify(
             },
         },
         "carried_not_searched": sorted(unsearched),
+        **({"photos": photo_part} if photo_part is not None else {}),
         "strong_matches_remaining": remaining,
         "remaining_in": where,
         "weak_mentions_remaining": weak,
         "result": "pass" if not bad and remaining == 0 else "fail",
     }
+
+
+@dataclass(frozen=True)
+class PhotoCheck:
+    """What verify searches a version's images for, and how they are read."""
+
+    queries: Sequence[Path] = ()  # the person's photos
+    threshold: int | None = None  # None: the one the removal used (manifest), else 31
+    images_dir: Path | None = None
+    image_field: str | None = None
+
+
+def _check_photos(
+    version: Path,
+    manifest: dict[str, Any],
+    shard_names: set[str],
+    executor: Executor,
+    registry: Registry | None,
+    photos: PhotoCheck | None,
+) -> dict[str, Any] | None:
+    """The certificate's photo part: None when there are no photos to look for. Removed
+    images from a registry are not looked for in a version that holds no images (a text
+    dataset); query photos given for such a version are an error."""
+    from expunge.forget.photos import check_photos, registry_queries
+    from expunge.images.hashing import MATCH_THRESHOLD
+    from expunge.images.match import check_threshold, load_queries
+
+    given = photos or PhotoCheck()
+    queries = load_queries(list(given.queries)) if given.queries else []
+    stored = registry.photo_hashes() if registry is not None else []
+    if not queries and not stored:
+        return None
+    removal = manifest.get("photos")
+    threshold = given.threshold
+    if (
+        threshold is None
+        and isinstance(removal, dict)
+        and isinstance(removal.get("threshold"), int)
+    ):
+        threshold = removal["threshold"]
+    threshold = check_threshold(MATCH_THRESHOLD if threshold is None else threshold)
+    try:
+        part = check_photos(version, shard_names, [*queries, *registry_queries(stored)],
+                            executor, threshold, given.images_dir, given.image_field)  # fmt: skip
+    except ExpungeError:
+        if queries:
+            raise
+        return {"registry_photos_checked": 0, "note": "the version holds no images"}
+    part["registry_photos_checked"] = len(stored)
+    part["photos_checked"] = len(queries)
+    return part
 
 
 def _searched(subjects: Sequence[SubjectProfile], phone_region: str) -> dict[str, Any]:

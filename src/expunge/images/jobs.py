@@ -54,6 +54,7 @@ class ImageHashJob:
     images_dir: str | None = None
     image_field: str | None = None
     on_error: OnError = "stop"
+    rows: frozenset[int] | None = None  # hash only these samples (forget: the matched ones)
 
     small = False
 
@@ -67,6 +68,8 @@ class ImageHashJob:
         images_dir = Path(self.images_dir) if self.images_dir else None
         samples = read_samples(self.shard, errors, images_dir, image_field=self.image_field)
         for sample in samples:
+            if self.rows is not None and sample.location.row not in self.rows:
+                continue
             out.samples += 1
             if sample.data is None:
                 out.without_pixels += 1

@@ -35,6 +35,9 @@ class ImageFormat:
     title: str  # the name in messages
     shard: Literal["file", "directory"]  # what a shard's path names
     pixels: bool  # the files hold the images (laion: only their URLs)
+    # The `expunge.io` format whose rewriter drops this format's samples (same row numbers),
+    # so forget can write a version without a person's photos; None: none yet.
+    rewrite_as: str | None = None
 
     def read(
         self, shard: Shard, errors: ErrorPolicy, options: ReadOptions
@@ -47,7 +50,12 @@ class ImageFormat:
 _PACKAGE = "expunge.images"
 _FORMATS = (
     ImageFormat(
-        "webdataset", f"{_PACKAGE}.read_tar:read_webdataset", "WebDataset tar", "file", True
+        "webdataset",
+        f"{_PACKAGE}.read_tar:read_webdataset",
+        "WebDataset tar",
+        "file",
+        True,
+        "webdataset",
     ),
     ImageFormat(
         "image-parquet",
@@ -55,12 +63,23 @@ _FORMATS = (
         "Parquet with images",
         "file",
         True,
+        "parquet",
     ),
     ImageFormat(
-        "image-hf", f"{_PACKAGE}.read_columnar:read_image_hf", "Hugging Face Arrow", "file", True
+        "image-hf",
+        f"{_PACKAGE}.read_columnar:read_image_hf",
+        "Hugging Face Arrow",
+        "file",
+        True,
+        "hf",
     ),
     ImageFormat(
-        "laion", f"{_PACKAGE}.read_laion:read_laion", "LAION-style metadata", "file", False
+        "laion",
+        f"{_PACKAGE}.read_laion:read_laion",
+        "LAION-style metadata",
+        "file",
+        False,
+        "parquet",
     ),
     ImageFormat(
         "image-folder",

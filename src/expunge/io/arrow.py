@@ -20,6 +20,7 @@ from .columnar import (
     ARROW_ERRORS,
     BatchEditor,
     column_list,
+    edit_columns,
     fsync_path,
     numbered_batches,
     pick_columns,
@@ -65,14 +66,18 @@ def _opened(
         schema, batches, is_file_format = arrow_batches(source)
         columns = pick_columns(schema, fields, label, nested_text=True)
     except ARROW_ERRORS as exc:
-        errors.bad_row(
-            label,
-            "header",
-            f"not a readable Arrow IPC file: {brief(exc)}",
-            "re-download or re-save the dataset; if it is not Arrow, pass --format",
-        )
+        _unreadable_header(errors, label, exc)
         return None
     return schema, batches, is_file_format, columns
+
+
+def _unreadable_header(errors: ErrorPolicy, label: str, exc: Exception) -> None:
+    errors.bad_row(
+        label,
+        "header",
+        f"not a readable Arrow IPC file: {brief(exc)}",
+        "re-download or re-save the dataset; if it is not Arrow, pass --format",
+    )
 
 
 def read_arrow(shard: Shard, fields: FieldSpec, errors: ErrorPolicy) -> Iterator[Record]:
@@ -89,11 +94,15 @@ def rewrite_arrow(shard: Shard, fields: FieldSpec, out_path: str, edits: Edits) 
     label = shard.label
     errors = ErrorPolicy("stop")  # what cannot be read raises
     with open_arrow(shard) as source:
-        opened = _opened(source, fields, label, errors)
-        assert opened is not None
-        schema, batches, is_file_format, columns = opened
+        try:
+            schema, batches, is_file_format = arrow_batches(source)
+            columns = edit_columns(schema, fields, label, edits)
+        except ARROW_ERRORS as exc:
+            _unreadable_header(errors, label, exc)
+            raise
         editor = BatchEditor(label, columns, edits)
-        used = column_list(columns)
+        # every column a dropping rewrite copies is checked, as the read checks its own
+        used = column_list(columns) if columns is not None else schema.names
         with pa.OSFile(out_path, "wb") as sink:
             new_writer = ipc.new_file if is_file_format else ipc.new_stream
             with new_writer(sink, schema) as writer:

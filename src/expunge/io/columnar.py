@@ -232,15 +232,24 @@ def _string_columns(schema: pa.Schema) -> str:
     return ", ".join(repr(name) for name in names[:20]) or "(none)"
 
 
+def edit_columns(schema: pa.Schema, fields: FieldSpec, label: str, edits: Edits) -> Columns | None:
+    """The columns a rewrite edits; None when it only drops rows, which needs no text column
+    (an image dataset dropping whole samples may have none)."""
+    if not edits.replace:
+        return None
+    return pick_columns(schema, fields, label, nested_text=True)
+
+
 class BatchEditor:
     """Applies the edits to a shard's batches, given each batch's first row: drops rows and
     replaces the text of others (down a struct path for `--text-field meta.body`, every other
     field and the structs' own nulls kept)."""
 
-    def __init__(self, label: str, columns: Columns, edits: Edits) -> None:
+    def __init__(self, label: str, columns: Columns | None, edits: Edits) -> None:
         self.label = label
-        self.text = columns.text
-        self.path = columns.text_path
+        # None: the edits only drop rows (edit_columns), so no text column is touched
+        self.text = columns.text if columns is not None else ""
+        self.path = columns.text_path if columns is not None else ()
         self.edits = edits
         self.dropped = self.replaced = 0
 

@@ -15,6 +15,7 @@ from .columnar import (
     ARROW_ERRORS,
     BatchEditor,
     column_list,
+    edit_columns,
     fsync_path,
     numbered_batches,
     pick_columns,
@@ -66,7 +67,7 @@ def rewrite_parquet(shard: Shard, fields: FieldSpec, out_path: str, edits: Edits
     with parquet:
         try:
             schema = parquet.schema_arrow
-            columns = pick_columns(schema, fields, label, nested_text=True)
+            columns = edit_columns(schema, fields, label, edits)
             batch_rows = _rewrite_batch_rows(parquet)
             codec = _codec(parquet)
             groups = parquet.metadata.num_row_groups
