@@ -71,7 +71,7 @@ def _opened(
     return schema, batches, is_file_format, columns
 
 
-def _unreadable_header(errors: ErrorPolicy, label: str, exc: Exception) -> None:
+def _unreadable_header(errors: ErrorPolicy, label: str, exc: BaseException) -> None:
     errors.bad_row(
         label,
         "header",
