@@ -480,7 +480,7 @@ def _print_certificate(version: Path, report: dict[str, object]) -> None:
         + (f"; phone regions: {', '.join(r['searched']['phone_regions'])}" if r["searched"]["phone_regions"] else "")
         + f"\n  stored bytes searched (markup, headers, every field): {', '.join(raw['covered_formats']) or '-'}"
         + (f"; text column only: {', '.join(raw['text_only_formats'])}" if raw["text_only_formats"] else "")
-        + "".join(f"\n  not searched in {f}: {what}" for f, what in raw.get("not_searched", {}).items())
+        + "".join(f"\n  not searched for identifiers in {f}: {what}" for f, what in raw.get("not_searched", {}).items())
         + f"\n  strong matches remaining: {r['strong_matches_remaining']}"
         f"; records that only name a subject (not a failure): {r['weak_mentions_remaining']}"
     )  # fmt: skip
