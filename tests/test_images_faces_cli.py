@@ -70,3 +70,47 @@ def test_a_query_without_a_face_is_refused(photos: Path) -> None:
     result = run_cli("images", "faces", "--query", str(photos / "me.jpg"), str(photos / "data"),
                      "--tolerance", "3")  # fmt: skip
     assert result.code == 1 and "--tolerance 3.0 is out of range" in result.stderr
+
+
+def test_the_report_shows_the_query_and_the_matched_face_only(photos: Path, tmp_path: Path) -> None:
+    result = run_cli("images", "faces", "--query", str(photos / "me.jpg"), str(photos / "data"),
+                     "--out", str(tmp_path))  # fmt: skip
+    assert result.code == 0 and "(likely)" in result.stdout, result.stdout
+    page = (tmp_path / "report.html").read_text()
+    assert page.count("<img ") == 2  # the query and the one match, never Grace Hopper
+    assert "row 1, key 00001" in page and "likely" in page
+    assert stat.S_IMODE((tmp_path / "report.html").stat().st_mode) == 0o600
+
+
+def test_a_face_index_is_opt_in_private_and_searched_like_the_dataset(
+    photos: Path, tmp_path: Path
+) -> None:
+    index = tmp_path / "faces-idx"
+    me = ["--query", str(photos / "me.jpg")]
+    built = run_cli("images", "faces", *me, str(photos / "data"), "--save-face-index", str(index))
+    assert built.code == 0, built.stderr
+    assert "biometric identifiers (BIPA" in built.stderr and "GDPR Art. 9" in built.stderr
+    assert stat.S_IMODE(index.stat().st_mode) == 0o700
+    files = [p for p in index.rglob("*") if p.is_file()]
+    assert files and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in files)
+    direct = run_cli("images", "faces", *me, str(photos / "data"), "--out", str(tmp_path / "a"))
+    via = run_cli("images", "faces", *me, "--index", str(index), "--out", str(tmp_path / "b"))
+    assert via.code == 0, via.stderr
+
+    def rows(out: Path) -> list[tuple[int, str]]:
+        lines = (out / "matches.jsonl").read_text().splitlines()
+        return [(m["row"], m["key"]) for m in map(json.loads, lines)]
+
+    assert rows(tmp_path / "a") == rows(tmp_path / "b") == [(1, "00001")]
+    assert direct.code == 0
+    # Updating it re-reads nothing unchanged; a changed dataset makes it out of date.
+    again = run_cli("images", "faces", *me, str(photos / "data"), "--save-face-index", str(index))
+    assert "0 shards read, 1 unchanged" in again.stdout
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    (changed / "00000.tar").write_bytes((photos / "data" / "00000.tar").read_bytes() + b"\0" * 1024)
+    stale = run_cli("images", "faces", *me, "--index", str(index), str(changed))
+    assert stale.code == 1 and "out of date" in stale.stderr
+    # A photo hash index is not a face index, and the other way round.
+    wrong = run_cli("images", "find", *me, "--index", str(index))
+    assert wrong.code == 1 and "is not an index of `expunge images index`" in wrong.stderr

@@ -117,7 +117,12 @@ def find_cmd(
     re-encoded."""
     from expunge.executors import make_executor
     from expunge.images.match import check_threshold, load_queries
-    from expunge.images.report import matched_thumbnails, render_report, thumbnail_uri
+    from expunge.images.report import (
+        matched_thumbnails,
+        photo_cards,
+        render_report,
+        thumbnail_uri,
+    )
     from expunge.images.search import find_in_dataset, find_in_index
 
     need_images_extra()
@@ -156,16 +161,19 @@ def find_cmd(
         return
     thumbs = {}
     if dataset is not None:
-        thumbs = matched_thumbnails(_dataset(dataset, format, images_dir), matches, images_dir,
+        wanted: dict[tuple[str, int], list[tuple[int, int, int, int]]] = {
+            (m.shard, m.row): [] for m in matches
+        }
+        thumbs = matched_thumbnails(_dataset(dataset, format, images_dir), wanted, images_dir,
                                     image_field)  # fmt: skip
     shown = [(q.name, thumbnail_uri(p.read_bytes())) for q, p in zip(queries, query, strict=True)]
-    page = render_report(source, shown, matches, thumbs, facts)
+    page = render_report(source, "images find", shown, photo_cards(matches, thumbs), facts)
     summary = {"tool": "expunge", "command": "images find", "source": source,
                "queries": [q.name for q in queries], "threshold": threshold,
                "matches": len(matches)}  # fmt: skip
     from expunge.images.report import write_outputs
 
-    write_outputs(out, summary, matches, page)
+    write_outputs(out, summary, [m.to_json() for m in matches], page)
     print(f"report: {out / 'report.html'}  matches: {out / 'matches.jsonl'}")
 
 
@@ -177,9 +185,19 @@ def faces_cmd(
     query: Annotated[
         list[Path], typer.Option(help="A photo of your own face, nobody else's (repeatable).")
     ],
-    dataset: Annotated[str, typer.Argument(help="The image dataset to search.")],
+    dataset: Annotated[
+        str | None,
+        typer.Argument(help="The image dataset to search (with --index: checks it is current)."),
+    ] = None,
+    index: Annotated[
+        Path | None, typer.Option(help="Search this face index (from --save-face-index).")
+    ] = None,
+    save_face_index: Annotated[
+        Path | None,
+        typer.Option(help="Keep every face of DATASET in this index: biometric data, opt-in."),
+    ] = None,
     out: Annotated[
-        Path | None, typer.Option(help="Write matches.jsonl and summary.json here.")
+        Path | None, typer.Option(help="Write matches.jsonl, summary.json, report.html here.")
     ] = None,
     tolerance: Annotated[
         float, typer.Option(help="Largest embedding distance that counts as your face.")
@@ -194,20 +212,27 @@ def faces_cmd(
     ray_address: RayAddressOpt = None,
 ) -> None:
     """Find images of DATASET that show your face (opt-in; your face only). Faces found in the
-    dataset are compared and discarded; nothing about them is kept but where they matched."""
-    import orjson
+    dataset are compared and discarded, unless you ask to keep them (--save-face-index)."""
+    from rich.console import Console
 
-    from expunge.atomic import write_atomic
     from expunge.executors import make_executor
+    from expunge.images import face_search as fs
     from expunge.images.decode import ImageDecodeError, decode_image
     from expunge.images.faces import FaceModel
-    from expunge.images.jobs import FaceMatchJob
+    from expunge.images.report import matched_thumbnails, render_report, thumbnail_uri
 
     need_images_extra()
     if not 0.0 < tolerance <= 1.0:
         raise ExpungeError(
             f"--tolerance {tolerance} is out of range", "use a value in (0, 1]; 0.6 is usual"
         )
+    if dataset is None and index is None:
+        raise ExpungeError("give DATASET or --index", "expunge images faces --query me.jpg DATASET")
+    if dataset is None and save_face_index is not None:
+        raise ExpungeError("--save-face-index needs DATASET", "give the dataset to index")
+    if index is not None and save_face_index is not None:
+        raise ExpungeError("give --index or --save-face-index, not both",
+                           "--save-face-index builds or updates an index; --index searches one")  # fmt: skip
     photos = []
     for path in query:
         try:
@@ -218,43 +243,72 @@ def faces_cmd(
             ) from None
     model = FaceModel(detector)  # type: ignore[arg-type]
     embeddings = model.query_embeddings(photos)
-    data = _dataset(dataset, format, images_dir)
-    jobs = [
-        FaceMatchJob(
-            s,
-            embeddings.astype("float32").tobytes(),
-            tolerance,
-            detector,
-            str(images_dir) if images_dir else None,
-            image_field,
-            on_error,
+    data = _dataset(dataset, format, images_dir) if dataset is not None else None
+    executor = make_executor(engine, workers, ray_address)
+    if save_face_index is not None:
+        assert data is not None
+        Console(stderr=True, highlight=False).print(
+            f"[yellow]warning:[/] {save_face_index} will hold a face embedding of every person "
+            "in the dataset: biometric identifiers (BIPA 740 ILCS 14/15, GDPR Art. 9). Keep it "
+            "private (its files are 0600), do not share it, delete it when done.",
+            soft_wrap=True,
         )
-        for s in data.shards
-    ]
-    results = {r.shard: r for r in make_executor(engine, workers, ray_address).map_jobs(jobs, None)}
-    hits = [h for s in data.shards for h in results[s.label].hits]
-    images = sum(r.images for r in results.values())
-    skipped = sum(len(r.skipped) for r in results.values())
+        built = fs.build_face_index(data, save_face_index, executor, detector,
+                                    images_dir=images_dir, image_field=image_field,
+                                    on_error=on_error)  # fmt: skip
+        print(f"face index: {save_face_index} ({built.faces:,} faces; {len(built.hashed)} "
+              f"shards read, {len(built.reused)} unchanged)")  # fmt: skip
+        found = fs.search_index(embeddings, save_face_index, tolerance)
+        found.skipped = built.skipped
+    elif index is not None:
+        found = fs.search_index(embeddings, index, tolerance, detector, data)
+    else:
+        assert data is not None
+        found = fs.search_dataset(embeddings, data, executor, tolerance, detector,
+                                  images_dir=images_dir, image_field=image_field,
+                                  on_error=on_error)  # fmt: skip
+    hits = found.hits
     for h in hits:
         print(f"{photos[h.query][0]} ~ {h.shard} row {h.row} (key {h.key}): face at {h.box}, "
-              f"distance {h.distance:.3f}; {h.url or 'no url'}")  # fmt: skip
-    print(f"{len(hits)} face(s) like yours in {images:,} images of {dataset}"
-          + (f"; {skipped:,} unreadable samples skipped" if skipped else ""))  # fmt: skip
+              f"distance {h.distance:.3f} ({fs.likelihood(h.distance)}); {h.url or 'no url'}")  # fmt: skip
+    source = str(index) if index is not None else str(dataset)
+    facts = [f"{len(photos)} query photo(s)", f"tolerance {tolerance}",
+             f"{found.images:,} images searched"]  # fmt: skip
+    if found.skipped:
+        facts.append(f"{len(found.skipped):,} unreadable samples skipped")
+    print(f"{len(hits)} face(s) like yours in {source}; " + "; ".join(facts[2:]))
     if out is None:
         return
-    out.mkdir(parents=True, exist_ok=True)
-    lines = b"".join(
-        orjson.dumps({"query": photos[h.query][0], "distance": h.distance, "box": list(h.box),
-                      "shard": h.shard, "row": h.row, "key": h.key, "url": h.url,
-                      "caption": h.caption}) + b"\n"
+    wanted: dict[tuple[str, int], list[tuple[int, int, int, int]]] = {}
+    for h in hits:
+        wanted.setdefault((h.shard, h.row), []).append(h.box)
+    thumbs = matched_thumbnails(data, wanted, images_dir, image_field) if data is not None else {}
+    cards = [
+        (thumbs.get((h.shard, h.row), ""), [
+            ("face like", photos[h.query][0]),
+            ("distance", f"{h.distance:.3f}: {fs.likelihood(h.distance)}"),
+            ("where", f"{h.shard} row {h.row}, key {h.key}"),
+            ("url", h.url or "—"),
+            ("caption", h.caption or "—"),
+        ])
         for h in hits
-    )  # fmt: skip
-    write_atomic(out / "matches.jsonl", lines, private=True)
-    summary = {"tool": "expunge", "command": "images faces", "dataset": dataset,
+    ]  # fmt: skip
+    shown = [
+        (name, thumbnail_uri(p.read_bytes())) for (name, _), p in zip(photos, query, strict=True)
+    ]
+    page = render_report(source, "images faces", shown, cards, facts,
+                         "Your face, as searched. The boxes in the matches are the faces found.")  # fmt: skip
+    summary = {"tool": "expunge", "command": "images faces", "source": source,
                "queries": [name for name, _ in photos], "tolerance": tolerance,
-               "detector": detector, "images": images, "matches": len(hits),
-               "skipped": skipped}  # fmt: skip
-    write_atomic(
-        out / "summary.json", orjson.dumps(summary, option=orjson.OPT_INDENT_2), private=True
-    )
-    print(f"matches: {out / 'matches.jsonl'}")
+               "detector": detector, "images": found.images, "matches": len(hits),
+               "skipped": len(found.skipped)}  # fmt: skip
+    lines = [
+        {"query": photos[h.query][0], "distance": h.distance, "likely": h.distance < fs.LIKELY_DISTANCE,
+         "box": list(h.box), "shard": h.shard, "row": h.row, "key": h.key, "url": h.url,
+         "caption": h.caption}
+        for h in hits
+    ]  # fmt: skip
+    from expunge.images.report import write_outputs
+
+    write_outputs(out, summary, lines, page)
+    print(f"report: {out / 'report.html'}  matches: {out / 'matches.jsonl'}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import orjson
@@ -35,15 +35,28 @@ EXTRA_CSS = """
 """
 
 
-def thumbnail_uri(data: bytes) -> str:
-    """A small JPEG of the image as a data: URI ('' when it cannot be decoded)."""
+Card = tuple[str, Sequence[tuple[str, str]]]  # (thumbnail data: URI or "", (label, value) lines)
+Box = tuple[int, int, int, int]
+
+
+def thumbnail_uri(data: bytes, boxes: Sequence[Box] = ()) -> str:
+    """A small JPEG of the image as a data: URI ('' when it cannot be decoded), with each
+    face box (in the image's full-size pixels) outlined."""
+    from PIL import ImageDraw
+
     from .decode import ImageDecodeError, decode_image
 
     try:
-        image = decode_image(data, reduce_to=THUMB_PIXELS)
+        image = decode_image(data, reduce_to=None if boxes else THUMB_PIXELS)
     except ImageDecodeError:
         return ""
+    scale = THUMB_PIXELS / max(image.size)
     image.thumbnail((THUMB_PIXELS, THUMB_PIXELS))
+    if boxes:
+        draw = ImageDraw.Draw(image)
+        for box in boxes:
+            shown = [round(v * min(scale, 1.0)) for v in box]
+            draw.rectangle(shown, outline=(255, 200, 0), width=2)
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=80)
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
@@ -51,26 +64,27 @@ def thumbnail_uri(data: bytes) -> str:
 
 def matched_thumbnails(
     dataset: Dataset,
-    matches: Sequence[ImageMatch],
+    wanted: Mapping[tuple[str, int], Sequence[Box]],
     images_dir: Path | None = None,
     image_field: str | None = None,
 ) -> dict[tuple[str, int], str]:
-    """(shard, row) -> thumbnail of every matched image, reading only the matched shards."""
+    """(shard, row) -> thumbnail of every matched image (with its face boxes outlined, for
+    face matches), reading only the matched shards."""
     from .readers import read_samples
 
-    wanted: dict[str, set[int]] = {}
-    for m in matches:
-        wanted.setdefault(m.shard, set()).add(m.row)
+    rows_of: dict[str, set[int]] = {}
+    for shard_label, row in wanted:
+        rows_of.setdefault(shard_label, set()).add(row)
     thumbs: dict[tuple[str, int], str] = {}
     for shard in dataset.shards:
-        rows = wanted.get(shard.label)
+        rows = rows_of.get(shard.label)
         if not rows:
             continue
         for sample in read_samples(shard, ErrorPolicy("skip"), images_dir, image_field=image_field):
-            row = sample.location.row
-            if row in rows and sample.data is not None:
-                thumbs[(shard.label, row)] = thumbnail_uri(sample.data)
-                if len(thumbs) == sum(len(r) for r in wanted.values()):
+            at = (shard.label, sample.location.row)
+            if sample.location.row in rows and sample.data is not None:
+                thumbs[at] = thumbnail_uri(sample.data, wanted[at])
+                if len(thumbs) == len(wanted):
                     return thumbs
     return thumbs
 
@@ -82,52 +96,53 @@ def _card(image_uri: str, lines: Sequence[tuple[str, str]]) -> str:
     return f'<div class="card">{img}{text}</div>'
 
 
+def photo_cards(matches: Sequence[ImageMatch], thumbs: dict[tuple[str, int], str]) -> list[Card]:
+    return [
+        (thumbs.get((m.shard, m.row), ""), [
+            ("matches", f"{m.query} ({m.transform})"),
+            ("distance", f"{m.distance} (confirmed at {m.confirm_distance})"),
+            ("where", f"{m.shard} row {m.row}, key {m.key}"),
+            ("url", m.url or "—"),
+            ("caption", m.caption or "—"),
+        ])
+        for m in matches
+    ]  # fmt: skip
+
+
 def render_report(
     title: str,
+    command: str,
     queries: Sequence[tuple[str, str]],
-    matches: Sequence[ImageMatch],
-    thumbs: dict[tuple[str, int], str],
+    cards: Sequence[Card],
     facts: Sequence[str],
+    searched_as: str = "The query photos, as searched (with their rotations and mirror images).",
 ) -> str:
-    """`queries`: (file name, thumbnail URI) of each query photo."""
+    """`queries`: (file name, thumbnail URI) of each query photo; `cards`: one per match."""
     query_cards = "".join(_card(uri, [("query", name)]) for name, uri in queries)
     body = [
         (
-            f'<header class="top"><div><div class="brand">expunge · images find</div>'
+            f'<header class="top"><div><div class="brand">expunge · {esc(command)}</div>'
             f'<h1 class="mono">{esc(title)}</h1></div>'
             f'<div class="when">{" · ".join(esc(f) for f in facts)}</div></header>'
         ),
-        panel(
-            "Your photos",
-            "The query photos, as searched (with their rotations and mirror images).",
-            f'<div class="grid">{query_cards}</div>',
-        ),
+        panel("Your photos", searched_as, f'<div class="grid">{query_cards}</div>'),
     ]
-    if matches:
-        cards = "".join(
-            _card(thumbs.get((m.shard, m.row), ""), [
-                ("matches", f"{m.query} ({m.transform})"),
-                ("distance", f"{m.distance} (confirmed at {m.confirm_distance})"),
-                ("where", f"{m.shard} row {m.row}, key {m.key}"),
-                ("url", m.url or "—"),
-                ("caption", m.caption or "—"),
-            ])
-            for m in matches
-        )  # fmt: skip
-        note = (f"{len(matches)} image(s) of the dataset match your photos. Only these are "
-                "shown; no other picture of the dataset is put in this page.")  # fmt: skip
-        body.append(panel("Matches", note, f'<div class="grid">{cards}</div>', long=True))
+    if cards:
+        shown = "".join(_card(uri, lines) for uri, lines in cards)
+        note = (f"{len(cards)} match(es) in the dataset. Only these are shown; no other "
+                "picture of the dataset is put in this page.")  # fmt: skip
+        body.append(panel("Matches", note, f'<div class="grid">{shown}</div>', long=True))
     else:
-        body.append(panel("Matches", "No image of the dataset matches your photos.", ""))
-    return html_document(f"expunge images find — {title}", "\n".join(body), EXTRA_CSS)
+        body.append(panel("Matches", "Nothing in the dataset matches your photos.", ""))
+    return html_document(f"expunge {command} — {title}", "\n".join(body), EXTRA_CSS)
 
 
-def write_outputs(out: Path, summary: dict[str, object], matches: Sequence[ImageMatch],
+def write_outputs(out: Path, summary: dict[str, object], lines: Sequence[dict[str, object]],
                   page: str) -> None:  # fmt: skip
     """Written 0600: the matches locate the person's own photos."""
     out.mkdir(parents=True, exist_ok=True)
-    lines = b"".join(orjson.dumps(m.to_json()) + b"\n" for m in matches)
-    write_atomic(out / "matches.jsonl", lines, private=True)
+    data = b"".join(orjson.dumps(line) + b"\n" for line in lines)
+    write_atomic(out / "matches.jsonl", data, private=True)
     write_atomic(out / "summary.json", orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n",
                  private=True)  # fmt: skip
     write_atomic(out / "report.html", page.encode("utf-8"), private=True)
