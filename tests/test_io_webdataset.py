@@ -123,6 +123,9 @@ def test_the_certificate_says_what_is_not_searched_in_a_tar(dataset: Path, tmp_p
     assert run_cli("forget", "--subject", str(me), str(dataset), "--out", str(v2)).code == 0
     check = run_cli("verify", str(v2), "--subject", str(me), "--json", str(tmp_path / "c.json"))
     assert check.code == 0, check.stdout + check.stderr
-    assert "not searched for identifiers in webdataset: the pictures and the metadata inside them" in check.stdout
+    assert (
+        "not searched for identifiers in webdataset: the pictures and the metadata inside them"
+        in check.stdout
+    )
     raw = json.loads((tmp_path / "c.json").read_text())["raw_bytes"]
     assert raw["covered_formats"] == ["webdataset"] and "webdataset" in raw["not_searched"]

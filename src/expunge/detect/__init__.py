@@ -25,7 +25,8 @@ How each type is decided (candidates come from patterns.py, confirmers from conf
 - url: http(s):// or www. with a real-looking host, trailing punctuation stripped. 0.6
 - social_handle: profile URLs (x/twitter, instagram, facebook, linkedin /in/, tiktok @,
   github user, flickr, reddit /u/, youtube @ /channel/ /c/, https://host/@user) with
-  per-site stoplists; @user@host.tld; bare @user next to a platform word. 0.7-0.9
+  per-site stoplists; @user@host.tld; bare @user next to a platform word; a bare Flickr
+  NSID ('12345678@N00', how Flickr-derived datasets name uploaders). 0.7-0.9
 - street_address: number + capitalised words + USPS suffix (+ unit, city, state, ZIP or UK
   postcode), any suffix before ', ST 12345', German 'Hauptstraße 12[, 10115 Berlin]'. 0.6-0.85
 - date_of_birth: a valid date within ~40 chars after born/birth/DOB/geboren/né(e). 0.85

@@ -72,13 +72,17 @@ _SOCIAL_SITES = frozenset(
 _HOST_PREFIXES = (b"www.", b"m.", b"mobile.", b"mbasic.", b"web.", b"touch.")
 
 
+def _static_flickr(site: bytes) -> bool:  # a Flickr photo's file (social.is_static_flickr)
+    return site.endswith((b".staticflickr.com", b".static.flickr.com"))
+
+
 def _is_social(host: bytes, rest: bytes) -> bool:
     site = host
     for prefix in _HOST_PREFIXES:
         if site.startswith(prefix):
             site = site[len(prefix) :]
             break
-    if site not in _SOCIAL_SITES and not rest.startswith(b"/@"):
+    if site not in _SOCIAL_SITES and not rest.startswith(b"/@") and not _static_flickr(site):
         return False  # only known platforms and /@user pages can be profiles
     key = (host, rest)
     found = _social_cache.get(key)
@@ -171,3 +175,11 @@ def handle(
     if run.near(ctx.SOCIAL, s, e, line_lo, line_hi, 48, 32):
         return ("social_handle", s, e, 0.7, "handle+context")
     return None
+
+
+def flickr_nsid(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> Hit | None:
+    """social_handle: a bare Flickr NSID ('12345678@N00', a Flickr account's id in dataset
+    metadata); one inside a URL is the URL's (the pattern refuses a '/' before it)."""
+    return ("social_handle", s + 1, ends[-1], 0.85, "flickr-nsid")

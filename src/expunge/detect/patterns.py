@@ -121,6 +121,9 @@ PATTERNS: tuple[PatternSpec, ...] = (
     PatternSpec("jwt", ("secret",),
                 rb"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}[^A-Za-z0-9_-]",
                 sec.jwt),
+    # appended, so the ids of the patterns above do not move
+    PatternSpec("flickr_nsid", ("social_handle",),
+                rb"[^0-9A-Za-z_/@.+%-]\d{5,12}@[Nn]\d\d[^0-9A-Za-z_]", contact.flickr_nsid),
 )  # fmt: skip
 
 

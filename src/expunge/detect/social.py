@@ -42,8 +42,22 @@ _INSTAGRAM_USER = re.compile(r"[A-Za-z0-9_.]{1,30}")
 _FACEBOOK_USER = re.compile(r"[A-Za-z0-9.]{5,50}")
 _GITHUB_USER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
 _SLUG = re.compile(r"[A-Za-z0-9_.%-]{2,100}")
+# A Flickr account's NSID ('12345678@N00'): how Flickr-derived datasets (YFCC100M, MegaFace)
+# name the uploader, and what Exposing.ai searched by.
+FLICKR_NSID = re.compile(r"\d{5,12}@N\d\d", re.IGNORECASE)
 _FLICKR_USER = re.compile(r"[A-Za-z0-9_.-]{2,60}|\d{5,12}@N\d\d")
 _AT_USER = re.compile(r"@[A-Za-z0-9_.-]{1,60}")
+# A Flickr photo's file on its image servers ('live.staticflickr.com/65535/ID_secret_b.jpg',
+# 'farm5.staticflickr.com/4567/ID_secret.jpg', 'c1.staticflickr.com/1/2/ID_secret.jpg'):
+# what LAION-style URL columns hold. The photo id names the photo as its page does.
+_STATIC_FLICKR = re.compile(
+    r"/(?:\d+/)?\d+/(\d{5,12})_[0-9a-f]{4,}(?:_[a-z0-9]{1,4})?\.(?:jpe?g|png|gif)", re.IGNORECASE
+)
+
+
+def is_static_flickr(host: str) -> bool:
+    host = host.lower()
+    return host.endswith((".staticflickr.com", ".static.flickr.com"))
 
 
 def _host_key(host: str) -> str:
@@ -57,6 +71,8 @@ def _host_key(host: str) -> str:
 def is_profile(host: str, path: str, query: str) -> bool:
     """True for a profile URL, given host, path (starting with '/' or empty) and query."""
     site = _host_key(host)
+    if is_static_flickr(site):
+        return _STATIC_FLICKR.fullmatch(path) is not None
     parts = [p for p in path.split("/") if p]
     if not parts:
         return False
@@ -106,10 +122,14 @@ def is_profile(host: str, path: str, query: str) -> bool:
 def profile_keys(host: str, path: str, query: str) -> list[str]:
     """Normalised identifiers of a profile URL: 'x:jdoe' (x.com and twitter.com alike),
     'mastodon:jdoe@example.social', 'flickr:12345678@n00', plus 'flickr-photo:ID' for a
-    Flickr photo page. Empty when the URL is not a profile."""
+    Flickr photo page, and only that for the photo's file on Flickr's image servers. Empty
+    when the URL is not a profile."""
     if not is_profile(host, path, query):
         return []
     site = _host_key(host)
+    if is_static_flickr(site):
+        photo = _STATIC_FLICKR.fullmatch(path)
+        return [f"flickr-photo:{photo.group(1)}"] if photo else []
     parts = [p for p in path.split("/") if p]
     first = parts[0]
     if site in ("twitter.com", "x.com"):

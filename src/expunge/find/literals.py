@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from expunge.detect.social import FLICKR_NSID
 from expunge.subject import SubjectProfile
 from expunge.subject.normalize import fold
 from expunge.subject.phones import split_e164
@@ -159,6 +160,8 @@ def profile_trigger(key: str) -> str:
         return "/@" + rest.split("@", 1)[0]
     if platform == "tiktok" or (platform == "youtube" and "/" not in rest):
         return "/@" + rest
+    if platform == "flickr" and FLICKR_NSID.fullmatch(rest):
+        return rest  # also written bare, without a URL ('"owner": "12345678@N00"')
     return "/" + rest
 
 

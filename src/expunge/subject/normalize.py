@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
-from expunge.detect.social import profile_keys
+from expunge.detect.social import FLICKR_NSID, profile_keys
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
 _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}")
@@ -55,8 +55,11 @@ def phone_key(phone: str, region: str) -> str | None:
 
 
 def url_keys(url: str) -> list[str]:
-    """'x:jdoe'-style keys of a social profile URL; [] if it is not a profile URL."""
+    """'x:jdoe'-style keys of a social profile URL; [] if it is not a profile URL. A bare
+    Flickr NSID ('12345678@N00') is the account's key as a profile URL of it would give."""
     text = url.strip()
+    if FLICKR_NSID.fullmatch(text):
+        return [f"flickr:{text.lower()}"]
     if "://" not in text:
         text = "https://" + text
     parts = urlsplit(text)
