@@ -283,13 +283,9 @@ def test_photo_removal_mistakes_are_one_line_and_write_nothing(demo: Path, tmp_p
     query = ["--query", str(demo / "queries" / "me-1.jpg")]
     text = tmp_path / "text.jsonl"
     text.write_text('{"text": "hello"}\n')
-    folder = tmp_path / "folder"
-    folder.mkdir()
-    (folder / "a.jpg").write_bytes((demo / "queries" / "me-1.jpg").read_bytes())
     cases = {
         "not both": [*query, "--images-report", str(tmp_path), str(demo / "dataset")],
         "image dataset": [*query, str(text)],
-        "cannot be written as a new version": [*query, str(folder)],
         "cannot read": ["--images-report", str(tmp_path / "nope"), str(demo / "dataset")],
         "out of range": [*query, "--threshold", "99", str(demo / "dataset")],
         "are for photos": ["--subject", str(tmp_path / "x.toml"), "--threshold", "3", str(text)],
@@ -350,3 +346,33 @@ def test_killed_photo_forget_is_invisible_and_completes(demo: Path, tmp_path: Pa
             assert run_cli(*args, "--out", str(out)).code == 0
         got = {s["name"]: s["sha256"] for s in json.loads((out / "manifest.json").read_text())["shards"]}  # fmt: skip
         assert got == expected
+
+
+def test_a_folder_of_images_loses_the_matched_files_and_their_sidecars(tmp_path: Path) -> None:
+    me = drawn_picture(42, (400, 300))
+    (tmp_path / "me.jpg").write_bytes(_jpeg(me, 95))
+    data = tmp_path / "data"
+    (data / "sub").mkdir(parents=True)
+    (data / "notes").mkdir()
+    for i in range(5):
+        picture = me.resize((200, 150)) if i == 2 else drawn_picture(100 + i)
+        (data / f"{i:03d}.jpg").write_bytes(_jpeg(picture, 85))
+        (data / f"{i:03d}.txt").write_text(f"caption {i}")
+    (data / "sub" / "a.png").write_bytes(_jpeg(drawn_picture(7)))
+    (data / "sub" / "b.jpg").write_bytes(_jpeg(me.transpose(Image.Transpose.FLIP_LEFT_RIGHT)))
+    (data / "sub" / "b.json").write_text('{"url": "https://x.example/b"}')
+    (data / "README.md").write_text("my photos")
+    (data / "notes" / "n.txt").write_text("no images here")
+    out, reg = tmp_path / "v2", tmp_path / "reg"
+    done = run_cli("forget", "--query", str(tmp_path / "me.jpg"), str(data), "--out", str(out),
+                   "--registry", str(reg))  # fmt: skip
+    assert done.code == 0, done.stderr
+    gone = {"002.jpg", "002.txt", "sub/b.jpg", "sub/b.json"}
+    before = set(_digests(data))
+    assert set(_digests(out)) == (before - gone) | {"manifest.json"}
+    assert (out / "001.jpg").stat().st_ino == (data / "001.jpg").stat().st_ino  # linked
+    assert run_cli("verify", str(out), "--query", str(tmp_path / "me.jpg")).code == 0
+    assert run_cli("verify", str(out), "--registry", str(reg)).code == 0
+    (out / "extra.jpg").write_bytes(b"added afterwards")
+    tampered = run_cli("verify", str(out), "--registry", str(reg))
+    assert tampered.code == 1 and "extra.jpg: not in the manifest" in tampered.stdout

@@ -121,6 +121,8 @@ def write_version(
 
     for shard in dataset.shards:  # before anything is written: a version is whole or absent
         found = edits.get(shard.label)
+        if os.path.isdir(shard.path):
+            continue  # a folder of image files: rebuilt by linking (_write_folder)
         if found and found.spans and lookup(shard.format, shard.label).rewriter is None:
             raise ExpungeError(
                 f"{shard.label}: the person was found here, but "
@@ -133,6 +135,9 @@ def write_version(
         target = out_dir / shard.label
         found = edits.get(shard.label)
         entry: dict[str, Any] = {"name": shard.label, "format": shard.format}
+        if os.path.isdir(shard.path):
+            shards.append(_write_folder(shard, set(found.spans) if found else set(), out_dir))
+            continue
         if not found or not found.spans:
             entry["source"] = _place(Path(shard.path), target)
             entry.update(dropped=0, redacted_rows=0, redacted_spans=0)
@@ -198,6 +203,44 @@ def write_version(
     return manifest
 
 
+def _write_folder(shard: Shard, drop: set[int], out_dir: Path) -> dict[str, Any]:
+    """A folder shard (one directory of image files, `images/read_folder.py`) rebuilt in the
+    version: every file directly in it linked, except the dropped samples' images and their
+    sidecars (same stem, .json / .txt). Its files are listed one by one in the manifest."""
+    from expunge.images.read_folder import folder_images
+
+    names = folder_images(shard.path)  # the rows, as the reader numbers them
+    gone = {names[row] for row in drop if 0 <= row < len(names)}
+    gone |= {stem + ext for name in gone for stem in [name[: name.rfind(".")]]
+             for ext in (".json", ".txt")}  # fmt: skip
+    prefix = "" if shard.label in ("", ".") else shard.label.rstrip("/") + "/"
+    files = []
+    with os.scandir(shard.path) as entries:
+        kept = sorted(
+            e.name for e in entries if e.is_file(follow_symlinks=False) and e.name not in gone
+        )
+    for name in kept:
+        target = out_dir / (prefix + name)
+        _place(Path(shard.path) / name, target)
+        files.append({"name": prefix + name, "size": target.stat().st_size,
+                      "sha256": file_checksum(str(target))})  # fmt: skip
+    dropped = len([row for row in drop if 0 <= row < len(names)])
+    return {
+        "name": shard.label,
+        "format": shard.format,
+        "mode": "drop",
+        "source": "rewritten" if dropped else "linked",
+        "records_in": len(names),
+        "records_out": len(names) - dropped,
+        "dropped": dropped,
+        "redacted_rows": 0,
+        "redacted_spans": 0,
+        "files": files,
+        "size": sum(f["size"] for f in files),
+        "sha256": "",  # a folder: its files carry the checksums
+    }
+
+
 # A clone's version control and caches are not part of the dataset (a Hub clone has .git
 # holding every past revision of the data, the person included).
 _NOT_CARRIED = frozenset({".git", ".hg", ".svn", ".cache", ".expunge", "__pycache__"})
@@ -214,11 +257,18 @@ def _carry_files(dataset: Dataset, out_dir: Path, shard_paths: set[str]) -> list
     root = Path(dataset.root)
     if getattr(dataset, "single_file", False) or not root.is_dir():
         return []
-    try:
-        data = {os.path.realpath(s.path) for s in open_dataset(str(root)).shards}
-    except ExpungeError:
-        return []  # the directory holds files no reader knows: carry nothing rather than guess
-    data |= {os.path.realpath(p) for p in shard_paths}
+    folders = [p for p in shard_paths if os.path.isdir(p)]
+    if folders:  # a folder of images: the files directly in a shard's directory are its data
+        data = {os.path.realpath(p) for p in shard_paths if not os.path.isdir(p)}
+        for folder in folders:
+            with os.scandir(folder) as entries:
+                data |= {os.path.realpath(e.path) for e in entries if e.is_file()}
+    else:
+        try:
+            data = {os.path.realpath(s.path) for s in open_dataset(str(root)).shards}
+        except ExpungeError:
+            return []  # files no reader knows: carry nothing rather than guess
+        data |= {os.path.realpath(p) for p in shard_paths}
     carried: list[dict[str, Any]] = []
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root).as_posix()
@@ -259,7 +309,12 @@ def read_manifest(version: Path) -> tuple[dict[str, Any], dict[str, dict[str, An
         )
     try:
         manifest = json.loads(path.read_text("utf-8"))
-        listed = {e["name"]: e for e in [*manifest["shards"], *manifest.get("carried", [])]}
+        listed = {}
+        for e in [*manifest["shards"], *manifest.get("carried", [])]:
+            if "files" in e:  # a folder shard lists its files
+                listed.update({f["name"]: f for f in e["files"]})
+            else:
+                listed[e["name"]] = e
     except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError):
         raise ExpungeError(f"{path} is damaged", "restore it or write the version again") from None
     return manifest, listed

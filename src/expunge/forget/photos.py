@@ -87,13 +87,17 @@ def open_images(spec: str, format: str, images_dir: Path | None, image_field: st
 
 
 def writable(source: ImageSource) -> Dataset:
-    """The dataset with each shard in the `expunge.io` format that rewrites it; refused
-    before anything is written when a shard has no such format."""
+    """The dataset with each shard in the `expunge.io` format that rewrites it (a folder of
+    image files stays one: `version.write_version` rebuilds it by linking); refused before
+    anything is written when a shard has no such format."""
     from expunge.images.read_formats import image_format
 
     shards = []
     for shard in source.dataset.shards:
         fmt = image_format(shard.format, shard.label)
+        if fmt.shard == "directory":  # a folder: its files linked but the removed ones
+            shards.append(shard)
+            continue
         if fmt.rewrite_as is None:
             raise ExpungeError(
                 f"{shard.label}: an {fmt.title} cannot be written as a new version yet",
