@@ -52,7 +52,8 @@ def test_find_without_and_with_an_index_gives_the_planted_photos(
     # with the dataset too: thumbnails in the report, and the index must still describe it
     both = run_cli("images", "find", "--query", query, "--index", str(tmp_path / "idx"),
                    str(demo / "dataset"), "--out", str(tmp_path / "both"))  # fmt: skip
-    assert both.code == 0 and (tmp_path / "both" / "report.html").read_text().count("<img ") == 3
+    assert both.code == 0
+    assert (tmp_path / "both" / "report.html").read_text().count("<img ") == 1 + len(wanted)
     changed = tmp_path / "changed"
     changed.mkdir()
     for tar in (demo / "dataset").glob("*.tar"):

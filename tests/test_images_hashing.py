@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw, ImageEnhance
 from expunge.errors import ExpungeError
 from expunge.images.decode import ImageDecodeError, decode_image
 from expunge.images.hashing import (
+    FRAMINGS,
     MATCH_THRESHOLD,
     TRANSFORM_LABELS,
     TRANSFORMS,
@@ -183,11 +184,36 @@ def test_a_real_photo_is_accepted_as_query(queries: dict[str, dict[str, ImageHas
 
 
 def test_query_variants_are_named_and_sized(sources: dict[str, Image.Image]) -> None:
-    variants = query_variants(sources["coffee"])
-    assert [name for name, _ in variants] == list(TRANSFORMS)
+    variants = query_variants(sources["coffee"])  # 600 x 400: framed variants too
+    framed = [f"{f}{m}" for f in FRAMINGS for m in ("", "+mirror")]
+    assert [name for name, _ in variants] == [*TRANSFORMS, *framed]
     assert all(len(pdq) == 32 for _, pdq in variants)
     assert set(TRANSFORM_LABELS) == set(TRANSFORMS)
-    assert len({pdq for _, pdq in variants}) == 8
+    # white and black bands can give the same PDQ: the pair is told apart by its dHash
+    assert len({pdq for _, pdq in variants}) >= 12
+    square = sources["coffee"].crop((0, 0, 400, 400))  # a square photo has nothing to frame
+    assert [name for name, _ in query_variants(square)] == list(TRANSFORMS)
+
+
+def test_square_framings_of_a_pipeline_are_found(sources: dict[str, Image.Image]) -> None:
+    """img2dataset's default (white bands to a square), black bands, a centre square: each
+    missed by the 8 dihedral variants, found by the framed ones, confirmed (BENCHMARKS §15)."""
+    photo = sources["coffee"]  # 600 x 400
+    side = 256
+    small = photo.resize((side, side * 2 // 3))
+    copies = {}
+    for colour in (255, 0):
+        canvas = Image.new("RGB", (side, side), (colour,) * 3)
+        canvas.paste(small, (0, (side - small.height) // 2))
+        copies[f"padded ({'white' if colour else 'black'})"] = canvas
+    copies["centre square"] = photo.crop((100, 0, 500, 400)).resize((224, 224))
+    variants = query_hashes(decode_image(_encode(photo, "PNG")))
+    for expected, copy in copies.items():
+        candidate = hash_image(decode_image(_encode(copy, "JPEG")))
+        distance = {name: hamming(h.pdq, candidate.pdq) for name, h in variants}
+        assert distance[expected] <= MATCH_THRESHOLD, (expected, distance[expected])
+        assert confirm(dict(variants)[expected], candidate), expected
+        assert min(distance[t] for t in TRANSFORMS) > MATCH_THRESHOLD  # missed without framing
 
 
 def test_hash_is_deterministic_and_picklable(sources: dict[str, Image.Image]) -> None:

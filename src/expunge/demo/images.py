@@ -73,6 +73,21 @@ def _brighter_grey(image: Image.Image) -> Image.Image:
     return ImageOps.grayscale(image.point(lambda v: min(255, int(v * 1.25)))).convert("RGB")
 
 
+def _img2dataset_border(image: Image.Image) -> Image.Image:
+    """img2dataset's default resize_mode: longer side to 256, white bands to a square."""
+    scale = 256 / max(image.size)
+    small = image.resize((round(image.width * scale), round(image.height * scale)))
+    square = Image.new("RGB", (256, 256), (255, 255, 255))
+    square.paste(small, ((256 - small.width) // 2, (256 - small.height) // 2))
+    return square
+
+
+def _centre_square(image: Image.Image) -> Image.Image:
+    side = min(image.size)
+    left, top = (image.width - side) // 2, (image.height - side) // 2
+    return image.crop((left, top, left + side, top + side)).resize((224, 224))
+
+
 # The person's photos as they reached the crawl: (photo, edit name, edit, found by the hash).
 # The last two are edits a perceptual hash does not survive (README: what it cannot find).
 PLANTED: tuple[tuple[int, str, Edit, bool], ...] = (
@@ -80,6 +95,8 @@ PLANTED: tuple[tuple[int, str, Edit, bool], ...] = (
     (1, "mirrored", ImageOps.mirror, True),
     (2, "brighter, greyscale", _brighter_grey, True),
     (2, "turned a quarter", lambda im: im.transpose(Image.Transpose.ROTATE_90), True),
+    (1, "made square with white bands (img2dataset's default)", _img2dataset_border, True),
+    (2, "centre square, 224 px", _centre_square, True),
     (2, "caption bar", _caption_bar, False),
     (1, "cropped 10%", lambda im: _crop(im, 0.10), False),
 )

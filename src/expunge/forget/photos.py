@@ -125,8 +125,9 @@ def from_queries(
     for m in found.matches:
         rows.setdefault(m.shard, {})[m.row] = m.key
     removal = PhotoRemoval(rows, f"{len(queries)} query photo(s)", threshold)
-    removal.record = removed_hashes(source, rows, executor)
-    removal.record += [(h.pdq, h.second) for q in queries for _, h in q.variants]
+    found_hashes = removed_hashes(source, rows, executor)
+    variants = [(h.pdq, h.second) for q in queries for _, h in q.variants]
+    removal.record = list(dict.fromkeys(found_hashes + variants))  # a copy may equal a variant
     removal.facts = _search_facts(found.images, found.without_pixels, len(found.skipped))
     return removal
 

@@ -30,6 +30,7 @@ AUX_WIDTH = EMBEDDING_BYTES + 16  # the embedding, then the box as 4 int32
 # Different people were measured 0.50 apart at the nearest (BENCHMARKS.md §15): a match
 # nearer than this is "likely", one beyond it a lead to check by eye.
 LIKELY_DISTANCE = 0.5
+SEARCH_STEP = 1 << 16  # index entries compared at a time
 
 
 def face_index_settings(detector: str) -> dict[str, object]:
@@ -205,11 +206,19 @@ def search_index(
             if stale:
                 raise ExpungeError(f"face index {index_dir} is out of date: {stale[0]}",
                                    "re-run with --save-face-index to update it")  # fmt: skip
-        for first, piece in index.aux_pieces():
-            embeddings = np.ascontiguousarray(piece[:, :EMBEDDING_BYTES]).view(np.float32)
-            distances = np.linalg.norm(embeddings[:, None, :] - rows[None, :, :], axis=2)
-            best = distances.argmin(axis=1)
-            nearest = distances[np.arange(len(piece)), best]
+        query_norms = (rows * rows).sum(axis=1)
+        values = index.aux_view()
+        for first in range(0, len(values), SEARCH_STEP):
+            piece = values[first : first + SEARCH_STEP]
+            # a strided float view of the mapping (rows AUX_WIDTH bytes apart): no copy
+            embeddings = piece[:, :EMBEDDING_BYTES].view(np.float32)
+            # |a - q|^2 = |a|^2 - 2 a.q + |q|^2: one matrix product instead of N x Q differences
+            squared = (
+                np.einsum("ij,ij->i", embeddings, embeddings)[:, None] - 2 * embeddings @ rows.T
+            )
+            squared += query_norms[None, :]
+            best = squared.argmin(axis=1)
+            nearest = np.sqrt(np.maximum(squared[np.arange(len(piece)), best], 0.0))
             for i in np.flatnonzero(nearest <= tolerance).tolist():
                 where = index.location(first + i)
                 box = np.frombuffer(piece[i, EMBEDDING_BYTES:].tobytes(), np.int32)

@@ -463,12 +463,10 @@ class HashIndex:
         width = self.aux_width
         return self._segment.arrays["aux"][id * width : (id + 1) * width].tobytes()
 
-    def aux_pieces(self, entries: int = 1 << 16) -> Iterator[tuple[int, np.ndarray]]:
-        """(first id, (n, aux_width) uint8 copy) over every entry, `entries` at a time: for
-        indexes searched by their aux values (the face index's embeddings), not by hash."""
-        width = self.aux_width
-        for number, piece in enumerate(self._segment.pieces("aux", entries * width)):
-            yield number * entries, piece.reshape(-1, width)
+    def aux_view(self) -> np.ndarray:
+        """Every entry's aux value as an (n, aux_width) uint8 view of the mapped file (no
+        copy): for indexes searched by their aux values (the face index's embeddings)."""
+        return self._segment.arrays["aux"].reshape(-1, self.aux_width)
 
     def _string(self, name: str, id: int) -> str:
         offsets = self._segment.arrays[f"{name}_offsets"]

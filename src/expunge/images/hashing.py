@@ -99,14 +99,55 @@ def hash_image(img: Image.Image) -> ImageHash:
     return _hash_thumbnail(work_thumbnail(img))
 
 
-def query_hashes(img: Image.Image) -> list[tuple[str, ImageHash]]:
-    """The hashes of the query's 8 dihedral variants, named by `TRANSFORMS`.
+def query_hashes(img: Image.Image, framings: bool = True) -> list[tuple[str, ImageHash]]:
+    """The hashes of the query's 8 dihedral variants, named by `TRANSFORMS`, then (with
+    `framings`, for a photo that is not square) of the square framings dataset tools give
+    it (`FRAMINGS`), as is and mirrored: 'padded (white)', 'padded (white)+mirror', ...
 
     A dataset image whose PDQ is within MATCH_THRESHOLD of variant `name` is the query after
     that edit; confirm it with `confirm(that variant's hash, candidate)`.
     """
     thumb = work_thumbnail(img)
-    return [(name, _hash_thumbnail(transform(thumb, name))) for name in TRANSFORMS]
+    hashes = [(name, _hash_thumbnail(transform(thumb, name))) for name in TRANSFORMS]
+    if framings and not _nearly_square(img.size):
+        for frame, make in FRAMINGS.items():
+            framed = work_thumbnail(make(img))
+            hashes.append((frame, _hash_thumbnail(framed)))
+            hashes.append((f"{frame}+mirror", _hash_thumbnail(transform(framed, "mirror"))))
+    return hashes
+
+
+def _nearly_square(size: tuple[int, int]) -> bool:
+    """Framing changes a picture within 5 % of square by less than a re-encode does."""
+    return max(size) <= 1.05 * min(size)
+
+
+def _padded(colour: int) -> Callable[[Image.Image], Image.Image]:
+    def pad(img: Image.Image) -> Image.Image:
+        side = max(img.size)
+        canvas = Image.new(img.mode, (side, side), (colour,) * len(img.getbands()))  # type: ignore[arg-type]
+        canvas.paste(img, ((side - img.width) // 2, (side - img.height) // 2))
+        return canvas
+
+    return pad
+
+
+def _centre_square(img: Image.Image) -> Image.Image:
+    side = min(img.size)
+    left, top = (img.width - side) // 2, (img.height - side) // 2
+    return img.crop((left, top, left + side, top + side))
+
+
+# How image-text pipelines make a picture square, which a hash of the picture alone does not
+# survive (BENCHMARKS.md §15): img2dataset's default `resize_mode="border"` (LAION-400M's
+# downloads) pads the longer side's way with white, others pad with black, and
+# `center_crop` (torchvision's CenterCrop, Keras' smart_resize) keeps the centre square.
+# Squashing to a square ("fixed") needs no framing: the hash squashes anyway.
+FRAMINGS: dict[str, Callable[[Image.Image], Image.Image]] = {
+    "padded (white)": _padded(255),
+    "padded (black)": _padded(0),
+    "centre square": _centre_square,
+}
 
 
 def query_variants(img: Image.Image) -> list[tuple[str, bytes]]:
