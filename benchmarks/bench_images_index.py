@@ -314,9 +314,12 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=HERE / "bench-data" / "images-index")
     parser.add_argument("--skip-faiss", action="store_true")
     parser.add_argument("--skip-faiss-hash", action="store_true", help="IndexBinaryMultiHash")
+    parser.add_argument("--variants", type=int, default=8, help="hashes per query photo")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--reuse", action="store_true", help="search the index built before")
     args = parser.parse_args()
+    global VARIANTS
+    VARIANTS = args.variants  # 14: a non-square photo with its square framings (hashing.FRAMINGS)
     args.work = args.work / f"{args.data}-{args.entries}"
     args.work.mkdir(parents=True, exist_ok=True)
 

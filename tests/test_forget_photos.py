@@ -195,8 +195,10 @@ def test_a_faces_report_removes_its_samples(demo: Path, tmp_path: Path) -> None:
 
 def _parquet_dataset(root: Path, with_text: bool) -> tuple[Path, bytes]:
     """Two Parquet shards with HF-style image structs; the person's photo in row 3 of the
-    second, resized and re-encoded. Returns the dataset and the query photo."""
-    person = drawn_picture(77, (400, 300))
+    second, resized and re-encoded. Returns the dataset and the query photo. The person is a
+    real photo: `skimage.data.astronaut` (NASA, public domain), cut to 4:3."""
+    skimage_data = pytest.importorskip("skimage.data")
+    person = Image.fromarray(skimage_data.astronaut()).crop((0, 64, 512, 448))
     root.mkdir()
     for shard in range(2):
         images, captions = [], []
