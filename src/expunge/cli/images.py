@@ -219,7 +219,12 @@ def faces_cmd(
     from expunge.images import face_search as fs
     from expunge.images.decode import ImageDecodeError, decode_image
     from expunge.images.faces import FaceModel
-    from expunge.images.report import matched_thumbnails, render_report, thumbnail_uri
+    from expunge.images.report import (
+        face_cards,
+        matched_thumbnails,
+        render_report,
+        thumbnail_uri,
+    )
 
     need_images_extra()
     if not 0.0 < tolerance <= 1.0:
@@ -283,16 +288,7 @@ def faces_cmd(
     for h in hits:
         wanted.setdefault((h.shard, h.row), []).append(h.box)
     thumbs = matched_thumbnails(data, wanted, images_dir, image_field) if data is not None else {}
-    cards = [
-        (thumbs.get((h.shard, h.row), ""), [
-            ("face like", photos[h.query][0]),
-            ("distance", f"{h.distance:.3f}: {fs.likelihood(h.distance)}"),
-            ("where", f"{h.shard} row {h.row}, key {h.key}"),
-            ("url", h.url or "—"),
-            ("caption", h.caption or "—"),
-        ])
-        for h in hits
-    ]  # fmt: skip
+    cards = face_cards(hits, [name for name, _ in photos], thumbs)
     shown = [
         (name, thumbnail_uri(p.read_bytes())) for (name, _), p in zip(photos, query, strict=True)
     ]

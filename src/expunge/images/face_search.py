@@ -92,10 +92,9 @@ class FaceIndexJob:
     def run(self, progress: ProgressFn | None = None) -> FaceSearch:
         from expunge.errors import ErrorPolicy
 
-        from .decode import ImageDecodeError, decode_image
-        from .faces import DETECT_SIDE, FaceModel
+        from .faces import FaceModel
         from .hash_index import ShardEntries, write_shard_segment
-        from .readers import read_samples
+        from .jobs import face_images
 
         model = FaceModel(self.detector)  # type: ignore[arg-type]
         errors = ErrorPolicy(self.on_error)
@@ -105,16 +104,7 @@ class FaceIndexJob:
         captions: list[str] = []
         aux: list[bytes] = []
         images = 0
-        images_dir = Path(self.images_dir) if self.images_dir else None
-        for sample in read_samples(self.shard, errors, images_dir, image_field=self.image_field):
-            if sample.data is None:
-                continue
-            try:
-                image = decode_image(sample.data, reduce_to=DETECT_SIDE)
-            except ImageDecodeError as error:
-                errors.bad_row(self.shard.label, f"sample {sample.location.row}", str(error),
-                               "re-run with --on-error skip")  # fmt: skip
-                continue
+        for sample, image in face_images(self.shard, errors, self.images_dir, self.image_field):
             images += 1
             for face in model.faces_in(image):
                 rows.append(sample.location.row)
@@ -124,7 +114,7 @@ class FaceIndexJob:
                 box = np.asarray(face.box, np.int32).tobytes()
                 aux.append(np.asarray(face.embedding, np.float32).tobytes() + box)
             if progress is not None:
-                progress(1, len(sample.data), 0)
+                progress(1, len(sample.data or b""), 0)
         values = np.frombuffer(b"".join(aux), np.uint8).reshape(-1, AUX_WIDTH)
         embeddings = values[:, :EMBEDDING_BYTES].view(np.float32)
         signs = np.packbits(embeddings > 0, axis=1)  # 16 bytes, then 16 zero bytes

@@ -12,12 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from expunge.errors import BadRow, ErrorPolicy, OnError
 from expunge.executors import Executor, ProgressFn
 from expunge.records import Dataset, Shard
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from .samples import ImageSample
 
 from .hashing import PDQ_BYTES, SECOND_BYTES
 
@@ -184,25 +190,14 @@ class FaceMatchJob:
     small = False
 
     def run(self, progress: ProgressFn | None = None) -> ShardFaces:
-        from .decode import ImageDecodeError, decode_image
-        from .faces import DETECT_SIDE, FaceModel
-        from .readers import read_samples
+        from .faces import FaceModel
 
         model = FaceModel(self.detector)  # type: ignore[arg-type]
         query = np.frombuffer(self.query, dtype=np.float32).reshape(-1, 128)
         errors = ErrorPolicy(self.on_error)
         out = ShardFaces(self.shard.label)
-        images_dir = Path(self.images_dir) if self.images_dir else None
-        for sample in read_samples(self.shard, errors, images_dir, image_field=self.image_field):
-            if sample.data is None:
-                continue
-            try:
-                # faces need more pixels than the photo hash: a face of 40 px must stay 40 px
-                image = decode_image(sample.data, reduce_to=DETECT_SIDE)
-            except ImageDecodeError as error:
-                where = f"sample {sample.location.row}"
-                errors.bad_row(self.shard.label, where, str(error), "re-run with --on-error skip")
-                continue
+        images = face_images(self.shard, errors, self.images_dir, self.image_field)
+        for sample, image in images:
             out.images += 1
             for hit in model.matches(image, query, tolerance=self.tolerance):
                 out.hits.append(
@@ -218,6 +213,29 @@ class FaceMatchJob:
                     )
                 )
             if progress is not None:
-                progress(1, len(sample.data), 0)
+                progress(1, len(sample.data or b""), 0)
         out.skipped = errors.skipped
         return out
+
+
+def face_images(
+    shard: Shard, errors: ErrorPolicy, images_dir: str | None, image_field: str | None
+) -> Iterator[tuple[ImageSample, Image.Image]]:
+    """Each sample with pixels and its image decoded for face detection; an image that
+    cannot be decoded is a bad row (the error policy says whether that stops)."""
+    from .decode import ImageDecodeError, decode_image
+    from .faces import DETECT_SIDE
+    from .readers import read_samples
+
+    pixels_dir = Path(images_dir) if images_dir else None
+    for sample in read_samples(shard, errors, pixels_dir, image_field=image_field):
+        if sample.data is None:
+            continue
+        try:
+            # faces need more pixels than the photo hash: a face of 40 px must stay 40 px
+            image = decode_image(sample.data, reduce_to=DETECT_SIDE)
+        except ImageDecodeError as error:
+            where = f"sample {sample.location.row}"
+            errors.bad_row(shard.label, where, str(error), "re-run with --on-error skip")
+            continue
+        yield sample, image

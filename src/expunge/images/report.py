@@ -21,6 +21,7 @@ from expunge.records import Dataset
 from expunge.report._fmt import esc
 from expunge.report.page import html_document, panel
 
+from .jobs import FaceHit
 from .match import ImageMatch
 
 THUMB_PIXELS = 160
@@ -96,16 +97,34 @@ def _card(image_uri: str, lines: Sequence[tuple[str, str]]) -> str:
     return f'<div class="card">{img}{text}</div>'
 
 
-def photo_cards(matches: Sequence[ImageMatch], thumbs: dict[tuple[str, int], str]) -> list[Card]:
+def _place(m: ImageMatch | FaceHit) -> list[tuple[str, str]]:
+    return [("where", f"{m.shard} row {m.row}, key {m.key}"), ("url", m.url or "—"),
+            ("caption", m.caption or "—")]  # fmt: skip
+
+
+def photo_cards(matches: Sequence[ImageMatch], thumbs: Mapping[tuple[str, int], str]) -> list[Card]:
     return [
         (thumbs.get((m.shard, m.row), ""), [
             ("matches", f"{m.query} ({m.transform})"),
             ("distance", f"{m.distance} (confirmed at {m.confirm_distance})"),
-            ("where", f"{m.shard} row {m.row}, key {m.key}"),
-            ("url", m.url or "—"),
-            ("caption", m.caption or "—"),
+            *_place(m),
         ])
         for m in matches
+    ]  # fmt: skip
+
+
+def face_cards(
+    hits: Sequence[FaceHit], names: Sequence[str], thumbs: Mapping[tuple[str, int], str]
+) -> list[Card]:
+    from .face_search import likelihood
+
+    return [
+        (thumbs.get((h.shard, h.row), ""), [
+            ("face like", names[h.query]),
+            ("distance", f"{h.distance:.3f}: {likelihood(h.distance)}"),
+            *_place(h),
+        ])
+        for h in hits
     ]  # fmt: skip
 
 
