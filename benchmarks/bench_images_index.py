@@ -91,17 +91,17 @@ def flipped(hash_: np.ndarray, distance: int, rng: np.random.Generator) -> np.nd
 
 
 def queries_and_plants(
-    photos: int, entries: int, kind: str
+    photos: int, entries: int, kind: str, variants: int = VARIANTS
 ) -> tuple[np.ndarray, dict[int, np.ndarray], dict[int, set[int]]]:
     """(photos, 8, 32) query variants; entry -> planted hash; photo -> entries it must find."""
     rng = np.random.default_rng(99)
-    queries = pdq_like(rng, photos * VARIANTS, kind).reshape(photos, VARIANTS, 32)
+    queries = pdq_like(rng, photos * variants, kind).reshape(photos, variants, 32)
     present = list(range(0, photos, 2))
     where = rng.choice(entries, len(present) * len(PLANTED), replace=False)
     plants: dict[int, np.ndarray] = {}
     expected: dict[int, set[int]] = {p: set() for p in range(photos)}
     for n, photo in enumerate(present):
-        variant = queries[photo, photo % VARIANTS]
+        variant = queries[photo, photo % variants]
         for k, distance in enumerate(PLANTED):
             entry = int(where[n * len(PLANTED) + k])
             plants[entry] = flipped(variant, distance, rng)
@@ -115,7 +115,7 @@ def shard_hashes(args: argparse.Namespace, shard: int, generation: int = 0) -> n
     count = min(args.shard_entries, args.entries - start)
     rng = np.random.default_rng([shard, generation, 7])
     hashes = pdq_like(rng, count, args.data)
-    _, plants, _ = queries_and_plants(args.photos, args.entries, args.data)
+    _, plants, _ = queries_and_plants(args.photos, args.entries, args.data, args.variants)
     for entry, planted in plants.items():
         if start <= entry < start + count:
             hashes[entry - start] = planted
@@ -318,8 +318,6 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--reuse", action="store_true", help="search the index built before")
     args = parser.parse_args()
-    global VARIANTS
-    VARIANTS = args.variants  # 14: a non-square photo with its square framings (hashing.FRAMINGS)
     args.work = args.work / f"{args.data}-{args.entries}"
     args.work.mkdir(parents=True, exist_ok=True)
 
@@ -335,7 +333,8 @@ def main() -> None:
         child.join()
         saved.write_text(json.dumps(build))
 
-    queries, _, expected = queries_and_plants(args.photos, args.entries, args.data)
+    # 14 variants: a non-square photo with its square framings (hashing.FRAMINGS)
+    queries, _, expected = queries_and_plants(args.photos, args.entries, args.data, args.variants)
     report: dict[str, Any] = {
         "machine": machine_info(PACKAGES),
         "lscpu": lscpu(),
