@@ -180,3 +180,26 @@ def test_samples_without_pixels_are_said_to_be_unsearched(demo: Path, tmp_path: 
     assert result.code == 0, result.stderr
     assert "0 matching image(s)" in result.stdout  # and never silently: the count says why
     assert "1 samples without pixels NOT searched" in result.stdout
+
+
+def test_a_folder_of_images_is_indexed_and_kept_current(tmp_path: Path) -> None:
+    """Folder shards are directories: fingerprinted by their files (names, sizes, contents)."""
+    me = drawn_picture(42, (400, 300))
+    me.save(tmp_path / "me.jpg", quality=95)
+    data = tmp_path / "data"
+    (data / "sub").mkdir(parents=True)
+    for i in range(3):
+        (me.resize((200, 150)) if i == 1 else drawn_picture(50 + i)).save(data / f"{i}.jpg")
+    drawn_picture(60).save(data / "sub" / "x.png")
+    idx = tmp_path / "idx"
+    built = run_cli("images", "index", str(data), "--out", str(idx))
+    assert built.code == 0 and "4 images in 2 shards" in built.stdout, built.stderr
+    found = run_cli("images", "find", "--query", str(tmp_path / "me.jpg"), "--index", str(idx),
+                    str(data))  # fmt: skip
+    assert found.code == 0 and "1 matching image(s)" in found.stdout and "key 1.jpg" in found.stdout
+    (data / "sub" / "x.txt").write_text("a caption added later")
+    stale = run_cli("images", "find", "--query", str(tmp_path / "me.jpg"), "--index", str(idx),
+                    str(data))  # fmt: skip
+    assert stale.code == 1 and "shard sub changed" in stale.stderr
+    again = run_cli("images", "index", str(data), "--out", str(idx))
+    assert "1 hashed, 1 unchanged" in again.stdout

@@ -110,7 +110,11 @@ class CommitStats:
 def file_fingerprint(
     path: Path | str, previous: ShardFingerprint | None = None
 ) -> ShardFingerprint:
-    """A file's fingerprint; its sha256 is read only when size or mtime differ from `previous`."""
+    """A file's fingerprint; its sha256 is read only when size or mtime differ from `previous`.
+    A directory (a folder shard of image files) stands for the files directly in it: their
+    total size, the latest mtime of it and them, a sha256 over their names and contents."""
+    if os.path.isdir(path):
+        return _folder_fingerprint(Path(path), previous)
     stat = os.stat(path)
     if previous is not None and (previous.size, previous.mtime_ns) == (
         stat.st_size,
@@ -120,6 +124,21 @@ def file_fingerprint(
     with open(path, "rb") as handle:
         digest = hashlib.file_digest(handle, "sha256").hexdigest()
     return ShardFingerprint(stat.st_size, stat.st_mtime_ns, f"sha256:{digest}")
+
+
+def _folder_fingerprint(folder: Path, previous: ShardFingerprint | None) -> ShardFingerprint:
+    with os.scandir(folder) as entries:
+        files = sorted((e.name, e.stat()) for e in entries if e.is_file(follow_symlinks=False))
+    size = sum(stat.st_size for _, stat in files)
+    mtime = max([os.stat(folder).st_mtime_ns, *(stat.st_mtime_ns for _, stat in files)])
+    if previous is not None and (previous.size, previous.mtime_ns) == (size, mtime):
+        return previous
+    digest = hashlib.sha256()
+    for name, _ in files:
+        with open(folder / name, "rb") as handle:
+            content = hashlib.file_digest(handle, "sha256").digest()
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + content)
+    return ShardFingerprint(size, mtime, f"sha256:{digest.hexdigest()}")
 
 
 # ------------------------------------------------------------------------------------ writing
