@@ -378,3 +378,17 @@ def test_a_folder_of_images_loses_the_matched_files_and_their_sidecars(tmp_path:
     (out / "extra.jpg").write_bytes(b"added afterwards")
     tampered = run_cli("verify", str(out), "--registry", str(reg))
     assert tampered.code == 1 and "extra.jpg: not in the manifest" in tampered.stdout
+
+
+def test_verify_fails_when_asked_photos_could_not_be_searched(tmp_path: Path) -> None:
+    """LAION-style metadata without its download: no pixel was compared, so no proof."""
+    meta = tmp_path / "meta"
+    meta.mkdir()
+    pq.write_table(pa.table({"URL": ["https://x.example/1.jpg"], "TEXT": ["a"]}),
+                   meta / "part-0.parquet")  # fmt: skip
+    me = tmp_path / "me.jpg"
+    me.write_bytes(_jpeg(drawn_picture(3)))
+    assert run_cli("forget", "--query", str(me), str(meta), "--out", str(tmp_path / "v2")).code == 0
+    check = run_cli("verify", str(tmp_path / "v2"), "--query", str(me))
+    assert check.code == 1 and "FAIL" in check.stdout
+    assert "photos: NOT searched: none of its 1 samples has pixels here" in check.stdout

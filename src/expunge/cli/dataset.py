@@ -487,6 +487,8 @@ def _print_certificate(version: Path, report: dict[str, object]) -> None:
     photos = r.get("photos")
     if photos and "note" in photos:
         print(f"  photos: {photos['note']}; removed images in the registry not looked for")
+    elif photos and photos.get("not_searched"):
+        print(f"  photos: NOT searched: {photos['not_searched']}")
     elif photos:
         print(
             f"  photos: {photos['photos_checked']} query photo(s) and "

@@ -235,7 +235,9 @@ def verify(
         "strong_matches_remaining": remaining,
         "remaining_in": where,
         "weak_mentions_remaining": weak,
-        "result": "pass" if not bad and remaining == 0 else "fail",
+        "result": "pass"
+        if not bad and remaining == 0 and not (photo_part or {}).get("not_searched")
+        else "fail",
     }
 
 
@@ -285,6 +287,18 @@ def _check_photos(
         if queries:
             raise
         return {"registry_photos_checked": 0, "note": "the version holds no images"}
+    if part["images_compared"] == 0:
+        if not queries:  # metadata only (a URL column): nothing a removed image could be
+            return {"registry_photos_checked": 0, "note": "the version holds no pixels"}
+        # Asked to check photos and none could be: that is no proof of absence.
+        part["not_searched"] = (
+            f"none of its {part['samples_without_pixels']:,} samples has pixels here"
+            + (
+                " (give --images-dir for a LAION-style download)"
+                if part["samples_without_pixels"]
+                else ""
+            )
+        )
     part["registry_photos_checked"] = len(stored)
     part["photos_checked"] = len(queries)
     return part
