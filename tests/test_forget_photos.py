@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from PIL import Image
 
 from expunge.demo.images import drawn_picture, write_demo_images
+from expunge.forget import Registry
 
 
 @pytest.fixture(scope="module")
@@ -273,7 +274,8 @@ def test_laion_metadata_rows_are_removed(tmp_path: Path) -> None:
     (tmp_path / "me.jpg").write_bytes(_jpeg(person))
     args = ["--query", str(tmp_path / "me.jpg"), str(meta)]
     without = run_cli("forget", *args, "--out", str(tmp_path / "none"))
-    assert without.code == 0 and "5 samples without pixels were NOT searched" in without.stdout
+    assert without.code == 1 and "5 samples have no pixels here" in without.stderr
+    assert "--images-dir" in without.stderr and not (tmp_path / "none").exists()
     done = run_cli("forget", *args, "--out", str(tmp_path / "v2"), "--images-dir", str(download))
     assert done.code == 0, done.stderr
     assert pq.read_table(tmp_path / "v2" / "part-0.parquet")["URL"].to_pylist() == [
@@ -388,7 +390,15 @@ def test_verify_fails_when_asked_photos_could_not_be_searched(tmp_path: Path) ->
                    meta / "part-0.parquet")  # fmt: skip
     me = tmp_path / "me.jpg"
     me.write_bytes(_jpeg(drawn_picture(3)))
-    assert run_cli("forget", "--query", str(me), str(meta), "--out", str(tmp_path / "v2")).code == 0
+    reg = tmp_path / "reg"
+    Registry(reg).record_photos([(bytes(32), bytes(8))], "R-1", "x", "test")
+    reg_done = run_cli("forget", "--registry", str(reg), str(meta), "--out", str(tmp_path / "v2"))
+    assert reg_done.code == 1 and "no image of" in reg_done.stderr  # the registry holds only photos
+    (tmp_path / "v2").mkdir()
+    shutil.copy(meta / "part-0.parquet", tmp_path / "v2")
+    (tmp_path / "v2" / "manifest.json").write_text(json.dumps({"shards": [{
+        "name": "part-0.parquet", "format": "parquet", "size": (meta / "part-0.parquet").stat().st_size,
+        "sha256": "sha256:" + hashlib.sha256((meta / "part-0.parquet").read_bytes()).hexdigest()}]}))  # fmt: skip
     check = run_cli("verify", str(tmp_path / "v2"), "--query", str(me))
     assert check.code == 1 and "FAIL" in check.stdout
     assert "photos: NOT searched: none of its 1 samples has pixels here" in check.stdout

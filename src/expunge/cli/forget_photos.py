@@ -70,6 +70,13 @@ def photo_removal(
         removal = from_report(images_report, source, executor)
     else:
         removal = from_registry(stored, source, executor, limit)
+    if removal.facts.get("images_compared") == 0 and removal.facts.get("samples_without_pixels"):
+        unseen = f"{removal.facts['samples_without_pixels']:,} samples have no pixels here"
+        if queries or not registry or not registry.has_text_removals():
+            raise ExpungeError(f"no image of {dataset} could be compared ({unseen}); nothing "
+                               "was written", "give --images-dir for a LAION-style download")  # fmt: skip
+        print(f"removed images in the registry not looked for: {unseen}")
+        return None, None
     return removal, writable
 
 
