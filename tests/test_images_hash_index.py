@@ -336,3 +336,11 @@ def test_build_deletes_only_its_own_files(tmp_path: Path, queries: np.ndarray) -
     stray.write_text("")
     build(tmp_path, {"a": queries})
     assert mine.exists() and not stray.exists()
+
+
+def test_a_directory_of_other_files_is_not_taken_for_an_index(tmp_path: Path) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep")
+    with pytest.raises(ExpungeError, match="is not an index and holds other files"):
+        hi.HashIndexWriter(tmp_path / "mine")
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["notes.txt"]

@@ -142,9 +142,8 @@ def build_face_index(
     private: directory 0700, every file 0600."""
     from .hash_index import HashIndexWriter
 
-    out.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(out, 0o700)
     writer = HashIndexWriter(out, settings=face_index_settings(detector), aux_width=AUX_WIDTH)
+    os.chmod(out, 0o700)  # before any face is written (the writer refuses a foreign directory)
     prints = {s.label: writer.fingerprint(s.label, s.path) for s in dataset.shards}
     todo = [s for s in dataset.shards if not writer.reuse(s.label, prints[s.label])]
     jobs = [

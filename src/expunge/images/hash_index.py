@@ -198,6 +198,17 @@ class HashIndexWriter:
         self.aux_width = aux_width
         self.mih_min_entries = mih_min_entries
         old = st.load_manifest(self.directory)
+        if old is None and self.directory.is_dir():
+            # Not an index yet: only the leftovers of a first build that stopped may be here,
+            # never a directory of the user's own files (they would be mixed in, or re-moded).
+            other = sorted(
+                p.name for p in self.directory.iterdir() if p.name not in (st.SHARDS, st.MERGED)
+            )
+            if other:
+                raise ExpungeError(
+                    f"{self.directory} is not an index and holds other files ({other[0]})",
+                    "choose a new directory for the index",
+                )
         self._old: dict[str, dict[str, Any]] = {}
         if (
             old is not None
