@@ -134,7 +134,9 @@ def render_report(
     queries: Sequence[tuple[str, str]],
     cards: Sequence[Card],
     facts: Sequence[str],
-    searched_as: str = "The query photos, as searched (with their rotations and mirror images).",
+    searched_as: str = (
+        "The query photos, as searched (with their rotations, mirror images and square framings)."
+    ),
 ) -> str:
     """`queries`: (file name, thumbnail URI) of each query photo; `cards`: one per match."""
     query_cards = "".join(_card(uri, [("query", name)]) for name, uri in queries)
@@ -149,7 +151,8 @@ def render_report(
     if cards:
         shown = "".join(_card(uri, lines) for uri, lines in cards)
         note = (f"{len(cards)} match(es) in the dataset. Only these are shown; no other "
-                "picture of the dataset is put in this page.")  # fmt: skip
+                "picture of the dataset is put in this page. A version without them: expunge "
+                "forget --images-report THIS-FOLDER DATASET --out NEW-VERSION")  # fmt: skip
         body.append(panel("Matches", note, f'<div class="grid">{shown}</div>', long=True))
     else:
         body.append(panel("Matches", "Nothing in the dataset matches your photos.", ""))
