@@ -402,3 +402,33 @@ def test_verify_fails_when_asked_photos_could_not_be_searched(tmp_path: Path) ->
     check = run_cli("verify", str(tmp_path / "v2"), "--query", str(me))
     assert check.code == 1 and "FAIL" in check.stdout
     assert "photos: NOT searched: none of its 1 samples has pixels here" in check.stdout
+
+
+def test_a_real_photo_framed_as_img2dataset_does_is_found_in_a_tar(tmp_path: Path) -> None:
+    """`skimage.data.astronaut` (NASA, public domain) cut to 4:3, stored as img2dataset's
+    default writes it (longer side 256, white bands to a square, JPEG q=95)."""
+    skimage_data = pytest.importorskip("skimage.data")
+    photo = Image.fromarray(skimage_data.astronaut()).crop((0, 64, 512, 448))
+    (tmp_path / "me.jpg").write_bytes(_jpeg(photo, 95))
+    small = photo.resize((256, 192), Image.Resampling.LANCZOS)
+    square = Image.new("RGB", (256, 256), (255, 255, 255))
+    square.paste(small, (0, 32))
+    data = tmp_path / "data"
+    data.mkdir()
+    with tarfile.open(data / "00000.tar", "w") as tar:
+        for n, picture in enumerate([drawn_picture(900 + i) for i in range(5)] + [square]):
+            for name, blob in ((f"{n:09d}.jpg", _jpeg(picture, 95)), (f"{n:09d}.txt", b"x")):
+                info = tarfile.TarInfo(name)
+                info.size = len(blob)
+                tar.addfile(info, io.BytesIO(blob))
+    found = run_cli("images", "find", "--query", str(tmp_path / "me.jpg"), str(data))
+    assert found.code == 0 and "1 matching image(s)" in found.stdout, found.stdout
+    assert "(key 000000005)" in found.stdout and "as padded (white)" in found.stdout
+    out = tmp_path / "v2"
+    assert (
+        run_cli("forget", "--query", str(tmp_path / "me.jpg"), str(data), "--out", str(out)).code
+        == 0
+    )
+    assert sorted(_members(out / "00000.tar")) == sorted(
+        n for n in _members(data / "00000.tar") if not n.startswith("000000005.")
+    )
