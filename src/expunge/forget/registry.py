@@ -191,11 +191,30 @@ class Registry:
     def known_digests(self) -> set[str]:
         return {i["hmac"] for e in self.entries() for i in e.get("identifiers", ())}  # type: ignore[attr-defined]
 
+    def record_digests(
+        self, identifiers: list[dict[str, str]], request_id: str, mode: str, dataset: str
+    ) -> None:
+        """Append a removal given as the digests `digests()` made of a profile (a request
+        filed through the web page keeps only those, never the profile)."""
+        line = json.dumps(
+            {"schema": SCHEMA, "time": datetime.now(UTC).isoformat(timespec="seconds"),
+             "request_id": request_id, "mode": mode, "dataset": dataset, "subject": "",
+             "identifiers": identifiers},
+            sort_keys=True,
+        )  # fmt: skip
+        self._append([line])
+
+    def table_of(self, identifiers: list[dict[str, str]]) -> RegistryTable:
+        """Matching material for one profile's digests alone (a queued request)."""
+        return self._table([{"schema": SCHEMA, "identifiers": identifiers}])
+
     def matching_material(self) -> RegistryTable:
         """The key and, per digest, which removals it belongs to and as what kind."""
+        return self._table(self.entries())
+
+    def _table(self, entries: list[dict[str, object]]) -> RegistryTable:
         table: dict[str, list[tuple[int, str]]] = {}
         first_words: set[str] = set()
-        entries = self.entries()
         for number, entry in enumerate(entries):
             for ident in entry.get("identifiers", ()):  # type: ignore[attr-defined]
                 kind, digest = ident["kind"], ident["hmac"]

@@ -5,7 +5,7 @@ version afterwards (verify)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +15,7 @@ from expunge import __version__
 from expunge.errors import ExpungeError
 from expunge.executors import Executor
 from expunge.forget.photos import PhotoRemoval
-from expunge.forget.registry import Registry
+from expunge.forget.registry import Registry, RegistryTable
 from expunge.records import Dataset, FieldSpec
 from expunge.scan.split import for_shards
 from expunge.scan.task import ScanConfig, ShardJob
@@ -82,14 +82,26 @@ def forget(
     known_checksums: dict[str, str] | None = None,
     found_with: str = "full scan",
     photos: PhotoRemoval | None = None,
+    registered: tuple[RegistryTable, Callable[[], object]] | None = None,
 ) -> dict[str, Any]:
     """Write the new version. `candidates` (shard -> rows where an index says a subject may
     be) limits the search to those rows; `known_checksums` (shard -> sha256 of the source file,
     e.g. from that index, already checked against the files) spares hashing untouched shards.
     `photos`: image samples to drop as well (forget/photos.py); `dataset` is then the
-    image dataset in its rewriters' formats (`photos.writable`)."""
+    image dataset in its rewriters' formats (`photos.writable`). `registered`: one removal
+    known only by its digests (a request filed on the web page) and what records it, called
+    before the manifest is written."""
     fields = fields or FieldSpec()
     check_out_dir(dataset, out_dir)
+    if registered is not None:
+        table, record_it = registered
+        one = ScanConfig(fields=fields, phone_region=phone_region, registered=table)
+        return _write(dataset, strong_matches(dataset, one, executor), out_dir, fields, mode,
+                      one, before_manifest=record_it, extra={
+                          "request_ids": [request_id] if request_id else [], "subjects": 1,
+                          "registry_entries_applied": 0,
+                          "registry": str(registry.path) if registry else None,
+                          "found_with": found_with})  # fmt: skip
     # With neither subjects nor new photos, a registry is re-applied: every past removal.
     reapplying = registry is not None and not subjects and (photos is None or not photos.record)
     config: ScanConfig | None = None
@@ -117,25 +129,34 @@ def forget(
         if photos is not None and photos.record:
             registry.record_photos(photos.record, request_id, dataset.root, photos.found_with)
 
-    manifest = write_version(
-        dataset,
-        edits,
-        out_dir,
-        fields=fields,
-        mode=mode,
-        known_checksums=known_checksums,
-        before_manifest=record if registry is not None and not reapplying else None,
-        extra={
-            "request_ids": [request_id] if request_id else [],
-            "subjects": len(subjects),
-            "registry_entries_applied": (
-                len(registry.entries()) if reapplying and registry is not None else 0
-            ),
-            "registry": str(registry.path) if registry else None,
-            "found_with": found_with,
-            **({"photos": photos.manifest_entry()} if photos is not None else {}),
-        },
-    )
+    extra = {
+        "request_ids": [request_id] if request_id else [],
+        "subjects": len(subjects),
+        "registry_entries_applied": (
+            len(registry.entries()) if reapplying and registry is not None else 0
+        ),
+        "registry": str(registry.path) if registry else None,
+        "found_with": found_with,
+        **({"photos": photos.manifest_entry()} if photos is not None else {}),
+    }
+    return _write(dataset, edits, out_dir, fields, mode, config, known_checksums,
+                  record if registry is not None and not reapplying else None, extra)  # fmt: skip
+
+
+def _write(
+    dataset: Dataset,
+    edits: dict[str, ShardEdits],
+    out_dir: Path,
+    fields: FieldSpec,
+    mode: Mode,
+    config: ScanConfig | None,
+    known_checksums: dict[str, str] | None = None,
+    before_manifest: Callable[[], object] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    manifest = write_version(dataset, edits, out_dir, fields=fields, mode=mode,
+                             known_checksums=known_checksums, before_manifest=before_manifest,
+                             extra=extra)  # fmt: skip
     # Not data, so not rewritten, but shipped: the maintainer must edit such a file by hand
     # (verify fails until then). Reported, not stored in the manifest.
     manifest["carried_with_matches"] = [
