@@ -19,6 +19,11 @@ if [[ ",$EXTRAS," == *",images,"* ]] && ! command -v g++ >/dev/null 2>&1; then
   echo "installing a C++ compiler with apt-get (pdqhash builds from source)" >&2
   apt-get update -qq && apt-get install -y -qq g++ python3-dev >/dev/null
 fi
+if [[ ",$EXTRAS," == *",dev,"* && ",$EXTRAS," == *",web,"* ]] && ! command -v chromium >/dev/null 2>&1; then
+  # the web page's browser tests drive Debian's chromium (no browser download from pip)
+  echo "installing chromium with apt-get (browser tests of the web page)" >&2
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
 stamp=".venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)-${EXTRAS//,/_}"
 if [ ! -f "$stamp" ]; then
   echo "installing expunge[${EXTRAS}] into .venv (log: .venv/install.log)" >&2

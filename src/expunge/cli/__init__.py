@@ -19,6 +19,7 @@ from expunge.cli.optout import optout_app
 from expunge.cli.policy import policy_app
 from expunge.cli.protect import protect_app
 from expunge.cli.rights import guide_cmd, rights_app
+from expunge.cli.serve import serve_cmd
 from expunge.cli.sisa import sisa_train_cmd, sisa_unlearn_cmd
 from expunge.cli.unlearn import demo_app, train_app, unlearn_app
 from expunge.errors import ExpungeError
@@ -68,6 +69,11 @@ unlearn_app.command(
 )(sisa_unlearn_cmd)
 app.add_typer(train_app, name="train")
 app.add_typer(demo_app, name="demo")
+app.command(
+    "serve",
+    epilog="Example: expunge serve --demo   (or: expunge serve --index demo-index "
+    "--dataset demo-data/dataset)",
+)(serve_cmd)
 
 
 def main() -> None:

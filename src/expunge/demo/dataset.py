@@ -200,9 +200,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"planted person: {info.subject}; opt-out signals of its sites: {info.sites}"
     )
     if not args.no_images:
-        from expunge.demo.images import write_demo_images
+        from expunge.demo.images import PLANTED, write_demo_images
 
         images = write_demo_images(args.out_dir, seed=args.seed)
-        print(f"demo images: {images / 'dataset'} (WebDataset tars; the person's photos in 6 "
-              f"samples, 4 under edits a photo hash survives: {images / 'truth.json'}); "
-              f"query photos: {images / 'queries'}")  # fmt: skip
+        found = sum(1 for *_, findable in PLANTED if findable)
+        print(f"demo images: {images / 'dataset'} (WebDataset tars; the person's photos in "
+              f"{len(PLANTED)} samples, {found} under edits a photo hash survives: "
+              f"{images / 'truth.json'}); query photos: {images / 'queries'}")  # fmt: skip

@@ -1,0 +1,174 @@
+"""A person's search on the page: their profile built as `subject check` builds it, looked up
+in the text index, the strongest records shown as find's masked context snippets; and their
+photo searched in the images index.
+
+Nothing here returns a whole record or another person's unmasked data: a snippet is find's
+(every identifier of the person and any personal data the detector sees in the window are
+masked), and at most SNIPPETS records are read back from the dataset for them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from expunge.errors import ExpungeError
+from expunge.subject import SubjectProfile
+
+SNIPPETS = 12  # records read back for context, strongest first
+FORM_FIELDS = ("names", "emails", "phones", "handles", "urls")
+MAX_VALUES = 5  # per field: a person's own identifiers, not a list of people
+MAX_VALUE_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    shard: str
+    row: int
+    confidence: str
+    kinds: tuple[str, ...]
+    context: str  # masked, as `find` writes it
+
+
+@dataclass(slots=True)
+class TextResults:
+    version: str  # which dataset version was searched
+    looked_for: list[tuple[str, str]]  # (kind, normal form): shown back to the person
+    counts: dict[str, int] = field(default_factory=dict)  # strong / medium / weak records
+    snippets: list[Snippet] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "looked_for": [{"kind": k, "value": v} for k, v in self.looked_for],
+            "counts": self.counts,
+            "snippets": [
+                {"shard": s.shard, "row": s.row, "confidence": s.confidence,
+                 "kinds": list(s.kinds), "context": s.context}
+                for s in self.snippets
+            ],
+        }  # fmt: skip
+
+
+def profile_from_form(values: dict[str, Any], region: str = "US") -> SubjectProfile:
+    """The profile of a search form or JSON body: one value per line (or a list) per field;
+    one clear error for an empty profile, too many values or a value that is not one."""
+    from expunge.subject.profile import parse_subject
+
+    data: dict[str, Any] = {}
+    for name in FORM_FIELDS:
+        raw = values.get(name) or []
+        items = raw.splitlines() if isinstance(raw, str) else raw
+        if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+            raise ExpungeError(f"{name} must be text", "one value per line")
+        items = [v.strip() for v in items if v.strip()]
+        if len(items) > MAX_VALUES:
+            raise ExpungeError(f"at most {MAX_VALUES} {name}", "search for yourself only")
+        if any(len(v) > MAX_VALUE_CHARS for v in items):
+            raise ExpungeError(f"a value in {name} is too long", "give it without extra text")
+        if items:
+            data[name] = items
+    if not data:
+        raise ExpungeError("nothing to search for", "give your name, email, phone, handle or URL")
+    region_value = str(values.get("region") or region).strip().upper() or region
+    data["region"] = region_value
+    return parse_subject(data, "the search", "you", region_value)
+
+
+def looked_for(profile: SubjectProfile) -> list[tuple[str, str]]:
+    """(kind, normal form) of each identifier, each once: what the page shows back."""
+    seen: dict[tuple[str, str], None] = {}
+    for ident in profile.identifiers:
+        if ident.kind in ("handle_profile", "profile_handle"):
+            continue  # derived cross forms: implied by the handle / URL shown
+        seen[(ident.kind, ident.key)] = None
+    return list(seen)
+
+
+def search_text(profile: SubjectProfile, index_dir: Path, dataset: str | None,
+                version: str) -> TextResults:  # fmt: skip
+    """Look the profile up in the index; with the dataset, read back the strongest records
+    for masked snippets (the index is checked against the dataset when it is loaded)."""
+    from expunge.index import lookup
+
+    matches = lookup(index_dir, [profile])
+    results = TextResults(version, looked_for(profile))
+    results.counts = dict(Counter(m.confidence for m in matches))
+    for level in ("strong", "medium", "weak"):
+        results.counts.setdefault(level, 0)
+    if dataset is None or not matches:
+        return results
+    order = {"strong": 0, "medium": 1, "weak": 2}
+    chosen = sorted(matches, key=lambda m: (order[m.confidence], m.shard, m.row))[:SNIPPETS]
+    results.snippets = _snippets(profile, dataset, chosen)
+    return results
+
+
+def _snippets(profile: SubjectProfile, dataset: str, chosen: list[Any]) -> list[Snippet]:
+    from expunge.io import open_dataset
+    from expunge.scan.task import ScanConfig, ShardJob
+
+    rows: dict[str, set[int]] = {}
+    for m in chosen:
+        rows.setdefault(m.shard, set()).add(m.row)
+    shards = {s.label: s for s in open_dataset(dataset).shards}
+    config = ScanConfig(subjects=(profile,), phone_region=profile.region, context=True,
+                        raw=True, on_error="skip")  # fmt: skip
+    context: dict[tuple[str, int], str] = {}
+    for name, wanted in rows.items():
+        shard = shards.get(name)
+        if shard is None:
+            continue
+        result = ShardJob(shard, config, rows=frozenset(wanted)).run()
+        for found in result.findings:
+            if found.context and (name, found.row) not in context:
+                context[(name, found.row)] = found.context
+    return [
+        Snippet(m.shard, m.row, m.confidence, m.kinds, context.get((m.shard, m.row), ""))
+        for m in chosen
+    ]
+
+
+@dataclass(slots=True)
+class PhotoResults:
+    matches: list[Any]
+    thumbnails: dict[tuple[str, int], str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"matches": [m.to_json() | {"thumbnail": self.thumbnails.get((m.shard, m.row), "")}
+                            for m in self.matches]}  # fmt: skip
+
+
+MAX_UPLOAD_BYTES = 10 << 20
+UPLOAD_MAX_PIXELS = 40_000_000
+
+
+def search_photo(data: bytes, name: str, images_index: Path, dataset: str | None) -> PhotoResults:
+    """Hash the uploaded photo (bounded decode: bombs and non-images refused), search the
+    images index; the upload is not kept. Thumbnails of the matches only."""
+    from expunge.images.decode import ImageDecodeError, decode_image
+    from expunge.images.hashing import check_query, query_hashes
+    from expunge.images.match import QueryPhoto
+    from expunge.images.report import matched_thumbnails
+    from expunge.images.search import find_in_index
+
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ExpungeError("the photo is over 10 MB", "send a smaller copy")
+    try:
+        image = decode_image(data, max_pixels=UPLOAD_MAX_PIXELS)
+    except ImageDecodeError as error:
+        raise ExpungeError(
+            f"the photo cannot be used: {error}", "send a JPEG, PNG or WebP"
+        ) from None
+    variants = tuple(query_hashes(image))
+    check_query(variants[0][1])
+    matches = find_in_index([QueryPhoto(name or "your photo", variants)], images_index, 31)
+    thumbs: dict[tuple[str, int], str] = {}
+    if dataset is not None and matches:
+        from expunge.images.readers import open_image_dataset
+
+        wanted = {(m.shard, m.row): () for m in matches}
+        thumbs = matched_thumbnails(open_image_dataset(dataset), wanted)
+    return PhotoResults(matches, thumbs)
