@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -71,8 +72,15 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
         autoescape=select_autoescape(default=True),
         undefined=StrictUndefined,
     )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        remover.close()  # lets a running removal finish: a version is whole or absent
+        queue.close()
+
     app = FastAPI(title="expunge", summary="Am I in it? — and a removal desk for maintainers",
-                  version="1", redoc_url=None)  # fmt: skip
+                  version="1", redoc_url=None, lifespan=lifespan)  # fmt: skip
     app.state.queue, app.state.remover, app.state.config = queue, remover, config
 
     # --- plumbing ----------------------------------------------------------------------------
@@ -413,11 +421,6 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
         if name not in allowed:
             raise Refused(404, "not found")
         return Response((static / name).read_bytes(), media_type=allowed[name])
-
-    @app.on_event("shutdown")
-    async def stop() -> None:
-        remover.close()
-        queue.close()
 
     return app
 
