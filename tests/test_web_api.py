@@ -120,9 +120,7 @@ def test_dataset_and_search_strings_are_shown_as_text(served: dict[str, Any]) ->
     assert page.status_code == 200
     body = page.text
     # the record's markup is in a snippet, escaped; the search term is shown back, escaped
-    assert (
-        "&lt;script&gt;alert(&#34;x&#34;)" in body or "&lt;script&gt;alert(&quot;x&quot;)" in body
-    )
+    assert "&lt;script&gt;ale" in body  # the snippet's window ends inside the dataset's tag
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in body
     assert "<script" not in body and "<img" not in body
     form_values = re.findall(r'<input type="hidden" name="names" value="([^"]*)"', body)
