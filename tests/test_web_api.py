@@ -19,34 +19,12 @@ pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
 
 from fastapi.testclient import TestClient
+from web_fixtures import EMAIL, NAME, PHONE
+from web_fixtures import write_dataset as _dataset
 
 from expunge.index import build_index
 from expunge.web.app import create_app
 from expunge.web.config import ServeConfig
-
-NAME = "Amara Okafor"
-EMAIL = "amara.okafor@example.net"
-PHONE = "+44 20 7946 0123"
-HOSTILE = '<script>alert("x")</script> "><img src=x onerror=alert(1)>'
-RECORDS = [
-    f"Contact {NAME} at {EMAIL} {HOSTILE}",
-    f"Call {NAME} on {PHONE} about the garden.",
-    f"{NAME} was at the meeting.",
-    "Jane Roe (jane.roe@example.com) wrote the minutes.",
-    "Nothing personal in this one.",
-]
-
-
-def _dataset(root: Path) -> Path:
-    data = root / "data"
-    data.mkdir()
-    for shard in range(2):
-        with open(data / f"part-{shard}.jsonl", "w", encoding="utf-8") as out:
-            out.writelines(
-                json.dumps({"id": f"{shard}-{n}", "text": text}) + "\n"
-                for n, text in enumerate(RECORDS if shard == 0 else RECORDS[2:])
-            )
-    return data
 
 
 @pytest.fixture()
@@ -101,10 +79,10 @@ def test_a_search_shows_counts_snippets_and_what_was_looked_for(served: dict[str
     client = served["client"]
     page = client.post("/search", data={"csrf": _csrf(client), "names": NAME, "emails": EMAIL})
     assert page.status_code == 200
-    assert "You are in it: <strong>1</strong> record with strong evidence." in page.text
+    assert "You are in it: <strong>2</strong> records with strong evidence." in page.text
     assert EMAIL not in re.sub(r"<(input|textarea)[^>]*>", "", page.text.split("We looked for")[0])
     found = client.post("/api/search", json=_person(phones=[PHONE])).json()
-    assert found["counts"] == {"strong": 2, "medium": 0, "weak": 2}
+    assert found["counts"] == {"strong": 4, "medium": 0, "weak": 2}
     assert {"kind": "email", "value": EMAIL} in found["looked_for"]
     assert {"kind": "phone", "value": "+442079460123"} in found["looked_for"]
     contexts = " ".join(s["context"] for s in found["snippets"])
@@ -120,7 +98,7 @@ def test_dataset_and_search_strings_are_shown_as_text(served: dict[str, Any]) ->
     assert page.status_code == 200
     body = page.text
     # the record's markup is in a snippet, escaped; the search term is shown back, escaped
-    assert "&lt;script&gt;ale" in body  # the snippet's window ends inside the dataset's tag
+    assert "&lt;script&gt;alert(" in body and "&#34;&gt;&lt;img src=x onerror=" in body
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in body
     assert "<script" not in body and "<img" not in body
     form_values = re.findall(r'<input type="hidden" name="names" value="([^"]*)"', body)
@@ -192,10 +170,10 @@ def test_a_request_is_filed_approved_removed_and_proven(served: dict[str, Any]) 
     assert approved.status_code == 200
     done = _wait(client, link)
     assert done["status"] == "done" and done["result"]["verified"] == "pass"
-    assert done["result"]["records_dropped"] == 1
+    assert done["result"]["records_dropped"] == 2
     detail = client.get(f"/api/maintainer/requests/{request_id}", headers=_bearer(served)).json()
     assert detail["result"]["certificate"]["result"] == "pass"
-    assert detail["result"]["manifest"]["totals"]["records_dropped"] == 1
+    assert detail["result"]["manifest"]["totals"]["records_dropped"] == 2
     # The current version no longer holds the person strongly; the index was brought along.
     after = client.post("/api/search", json=_person()).json()
     assert after["counts"]["strong"] == 0 and after["version"].startswith("v1-")
@@ -278,7 +256,7 @@ def test_a_new_release_is_cleaned_from_the_registry(served: dict[str, Any]) -> N
             break
         time.sleep(0.1)
     assert stats["reapply"]["status"] == "done", stats["reapply"]
-    assert stats["reapply"]["records_dropped"] == 1 and stats["reapply"]["verified"] == "pass"
+    assert stats["reapply"]["records_dropped"] == 2 and stats["reapply"]["verified"] == "pass"
     assert stats["current_version"].startswith("v2-release")
 
 
