@@ -179,17 +179,18 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
         if not ok:
             raise Refused(401, "the maintainer token is needed")
 
-    def do_search(values: dict[str, Any]) -> web_search.TextResults:
+    def do_search(values: dict[str, Any], snippets: bool = True) -> web_search.TextResults:
         profile = web_search.profile_from_form(values, config.phone_region)
         current = remover.current_version()
-        return web_search.search_text(profile, config.index, current, version_name(current))
+        return web_search.search_text(profile, config.index, current, version_name(current),
+                                      snippets)  # fmt: skip
 
     def file_request(values: dict[str, Any]) -> tuple[Any, str]:
         contact = str(values.get("contact") or "").strip()
         if not contact or len(contact) > 200:
             raise Refused(400, "give a contact (an email address) for the answer")
         profile = web_search.profile_from_form(values, config.phone_region)
-        found = do_search(values)
+        found = do_search(values, snippets=False)
         kinds: dict[str, int] = {}
         for kind, _ in web_search.looked_for(profile):
             kinds[kind] = kinds.get(kind, 0) + 1
@@ -327,10 +328,11 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
     @app.post("/api/search", tags=["person"])
     async def api_search(request: Request) -> dict[str, Any]:
         """Search the current version for a profile: {names, emails, phones, handles, urls:
-        lists of strings, region}. Counts per confidence and masked snippets."""
+        lists of strings, region, snippets: true}. Counts per confidence and masked snippets
+        (`"snippets": false`: the counts alone, from the index, without reading the dataset)."""
         body = await json_of(request)
         rate(request)
-        return do_search(body).to_json()
+        return do_search(body, body.get("snippets", True) is not False).to_json()
 
     @app.post("/api/search/photo", tags=["person"])
     async def api_search_photo(request: Request) -> dict[str, Any]:

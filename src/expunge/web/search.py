@@ -18,6 +18,9 @@ from expunge.errors import ExpungeError
 from expunge.subject import SubjectProfile
 
 SNIPPETS = 12  # records read back for context, strongest first
+# ... from at most this many shards: a snippet costs a read of its whole shard (the index
+# keeps row numbers, not byte offsets), so a person in 40 shards does not cost 40 reads
+SNIPPET_SHARDS = 3
 FORM_FIELDS = ("names", "emails", "phones", "handles", "urls")
 MAX_VALUES = 5  # per field: a person's own identifiers, not a list of people
 MAX_VALUE_CHARS = 200
@@ -88,9 +91,10 @@ def looked_for(profile: SubjectProfile) -> list[tuple[str, str]]:
 
 
 def search_text(profile: SubjectProfile, index_dir: Path, dataset: str | None,
-                version: str) -> TextResults:  # fmt: skip
-    """Look the profile up in the index; with the dataset, read back the strongest records
-    for masked snippets (the index is checked against the dataset when it is loaded)."""
+                version: str, snippets: bool = True) -> TextResults:  # fmt: skip
+    """Look the profile up in the index; with the dataset (and `snippets`), read back the
+    strongest records for masked snippets (the index is checked against the dataset when the
+    server starts and after every version it writes)."""
     from expunge.index import lookup
 
     matches = lookup(index_dir, [profile])
@@ -98,10 +102,17 @@ def search_text(profile: SubjectProfile, index_dir: Path, dataset: str | None,
     results.counts = dict(Counter(m.confidence for m in matches))
     for level in ("strong", "medium", "weak"):
         results.counts.setdefault(level, 0)
-    if dataset is None or not matches:
+    if dataset is None or not matches or not snippets:
         return results
     order = {"strong": 0, "medium": 1, "weak": 2}
-    chosen = sorted(matches, key=lambda m: (order[m.confidence], m.shard, m.row))[:SNIPPETS]
+    chosen: list[Any] = []
+    shards: set[str] = set()
+    for m in sorted(matches, key=lambda m: (order[m.confidence], m.shard, m.row)):
+        if len(chosen) == SNIPPETS:
+            break
+        if m.shard in shards or len(shards) < SNIPPET_SHARDS:
+            shards.add(m.shard)
+            chosen.append(m)
     results.snippets = _snippets(profile, dataset, chosen)
     return results
 
