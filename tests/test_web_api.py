@@ -330,3 +330,28 @@ def test_serve_refuses_a_remote_host_and_a_missing_index(tmp_path: Path) -> None
     (data / "part-9.jsonl").write_text('{"text": "new"}\n')
     stale = run_cli("serve", "--index", str(tmp_path / "idx"), "--dataset", str(data))
     assert stale.code == 1 and "out of date" in stale.stderr
+
+
+def test_the_api_docs_page_works_offline_and_lists_every_endpoint(served: dict[str, Any]) -> None:
+    client = served["client"]
+    page = client.get("/docs")
+    assert page.status_code == 200 and "<script" not in page.text and "cdn" not in page.text
+    schema = client.get("/openapi.json").json()
+    for path in schema["paths"]:
+        assert f"<code>{path}</code>" in page.text, path
+    assert "/api/maintainer/reapply" in schema["paths"]
+    assert "unsafe-inline" not in page.headers["content-security-policy"]
+
+
+def test_logout_and_the_photo_form_without_an_images_index(served: dict[str, Any]) -> None:
+    client = served["client"]
+    client.post("/maintainer/login", data={"csrf": _csrf(client), "token": served["token"]})
+    assert client.get("/maintainer/stats").status_code == 200
+    out = client.post("/maintainer/logout", data={"csrf": _csrf(client)}, follow_redirects=False)
+    assert out.status_code == 303
+    client.cookies.delete("expunge_session")
+    assert client.get("/maintainer/stats").status_code == 401
+    photo = client.post("/search/photo", data={"csrf": _csrf(client)})
+    assert photo.status_code == 404 and "no images index" in photo.text
+    listed = client.get("/api/maintainer/requests?status=done", headers=_bearer(served))
+    assert listed.status_code == 200 and listed.json() == []
