@@ -355,3 +355,24 @@ def test_logout_and_the_photo_form_without_an_images_index(served: dict[str, Any
     assert photo.status_code == 404 and "no images index" in photo.text
     listed = client.get("/api/maintainer/requests?status=done", headers=_bearer(served))
     assert listed.status_code == 200 and listed.json() == []
+
+
+def test_serve_demo_builds_what_it_serves_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`expunge serve --demo`: the demo dataset, its text index and its photo index, built
+    when missing and reused after; the index describes the dataset it serves."""
+    from expunge.cli import serve as serve_cli
+    from expunge.index import check_current
+
+    monkeypatch.chdir(tmp_path)
+    index, dataset, images_index, images = serve_cli._demo(None, Path("expunge-serve-state"))
+    assert (index / "manifest.json").exists() and Path(dataset, "web-00000.jsonl.zst").exists()
+    check_current(index, dataset)
+    if images_index is not None:  # the images extra is installed
+        assert (images_index / "manifest.json").exists() and images
+    built = (index / "manifest.json").stat().st_mtime_ns
+    started = time.perf_counter()
+    serve_cli._demo(None, Path("expunge-serve-state"))
+    assert (index / "manifest.json").stat().st_mtime_ns == built
+    assert time.perf_counter() - started < 5
