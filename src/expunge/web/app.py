@@ -13,6 +13,7 @@ re-applying every removal to a new release. Every action is also an endpoint und
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -25,6 +26,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from expunge.errors import ExpungeError
@@ -32,6 +34,7 @@ from expunge.errors import ExpungeError
 from . import search as web_search
 from .config import ServeConfig
 from .removal import Remover, version_name
+from .rows import RowOffsets
 from .security import (
     CSRF_COOKIE,
     SECURITY_HEADERS,
@@ -67,6 +70,7 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
     remover = Remover(config, queue)
     maintainer = Maintainer(config.state)
     limit = RateLimit(config.searches_per_minute, config.searches_per_day)
+    offsets = RowOffsets()
     pages = Environment(
         loader=PackageLoader("expunge.web", "templates"),
         autoescape=select_autoescape(default=True),
@@ -75,6 +79,9 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        current = remover.current_version()
+        if current is not None:  # the first snippets of each shard should not wait for this
+            threading.Thread(target=offsets.warm, args=(current,), daemon=True).start()
         yield
         remover.close()  # lets a running removal finish: a version is whole or absent
         queue.close()
@@ -180,7 +187,7 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
         profile = web_search.profile_from_form(values, config.phone_region)
         current = remover.current_version()
         return web_search.search_text(profile, config.index, current, version_name(current),
-                                      snippets)  # fmt: skip
+                                      snippets, offsets)  # fmt: skip
 
     def file_request(values: dict[str, Any]) -> tuple[Any, str]:
         contact = str(values.get("contact") or "").strip()
@@ -205,7 +212,7 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
         values = await form_of(request)
         rate(request)
         try:
-            found = do_search(values)
+            found = await run_in_threadpool(do_search, values)
         except ExpungeError as error:
             return render(request, "search.html", 400, title="Am I in it?", values=values,
                           message=str(error))  # fmt: skip
@@ -222,15 +229,15 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
         if photo is None or not hasattr(photo, "read"):
             raise Refused(400, "choose a photo to upload")
         data = await photo.read(web_search.MAX_UPLOAD_BYTES + 1)
-        found = web_search.search_photo(data, "your photo", config.images_index,
-                                        config.images_dataset)  # fmt: skip
+        found = await run_in_threadpool(web_search.search_photo, data, "your photo",
+                                        config.images_index, config.images_dataset)  # fmt: skip
         return render(request, "photo_results.html", title="Your photo", found=found)
 
     @app.post("/requests", include_in_schema=False)
     async def request_page(request: Request) -> Response:
         values = await form_of(request)
         rate(request)
-        _, link = file_request(values)
+        _, link = await run_in_threadpool(file_request, values)
         return RedirectResponse(f"/requests/{link}", status_code=303)
 
     @app.get("/requests/{link}", response_class=HTMLResponse, include_in_schema=False)
@@ -259,7 +266,7 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
     @app.post("/letter", include_in_schema=False)
     async def letter_pdf(request: Request) -> Response:
         values = await form_of(request)
-        return _letter_response(values, config)
+        return await run_in_threadpool(_letter_response, values, config)
 
     # --- pages for the maintainer ------------------------------------------------------------
 
@@ -329,7 +336,9 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
         (`"snippets": false`: the counts alone, from the index, without reading the dataset)."""
         body = await json_of(request)
         rate(request)
-        return do_search(body, body.get("snippets", True) is not False).to_json()
+        if body.get("snippets", True) is False:  # the index alone: a millisecond, inline
+            return do_search(body, False).to_json()
+        return (await run_in_threadpool(do_search, body)).to_json()
 
     @app.post("/api/search/photo", tags=["person"])
     async def api_search_photo(request: Request) -> dict[str, Any]:
@@ -344,8 +353,8 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
         if photo is None or isinstance(photo, str):
             raise Refused(400, "send the photo as the multipart field `photo`")
         data = await photo.read(web_search.MAX_UPLOAD_BYTES + 1)
-        found = web_search.search_photo(data, "your photo", config.images_index,
-                                        config.images_dataset)  # fmt: skip
+        found = await run_in_threadpool(web_search.search_photo, data, "your photo",
+                                        config.images_index, config.images_dataset)  # fmt: skip
         return found.to_json()
 
     @app.post("/api/requests", tags=["person"], status_code=201)
@@ -354,7 +363,7 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
         request and its private status link (shown once)."""
         body = await json_of(request)
         rate(request)
-        found, link = file_request(body)
+        found, link = await run_in_threadpool(file_request, body)
         return {"request": found.public(), "status_url": f"/requests/{link}",
                 "status_api": f"/api/requests/{link}"}  # fmt: skip
 
@@ -376,7 +385,7 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
     async def api_letter(request: Request) -> Response:
         """A rights letter as PDF: {kind, company, names, emails, ..., country, state,
         postal_address}."""
-        return _letter_response(await json_of(request), config)
+        return await run_in_threadpool(_letter_response, await json_of(request), config)
 
     @app.get("/api/maintainer/requests", tags=["maintainer"])
     async def api_queue(request: Request, status: str | None = None) -> list[dict[str, Any]]:

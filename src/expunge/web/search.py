@@ -17,6 +17,8 @@ from typing import Any
 from expunge.errors import ExpungeError
 from expunge.subject import SubjectProfile
 
+from .rows import RowOffsets
+
 SNIPPETS = 12  # records read back for context, strongest first
 # ... from at most this many shards: a snippet costs a read of its whole shard (the index
 # keeps row numbers, not byte offsets), so a person in 40 shards does not cost 40 reads
@@ -91,7 +93,8 @@ def looked_for(profile: SubjectProfile) -> list[tuple[str, str]]:
 
 
 def search_text(profile: SubjectProfile, index_dir: Path, dataset: str | None,
-                version: str, snippets: bool = True) -> TextResults:  # fmt: skip
+                version: str, snippets: bool = True,
+                offsets: RowOffsets | None = None) -> TextResults:  # fmt: skip
     """Look the profile up in the index; with the dataset (and `snippets`), read back the
     strongest records for masked snippets (the index is checked against the dataset when the
     server starts and after every version it writes)."""
@@ -113,29 +116,41 @@ def search_text(profile: SubjectProfile, index_dir: Path, dataset: str | None,
         if m.shard in shards or len(shards) < SNIPPET_SHARDS:
             shards.add(m.shard)
             chosen.append(m)
-    results.snippets = _snippets(profile, dataset, chosen)
+    results.snippets = _snippets(profile, dataset, chosen, offsets)
     return results
 
 
-def _snippets(profile: SubjectProfile, dataset: str, chosen: list[Any]) -> list[Snippet]:
+def _snippets(
+    profile: SubjectProfile, dataset: str, chosen: list[Any], offsets: RowOffsets | None
+) -> list[Snippet]:
+    """Find's masked context of each chosen record: read as its own line where the shard
+    allows it (`rows.RowOffsets`), else from one read of its shard."""
     from expunge.io import open_dataset
     from expunge.scan.task import ScanConfig, ShardJob
 
-    rows: dict[str, set[int]] = {}
-    for m in chosen:
-        rows.setdefault(m.shard, set()).add(m.row)
     shards = {s.label: s for s in open_dataset(dataset).shards}
     config = ScanConfig(subjects=(profile,), phone_region=profile.region, context=True,
                         raw=True, on_error="skip")  # fmt: skip
     context: dict[tuple[str, int], str] = {}
-    for name, wanted in rows.items():
-        shard = shards.get(name)
+
+    def keep(name: str, row_of: dict[int, int], job: ShardJob) -> None:
+        for found in job.run().findings:
+            row = row_of.get(found.row, found.row)
+            if found.context and (name, row) not in context:
+                context[(name, row)] = found.context
+
+    whole: dict[str, set[int]] = {}
+    for m in chosen:
+        shard = shards.get(m.shard)
         if shard is None:
             continue
-        result = ShardJob(shard, config, rows=frozenset(wanted)).run()
-        for found in result.findings:
-            if found.context and (name, found.row) not in context:
-                context[(name, found.row)] = found.context
+        line = offsets.one_row(shard, m.row) if offsets is not None else None
+        if line is None:
+            whole.setdefault(m.shard, set()).add(m.row)
+        else:
+            keep(m.shard, {0: m.row}, ShardJob(line, config, rows=frozenset({0})))
+    for name, wanted in whole.items():
+        keep(name, {}, ShardJob(shards[name], config, rows=frozenset(wanted)))
     return [
         Snippet(m.shard, m.row, m.confidence, m.kinds, context.get((m.shard, m.row), ""))
         for m in chosen
