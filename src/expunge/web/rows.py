@@ -2,7 +2,7 @@
 a plain JSON Lines file, found once per file and kept while the server runs.
 
 The index names records by (shard, row). A snippet needs the record's text, and reading a
-250,000-record shard to reach one row took a second (BENCHMARKS.md §17). For an uncompressed
+250,000-record shard to reach one row took a second (BENCHMARKS.md §16). For an uncompressed
 JSON Lines shard the rows' offsets come from one pass that only looks for line ends
 (`io.jsonl.jsonl_lines`: the reader's own row numbering, blank lines and bad rows included);
 a record is then read as the byte range of its line. Other formats (compressed, Parquet,
