@@ -299,7 +299,8 @@ def test_photo_upload_finds_the_planted_photo_and_refuses_bad_files(tmp_path: Pa
     build_index(str(data), tmp_path / "idx", workers=1)
     config = ServeConfig(index=tmp_path / "idx", state=tmp_path / "s", dataset=str(data),
                          images_index=tmp_path / "iidx", images_dataset=str(images / "dataset"))  # fmt: skip
-    client = TestClient(create_app(config, print_token=lambda _: None))
+    tokens: list[str] = []
+    client = TestClient(create_app(config, print_token=tokens.append))
     photo = (images / "queries" / "me-1.jpg").read_bytes()
     found = client.post("/api/search/photo", files={"photo": ("me.jpg", photo, "image/jpeg")})
     assert found.status_code == 200
@@ -316,6 +317,42 @@ def test_photo_upload_finds_the_planted_photo_and_refuses_bad_files(tmp_path: Pa
         response = client.post("/api/search/photo", files={"photo": ("x.png", blob, "image/png")})
         assert response.status_code == status, (status, response.text[:200])
     assert client.post("/api/search/photo", data={"x": "1"}).status_code == 400
+    # From the photo's results page: a removal request keeps the photo's hashes, signed by the
+    # server on the way through the page (a made-up or edited value is refused).
+    client.get("/")
+    csrf = _csrf(client)
+    page = client.post("/search/photo", data={"csrf": csrf},
+                       files={"photo": ("me.jpg", photo, "image/jpeg")})  # fmt: skip
+    assert f"{len(wanted)} images of the dataset match your photo" in page.text
+    signed = re.search(r'name="photo_hashes" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    forged = client.post("/requests/photo", data={"csrf": csrf, "contact": "a@example.org",
+                                                  "photo_hashes": "00:11." + "0" * 64})  # fmt: skip
+    assert forged.status_code == 400
+    filed = client.post("/requests/photo", data={"csrf": csrf, "contact": "a@example.org",
+                                                 "photo_hashes": signed, "matches": "3"},
+                        follow_redirects=False)  # fmt: skip
+    assert filed.status_code == 303
+    queue_bytes = config.queue_file.read_bytes()
+    assert signed.split(".")[0].split(",")[0].split(":")[0].encode() not in queue_bytes  # masked
+    listed = client.get(
+        "/api/maintainer/requests", headers={"Authorization": f"Bearer {tokens[0]}"}
+    ).json()
+    assert listed[0]["kinds"] == {"photo": 1} and "pdq" not in json.dumps(listed)
+    bearer = {"Authorization": f"Bearer {tokens[0]}"}
+    assert (
+        client.post(
+            f"/api/maintainer/requests/{listed[0]['id']}/approve", headers=bearer
+        ).status_code
+        == 200
+    )
+    done = _wait(client, "/api" + filed.headers["location"])
+    assert done["status"] == "done" and done["result"]["verified"] == "pass", done
+    assert done["result"]["records_dropped"] == len(wanted)
+    again = client.post("/api/search/photo", files={"photo": ("me.jpg", photo, "image/jpeg")})
+    assert again.json()["matches"] == []  # the images index follows the new version
+    by_api = client.post("/api/requests/photo", data={"contact": "b@example.org"},
+                         files={"photo": ("me.jpg", photo, "image/jpeg")})  # fmt: skip
+    assert by_api.status_code == 201 and by_api.json()["request"]["status"] == "new"
 
 
 def test_serve_refuses_a_remote_host_and_a_missing_index(tmp_path: Path) -> None:

@@ -136,7 +136,7 @@ class Registry:
                 "found_with": found_with,
                 "identifiers": [],
                 "photos": [
-                    {"pdq": self._masked(pdq).hex(), "second": self._masked(second).hex()}
+                    {"pdq": self.masked(pdq).hex(), "second": self.masked(second).hex()}
                     for pdq, second in unique
                 ],
             },
@@ -155,13 +155,13 @@ class Registry:
                 except (KeyError, TypeError, ValueError):
                     raise ExpungeError(f"{self.path / LOG_FILE}: a photo removal is damaged",
                                        "restore the log from a backup") from None  # fmt: skip
-                found[(self._masked(pdq), self._masked(second))] = None
+                found[(self.masked(pdq), self.masked(second))] = None
         return list(found)
 
     def has_text_removals(self) -> bool:
         return any(entry.get("identifiers") for entry in self.entries())
 
-    def _masked(self, value: bytes) -> bytes:
+    def masked(self, value: bytes) -> bytes:
         """`value` XOR a mask made from the secret (its own inverse; keeps Hamming distances)."""
         mask = keyed_digest(self._key, f"photo-hash-mask\0{len(value)}")
         while len(mask) < len(value):

@@ -41,6 +41,7 @@ from .security import (
     SESSION_COOKIE,
     Maintainer,
     RateLimit,
+    Signer,
     csrf_ok,
     ensure_token,
     new_csrf,
@@ -71,6 +72,7 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
     maintainer = Maintainer(config.state)
     limit = RateLimit(config.searches_per_minute, config.searches_per_day)
     offsets = RowOffsets()
+    signer = Signer(config.state)
     pages = Environment(
         loader=PackageLoader("expunge.web", "templates"),
         autoescape=select_autoescape(default=True),
@@ -201,6 +203,19 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
         evidence = {"version": found.version, "counts": found.counts}
         return queue.file(contact, remover.registry.digests(profile), kinds, evidence)
 
+    def file_photo_request(contact: str, hashes: list[tuple[bytes, bytes]],
+                           matches: int) -> tuple[Any, str]:  # fmt: skip
+        contact = contact.strip()
+        if not contact or len(contact) > 200:
+            raise Refused(400, "give a contact (an email address) for the answer")
+        if not hashes or len(hashes) > 32:
+            raise Refused(400, "search for your photo again, then ask for its removal")
+        masked = [{"pdq": remover.registry.masked(p).hex(), "second": remover.registry.masked(q).hex()}
+                  for p, q in hashes]  # fmt: skip
+        evidence = {"version": version_name(remover.current_images()), "matches": matches,
+                    "counts": {}}  # fmt: skip
+        return queue.file(contact, [], {"photo": 1}, evidence, masked)
+
     # --- pages for a person ------------------------------------------------------------------
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -230,8 +245,23 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
             raise Refused(400, "choose a photo to upload")
         data = await photo.read(web_search.MAX_UPLOAD_BYTES + 1)
         found = await run_in_threadpool(web_search.search_photo, data, "your photo",
-                                        config.images_index, config.images_dataset)  # fmt: skip
-        return render(request, "photo_results.html", title="Your photo", found=found)
+                                        config.images_index, remover.current_images())  # fmt: skip
+        signed = signer.sign(",".join(f"{p.hex()}:{q.hex()}" for p, q in found.hashes))
+        return render(request, "photo_results.html", title="Your photo", found=found,
+                      signed=signed)  # fmt: skip
+
+    @app.post("/requests/photo", include_in_schema=False)
+    async def photo_request_page(request: Request) -> Response:
+        values = await form_of(request)
+        rate(request)
+        payload = signer.unsign(str(values.get("photo_hashes") or ""))
+        if not payload:
+            raise Refused(400, "search for your photo again, then ask for its removal")
+        pairs = [(bytes.fromhex(a), bytes.fromhex(b)) for a, b in
+                 (item.split(":") for item in payload.split(","))]  # fmt: skip
+        _, link = file_photo_request(str(values.get("contact") or ""), pairs,
+                                     int(str(values.get("matches") or 0)))  # fmt: skip
+        return RedirectResponse(f"/requests/{link}", status_code=303)
 
     @app.post("/requests", include_in_schema=False)
     async def request_page(request: Request) -> Response:
@@ -354,8 +384,29 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
             raise Refused(400, "send the photo as the multipart field `photo`")
         data = await photo.read(web_search.MAX_UPLOAD_BYTES + 1)
         found = await run_in_threadpool(web_search.search_photo, data, "your photo",
-                                        config.images_index, config.images_dataset)  # fmt: skip
+                                        config.images_index, remover.current_images())  # fmt: skip
         return found.to_json()
+
+    @app.post("/api/requests/photo", tags=["person"], status_code=201)
+    async def api_photo_request(request: Request) -> dict[str, Any]:
+        """File a removal request for a photo: multipart fields `photo` and `contact`. Its
+        hashes are kept (masked with the registry key), never the photo."""
+        if config.images_index is None:
+            raise Refused(404, "no images index is loaded")
+        if int(request.headers.get("content-length") or 0) > MAX_UPLOAD_BYTES:
+            raise Refused(413, "the photo is over 10 MB")
+        rate(request)
+        form = await request.form(max_files=1, max_fields=5)
+        photo = form.get("photo")
+        if photo is None or isinstance(photo, str):
+            raise Refused(400, "send the photo as the multipart field `photo`")
+        data = await photo.read(web_search.MAX_UPLOAD_BYTES + 1)
+        found = await run_in_threadpool(web_search.search_photo, data, "your photo",
+                                        config.images_index, None)  # fmt: skip
+        filed, link = file_photo_request(str(form.get("contact") or ""), found.hashes,
+                                         len(found.matches))  # fmt: skip
+        return {"request": filed.public(), "status_url": f"/requests/{link}",
+                "status_api": f"/api/requests/{link}"}  # fmt: skip
 
     @app.post("/api/requests", tags=["person"], status_code=201)
     async def api_file(request: Request) -> dict[str, Any]:

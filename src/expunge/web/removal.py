@@ -41,15 +41,25 @@ class Remover:
         versions = self.queue.versions()
         return versions[-1]["path"] if versions else self.config.dataset
 
-    def next_version_dir(self, label: str) -> Path:
-        number = len(self.queue.versions()) + 1
+    def current_images(self) -> str | None:
+        """The image dataset as it is now: the newest images version written here."""
+        versions = self.queue.versions("images")
+        return versions[-1]["path"] if versions else self.config.images_dataset
+
+    def next_version_dir(self, label: str, kind: str = "text") -> Path:
+        number = len(self.queue.versions(kind)) + 1
         self.config.versions_dir.mkdir(parents=True, exist_ok=True)
-        return self.config.versions_dir / f"v{number}-{label}"
+        prefix = "v" if kind == "text" else "images-v"
+        return self.config.versions_dir / f"{prefix}{number}-{label}"
 
     # --- requests ---------------------------------------------------------------------------
 
     def approve(self, request_id: str) -> bool:
-        if self.current_version() is None:
+        found = self.queue.get(request_id)
+        if found is not None and found.photos and self.current_images() is None:
+            raise ExpungeError("no image dataset is configured",
+                               "start the server with --images-dataset")  # fmt: skip
+        if found is not None and not found.photos and self.current_version() is None:
             raise ExpungeError("no dataset is configured", "start the server with --dataset")
         if not self.queue.set_status(request_id, "approved", progress="waiting to start",
                                      expect=("new", "failed")):  # fmt: skip
@@ -68,6 +78,9 @@ class Remover:
 
         request = self.queue.get(request_id)
         if request is None:
+            return
+        if request.photos:
+            self._run_photo_request(request)
             return
         step = "starting"
         try:
@@ -105,6 +118,53 @@ class Remover:
             # the log gets the kind of error only: a message could quote a record
             log.error("request %s failed while %s: %s", request_id, step, type(error).__name__)
             self._failed(request_id, step, f"{type(error).__name__}: {error}")
+
+    def _run_photo_request(self, request: Any) -> None:
+        """Forget the request's photo (its hashes, as the registry re-finds removed images) in
+        the current image dataset, record them, verify, update the images index."""
+        from expunge.executors import make_executor
+        from expunge.forget import forget, verify
+        from expunge.forget.photos import from_registry, open_images, writable
+        from expunge.forget.run import PhotoCheck
+        from expunge.images.hashing import MATCH_THRESHOLD
+        from expunge.images.readers import open_image_dataset
+        from expunge.images.search import build_image_index
+
+        step = "starting"
+        try:
+            current = self.current_images()
+            assert current is not None and self.config.images_index is not None
+            self.queue.set_status(request.id, "running", progress="searching the images")
+            hashes = [(self.registry.masked(bytes.fromhex(p["pdq"])),
+                       self.registry.masked(bytes.fromhex(p["second"]))) for p in request.photos]  # fmt: skip
+            executor = make_executor("local", self.config.workers)
+            source = open_images(current, "auto", None, None, "skip")
+            removal = from_registry(hashes, source, executor, MATCH_THRESHOLD)
+            removal.record = hashes
+            removal.found_with = "web photo request"
+            out = self.next_version_dir(request.id, "images")
+            step = "writing the new version"
+            manifest = forget(writable(source), [], out, executor, photos=removal,
+                              registry=self.registry, request_id=request.id,
+                              found_with="web photo request")  # fmt: skip
+            step = "verifying the new version"
+            self.queue.set_progress(request.id, step)
+            certificate = verify(out, executor, registry=self.registry, photos=PhotoCheck())
+            step = "updating the images index"
+            self.queue.set_progress(request.id, step)
+            build_image_index(open_image_dataset(str(out)), self.config.images_index, executor)
+            self.queue.add_version(str(out), request.id, "images")
+            self.queue.set_status(request.id, "done", progress="", result={
+                "version": out.name, "path": str(out),
+                "records_dropped": manifest["totals"]["records_dropped"],
+                "verified": certificate["result"], "certificate": certificate,
+                "manifest": {k: manifest[k] for k in ("created", "totals", "shards")},
+            })  # fmt: skip
+        except ExpungeError as error:
+            self._failed(request.id, step, str(error))
+        except Exception as error:  # noqa: BLE001 - the worker must outlive any one request
+            log.error("request %s failed while %s: %s", request.id, step, type(error).__name__)
+            self._failed(request.id, step, f"{type(error).__name__}: {error}")
 
     def _failed(self, request_id: str, step: str, message: str) -> None:
         self.queue.set_status(request_id, "failed", progress="",

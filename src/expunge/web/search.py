@@ -161,6 +161,7 @@ def _snippets(
 class PhotoResults:
     matches: list[Any]
     thumbnails: dict[tuple[str, int], str]
+    hashes: list[tuple[bytes, bytes]] = field(default_factory=list)  # the photo's variants
 
     def to_json(self) -> dict[str, Any]:
         return {"matches": [m.to_json() | {"thumbnail": self.thumbnails.get((m.shard, m.row), "")}
@@ -197,4 +198,5 @@ def search_photo(data: bytes, name: str, images_index: Path, dataset: str | None
 
         wanted = {(m.shard, m.row): () for m in matches}
         thumbs = matched_thumbnails(open_image_dataset(dataset), wanted)
-    return PhotoResults(matches, thumbs)
+    hashes = list(dict.fromkeys((h.pdq, h.second) for _, h in variants))
+    return PhotoResults(matches, thumbs, hashes)

@@ -136,3 +136,28 @@ def private_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     os.chmod(path, 0o700)
     return path
+
+
+FORM_KEY = "form.key"
+
+
+class Signer:
+    """Signs values the server hands to a page and takes back in a form (a photo's hashes):
+    HMAC-SHA256 under a key of the state directory, so a form cannot bring made-up ones."""
+
+    def __init__(self, state: Path) -> None:
+        from expunge.keys import create_key, read_key
+
+        path = state / FORM_KEY
+        self._key = (
+            read_key(path, "delete it; a new one is made") if path.exists() else create_key(path)
+        )
+
+    def sign(self, payload: str) -> str:
+        mac = hmac.new(self._key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
+        return f"{payload}.{mac}"
+
+    def unsign(self, signed: str) -> str | None:
+        payload, _, mac = signed.rpartition(".")
+        good = hmac.new(self._key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
+        return payload if payload and hmac.compare_digest(mac, good) else None

@@ -37,13 +37,15 @@ CREATE TABLE IF NOT EXISTS requests (
     kinds TEXT NOT NULL,
     evidence TEXT NOT NULL,
     progress TEXT NOT NULL DEFAULT '',
-    result TEXT NOT NULL DEFAULT '{}'
+    result TEXT NOT NULL DEFAULT '{}',
+    photos TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE IF NOT EXISTS versions (
     number INTEGER PRIMARY KEY,
     path TEXT NOT NULL,
     created TEXT NOT NULL,
-    request_id TEXT NOT NULL DEFAULT ''
+    request_id TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT 'text'
 );
 """
 
@@ -60,6 +62,7 @@ class Request:
     evidence: dict[str, Any]  # what the search found: counts per confidence, version
     progress: str
     result: dict[str, Any]  # done: version, certificate; failed: the error line
+    photos: list[dict[str, str]]  # a photo request: masked PDQ + dHash hex of the photo's variants
 
     def public(self) -> dict[str, Any]:
         """What the person's status page and the API show."""
@@ -113,6 +116,7 @@ class Queue:
         identifiers: list[dict[str, str]],
         kinds: dict[str, int],
         evidence: dict[str, Any],
+        photos: list[dict[str, str]] | None = None,
     ) -> tuple[Request, str]:
         """A new request and its private status link (returned once, stored hashed)."""
         link = secrets.token_urlsafe(24)
@@ -121,9 +125,9 @@ class Queue:
         with self._tx() as cur:
             cur.execute(
                 "INSERT INTO requests (id, link_sha256, status, created, updated, contact, "
-                "identifiers, kinds, evidence) VALUES (?, ?, 'new', ?, ?, ?, ?, ?, ?)",
+                "identifiers, kinds, evidence, photos) VALUES (?, ?, 'new', ?, ?, ?, ?, ?, ?, ?)",
                 (request_id, link_digest(link), now, now, contact, json.dumps(identifiers),
-                 json.dumps(kinds), json.dumps(evidence)),
+                 json.dumps(kinds), json.dumps(evidence), json.dumps(photos or [])),
             )  # fmt: skip
         found = self.get(request_id)
         assert found is not None
@@ -175,17 +179,19 @@ class Queue:
 
     # --- dataset versions the server has written ---------------------------------------
 
-    def add_version(self, path: str, request_id: str = "") -> int:
+    def add_version(self, path: str, request_id: str = "", kind: str = "text") -> int:
+        """A version the server wrote: of the text dataset, or (`kind="images"`) the images'."""
         with self._tx() as cur:
-            cur.execute("INSERT INTO versions (path, created, request_id) VALUES (?, ?, ?)",
-                        (path, _now(), request_id))  # fmt: skip
+            cur.execute("INSERT INTO versions (path, created, request_id, kind) VALUES (?, ?, ?, ?)",
+                        (path, _now(), request_id, kind))  # fmt: skip
             return int(cur.lastrowid or 0)
 
-    def versions(self) -> list[dict[str, Any]]:
+    def versions(self, kind: str = "text") -> list[dict[str, Any]]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT number, path, created, request_id FROM versions ORDER BY number"
-            ).fetchall()
+                "SELECT number, path, created, request_id FROM versions WHERE kind = ? "
+                "ORDER BY number", (kind,),
+            ).fetchall()  # fmt: skip
         return [{"number": n, "path": p, "created": c, "request_id": r} for n, p, c, r in rows]
 
     def _one(self, sql: str, args: tuple[Any, ...]) -> Request | None:
@@ -200,6 +206,7 @@ class Queue:
 
 def _request(row: tuple[Any, ...]) -> Request:
     (request_id, _, status, created, updated, contact, identifiers, kinds, evidence, progress,
-     result) = row  # fmt: skip
+     result, photos) = row  # fmt: skip
     return Request(request_id, status, created, updated, contact, json.loads(identifiers),
-                   json.loads(kinds), json.loads(evidence), progress, json.loads(result))  # fmt: skip
+                   json.loads(kinds), json.loads(evidence), progress, json.loads(result),
+                   json.loads(photos))  # fmt: skip
