@@ -420,6 +420,8 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
 
     @app.get("/api/requests/{link}", tags=["person"])
     async def api_status(link: str) -> dict[str, Any]:
+        """A request's status by its private link: status, progress, what was found, and when
+        done the new version and the verify result."""
         found = queue.by_link(link)
         if found is None:
             raise Refused(404, "no request has this link")
@@ -427,6 +429,7 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
 
     @app.get("/api/guides", tags=["person"])
     async def api_guides() -> list[dict[str, Any]]:
+        """The platforms with an opt-out guide (slug, name, date checked); /guides shows them."""
         from expunge.rights.guides import guides
 
         return [{"slug": g.slug, "platform": g.data.get("platform"),
@@ -440,11 +443,14 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
 
     @app.get("/api/maintainer/requests", tags=["maintainer"])
     async def api_queue(request: Request, status: str | None = None) -> list[dict[str, Any]]:
+        """The removal queue (optionally one `status`): kinds and counts of identifiers, the
+        contact, the evidence; never the identifiers or their digests."""
         maintainer_only(request)
         return [_maintainer_view(r) for r in queue.all(status)]
 
     @app.get("/api/maintainer/requests/{request_id}", tags=["maintainer"])
     async def api_request(request: Request, request_id: str) -> dict[str, Any]:
+        """One request, with its verify certificate and the new version's manifest when done."""
         maintainer_only(request)
         found = queue.get(request_id)
         if found is None:
@@ -453,6 +459,8 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
 
     @app.post("/api/maintainer/requests/{request_id}/{action}", tags=["maintainer"])
     async def api_act(request: Request, request_id: str, action: str) -> dict[str, Any]:
+        """`approve` (runs the removal in the background) or `reject` (body: {"reason"}) a new
+        or failed request."""
         maintainer_only(request)
         body = await json_of(request) if int(request.headers.get("content-length") or 0) else {}
         _act(remover, queue, request_id, action, str(body.get("reason") or ""))
@@ -462,11 +470,15 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
 
     @app.get("/api/maintainer/stats", tags=["maintainer"])
     async def api_stats(request: Request) -> dict[str, Any]:
+        """Current version, versions written, registry and index sizes, request counts, and the
+        state of a re-application."""
         maintainer_only(request)
         return _stats(remover)
 
     @app.post("/api/maintainer/reapply", tags=["maintainer"], status_code=202)
     async def api_reapply(request: Request) -> dict[str, Any]:
+        """Write the configured new release without everyone in the registry (forget
+        --registry), verify it and make it current; 409 while one runs."""
         maintainer_only(request)
         if not remover.reapply():
             raise Refused(409, "a re-application is already running")
