@@ -216,6 +216,20 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
                     "counts": {}}  # fmt: skip
         return queue.file(contact, [], {"photo": 1}, evidence, masked)
 
+    async def uploaded_photo(request: Request) -> tuple[Any, bytes, Path]:
+        """The API's multipart form, the bytes of its `photo` field (bounded, rate-limited)
+        and the images index to search."""
+        if config.images_index is None:
+            raise Refused(404, "no images index is loaded")
+        if int(request.headers.get("content-length") or 0) > MAX_UPLOAD_BYTES:
+            raise Refused(413, "the photo is over 10 MB")
+        rate(request)
+        form = await request.form(max_files=1, max_fields=5)
+        photo = form.get("photo")
+        if photo is None or isinstance(photo, str):
+            raise Refused(400, "send the photo as the multipart field `photo`")
+        return form, await photo.read(web_search.MAX_UPLOAD_BYTES + 1), config.images_index
+
     # --- pages for a person ------------------------------------------------------------------
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -373,36 +387,17 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
     @app.post("/api/search/photo", tags=["person"])
     async def api_search_photo(request: Request) -> dict[str, Any]:
         """Search the images index for an uploaded photo (multipart field `photo`)."""
-        if config.images_index is None:
-            raise Refused(404, "no images index is loaded")
-        if int(request.headers.get("content-length") or 0) > MAX_UPLOAD_BYTES:
-            raise Refused(413, "the photo is over 10 MB")
-        rate(request)
-        form = await request.form(max_files=1, max_fields=5)
-        photo = form.get("photo")
-        if photo is None or isinstance(photo, str):
-            raise Refused(400, "send the photo as the multipart field `photo`")
-        data = await photo.read(web_search.MAX_UPLOAD_BYTES + 1)
-        found = await run_in_threadpool(web_search.search_photo, data, "your photo",
-                                        config.images_index, remover.current_images())  # fmt: skip
+        _, data, index = await uploaded_photo(request)
+        found = await run_in_threadpool(web_search.search_photo, data, "your photo", index,
+                                        remover.current_images())  # fmt: skip
         return found.to_json()
 
     @app.post("/api/requests/photo", tags=["person"], status_code=201)
     async def api_photo_request(request: Request) -> dict[str, Any]:
         """File a removal request for a photo: multipart fields `photo` and `contact`. Its
         hashes are kept (masked with the registry key), never the photo."""
-        if config.images_index is None:
-            raise Refused(404, "no images index is loaded")
-        if int(request.headers.get("content-length") or 0) > MAX_UPLOAD_BYTES:
-            raise Refused(413, "the photo is over 10 MB")
-        rate(request)
-        form = await request.form(max_files=1, max_fields=5)
-        photo = form.get("photo")
-        if photo is None or isinstance(photo, str):
-            raise Refused(400, "send the photo as the multipart field `photo`")
-        data = await photo.read(web_search.MAX_UPLOAD_BYTES + 1)
-        found = await run_in_threadpool(web_search.search_photo, data, "your photo",
-                                        config.images_index, None)  # fmt: skip
+        form, data, index = await uploaded_photo(request)
+        found = await run_in_threadpool(web_search.search_photo, data, "your photo", index, None)
         filed, link = file_photo_request(str(form.get("contact") or ""), found.hashes,
                                          len(found.matches))  # fmt: skip
         return {"request": filed.public(), "status_url": f"/requests/{link}",

@@ -106,18 +106,9 @@ class Remover:
             self.queue.set_progress(request_id, step)
             self._index(str(out))
             self.queue.add_version(str(out), request_id)
-            self.queue.set_status(request_id, "done", progress="", result={
-                "version": out.name, "path": str(out),
-                "records_dropped": manifest["totals"]["records_dropped"],
-                "verified": certificate["result"], "certificate": certificate,
-                "manifest": {k: manifest[k] for k in ("created", "totals", "shards")},
-            })  # fmt: skip
-        except ExpungeError as error:
-            self._failed(request_id, step, str(error))
+            self._done(request_id, out, manifest, certificate)
         except Exception as error:  # noqa: BLE001 - the worker must outlive any one request
-            # the log gets the kind of error only: a message could quote a record
-            log.error("request %s failed while %s: %s", request_id, step, type(error).__name__)
-            self._failed(request_id, step, f"{type(error).__name__}: {error}")
+            self._failed(request_id, step, error)
 
     def _run_photo_request(self, request: Any) -> None:
         """Forget the request's photo (its hashes, as the registry re-finds removed images) in
@@ -154,19 +145,27 @@ class Remover:
             self.queue.set_progress(request.id, step)
             build_image_index(open_image_dataset(str(out)), self.config.images_index, executor)
             self.queue.add_version(str(out), request.id, "images")
-            self.queue.set_status(request.id, "done", progress="", result={
-                "version": out.name, "path": str(out),
-                "records_dropped": manifest["totals"]["records_dropped"],
-                "verified": certificate["result"], "certificate": certificate,
-                "manifest": {k: manifest[k] for k in ("created", "totals", "shards")},
-            })  # fmt: skip
-        except ExpungeError as error:
-            self._failed(request.id, step, str(error))
+            self._done(request.id, out, manifest, certificate)
         except Exception as error:  # noqa: BLE001 - the worker must outlive any one request
-            log.error("request %s failed while %s: %s", request.id, step, type(error).__name__)
-            self._failed(request.id, step, f"{type(error).__name__}: {error}")
+            self._failed(request.id, step, error)
 
-    def _failed(self, request_id: str, step: str, message: str) -> None:
+    def _done(self, request_id: str, out: Path, manifest: dict[str, Any],
+              certificate: dict[str, Any]) -> None:  # fmt: skip
+        self.queue.set_status(request_id, "done", progress="", result={
+            "version": out.name, "path": str(out),
+            "records_dropped": manifest["totals"]["records_dropped"],
+            "verified": certificate["result"], "certificate": certificate,
+            "manifest": {k: manifest[k] for k in ("created", "totals", "shards")},
+        })  # fmt: skip
+
+    def _failed(self, request_id: str, step: str, error: Exception) -> None:
+        """The request failed: its one line for the maintainer (ExpungeError's own line), and
+        for the log the kind of error only (a message could quote a record)."""
+        if isinstance(error, ExpungeError):
+            message = str(error)
+        else:
+            log.error("request %s failed while %s: %s", request_id, step, type(error).__name__)
+            message = f"{type(error).__name__}: {error}"
         self.queue.set_status(request_id, "failed", progress="",
                               result={"error": f"{step}: {message}"})  # fmt: skip
 
