@@ -29,7 +29,8 @@ def test_luhn_and_issuers() -> None:
     assert card_issuer("3530111333300000") == ("jcb", False)
     assert card_issuer("30569309025904") == ("diners", False)
     assert card_issuer("6200000000000005") == ("unionpay", False)
-    assert card_issuer("6759649826438453") == ("maestro", True)
+    assert card_issuer("6759649826438453") == ("maestro", False)  # a Maestro UK block
+    assert card_issuer("5612345678901234") == ("maestro", True)  # a wide Maestro block
     assert card_issuer("37828224631000") is None  # Amex needs 15 digits
     assert card_issuer("9780306406164") is None
 

@@ -16,7 +16,7 @@ from expunge.detect.context import ConfirmContext
 from expunge.detect.hits import Hit
 from expunge.detect.phone import country_code, is_valid_phone, national_layout_ok
 from expunge.detect.spans import IS_ALNUM, IS_DIGIT, glued_left, glued_right
-from expunge.detect.validators import card_issuer, iban_ok, ipv4_octets, ssn_ok
+from expunge.detect.validators import LONG_PREFIX_HEADS, card_issuer, iban_ok, ipv4_octets, ssn_ok
 
 _MAX_CLUSTER = 64  # longer runs are tables / ids, never one phone, card or SSN
 _SEPARATORS = b" ./()-+"
@@ -47,7 +47,7 @@ SHAPES = re.compile(
     rb"|(?P<card>\d{4}(?P<csep>[ -])\d{4,6}(?P=csep)\d{4,5}(?:(?P=csep)\d{1,4}){0,3})"
     rb"|" + _PHONE_SHAPES +
     # 9-11: SSN/phone with context; 12+: card issuers, or a phone with its trunk 0 and context
-    rb"|(?P<run>\d{9,11}|[2-6]\d{11,18}|0\d{11,12})"
+    rb"|(?P<run>\d{9,11}|[1-9]\d{11,18}|0\d{11,12})"
     rb")(?![0-9])"
 )
 # A phone where a card or IPv4 shape matched but is none ('0800 1759 1033', '912.34.56.78').
@@ -222,8 +222,10 @@ def _card_score(
     return 0.9
 
 
-# card_issuer looks only at the first four digits and the length: memoised on those.
+# card_issuer looks at the prefix and the length: memoised on the first four digits and the
+# length, except where a longer IIN block starts (LONG_PREFIX_HEADS).
 _ISSUERS: dict[tuple[bytes, int], tuple[str, bool] | None] = {}
+_LONG_HEADS = frozenset(head.encode() for head in LONG_PREFIX_HEADS)
 # Luhn on ASCII digit bytes: every second digit from the right doubled (digit sum), as values.
 _LUHN_PLAIN = bytes.maketrans(b"0123456789", bytes(range(10)))
 _LUHN_DOUBLED = bytes.maketrans(b"0123456789", bytes((0, 2, 4, 6, 8, 1, 3, 5, 7, 9)))
@@ -235,16 +237,20 @@ def _card_bytes(digits: bytes) -> tuple[str, bool] | None:
     n = len(digits)
     if not 12 <= n <= 19:
         return None
-    key = (digits[:4], n)
-    issuer = _ISSUERS.get(key, False)
-    if issuer is False:
-        issuer = _ISSUERS[key] = card_issuer(digits.decode("ascii"))
+    head = digits[:4]
+    issuer: tuple[str, bool] | None
+    if head in _LONG_HEADS:  # a six- or eight-digit IIN block starts so: look further
+        issuer = card_issuer(digits.decode("ascii"))
+    elif (head, n) in _ISSUERS:
+        issuer = _ISSUERS[(head, n)]
+    else:
+        issuer = _ISSUERS[(head, n)] = card_issuer(digits.decode("ascii"))
     if issuer is None:
         return None
     plain = sum(digits[-1::-2].translate(_LUHN_PLAIN))
     if (plain + sum(digits[-2::-2].translate(_LUHN_DOUBLED))) % 10:
         return None
-    return issuer  # type: ignore[return-value]
+    return issuer
 
 
 def _card_run(s: int, e: int, lo: int, hi: int, run: ConfirmContext, digits: bytes) -> Hit | None:
