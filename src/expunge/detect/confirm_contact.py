@@ -16,6 +16,18 @@ _NOT_TLDS = frozenset(
     b"xml txt pdf yml yaml toml lock log map".split()
 )
 _RETINA = re.compile(rb"\d+(?:\.\d+)?x\Z", re.IGNORECASE)  # icon@2x / @1.5x asset names
+_TLD = re.compile(rb"[a-z]{2,24}|xn--[a-z0-9-]{2,59}")  # letters, or an IDN TLD's punycode
+
+
+def idn_to_ascii(domain: bytes) -> bytes | None:
+    """An internationalised domain (UTF-8 bytes) in its ASCII form ('bücher.de' ->
+    'xn--bcher-kva.de'); None when it is not one (bad UTF-8, a label IDNA refuses)."""
+    try:
+        return domain.decode("utf-8").encode("idna")
+    except (UnicodeError, ValueError):
+        return None
+
+
 _DIGIT_LABEL = re.compile(rb"\d+(?:-[a-z0-9]+)?\Z", re.IGNORECASE)
 
 
@@ -44,10 +56,16 @@ def email(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmCon
     local, domain = buf[s:at], buf[at + 1 : e]
     if not local or local.endswith(b".") or b".." in local:
         return None
+    if not domain.isascii():  # an internationalised domain: checked in its punycode form
+        ascii_domain = idn_to_ascii(domain)
+        if ascii_domain is None:
+            return None
+        domain = ascii_domain
     labels = domain.split(b".")
     if any(not lab or lab[0] == 0x2D or lab[-1] == 0x2D for lab in labels):
         return None
-    if labels[-1].lower() in _NOT_TLDS or _RETINA.match(labels[0]):
+    tld = labels[-1].lower()
+    if tld in _NOT_TLDS or _RETINA.match(labels[0]) or not _TLD.fullmatch(tld):
         return None
     if len(labels) >= 3 and _DIGIT_LABEL.match(labels[0]) and _DIGIT_LABEL.match(labels[1]):
         return None  # name@1.2.3-beta.x: a version, not a domain

@@ -60,8 +60,11 @@ _CLUSTER_END = rb"(?:[^0-9 ./()-]|[ ./()-][^0-9 ./()-]|[ ./()-]{2}[^0-9])"
 _B58 = rb"[1-9A-HJ-NP-Za-km-z]"
 
 PATTERNS: tuple[PatternSpec, ...] = (
+    # Domains may be internationalised: Unicode labels (UTF-8 bytes) or their punycode, and
+    # a punycode ('xn--p1ai') or Unicode ('рф') TLD; the confirmer checks the punycode form.
     PatternSpec("email", ("email",),
-                rb"[a-z0-9_%+-]@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}"
+                rb"[a-z0-9_%+-]@[a-z0-9\x80-\xff-]+(?:\.[a-z0-9\x80-\xff-]+)*"
+                rb"\.(?:[a-z]{2,24}|xn--[a-z0-9-]{2,59}|[\x80-\xff]{4,64})"
                 rb"(?:[^a-z0-9_.\x80-\xff-]|\.[^a-z0-9\x80-\xff])",
                 contact.email, caseless=True, som=False),
     PatternSpec("digits", ("phone", "us_ssn", "credit_card", "ip_address"),

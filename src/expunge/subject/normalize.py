@@ -10,7 +10,10 @@ import phonenumbers
 
 from expunge.detect.social import FLICKR_NSID, profile_keys
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"  # no label starts or ends with '-'
+_EMAIL = re.compile(
+    rf"[A-Za-z0-9._%+'-]+@{_LABEL}(?:\.{_LABEL})*\.(?:[A-Za-z]{{2,24}}|xn--[A-Za-z0-9-]{{1,58}}[A-Za-z0-9])"
+)
 _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}")
 _HANDLE = re.compile(r"@?[A-Za-z0-9_][A-Za-z0-9_.]{0,39}")
 _GMAIL = ("gmail.com", "googlemail.com")
@@ -31,6 +34,12 @@ def fold(text: str) -> str:
 def email_key(email: str) -> str | None:
     """Canonical mailbox: lower case, '+tag' dropped, Gmail dots dropped; None if not an email."""
     email = email.strip()
+    if "@" in email and not email.isascii():  # an internationalised domain: its punycode
+        local, _, domain = email.rpartition("@")
+        try:
+            email = f"{local}@{domain.encode('idna').decode('ascii')}"
+        except (UnicodeError, ValueError):
+            return None
     if not _EMAIL.fullmatch(email):
         return None
     local, domain = email.lower().rsplit("@", 1)
