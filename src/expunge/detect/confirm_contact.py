@@ -8,7 +8,7 @@ from expunge.detect import context as ctx
 from expunge.detect.context import ConfirmContext
 from expunge.detect.hits import Hit
 from expunge.detect.social import is_profile
-from expunge.detect.spans import IS_ALNUM, glued_left, strip_trailing
+from expunge.detect.spans import IS_ALNUM, escape_before, glued_left, strip_trailing
 
 # File extensions that look like TLDs in 'logo@2x.png' / 'icon@media.css' but are not TLDs.
 _NOT_TLDS = frozenset(
@@ -16,6 +16,8 @@ _NOT_TLDS = frozenset(
     b"xml txt pdf yml yaml toml lock log map".split()
 )
 _RETINA = re.compile(rb"\d+(?:\.\d+)?x\Z", re.IGNORECASE)  # icon@2x / @1.5x asset names
+# URL escapes of what separates tokens (space, tab, quotes, brackets, = ; , : < > |)
+_ESCAPED_SEPARATOR = re.compile(rb"%(?:0[9AD]|2[0278C]|3[ABCDE]|5[BD]|7C)", re.IGNORECASE)
 _TLD = re.compile(rb"[a-z]{2,24}|xn--[a-z0-9-]{2,59}")  # letters, or an IDN TLD's punycode
 
 
@@ -49,6 +51,10 @@ def email(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmCon
     if m is None:
         return None
     s = at - m.end()
+    escaped = _ESCAPED_SEPARATOR.search(buf, s, at)  # 'a%20jane@...': the escape ends a token
+    while escaped is not None:
+        s = escaped.end()
+        escaped = _ESCAPED_SEPARATOR.search(buf, s, at)
     while s < at and buf[s] in b".%+-":
         s += 1
     if glued_left(buf, s, lo) or (s > lo and buf[s - 1] == 0x40):
@@ -123,7 +129,11 @@ _social_cache: dict[tuple[bytes, bytes], bool] = {}
 def url(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext) -> Hit | None:
     """url: http(s):// or www. with a real-looking host, trailing punctuation stripped;
     profile URLs become social_handle, Slack webhooks become secret."""
-    if s > lo and (IS_ALNUM[buf[s - 1]] or buf[s - 1] in b"./@-_"):
+    if (
+        s > lo
+        and (IS_ALNUM[buf[s - 1]] or buf[s - 1] in b"./@-_")
+        and not escape_before(buf, s, lo)
+    ):
         return None  # 'www.' inside a longer host, or the bare-domain pattern mid-URL
     e = strip_trailing(buf, s, ends[-1])
     m = _URL_SPLIT.match(buf, s, e)

@@ -15,12 +15,13 @@ from expunge.detect import context as ctx
 from expunge.detect.context import ConfirmContext
 from expunge.detect.hits import Hit
 from expunge.detect.phone import country_code, is_valid_phone, national_layout_ok
-from expunge.detect.spans import IS_ALNUM, IS_DIGIT, glued_left, glued_right
+from expunge.detect.spans import IS_ALNUM, IS_DIGIT, IS_HEX, escape_before, glued_left, glued_right
 from expunge.detect.validators import LONG_PREFIX_HEADS, card_issuer, iban_ok, ipv4_octets, ssn_ok
 
 _MAX_CLUSTER = 64  # longer runs are tables / ids, never one phone, card or SSN
 _SEPARATORS = b" ./()-+"
-_BAD_BEFORE = frozenset(b"$#@_=&%^*\\|~.,/-")
+# '=', '|' and '\\' are separators in logs, tables, paths and query strings: not "glued"
+_BAD_BEFORE = frozenset(b"$#@_&%^*~.,/-")
 _DATE_START = re.compile(
     rb"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?![0-9])"
 )
@@ -40,9 +41,12 @@ _PHONE_SHAPES = (
 # Shapes inside a cluster, found left to right at token starts (first alternative wins).
 # Also the engine's prefilter: clusters in which it finds nothing (dates with times, ISBNs,
 # decimals, lists of numbers) never reach Python one by one.
+_ESCAPED = rb"(?<=%[0-9A-Fa-f]{2})"  # right after a URL escape ('%20'): a token starts
 SHAPES = re.compile(
-    rb"(?<![0-9A-Za-z.])(?P<ip>\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?![0-9.])"
-    rb"|(?<![0-9A-Za-z./-])(?:"  # not mid-token: "2023-02-25 02" holds no "02-25 02" phone
+    rb"(?:(?<![0-9A-Za-z.])|" + _ESCAPED + rb")(?P<ip>\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?![0-9.])"
+    rb"|(?:(?<![0-9A-Za-z./-])|"
+    + _ESCAPED
+    + rb")(?:"  # not mid-token: "2023-02-25 02" holds no "02-25 02" phone
     rb"(?P<ssn>\d{3}(?P<ssep>[- ])\d{2}(?P=ssep)\d{4})"
     rb"|(?P<card>\d{4}(?P<csep>[ -])\d{4,6}(?P=csep)\d{4,5}(?:(?P=csep)\d{1,4}){0,3})"
     rb"|" + _PHONE_SHAPES +
@@ -67,11 +71,22 @@ def cluster(
         e -= 1
     if e - s > _MAX_CLUSTER or (e < hi and IS_ALNUM[buf[e]]):
         return None
+    escape = next((s - k for k in (1, 2) if s - k >= lo and buf[s - k] == 0x25), None)
+    if (
+        escape is not None
+        and escape + 3 < e
+        and IS_HEX[buf[escape + 1]]
+        and IS_HEX[buf[escape + 2]]
+    ):
+        s = escape + 3  # '%20' then the number: the escape's hex digits are not the number's
+        while s < e and not IS_DIGIT[buf[s]] and buf[s] not in b"(+":
+            s += 1
     if s > lo and buf[s - 1] in b"(+":  # "(212) ...", "+44 ..."
         s -= 1
         if buf[s] == 0x28 and s > lo and buf[s - 1] == 0x2B:
             s -= 1
-    if s > lo and (IS_ALNUM[buf[s - 1]] or buf[s - 1] in _BAD_BEFORE):
+    glued = s > lo and (IS_ALNUM[buf[s - 1]] or buf[s - 1] in _BAD_BEFORE)
+    if glued and not escape_before(buf, s, lo):
         return None
     text = buf[s:e]
     if _DATE_START.match(text):

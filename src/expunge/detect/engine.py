@@ -100,9 +100,10 @@ def _prefilter(
     terminator; `start` is -1 for patterns without start of match."""
     assert spec.prefilter is not None
     if spec.som:
-        # From 2 bytes before the start (SEP framing keeps s - 2 >= 0) to the last digit.
+        # From 3 bytes before the start (a '(+' prefix, or the '%2C' of a URL escape the
+        # shapes look behind for) to the last digit.
         term = spec.term
-        parts = [buf[s - 2 : e + term].rstrip(_NON_DIGITS) for s, e in items]
+        parts = [buf[max(0, s - 3) : e + term].rstrip(_NON_DIGITS) for s, e in items]
     else:
         window = spec.prefilter_window
         parts = [buf[max(0, e - window) : e] for _, e in items]

@@ -38,7 +38,7 @@ class PatternSpec:
     som: bool = True
     term: int = 1  # terminator bytes the engine strips from the reported end
     # Optional bulk prefilter: the engine joins every candidate's bytes (som patterns: from
-    # 2 bytes before the start to the last digit; others: `prefilter_window` bytes up to the
+    # 3 bytes before the start to the last digit; others: `prefilter_window` bytes up to the
     # end) and runs this regex once over the lot; only candidates it matches inside go to
     # `confirm`. It must match wherever `confirm` could succeed.
     prefilter: re.Pattern[bytes] | None = None
@@ -46,8 +46,9 @@ class PatternSpec:
     multi_end: bool = False  # som pattern whose candidates can end at several places
 
 
-_URL_CHARS = rb"[^\s<>\"'`\x00]"
-_URL_END = rb"[\s<>\"'`\x00]"
+# '|' and '\\' are never raw in a URL (RFC 3986): where one follows, the URL has ended
+_URL_CHARS = rb"[^\s<>\"'`|\\\x00]"
+_URL_END = rb"[\s<>\"'`|\\\x00]"
 _SOCIAL_HOSTS = rb"twitter|x|instagram|facebook|fb|linkedin|tiktok|github|flickr|reddit|youtube"
 _STREET_SUFFIXES = (
     rb"Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl"

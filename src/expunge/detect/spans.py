@@ -28,9 +28,23 @@ def next_byte(buf: bytes, end: int, hi: int) -> int:
     return buf[end] if end < hi else 0x0A
 
 
+IS_HEX = _table(DIGITS + b"abcdefABCDEF")
+
+
+def escape_before(buf: bytes, start: int, lo: int) -> bool:
+    """A URL escape ('%20', '%2C', '%3D') ends right before `start`: a separator in URLs,
+    query strings and logs, not part of the token that follows."""
+    return (
+        start - 3 >= lo
+        and buf[start - 3] == 0x25
+        and IS_HEX[buf[start - 2]] == 1 == IS_HEX[buf[start - 1]]
+    )
+
+
 def glued_left(buf: bytes, start: int, lo: int) -> bool:
-    """A letter/digit right before: the candidate is part of a bigger token."""
-    return IS_ALNUM[prev_byte(buf, start, lo)] == 1
+    """A letter/digit right before: the candidate is part of a bigger token (not when it is
+    the end of a URL escape like '%20')."""
+    return IS_ALNUM[prev_byte(buf, start, lo)] == 1 and not escape_before(buf, start, lo)
 
 
 def glued_right(buf: bytes, end: int, hi: int) -> bool:
