@@ -64,6 +64,8 @@ def street_us(
     house = m.group("num")
     if house.lstrip(b"0")[:1].isdigit() is False:
         return None
+    if start > lo and buf[start - 1] in b":.,/":  # '12:30:45 UTC Road': the end of a time
+        return None
     tail = _US_TAIL.match(buf, e, min(hi, e + 90))
     end = tail.end() if tail is not None else e
     if tail is not None and tail.group("loc") is not None:

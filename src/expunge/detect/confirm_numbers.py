@@ -128,8 +128,19 @@ def cluster(
         else:
             hit = _bare_run(buf, a, b, lo, hi, run, m.group())
         if hit is not None:
-            found.append(hit)
+            found.append(_with_extension(buf, hit, hi) if hit[0] == "phone" else hit)
     return found or None
+
+
+# An extension after a phone number is part of it: 'x4587', 'ext. 12', 'extension 301', '#22'
+_EXTENSION = re.compile(rb"[ ,]{0,2}(?:x|ext\.?|extn\.?|extension|#|Durchwahl|poste|int\.)[ .:]{0,2}\d{1,6}(?![0-9A-Za-z])",
+                        re.IGNORECASE)  # fmt: skip
+
+
+def _with_extension(buf: bytes, hit: Hit, hi: int) -> Hit:
+    kind, s, e, score, validator = hit
+    m = _EXTENSION.match(buf, e, min(hi, e + 24))
+    return (kind, s, m.end(), score, validator) if m else hit
 
 
 _NANP_AT = re.compile(rb"(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![0-9])")
@@ -165,6 +176,8 @@ def _ipv4(buf: bytes, s: int, e: int, lo: int, hi: int, run: ConfirmContext) -> 
         return None
     if buf.startswith(b" is out", e):
         return None
+    if _word_before(buf, s, lo) in ctx.version_words():  # 'version 2.10.3.1': whatever follows
+        return None
     ip_words = run.near(ctx.IP_POSITIVE, s, e, lo, hi, 32, 16)
     if not ip_words and run.near(ctx.VERSION, s, e, lo, hi, 24, 16):
         return None
@@ -172,6 +185,18 @@ def _ipv4(buf: bytes, s: int, e: int, lo: int, hi: int, run: ConfirmContext) -> 
     if octets == [0, 0, 0, 0] or all(o < 10 for o in octets):
         score = 0.8 if ip_words else 0.3
     return ("ip_address", s, e, score, "ipv4")
+
+
+def _word_before(buf: bytes, start: int, lo: int) -> bytes:
+    """The whole word right before `start` (lower case; separators and 'v' glued to the number
+    as in 'v1.2.3.4' count), or b'' when none is there."""
+    i = start
+    while i > lo and buf[i - 1] in b" \t:=#(-":
+        i -= 1
+    j = i
+    while j > lo and IS_ALNUM[buf[j - 1]]:
+        j -= 1
+    return buf[j:i].lower()
 
 
 # --- bare digit runs -------------------------------------------------------------------------

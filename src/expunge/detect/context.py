@@ -100,3 +100,8 @@ def context_word(word: str) -> bytes | None:
     written), or None when the window could never hold it as one word ('e-mail')."""
     folded = word.lower().encode("utf-8").translate(_FOLD).split()
     return folded[0] if len(folded) == 1 and folded[0] == word.lower().encode("utf-8") else None
+
+
+def version_words() -> frozenset[bytes]:
+    """The words that make a dotted number a version ('version', 'release', 'v', ...)."""
+    return _KIND_WORDS[VERSION]
