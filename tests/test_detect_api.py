@@ -9,6 +9,7 @@ from itertools import pairwise
 import pytest
 
 from expunge.detect import ENTITY_TYPES, PATTERN_TYPES, Detector, mask
+from expunge.detect.entities import TECHNICAL_TYPES
 from expunge.records import Finding
 
 
@@ -34,7 +35,9 @@ def test_entity_types() -> None:
     assert "person" in ENTITY_TYPES
     assert "person" not in PATTERN_TYPES
     assert set(PATTERN_TYPES) == set(ENTITY_TYPES) - {"person"}
-    assert Detector().types == PATTERN_TYPES
+    # by default personal data only: technical look-alikes are asked for by name
+    assert Detector().types == tuple(t for t in PATTERN_TYPES if t not in TECHNICAL_TYPES)
+    assert "url_technical" in PATTERN_TYPES and "url_technical" in TECHNICAL_TYPES
 
 
 def test_unknown_type_lists_valid_names() -> None:

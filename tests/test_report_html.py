@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from expunge.detect.entities import PATTERN_TYPES
+from expunge.detect.entities import DEFAULT_TYPES
 from expunge.report._types import type_color
 from expunge.report.html import (
     SAMPLES_PER_TYPE,
@@ -19,7 +19,7 @@ from expunge.report.html import (
     render_scan_report,
 )
 
-TYPES = list(PATTERN_TYPES)
+TYPES = list(DEFAULT_TYPES)  # what a scan looks for unless told otherwise
 
 HOSTILE_SHARD = "<script>alert(1)</script>.jsonl"
 HOSTILE_ID = '" onmouseover="x'

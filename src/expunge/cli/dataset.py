@@ -77,8 +77,13 @@ def scan(
     engine: EngineOpt = "local",
     ray_address: RayAddressOpt = None,
     types: Annotated[
-        str | None, typer.Option(help="Comma-separated entity types (default: all pattern types).")
+        str | None,
+        typer.Option(help="Comma-separated entity types (default: every personal-data type)."),
     ] = None,
+    all_types: Annotated[
+        bool,
+        typer.Option("--all", help="Also report technical look-alikes (namespace URLs)."),
+    ] = False,
     phone_region: PhoneRegionOpt = "US",
     min_score: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Drop findings below this.")
@@ -111,6 +116,12 @@ def scan(
             f"--phone-region {phone_region!r} is not a region code", "use e.g. US, GB, DE"
         )
     custom = load_patterns(patterns) if patterns else ()
+    if all_types and types:
+        raise ExpungeError("give --types or --all, not both", "--all is every type there is")
+    if all_types:
+        from expunge.detect import ENTITY_TYPES
+
+        types = ",".join(t for t in ENTITY_TYPES if t != "person" or ner)
     config = ScanConfig(
         fields=FieldSpec(text=text_field, url=url_field, id=id_field),
         types=_parse_types(types, ner, custom),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 # `person` is found by NER and never planted here.
-from expunge.detect.entities import ENTITY_TYPES
+from expunge.detect.entities import DEFAULT_TYPES, ENTITY_TYPES
 
-PLANTED_TYPES: tuple[str, ...] = tuple(t for t in ENTITY_TYPES if t != "person")
+# Personal data only: technical look-alikes (namespace URLs) are no one's.
+PLANTED_TYPES: tuple[str, ...] = DEFAULT_TYPES
+__all__ = ["DECOY_KINDS", "ENTITY_TYPES", "PLANTED_TYPES"]
 
 DECOY_KINDS: tuple[str, ...] = (
     "isbn13",

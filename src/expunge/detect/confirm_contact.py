@@ -149,9 +149,45 @@ def url(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmConte
         return ("secret", s, e, 0.95, "slack-webhook")
     if "social_handle" in run.types and _is_social(host, rest):
         return ("social_handle", s, e, 0.85, "profile-url")
-    if "url" not in run.types or buf[s] not in b"hHwW":
+    if buf[s] not in b"hHwW":
         return None  # a bare 'twitter.com/...' that is no profile is not reported as url
+    if is_technical_url(host, rest):
+        return ("url_technical", s, e, 0.6, "namespace") if "url_technical" in run.types else None
+    if "url" not in run.types:
+        return None
     return ("url", s, e, 0.6, "syntax")
+
+
+# Hosts whose URLs name standards, not people: XML namespaces and schemas, W3C / IETF / IANA
+# documents. Any path under them is technical.
+_TECHNICAL_HOSTS = frozenset(
+    b"w3.org www.w3.org xmlns.com purl.org schemas.xmlsoap.org schemas.microsoft.com "
+    b"schemas.openxmlformats.org schemas.android.com json-schema.org schema.org ogp.me "
+    b"ns.adobe.com iana.org www.iana.org tools.ietf.org datatracker.ietf.org www.ietf.org "
+    b"rfc-editor.org www.rfc-editor.org www.opengis.net docbook.org relaxng.org "
+    b"www.oasis-open.org docs.oasis-open.org www.unicode.org unicode.org xmlns.jcp.org "
+    b"www.omg.org dublincore.org".split()
+)
+# Host + path prefixes that are technical on hosts that also have people's pages: licences,
+# build-tool schemas.
+_TECHNICAL_PATHS = (
+    (b"www.apache.org", b"/licenses"), (b"apache.org", b"/licenses"),
+    (b"maven.apache.org", b"/pom"), (b"maven.apache.org", b"/xsd"),
+    (b"www.gnu.org", b"/licenses"), (b"gnu.org", b"/licenses"),
+    (b"creativecommons.org", b"/licenses"), (b"creativecommons.org", b"/publicdomain"),
+    (b"opensource.org", b"/licenses"), (b"spdx.org", b"/licenses"),
+    (b"www.springframework.org", b"/schema"), (b"java.sun.com", b"/xml/ns"),
+    (b"www.mozilla.org", b"/mpl"), (b"mozilla.org", b"/mpl"),
+)  # fmt: skip
+
+
+def is_technical_url(host: bytes, rest: bytes) -> bool:
+    """A namespace, schema, standard or licence URL (names no one), by host and path."""
+    host = host.lower()
+    if host in _TECHNICAL_HOSTS:
+        return True
+    path = rest.lower()
+    return any(host == h and path.startswith(p) for h, p in _TECHNICAL_PATHS)
 
 
 _FEDI_HOST = re.compile(

@@ -7,7 +7,7 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from expunge.detect.engine import SEP, Engine
-from expunge.detect.entities import ENTITY_TYPES, PATTERN_TYPES
+from expunge.detect.entities import DEFAULT_TYPES, ENTITY_TYPES, PATTERN_TYPES
 from expunge.detect.hits import Hit
 from expunge.detect.phone import check_region
 from expunge.detect.resolve import resolve
@@ -23,8 +23,8 @@ _CONTINUATION = bytes(range(0x80, 0xC0))
 def _check_types(types: Iterable[str] | None, custom: tuple[EntityType, ...]) -> tuple[str, ...]:
     """The pattern types to look for: built-ins in their order, then custom types in theirs."""
     names = PATTERN_TYPES + tuple(c.name for c in custom)
-    if types is None:
-        return names
+    if types is None:  # personal data only: technical look-alikes only when asked for
+        return DEFAULT_TYPES + tuple(c.name for c in custom)
     if isinstance(types, str):
         types = [types]
     wanted = set(types)

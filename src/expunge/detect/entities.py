@@ -16,7 +16,13 @@ ENTITY_TYPES: tuple[str, ...] = (
     "person",
     "crypto_wallet",
     "secret",
+    "url_technical",
 )
 
 # "person" needs a NER model; the optional NER stage finds it, the pattern detector never does.
 PATTERN_TYPES: tuple[str, ...] = tuple(t for t in ENTITY_TYPES if t != "person")
+# Technical values that look like personal data but name no one: XML namespaces, schemas,
+# standards and licence URLs. Reported only when asked for (--types, --all), under their own
+# label, and never counted in the share of records that contain personal data.
+TECHNICAL_TYPES: frozenset[str] = frozenset({"url_technical"})
+DEFAULT_TYPES: tuple[str, ...] = tuple(t for t in PATTERN_TYPES if t not in TECHNICAL_TYPES)

@@ -76,7 +76,7 @@ PATTERNS: tuple[PatternSpec, ...] = (
                 rb"[^0-9a-z:]", num.ipv6, caseless=True, multi_end=True),
     PatternSpec("iban", ("iban",), rb"[A-Z]{2}\d{2}[A-Z0-9 ]{11,40}[^A-Za-z0-9]", num.iban,
                 multi_end=True),
-    PatternSpec("url", ("url", "social_handle", "secret"),
+    PatternSpec("url", ("url", "social_handle", "secret", "url_technical"),
                 rb"(?:https?://|www\.|(?:" + _SOCIAL_HOSTS + rb")\.com/)" + _URL_CHARS + rb"+"
                 + _URL_END, contact.url, caseless=True),
     PatternSpec("handle", ("social_handle",),

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from expunge.anonymize import Numbered, Span, anonymize
 from expunge.detect import Detector
-from expunge.detect.entities import ENTITY_TYPES, PATTERN_TYPES
+from expunge.detect.entities import ENTITY_TYPES, PATTERN_TYPES, TECHNICAL_TYPES
 from expunge.detect.phone import check_phone_region
 from expunge.errors import ExpungeError
 from expunge.find.matcher import SubjectMatcher
@@ -33,7 +33,9 @@ from expunge.subject.normalize import fold, handle_key, phone_key, url_keys
 
 # Generic URLs (documentation links, code hosts) are rarely personal and a chatbot needs them:
 # not redacted unless asked for with --types. Profile URLs are social_handle, redacted.
-DEFAULT_TYPES: tuple[str, ...] = tuple(t for t in PATTERN_TYPES if t != "url")
+DEFAULT_TYPES: tuple[str, ...] = tuple(
+    t for t in PATTERN_TYPES if t != "url" and t not in TECHNICAL_TYPES
+)
 _CANDIDATES = ("email", "phone", "social_handle")  # what the subject matcher looks up
 
 # Placeholder label per detector type and per subject identifier kind.

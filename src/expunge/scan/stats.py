@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
+from expunge.detect.entities import TECHNICAL_TYPES
 from expunge.errors import BadRow
 
 if TYPE_CHECKING:
@@ -107,7 +108,9 @@ class ShardCounter:
     def _add_findings(self, record: Record) -> None:
         mask, context_snippet, outside_text = self._mask, self._context, self._outside
         result, config = self.result, self.config
-        result.records_with_pii += 1
+        # a record with technical look-alikes only (a namespace URL) holds no personal data
+        if not all(f.type in TECHNICAL_TYPES for f in record.findings):
+            result.records_with_pii += 1
         text_end = record.fields.get("text_end") if config.raw else None
         if config.raw:
             result.text_ends[record.location.row] = record.fields["text_end"]

@@ -260,7 +260,7 @@ def summarize(
     elapsed: float,
 ) -> ScanSummary:
     """Merge the shards' entries (in dataset order) into the run's summary."""
-    from expunge.detect import PATTERN_TYPES
+    from expunge.detect.entities import DEFAULT_TYPES
 
     findings_by_type: Counter[str] = Counter()
     records_by_type: Counter[str] = Counter()
@@ -283,7 +283,7 @@ def summarize(
     types = (
         list(config.types)
         if config.types
-        else list(PATTERN_TYPES)
+        else list(DEFAULT_TYPES)
         + [c.name for c in config.patterns]
         + (["person"] if config.ner else [])
     )
