@@ -188,20 +188,42 @@ def test_iban_negative(det: Detector, text: str) -> None:
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("Server at 192.168.1.10, port 22", "192.168.1.10"),
+        ("Server at 81.2.69.160, port 22", "81.2.69.160"),
         ("client 203.0.113.5 connected", "203.0.113.5"),
         ("DNS server 8.8.8.8", "8.8.8.8"),
-        ("ping 10.0.0.1.", "10.0.0.1"),
         ("v6 2001:db8::1 is reserved", "2001:db8::1"),
-        ("addr fe80::1ff:fe23:4567:890a.", "fe80::1ff:fe23:4567:890a"),
+        ("addr 2a00:1450:4001:81b::200e.", "2a00:1450:4001:81b::200e"),
         (
             "full 2001:0db8:85a3:0000:0000:8a2e:0370:7334 ok",
             "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
         ),
+        ("pub 81.2.69.160 doc 192.0.2.5 v6 next", "81.2.69.160"),  # 'v' of 'v6' is no version
     ],
 )
 def test_ip_positive(det: Detector, text: str, expected: str) -> None:
-    assert values(det, text, "ip_address") == [expected]
+    assert values(det, text, "ip_address")[:1] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text, expected, why",
+    [
+        ("Server at 192.168.1.10, port 22", "192.168.1.10", "private"),
+        ("ping 10.0.0.1.", "10.0.0.1", "private"),
+        ("bind 127.0.0.1:8000", "127.0.0.1", "loopback"),
+        ("netmask 255.255.255.0", "255.255.255.0", "netmask"),
+        ("mdns 224.0.0.251", "224.0.0.251", "multicast"),
+        ("apipa 169.254.10.2", "169.254.10.2", "link-local"),
+        ("cgnat 100.64.0.1", "100.64.0.1", "shared"),
+        ("addr fe80::1ff:fe23:4567:890a.", "fe80::1ff:fe23:4567:890a", "link-local"),
+        ("ula fd12:3456:789a::1", "fd12:3456:789a::1", "private"),
+    ],
+)
+def test_technical_ips_only_when_asked(text: str, expected: str, why: str) -> None:
+    assert values(Detector(), text, "ip_address") == []  # no one's address: not reported
+    found = Detector(types=["ip_technical"]).scan(text)
+    assert [(text[f.start : f.end], f.validator.split("-", 1)[1]) for f in found] == [
+        (expected, why)
+    ]
 
 
 @pytest.mark.parametrize(

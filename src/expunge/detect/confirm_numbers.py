@@ -101,7 +101,7 @@ def cluster(
         a, b = s + m.start(), s + m.end()
         hit: Hit | None = None
         if kind == "ip":
-            hit = _ipv4(buf, a, b, lo, hi, run) if "ip_address" in types else None
+            hit = _ipv4(buf, a, b, lo, hi, run) if not _IP_TYPES.isdisjoint(types) else None
             if (
                 hit is None
                 and "phone" in types
@@ -184,7 +184,51 @@ def _ipv4(buf: bytes, s: int, e: int, lo: int, hi: int, run: ConfirmContext) -> 
     score = 0.85
     if octets == [0, 0, 0, 0] or all(o < 10 for o in octets):
         score = 0.8 if ip_words else 0.3
-    return ("ip_address", s, e, score, "ipv4")
+    return _ip_hit(s, e, score, "ipv4", technical_ipv4(octets), run)
+
+
+_IP_TYPES = frozenset({"ip_address", "ip_technical"})
+
+
+def _ip_hit(s: int, e: int, score: float, kind: str, technical: str | None,
+            run: ConfirmContext) -> Hit | None:  # fmt: skip
+    """An address names a machine someone uses; a technical one (loopback, private, ...)
+    is reported, as ip_technical, only when asked for."""
+    if technical is not None:
+        if "ip_technical" not in run.types:
+            return None
+        return ("ip_technical", s, e, score, f"{kind}-{technical}")
+    return ("ip_address", s, e, score, kind) if "ip_address" in run.types else None
+
+
+def technical_ipv4(octets: list[int]) -> str | None:
+    """Why an IPv4 address names no one's machine, or None: RFC 1122 / 1918 / 3927 / 5771 /
+    6598 / 1112 ranges and netmasks. Documentation ranges (RFC 5737) are not among them yet:
+    the demo and benchmark data plant them as personal data (issue 18, next step)."""
+    a, b = octets[0], octets[1]
+    if octets == [0, 0, 0, 0]:
+        return "unspecified"
+    if a == 127:
+        return "loopback"
+    if a == 10 or (a == 172 and 16 <= b <= 31) or (a == 192 and b == 168):
+        return "private"
+    if a == 100 and 64 <= b <= 127:
+        return "shared"  # carrier-grade NAT (RFC 6598)
+    if a == 169 and b == 254:
+        return "link-local"
+    if 224 <= a <= 239:
+        return "multicast"
+    if a == 255 or _is_netmask(octets):
+        return "netmask"
+    if a >= 240:
+        return "reserved"
+    return None
+
+
+def _is_netmask(octets: list[int]) -> bool:
+    value = (octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]
+    inverted = ~value & 0xFFFFFFFF
+    return octets[0] == 255 and (inverted & (inverted + 1)) == 0
 
 
 def _word_before(buf: bytes, start: int, lo: int) -> bytes:
@@ -477,11 +521,31 @@ def ipv6(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmCont
     if "::" not in text and len(groups) < 6 and not any(c in "abcdefABCDEF" for c in text):
         return None
     try:
-        if ipaddress.ip_address(text).version != 6:
-            return None
+        address = ipaddress.ip_address(text)
     except ValueError:
         return None
-    return ("ip_address", s, e, 0.85, "ipv6")
+    if address.version != 6:
+        return None
+    return _ip_hit(s, e, 0.85, "ipv6", technical_ipv6(address), run)  # type: ignore[arg-type]
+
+
+_ULA = ipaddress.ip_network("fc00::/7")
+
+
+def technical_ipv6(address: ipaddress.IPv6Address) -> str | None:
+    """Why an IPv6 address names no one's machine, or None (documentation 2001:db8::/32 is
+    not among them yet, as for IPv4)."""
+    if address.is_unspecified:
+        return "unspecified"
+    if address.is_loopback:
+        return "loopback"
+    if address.is_link_local:
+        return "link-local"
+    if address.is_multicast:
+        return "multicast"
+    if address in _ULA:
+        return "private"
+    return None
 
 
 def iban(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext) -> Hit | None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from expunge.detect.spans import IS_ALNUM
+
 # Context kinds.
 PHONE, PHONE_NEGATIVE, CARD_POSITIVE, CARD_NEGATIVE, SSN, IP_POSITIVE, VERSION, SOCIAL = range(8)
 
@@ -82,10 +84,21 @@ class ConfirmContext:
         """A `kind` word within `left` bytes before `start` or `right` bytes after `end`
         (clamped to the record [lo, hi))."""
         words = _KIND_WORDS[kind]
-        window = self.buf[max(lo, start - left) : start]
+        buf = self.buf
+        first = max(lo, start - left)
+        window = buf[first:start]
+        tokens = window.translate(_FOLD).split()
+        if tokens and first > lo and IS_ALNUM[buf[first - 1]] and IS_ALNUM[buf[first]]:
+            tokens = tokens[1:]  # the window begins inside a word: 'ver' of 'server' is none
         if right:
-            window += b" " + self.buf[end : min(hi, end + right)]
-        if not words.isdisjoint(window.translate(_FOLD).split()):
+            stop = min(hi, end + right)
+            after = buf[end:stop]
+            window += b" " + after
+            more = after.translate(_FOLD).split()
+            if more and stop < hi and IS_ALNUM[buf[stop]] and IS_ALNUM[buf[stop - 1]]:
+                more = more[:-1]  # ... or ends inside one: 'v' of 'v6'
+            tokens += more
+        if not words.isdisjoint(tokens):
             return True
         return kind == PHONE and any(sign in window for sign in _PHONE_SIGNS)
 

@@ -68,10 +68,10 @@ PATTERNS: tuple[PatternSpec, ...] = (
                 rb"\.(?:[a-z]{2,24}|xn--[a-z0-9-]{2,59}|[\x80-\xff]{4,64})"
                 rb"(?:[^a-z0-9_.\x80-\xff-]|\.[^a-z0-9\x80-\xff])",
                 contact.email, caseless=True, som=False),
-    PatternSpec("digits", ("phone", "us_ssn", "credit_card", "ip_address"),
+    PatternSpec("digits", ("phone", "us_ssn", "credit_card", "ip_address", "ip_technical"),
                 rb"(?:\d(?:[ ./()-]{0,2}\d){8,}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})" + _CLUSTER_END,
                 num.cluster, prefilter=num.SHAPES),
-    PatternSpec("ipv6", ("ip_address",),
+    PatternSpec("ipv6", ("ip_address", "ip_technical"),
                 rb"[0-9a-f]{0,4}(?:(?::[0-9a-f]{0,4}){3,7}|::[0-9a-f]{1,4})(?:\.\d{1,3}){0,3}"
                 rb"[^0-9a-z:]", num.ipv6, caseless=True, multi_end=True),
     PatternSpec("iban", ("iban",), rb"[A-Z]{2}\d{2}[A-Z0-9 ]{11,40}[^A-Za-z0-9]", num.iban,

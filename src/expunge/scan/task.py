@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
 from expunge.errors import ErrorPolicy, OnError
@@ -78,10 +79,25 @@ class ScanConfig:
         """Changes whenever a setting that affects findings changes; old results are then void."""
         from expunge import __version__
 
-        settings: tuple[object, ...] = (self, __version__)
+        settings: tuple[object, ...] = (self, __version__, _rules_digest())
         if self.patterns:  # what the custom types are, not just their names
             settings += (tuple(p.key() for p in self.patterns),)
         return hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
+
+
+@cache
+def _rules_digest() -> str:
+    """A digest of the code that decides findings (detection, subject search, normal forms):
+    a scan re-run after it changed, even within one version, reads every shard again instead
+    of keeping results the new rules would not give."""
+    from importlib import resources
+
+    digest = hashlib.sha256()
+    for package in ("expunge.detect", "expunge.find", "expunge.subject"):
+        for entry in sorted(resources.files(package).iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".py"):
+                digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def in_sample(text: str, fraction: float) -> bool:
