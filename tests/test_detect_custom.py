@@ -298,14 +298,20 @@ def test_changed_patterns_void_an_incremental_scan(tmp_path: Path) -> None:
     assert reused() == 0 and not any(f["type"] == "employee_id" for f in _findings(out))
 
 
-def test_a_scan_without_patterns_keeps_its_fingerprint() -> None:
-    """state.json of a scan without custom types is what it was before they existed."""
+def test_a_scan_fingerprint_follows_settings_patterns_and_rules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Old results are void when a setting, a custom type or the detection code changes."""
     from expunge import __version__
-    from expunge.scan import ScanConfig
+    from expunge.scan import ScanConfig, task
 
     config = ScanConfig(types=("email",), phone_region="GB")
-    before = hashlib.sha256(repr((config, __version__)).encode()).hexdigest()[:16]
+    rules = task._rules_digest()
+    before = hashlib.sha256(repr((config, __version__, rules)).encode()).hexdigest()[:16]
     assert config.fingerprint() == before
+    monkeypatch.setattr(task, "_rules_digest", lambda: "other rules")
+    assert config.fingerprint() != before  # the detection code changed: read again
+    monkeypatch.undo()
     mine = ScanConfig(types=("email",), phone_region="GB",
                       patterns=(EntityType("a1", regex="ab"),))  # fmt: skip
     other = ScanConfig(types=("email",), phone_region="GB",
