@@ -413,3 +413,20 @@ def test_serve_demo_builds_what_it_serves_once(
     serve_cli._demo(None, Path("expunge-serve-state"))
     assert (index / "manifest.json").stat().st_mtime_ns == built
     assert time.perf_counter() - started < 5
+
+
+def test_a_chunked_body_without_a_length_is_cut_off(served: dict[str, Any]) -> None:
+    """No Content-Length to check up front: the body is counted while it arrives."""
+    client = served["client"]
+
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(12):
+            yield b"x" * (1 << 20)
+
+    answer = client.post(
+        "/api/search", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 413 and answer.json() == {"error": "the request is too large"}
+    upload = client.post("/search", content=chunks(),
+                         headers={"content-type": "multipart/form-data; boundary=x"})  # fmt: skip
+    assert upload.status_code == 413

@@ -28,6 +28,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from expunge.errors import ExpungeError
 
@@ -62,6 +63,31 @@ class Refused(Exception):
         self.status, self.message = status, message
 
 
+class BodyLimit:
+    """Refuses a request body over `limit` bytes while it arrives: a chunked upload has no
+    Content-Length to check up front, and parsing it would spool it all to disk first."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise Refused(413, "the request is too large")
+            return message
+
+        await self.app(scope, limited, send)
+
+
 def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = print) -> FastAPI:
     private_dir(config.state)
     token = ensure_token(config.state)
@@ -93,6 +119,7 @@ def create_app(config: ServeConfig, *, print_token: Callable[[str], None] = prin
     app = FastAPI(title="expunge", summary="Am I in it? — and a removal desk for maintainers",
                   version="1", docs_url=None, redoc_url=None, lifespan=lifespan)  # fmt: skip
     app.state.queue, app.state.remover, app.state.config = queue, remover, config
+    app.add_middleware(BodyLimit, limit=MAX_UPLOAD_BYTES)
 
     # --- plumbing ----------------------------------------------------------------------------
 
