@@ -432,3 +432,22 @@ def test_a_real_photo_framed_as_img2dataset_does_is_found_in_a_tar(tmp_path: Pat
     assert sorted(_members(out / "00000.tar")) == sorted(
         n for n in _members(data / "00000.tar") if not n.startswith("000000005.")
     )
+
+
+def test_verify_fails_when_an_image_of_the_version_cannot_be_read(tmp_path: Path) -> None:
+    """An image the decoder cannot read may be the person's: the certificate cannot vouch."""
+    me = drawn_picture(21)
+    (tmp_path / "me.jpg").write_bytes(_jpeg(me))
+    data = tmp_path / "data"
+    data.mkdir()
+    with tarfile.open(data / "00000.tar", "w") as tar:
+        for key, blob in (("a", _jpeg(drawn_picture(22))), ("b", b"\xff\xd8\xff not a jpeg")):
+            info = tarfile.TarInfo(f"{key}.jpg")
+            info.size = len(blob)
+            tar.addfile(info, io.BytesIO(blob))
+    out = tmp_path / "v2"
+    args = ["forget", "--query", str(tmp_path / "me.jpg"), str(data), "--out", str(out)]
+    assert run_cli(*args, "--on-error", "skip").code == 0
+    check = run_cli("verify", str(out), "--query", str(tmp_path / "me.jpg"))
+    assert check.code == 1 and "FAIL" in check.stdout
+    assert "1 unreadable images NOT searched" in check.stdout

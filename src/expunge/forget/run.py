@@ -257,9 +257,15 @@ def verify(
         "remaining_in": where,
         "weak_mentions_remaining": weak,
         "result": "pass"
-        if not bad and remaining == 0 and not (photo_part or {}).get("not_searched")
+        if not bad and remaining == 0 and not _photos_unproven(photo_part)
         else "fail",
     }
+
+
+def _photos_unproven(part: dict[str, Any] | None) -> bool:
+    """Photos were to be looked for and some images could not be: not searched is not proof
+    (no pixels here at all, or images the decoder could not read)."""
+    return bool(part and (part.get("not_searched") or part.get("unreadable_skipped")))
 
 
 @dataclass(frozen=True)
