@@ -51,7 +51,8 @@ def email(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmCon
     if m is None:
         return None
     s = at - m.end()
-    escaped = _ESCAPED_SEPARATOR.search(buf, s, at)  # 'a%20jane@...': the escape ends a token
+    # 'a%20jane@...': the escape ends a token (only looked for when a '%' is there)
+    escaped = _ESCAPED_SEPARATOR.search(buf, s, at) if buf.find(b"%", s, at) >= 0 else None
     while escaped is not None:
         s = escaped.end()
         escaped = _ESCAPED_SEPARATOR.search(buf, s, at)

@@ -85,20 +85,19 @@ class ConfirmContext:
         (clamped to the record [lo, hi))."""
         words = _KIND_WORDS[kind]
         buf = self.buf
+        # Whole words only: a window cut inside 'server' must not read as 'ver', nor 'v6' as 'v'
         first = max(lo, start - left)
+        if first > lo and IS_ALNUM[buf[first - 1]]:
+            while first < start and IS_ALNUM[buf[first]]:
+                first += 1
         window = buf[first:start]
-        tokens = window.translate(_FOLD).split()
-        if tokens and first > lo and IS_ALNUM[buf[first - 1]] and IS_ALNUM[buf[first]]:
-            tokens = tokens[1:]  # the window begins inside a word: 'ver' of 'server' is none
         if right:
             stop = min(hi, end + right)
-            after = buf[end:stop]
-            window += b" " + after
-            more = after.translate(_FOLD).split()
-            if more and stop < hi and IS_ALNUM[buf[stop]] and IS_ALNUM[buf[stop - 1]]:
-                more = more[:-1]  # ... or ends inside one: 'v' of 'v6'
-            tokens += more
-        if not words.isdisjoint(tokens):
+            if stop < hi and IS_ALNUM[buf[stop]]:
+                while stop > end and IS_ALNUM[buf[stop - 1]]:
+                    stop -= 1
+            window += b" " + buf[end:stop]
+        if not words.isdisjoint(window.translate(_FOLD).split()):
             return True
         return kind == PHONE and any(sign in window for sign in _PHONE_SIGNS)
 

@@ -108,7 +108,9 @@ def _prefilter(
         window = spec.prefilter_window
         parts = [buf[max(0, e - window) : e] for _, e in items]
     offsets = list(accumulate(len(p) + 1 for p in parts))
-    joined = b"\n".join(parts)
+    joined = (
+        spec.prefilter_prepare(b"\n".join(parts)) if spec.prefilter_prepare else b"\n".join(parts)
+    )
     keep: list[tuple[int, int]] = []
     last = -1
     for m in spec.prefilter.finditer(joined):

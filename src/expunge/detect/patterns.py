@@ -19,6 +19,7 @@ literal-led patterns. So:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from expunge.detect import confirm_address as addr
@@ -43,6 +44,8 @@ class PatternSpec:
     # `confirm`. It must match wherever `confirm` could succeed.
     prefilter: re.Pattern[bytes] | None = None
     prefilter_window: int = 0
+    # Applied to the joined bytes before the prefilter runs (the same length kept)
+    prefilter_prepare: Callable[[bytes], bytes] | None = None
     multi_end: bool = False  # som pattern whose candidates can end at several places
 
 
@@ -70,7 +73,7 @@ PATTERNS: tuple[PatternSpec, ...] = (
                 contact.email, caseless=True, som=False),
     PatternSpec("digits", ("phone", "us_ssn", "credit_card", "ip_address", "ip_technical"),
                 rb"(?:\d(?:[ ./()-]{0,2}\d){8,}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})" + _CLUSTER_END,
-                num.cluster, prefilter=num.SHAPES),
+                num.cluster, prefilter=num.SHAPES, prefilter_prepare=num.blank_escapes),
     PatternSpec("ipv6", ("ip_address", "ip_technical"),
                 rb"[0-9a-f]{0,4}(?:(?::[0-9a-f]{0,4}){3,7}|::[0-9a-f]{1,4})(?:\.\d{1,3}){0,3}"
                 rb"[^0-9a-z:]", num.ipv6, caseless=True, multi_end=True),
