@@ -14,7 +14,7 @@ VALUES = {
     "iban": "DE89370400440532013000",
     "ip_address": "81.2.69.160",
     "us_ssn": "536-22-1845",
-    "url": "https://example.org/a/b",
+    "url": "https://example.org/~jdoe/a",
     "crypto_wallet": "0x52908400098527886E0F7030069857D2E4169EE7",
     "secret": "AKIAIOSFODNN7EXAMPLX",
 }

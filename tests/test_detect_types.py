@@ -189,19 +189,32 @@ def test_iban_negative(det: Detector, text: str) -> None:
     "text, expected",
     [
         ("Server at 81.2.69.160, port 22", "81.2.69.160"),
-        ("client 203.0.113.5 connected", "203.0.113.5"),
-        ("DNS server 8.8.8.8", "8.8.8.8"),
-        ("v6 2001:db8::1 is reserved", "2001:db8::1"),
+        ("client 84.17.52.5 connected", "84.17.52.5"),
+        ("DNS server 81.2.69.142", "81.2.69.142"),
+        ("v6 2a02:598::1 is ours", "2a02:598::1"),
         ("addr 2a00:1450:4001:81b::200e.", "2a00:1450:4001:81b::200e"),
         (
-            "full 2001:0db8:85a3:0000:0000:8a2e:0370:7334 ok",
-            "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+            "full 2a02:0598:85a3:0000:0000:8a2e:0370:7334 ok",
+            "2a02:0598:85a3:0000:0000:8a2e:0370:7334",
         ),
         ("pub 81.2.69.160 doc 192.0.2.5 v6 next", "81.2.69.160"),  # 'v' of 'v6' is no version
     ],
 )
 def test_ip_positive(det: Detector, text: str, expected: str) -> None:
     assert values(det, text, "ip_address")[:1] == [expected]
+
+
+def test_narrow_networks_may_be_one_subscribers(det: Detector) -> None:
+    """A static /29 at home, an IPv6 /48 per customer (RFC 6177): the person's address."""
+    text = "home 81.2.69.160/29. office 2a00:1450:4001::/48 and host 81.2.69.161/32"
+    assert values(det, text, "ip_address") == [
+        "81.2.69.160/29",
+        "2a00:1450:4001::/48",
+        "81.2.69.161/32",
+    ]
+    # not a prefix: a path, a unit, a fraction, a prefix length out of range
+    for text in ("81.2.69.160/index.html", "81.2.69.160/33 x", "81.2.69.160/8.5 y"):
+        assert values(det, text, "ip_address") == ["81.2.69.160"], text
 
 
 @pytest.mark.parametrize(
@@ -216,6 +229,19 @@ def test_ip_positive(det: Detector, text: str, expected: str) -> None:
         ("cgnat 100.64.0.1", "100.64.0.1", "shared"),
         ("addr fe80::1ff:fe23:4567:890a.", "fe80::1ff:fe23:4567:890a", "link-local"),
         ("ula fd12:3456:789a::1", "fd12:3456:789a::1", "private"),
+        ("client 203.0.113.5 connected", "203.0.113.5", "documentation"),  # RFC 5737
+        ("e.g. 198.51.100.7|", "198.51.100.7", "documentation"),
+        ("doc 192.0.2.254", "192.0.2.254", "documentation"),
+        ("v6 2001:db8::1 is reserved", "2001:db8::1", "documentation"),  # RFC 3849
+        ("new doc 3fff:0:1::5 prefix", "3fff:0:1::5", "documentation"),  # RFC 9637
+        # CIDR: the suffix is part of the span; a provider-wide public block names no one
+        ("route 10.0.0.0/8 via gw", "10.0.0.0/8", "private"),
+        ("allow 81.2.69.0/24;", "81.2.69.0/24", "network"),
+        ("net 2001:db8::/32.", "2001:db8::/32", "documentation"),
+        ("google 2a00:1450::/29 block", "2a00:1450::/29", "network"),
+        ("DNS server 8.8.8.8", "8.8.8.8", "public-resolver"),  # a company's anycast service
+        ("dns 2606:4700:4700::1111", "2606:4700:4700::1111", "public-resolver"),
+        ('url "https://[::ffff:192.168.0.1]"', "::ffff:192.168.0.1", "private"),  # v4-mapped
     ],
 )
 def test_technical_ips_only_when_asked(text: str, expected: str, why: str) -> None:
@@ -299,8 +325,57 @@ def test_ssn_negative(det: Detector, text: str) -> None:
         ("HTTP://EXAMPLE.COM/X", "HTTP://EXAMPLE.COM/X"),
     ],
 )
-def test_url_positive(det: Detector, text: str, expected: str) -> None:
-    assert values(det, text, "url") == [expected]
+def test_url_spans(text: str, expected: str) -> None:
+    """Where a link starts and ends; a link that names no one is url_technical ('link')."""
+    found = Detector(types=["url", "url_technical"]).scan(text)
+    assert [text[f.start : f.end] for f in found] == [expected]
+    assert [f.type for f in found] == ["url_technical"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.cs.example.edu/~jdoe/",
+        "https://example.com/users/jdoe",
+        "https://example.com/u/jdoe",
+        "https://example.com/team/jane-roe",
+        "https://example.com/people/jane.roe.html",
+        "https://example.com/members/jdoe",  # ("/@jdoe" is a social_handle)
+        "https://jdoe.github.io/",
+        "https://jdoe.github.io/2021/notes-on-x",
+        "https://jane-roe.substack.com/p/my-year",
+        "https://orcid.org/0000-0002-1825-0097",
+        "https://paypal.me/jdoe",
+        "https://forum.example.org/memberlist.php?mode=viewprofile&u=123",
+        "https://example.com/profile?id=8312&ref=share",
+        "https://example.com/unsubscribe?email=jane%40example.com",
+    ],
+)
+def test_url_naming_a_person(det: Detector, url: str) -> None:
+    assert values(det, f"see {url} now", "url") == [url]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://numpy.org/doc/stable/user/quickstart.html",  # 'user' deep in docs is a guide
+        "https://requests.readthedocs.io/en/latest/user/quickstart/",
+        "https://example.com/users/sign_in",
+        "https://example.com/team/index.html",
+        "https://docs.github.io/",  # no one's name before the hosting suffix
+        "https://example.com/profile?tab=settings&x=",  # an empty value names no one
+        "https://www.example.com/news/2024/05/storm.html",
+        "https://example.com/search?q=users",
+        "https://w3c.github.io/hr-time/#dom-performance",  # a project's page on github.io
+        "https://www.dgpa.gov.tw/en/information?uid=353&pid=6182",  # 'uid' numbers a page
+        "https://github.com/faker-js/faker/blob/next/src/locales/yo_NG/person/last_name.ts",
+    ],
+)
+def test_url_naming_no_one(det: Detector, url: str) -> None:
+    text = f"see {url} now"
+    assert values(det, text, "url") == []
+    found = Detector(types=["url_technical"]).scan(text)
+    assert [(text[f.start : f.end], f.validator) for f in found] == [(url, "link")]
 
 
 def test_url_negative_and_email_domain(det: Detector) -> None:

@@ -38,10 +38,17 @@ _KIND_PII: dict[str, tuple[str, ...]] = {
 }
 _KIND_DECOYS: dict[str, tuple[str, ...]] = {
     "shop": ("price", "price", "isbn13", "order_number", "tracking_number", "invalid_luhn16"),
-    "code": ("placeholder_secret", "code_annotation", "git_sha", "version_string", "uuid"),
-    "log": ("timestamp", "uuid", "version_string", "invalid_phone"),
-    "article": ("plain_date", "coordinates"),
-    "forum": ("plain_date", "version_string", "site_path"),
+    "code": (
+        "placeholder_secret",
+        "code_annotation",
+        "git_sha",
+        "version_string",
+        "uuid",
+        "technical_ip",
+    ),
+    "log": ("timestamp", "uuid", "version_string", "invalid_phone", "technical_ip"),
+    "article": ("plain_date", "coordinates", "web_link"),
+    "forum": ("plain_date", "version_string", "site_path", "web_link"),
     "contact": ("invalid_phone", "iban_tail", "email_like_filename"),
 }
 

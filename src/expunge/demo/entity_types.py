@@ -29,4 +29,6 @@ DECOY_KINDS: tuple[str, ...] = (
     "git_sha",
     "tx_hash",
     "uuid",
+    "technical_ip",
+    "web_link",
 )

@@ -26,6 +26,7 @@ from .values import (
     make_isbn13,
     make_phone,
     make_ssn,
+    make_technical_ip,
     make_wallet,
     random_chars,
     random_digits,
@@ -46,6 +47,13 @@ _US_SUFFIXES = (
 _US_SUFFIX_WEIGHTS = (26, 18, 12, 12, 7, 5, 5, 5, 4, 2, 2, 2)
 
 Writer = Callable[[TextBuilder], None]
+
+
+# Path words under which a page is a person's ('/team/jane-roe'): no plain link uses them.
+_PEOPLE_WORDS = frozenset(("people", "team", "staff", "member", "members", "users", "author",
+                           "profile", "faculty", "students", "employees"))  # fmt: skip
+# Hosting services whose sub-domains are people's own sites (detect.url_kinds).
+_PERSONAL_HOSTS = ("github.io", "substack.com", "wordpress.com", "blogspot.com", "neocities.org")
 
 
 class Planter:
@@ -111,17 +119,19 @@ class Planter:
         return f"{local}@{domain}"
 
     def make_url(self) -> str:
+        """A link to one person's page: a home directory, a people or profile page, a
+        personal site on a hosting service."""
         rng = self.rng
         domain = self._pick(self.p.domains)
         user = self._pick(self.p.usernames)
-        word = self._pick(self.p.words)
+        site = user.replace("_", "-").lower()
         return rng.choice((
-            f"https://{domain}/blog/{rng.randint(2012, 2024)}/{word}-{self._pick(self.p.words)}",
+            f"https://{site}.{rng.choice(_PERSONAL_HOSTS)}/{rng.randint(2012, 2024)}/{self._pick(self.p.words)}",
             f"https://www.{domain}/users/{user}",
             f"https://{domain}/~{user}/",
-            f"http://{user.replace('_', '')}.{domain}/",
+            f"https://{site}.{rng.choice(_PERSONAL_HOSTS)}/",
             f"https://{domain}/profile?id={rng.randint(1000, 999999)}&ref=share",
-            f"https://www.{domain}/{word}/{rng.randint(10000, 99999)}.html",
+            f"https://www.{domain}/team/{site}",
         ))  # fmt: skip
 
     def profile_url(self, user: str) -> str:
@@ -443,6 +453,28 @@ class Planter:
 
     def decoy_tx_hash(self, b: TextBuilder) -> None:
         self._decoy(b, "tx_hash", "0x" + random_chars(self.rng, _HEX, 64), "tx ", " confirmed")
+
+    def decoy_technical_ip(self, b: TextBuilder) -> None:
+        before, after = self.rng.choice((
+            ("listen on ", " port 8080"), ("netmask ", ""), ("e.g. ", " in the docs"),
+            ("route add ", " via gateway"), ("bind_address = ", "\n"), ("localhost (", ")"),
+        ))  # fmt: skip
+        self._decoy(b, "technical_ip", make_technical_ip(self.rng), before, after)
+
+    def decoy_web_link(self, b: TextBuilder) -> None:
+        """A link that names no one: an article, a product or documentation page."""
+        rng = self.rng
+        domain = self._pick(self.p.domains)
+        word = self._pick(self.p.words)
+        while word in _PEOPLE_WORDS:  # '/people/87939.html' may well be someone's page
+            word = self._pick(self.p.words)
+        v = rng.choice((
+            f"https://{domain}/blog/{rng.randint(2012, 2024)}/{word}-{self._pick(self.p.words)}",
+            f"https://www.{domain}/{word}/{rng.randint(10000, 99999)}.html",
+            f"https://docs.{domain}/en/latest/{word}.html", f"https://{domain}/",
+        ))  # fmt: skip
+        before, after = rng.choice((("see ", " for details"), ("(", ")"), ("Source: ", "")))
+        self._decoy(b, "web_link", v, before, after)
 
     def decoy_uuid(self, b: TextBuilder) -> None:
         v = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))

@@ -149,29 +149,56 @@ def make_ssn(rng: random.Random) -> str:
             return ssn
 
 
-_PRIVATE_FIRST_OCTETS = {0, 10, 100, 127, 169, 172, 192, 198, 224}
+# First octets of ranges that name no one's machine (private, loopback, documentation, ...):
+# those are planted as decoys (`technical_ip`), never as a person's address.
+_PRIVATE_FIRST_OCTETS = {0, 10, 100, 127, 169, 172, 192, 198, 203, 224}
 
 
 def make_ipv4(rng: random.Random) -> str:
-    if rng.random() < 0.3:  # documentation ranges, as in RFC 5737 examples
-        return f"{rng.choice(('192.0.2', '198.51.100', '203.0.113'))}.{rng.randint(1, 254)}"
     while True:
         first = rng.randint(1, 223)
         if first not in _PRIVATE_FIRST_OCTETS:
             return f"{first}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
 
 
+# Public allocations of real providers; 2001:db8::/32 (documentation) is a decoy instead.
+_IPV6_PREFIXES = (0x2A020598, 0x2A001450, 0x26001F18, 0x2A030000, 0x24068600)
+
+
 def make_ipv6(rng: random.Random) -> str:
-    prefix = rng.choice((0x20010DB8, 0x2A001450, 0x26001F18, 0x2A030000, 0x24068600))
+    groups = _ipv6_groups(rng, rng.choice(_IPV6_PREFIXES))
+    return ipaddress.IPv6Address(_join_groups(groups)).compressed
+
+
+def _ipv6_groups(rng: random.Random, prefix: int) -> list[int]:
     groups = [prefix >> 16, prefix & 0xFFFF] + [rng.getrandbits(16) for _ in range(6)]
     if rng.random() < 0.6:  # zero run so the address compresses with "::"
         start = rng.randint(2, 5)
         for i in range(start, start + rng.randint(2, 3)):
             groups[i] = 0
+    return groups
+
+
+def _join_groups(groups: list[int]) -> int:
     value = 0
     for g in groups:
         value = (value << 16) | g
-    return ipaddress.IPv6Address(value).compressed
+    return value
+
+
+def make_technical_ip(rng: random.Random) -> str:
+    """An address or network that names no machine of anyone's: loopback, private, netmask,
+    documentation (RFC 5737, 2001:db8::/32), link-local, or a provider's CIDR block."""
+    n = rng.randint(1, 254)
+    return rng.choice((
+        "127.0.0.1", "0.0.0.0", "255.255.255.0", "255.255.0.0", "::1", "::",
+        f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{n}", f"192.168.{rng.randint(0, 255)}.{n}",
+        f"172.{rng.randint(16, 31)}.{rng.randint(0, 255)}.{n}", f"192.0.2.{n}",
+        f"198.51.100.{n}", f"203.0.113.{n}", f"169.254.{rng.randint(1, 254)}.{n}",
+        "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", f"{rng.randint(11, 99)}.{n}.0.0/16",
+        ipaddress.IPv6Address(_join_groups(_ipv6_groups(rng, 0x20010DB8))).compressed,
+        f"fe80::{rng.getrandbits(16):x}:{rng.getrandbits(16):x}", "2001:db8::/32",
+    ))  # fmt: skip
 
 
 # --- phones: every one validated with phonenumbers, so detectors that validate agree ---

@@ -8,7 +8,8 @@ from expunge.detect import context as ctx
 from expunge.detect.context import ConfirmContext
 from expunge.detect.hits import Hit
 from expunge.detect.social import is_profile
-from expunge.detect.spans import IS_ALNUM, escape_before, glued_left, strip_trailing
+from expunge.detect.spans import IS_ALNUM, IS_ALPHA, escape_before, glued_left, strip_trailing
+from expunge.detect.url_kinds import is_technical_url, names_person
 
 # File extensions that look like TLDs in 'logo@2x.png' / 'icon@media.css' but are not TLDs.
 _NOT_TLDS = frozenset(
@@ -128,8 +129,9 @@ _social_cache: dict[tuple[bytes, bytes], bool] = {}
 
 
 def url(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext) -> Hit | None:
-    """url: http(s):// or www. with a real-looking host, trailing punctuation stripped;
-    profile URLs become social_handle, Slack webhooks become secret."""
+    """url: http(s):// or www. with a real-looking host, trailing punctuation stripped, that
+    names a person (url_kinds.names_person); profile URLs on social networks become
+    social_handle, Slack webhooks secret, other links url_technical."""
     if (
         s > lo
         and (IS_ALNUM[buf[s - 1]] or buf[s - 1] in b"./@-_")
@@ -154,41 +156,9 @@ def url(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmConte
         return None  # a bare 'twitter.com/...' that is no profile is not reported as url
     if is_technical_url(host, rest):
         return ("url_technical", s, e, 0.6, "namespace") if "url_technical" in run.types else None
-    if "url" not in run.types:
-        return None
-    return ("url", s, e, 0.6, "syntax")
-
-
-# Hosts whose URLs name standards, not people: XML namespaces and schemas, W3C / IETF / IANA
-# documents. Any path under them is technical.
-_TECHNICAL_HOSTS = frozenset(
-    b"w3.org www.w3.org xmlns.com purl.org schemas.xmlsoap.org schemas.microsoft.com "
-    b"schemas.openxmlformats.org schemas.android.com json-schema.org schema.org ogp.me "
-    b"ns.adobe.com iana.org www.iana.org tools.ietf.org datatracker.ietf.org www.ietf.org "
-    b"rfc-editor.org www.rfc-editor.org www.opengis.net docbook.org relaxng.org "
-    b"www.oasis-open.org docs.oasis-open.org www.unicode.org unicode.org xmlns.jcp.org "
-    b"www.omg.org dublincore.org".split()
-)
-# Host + path prefixes that are technical on hosts that also have people's pages: licences,
-# build-tool schemas.
-_TECHNICAL_PATHS = (
-    (b"www.apache.org", b"/licenses"), (b"apache.org", b"/licenses"),
-    (b"maven.apache.org", b"/pom"), (b"maven.apache.org", b"/xsd"),
-    (b"www.gnu.org", b"/licenses"), (b"gnu.org", b"/licenses"),
-    (b"creativecommons.org", b"/licenses"), (b"creativecommons.org", b"/publicdomain"),
-    (b"opensource.org", b"/licenses"), (b"spdx.org", b"/licenses"),
-    (b"www.springframework.org", b"/schema"), (b"java.sun.com", b"/xml/ns"),
-    (b"www.mozilla.org", b"/mpl"), (b"mozilla.org", b"/mpl"),
-)  # fmt: skip
-
-
-def is_technical_url(host: bytes, rest: bytes) -> bool:
-    """A namespace, schema, standard or licence URL (names no one), by host and path."""
-    host = host.lower()
-    if host in _TECHNICAL_HOSTS:
-        return True
-    path = rest.lower()
-    return any(host == h and path.startswith(p) for h, p in _TECHNICAL_PATHS)
+    if not names_person(host, rest):  # a project page, documentation, an article
+        return ("url_technical", s, e, 0.6, "link") if "url_technical" in run.types else None
+    return ("url", s, e, 0.6, "person-page") if "url" in run.types else None
 
 
 _FEDI_HOST = re.compile(
@@ -227,17 +197,19 @@ def handle(
     while e > s + 1 and buf[e - 1] == 0x2E:
         e -= 1
     name = buf[s + 1 : e]
-    if not name or name.isdigit() or not any(IS_ALNUM[c] for c in name):
-        return None
+    if not name or not any(IS_ALPHA[c] for c in name):
+        return None  # '@3.12.0' (a package's version in a changelog), '@2x'
     if e < hi and buf[e] == 0x40:
         m = _FEDI_HOST.match(buf, e, min(hi, e + 80))
         if m is not None and buf[m.end() - 1 : m.end()] != b".":
             return ("social_handle", s, m.end(), 0.9, "fediverse-handle")
         return None
-    if name.lower() in _CODE_AT_WORDS:
-        return None
+    if name.lower() in _CODE_AT_WORDS or (e < hi and buf[e] in b"(/"):
+        return None  # a decorator call '@register(', an npm scope or team '@nodejs/tsc'
     line_lo, line_hi = _line(buf, s, e, lo, hi)
-    if run.near(ctx.SOCIAL, s, e, line_lo, line_hi, 48, 32):
+    if run.near(ctx.SOCIAL, s, e, line_lo, line_hi, 48, 32) or run.near(
+        ctx.SOCIAL_X, s, e, line_lo, line_hi, 8, 6
+    ):
         return ("social_handle", s, e, 0.7, "handle+context")
     return None
 

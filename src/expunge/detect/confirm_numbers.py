@@ -187,15 +187,47 @@ def _ipv4(buf: bytes, s: int, e: int, lo: int, hi: int, run: ConfirmContext) -> 
         return None
     if buf.startswith(b" is out", e):
         return None
-    if _word_before(buf, s, lo) in ctx.version_words():  # 'version 2.10.3.1': whatever follows
-        return None
+    word = _word_before(buf, s, lo)
+    if word in ctx.version_words() or word in _OID_WORDS:  # 'version 2.10.3.1': whatever
+        return None  # follows; 'ObjectIdentifier("2.5.29.27")', an X.509 object identifier
+    if _word_after(buf, e, hi) in _VERSION_NOUNS:
+        return None  # '2.0.0.6 release', '10.0.19041.1 build'
     ip_words = run.near(ctx.IP_POSITIVE, s, e, lo, hi, 32, 16)
     if not ip_words and run.near(ctx.VERSION, s, e, lo, hi, 24, 16):
         return None
     score = 0.85
     if octets == [0, 0, 0, 0] or all(o < 10 for o in octets):
         score = 0.8 if ip_words else 0.3
-    return _ip_hit(s, e, score, "ipv4", technical_ipv4(octets), run)
+    technical = technical_ipv4(octets)
+    prefix = _prefix_length(buf, e, hi, 32)
+    if prefix is not None:  # CIDR: '10.0.0.0/8'
+        e, bits = prefix
+        if technical is None and bits < _PERSONAL_PREFIX_V4:
+            technical = "network"
+    return _ip_hit(s, e, score, "ipv4", technical, run)
+
+
+# A network at least this narrow may be one subscriber's (a static /29 at home; an IPv6 /48
+# or /56 per customer, RFC 6177), so it counts as their address; wider ones are a provider's.
+_PERSONAL_PREFIX_V4 = 29
+_PERSONAL_PREFIX_V6 = 48
+
+
+def _prefix_length(buf: bytes, e: int, hi: int, most: int) -> tuple[int, int] | None:
+    """(end, bits) of a CIDR suffix '/N' right after an address at `e`, or None."""
+    if e >= hi or buf[e] != 0x2F:
+        return None
+    j = e + 1
+    while j < hi and j - e <= 3 and IS_DIGIT[buf[j]]:
+        j += 1
+    digits = buf[e + 1 : j]
+    if not digits or (len(digits) > 1 and digits[0] == 0x30) or int(digits) > most:
+        return None
+    if j < hi and (IS_ALNUM[buf[j]] or buf[j] == 0x2F):  # '/24px', a path
+        return None
+    if j + 1 < hi and buf[j] == 0x2E and IS_ALNUM[buf[j + 1]]:  # '/8.5'; a full stop is fine
+        return None
+    return j, int(digits)
 
 
 _IP_TYPES = frozenset({"ip_address", "ip_technical"})
@@ -212,13 +244,25 @@ def _ip_hit(s: int, e: int, score: float, kind: str, technical: str | None,
     return ("ip_address", s, e, score, kind) if "ip_address" in run.types else None
 
 
+_DOC_V4 = ((192, 0, 2), (198, 51, 100), (203, 0, 113))  # RFC 5737 TEST-NET-1/2/3
+# Anycast DNS resolvers everyone uses (Google, Cloudflare, Quad9, OpenDNS, Level 3): a
+# company's service, the commonest public addresses in documentation and configuration.
+_PUBLIC_RESOLVERS_V4 = frozenset((
+    (8, 8, 8, 8), (8, 8, 4, 4), (1, 1, 1, 1), (1, 0, 0, 1), (9, 9, 9, 9), (149, 112, 112, 112),
+    (208, 67, 222, 222), (208, 67, 220, 220), (4, 2, 2, 1), (4, 2, 2, 2),
+))  # fmt: skip
+
+
 def technical_ipv4(octets: list[int]) -> str | None:
     """Why an IPv4 address names no one's machine, or None: RFC 1122 / 1918 / 3927 / 5771 /
-    6598 / 1112 ranges and netmasks. Documentation ranges (RFC 5737) are not among them yet:
-    the demo and benchmark data plant them as personal data (issue 18, next step)."""
+    6598 / 1112 ranges, netmasks, and the documentation ranges of RFC 5737."""
     a, b = octets[0], octets[1]
-    if octets == [0, 0, 0, 0]:
-        return "unspecified"
+    if a == 0:
+        return "unspecified"  # 0.0.0.0/8, 'this network' (RFC 1122)
+    if tuple(octets) in _PUBLIC_RESOLVERS_V4:
+        return "public-resolver"
+    if (a, b, octets[2]) in _DOC_V4:
+        return "documentation"
     if a == 127:
         return "loopback"
     if a == 10 or (a == 172 and 16 <= b <= 31) or (a == 192 and b == 168):
@@ -242,16 +286,29 @@ def _is_netmask(octets: list[int]) -> bool:
     return octets[0] == 255 and (inverted & (inverted + 1)) == 0
 
 
+_VERSION_NOUNS = frozenset(b"release build beta rc firmware patch sdk kernel changelog".split())
+_OID_WORDS = frozenset((b"oid", b"objectidentifier", b"object_identifier", b"asn1_object"))
+
+
 def _word_before(buf: bytes, start: int, lo: int) -> bytes:
-    """The whole word right before `start` (lower case; separators and 'v' glued to the number
-    as in 'v1.2.3.4' count), or b'' when none is there."""
+    """The whole word right before `start` (lower case; separators, quotes and 'v' glued to
+    the number as in 'v1.2.3.4' count), or b'' when none is there."""
     i = start
-    while i > lo and buf[i - 1] in b" \t:=#(-":
+    while i > lo and buf[i - 1] in b" \t:=#(-\"'":
         i -= 1
     j = i
     while j > lo and IS_ALNUM[buf[j - 1]]:
         j -= 1
     return buf[j:i].lower()
+
+
+def _word_after(buf: bytes, end: int, hi: int) -> bytes:
+    """The whole word right after `end` past one space (lower case), or b''."""
+    i = end + 1 if end < hi and buf[end] == 0x20 else end
+    j = i
+    while j < hi and IS_ALNUM[buf[j]]:
+        j += 1
+    return buf[i:j].lower() if j < hi and not IS_ALNUM[buf[j]] or j == hi else b""
 
 
 # --- bare digit runs -------------------------------------------------------------------------
@@ -444,6 +501,12 @@ def _phone_shape(
     rest = len(text[m.end() :].translate(None, _SEPARATORS))
     if rest > 2 or _CPF.fullmatch(raw):
         return None
+    if (
+        raw.count(b".") == 1
+        and raw.replace(b".", b"").isdigit()
+        and not run.near(ctx.PHONE, a, a + len(raw), lo, hi, 32, 0)
+    ):
+        return None  # '365.2587565 days': a decimal number, unless a phone word says not
     return _phone(buf, a, lo, hi, run, raw, trim=rest == 0, layout=m.lastgroup == "layout")
 
 
@@ -537,17 +600,36 @@ def ipv6(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmCont
         return None
     if address.version != 6:
         return None
-    return _ip_hit(s, e, 0.85, "ipv6", technical_ipv6(address), run)  # type: ignore[arg-type]
+    technical = technical_ipv6(address)  # type: ignore[arg-type]
+    prefix = _prefix_length(buf, e, hi, 128)
+    if prefix is not None:  # '2001:db8::/32'
+        e, bits = prefix
+        if technical is None and bits < _PERSONAL_PREFIX_V6:
+            technical = "network"
+    return _ip_hit(s, e, 0.85, "ipv6", technical, run)
 
 
 _ULA = ipaddress.ip_network("fc00::/7")
+_DOC_V6 = ipaddress.ip_network("2001:db8::/32")
+_DOC_V6_2024 = ipaddress.ip_network("3fff::/20")
+_PUBLIC_RESOLVERS_V6 = frozenset(
+    ipaddress.IPv6Address(a)
+    for a in ("2001:4860:4860::8888", "2001:4860:4860::8844", "2606:4700:4700::1111",
+              "2606:4700:4700::1001", "2620:fe::fe", "2620:fe::9", "2620:119:35::35")
+)  # fmt: skip
 
 
 def technical_ipv6(address: ipaddress.IPv6Address) -> str | None:
-    """Why an IPv6 address names no one's machine, or None (documentation 2001:db8::/32 is
-    not among them yet, as for IPv4)."""
+    """Why an IPv6 address names no one's machine, or None (RFC 4291 / 4193 ranges, and the
+    documentation prefixes 2001:db8::/32 of RFC 3849 and 3fff::/20 of RFC 9637)."""
     if address.is_unspecified:
         return "unspecified"
+    if address in _DOC_V6 or address in _DOC_V6_2024:
+        return "documentation"
+    if address.ipv4_mapped is not None:  # '::ffff:192.168.0.1' is what its IPv4 part is
+        return technical_ipv4([int(o) for o in str(address.ipv4_mapped).split(".")])
+    if address in _PUBLIC_RESOLVERS_V6:
+        return "public-resolver"
     if address.is_loopback:
         return "loopback"
     if address.is_link_local:

@@ -172,9 +172,13 @@ def private_key(
         e += 5
     m = _KEY_END.search(buf, e, min(hi, e + 16_384))
     body = buf[e : m.start() if m else min(hi, e + 200)]
-    if b"..." in body[:80] or len(body.strip()) < (64 if m else 1):
-        return ("secret", s, m.end() if m else e, 0.5, "pem-header")  # elided/example block
+    if b"..." in body[:80] or _KEY_LINE.search(body) is None:
+        return None  # a header alone ('_SK_START = b"-----BEGIN ...'), an elided example
     return ("secret", s, m.end() if m else e, 1.0 if m else 0.9, "pem-block")
+
+
+# Key material: a line of base64 (PEM wraps at 64; OpenSSH at 70).
+_KEY_LINE = re.compile(rb"[A-Za-z0-9+/=]{40,}")
 
 
 def _b64url_json(part: bytes) -> bytes | None:

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from expunge.detect.spans import IS_ALNUM
 
 # Context kinds.
-PHONE, PHONE_NEGATIVE, CARD_POSITIVE, CARD_NEGATIVE, SSN, IP_POSITIVE, VERSION, SOCIAL = range(8)
+PHONE, PHONE_NEGATIVE, CARD_POSITIVE, CARD_NEGATIVE, SSN, IP_POSITIVE, VERSION, SOCIAL, SOCIAL_X = (
+    range(9)
+)
 
 
 def _words(text: str) -> frozenset[bytes]:
@@ -49,13 +51,17 @@ _KIND_WORDS: tuple[frozenset[bytes], ...] = (
     _words(
         "v ver version versions release released releases build builds update updated updates "
         "firmware driver drivers sdk patch kernel rev revision beta upgrade upgraded "
-        "changelog"
+        "changelog section sections chapter clause appendix v8"
     ),
+    # 'handle' is not among them: 'file handle and @handler' in C documentation
     _words(
-        "x twitter tweet tweets follow following instagram insta ig tiktok threads bluesky "
-        "bsky mastodon telegram snapchat snap twitch youtube github handle dm dms fb facebook "
+        "twitter tweet tweets follow following instagram insta ig tiktok threads bluesky "
+        "bsky mastodon telegram snapchat snap twitch youtube github dm dms fb facebook "
         "linkedin reddit"
     ),
+    # X (the network) only right next to the handle: 'on X @jdoe', '@jdoe on X'; further
+    # away an x is a variable, a size, a letter ('"@MMK_R_XGroup" : ["X"]')
+    _words("x"),
 )
 _PHONE_SIGNS = ("\u260e".encode(), "\U0001f4de".encode(), "\U0001f4f1".encode())
 

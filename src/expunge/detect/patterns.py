@@ -72,7 +72,8 @@ PATTERNS: tuple[PatternSpec, ...] = (
                 rb"(?:[^a-z0-9_.\x80-\xff-]|\.[^a-z0-9\x80-\xff])",
                 contact.email, caseless=True, som=False),
     PatternSpec("digits", ("phone", "us_ssn", "credit_card", "ip_address", "ip_technical"),
-                rb"(?:\d(?:[ ./()-]{0,2}\d){8,}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})" + _CLUSTER_END,
+                rb"(?:\d(?:[ ./()-]{0,2}\d){8,}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?:/\d{1,2})?)"
+                + _CLUSTER_END,
                 num.cluster, prefilter=num.SHAPES, prefilter_prepare=num.blank_escapes),
     PatternSpec("ipv6", ("ip_address", "ip_technical"),
                 rb"[0-9a-f]{0,4}(?:(?::[0-9a-f]{0,4}){3,7}|::[0-9a-f]{1,4})(?:\.\d{1,3}){0,3}"

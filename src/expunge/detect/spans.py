@@ -16,6 +16,7 @@ DIGITS = b"0123456789"
 LETTERS = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 IS_DIGIT = _table(DIGITS)
 IS_ALNUM = _table(DIGITS + LETTERS, high=True)  # non-ASCII letters count as "glued"
+IS_ALPHA = _table(LETTERS, high=True)
 
 
 def prev_byte(buf: bytes, start: int, lo: int) -> int:
