@@ -1,14 +1,23 @@
 """Labelled text written by others, read into one shape for `bench_eval.py` (issue 18).
 
 Each source is a public corpus or a peer's test suite with its own labels; none was made by
-expunge's generator. They are not shipped: `fetch_eval_sources.py` clones each at the commit
-below into `bench-data/eval-sources/NAME/` (this machine got them with the same commits).
+expunge's generator. The corpora are not kept here: `fetch_eval_sources.py` clones each at the
+commit below into `bench-data/eval-sources/NAME/`. The test suites' cases are kept in
+`benchmarks/data/eval/NAME/` (cases.jsonl, SOURCE.md, the licence), re-expressed from each
+suite by `benchmarks/eval_builders/build_NAME.py`.
 
 | name | repository @ commit | licence | what it is |
 |---|---|---|---|
 | meddocan | PlanTL-GOB-ES/SPACCC_MEDDOCAN @ 783a6df | CC BY 4.0 | 1,000 Spanish clinical case reports with invented personal data, labelled by hand (IberLEF 2019) |
 | pl-pii-bench | pl-pii-bench/pl-pii-bench @ ddd2a81 | CC BY 4.0 (data) | Polish administrative, legal and financial documents, synthetic, checksum-valid identifiers |
 | piisa | piisa/pii-extract-plg-regex @ fbcbe54 | Apache-2.0 | the PIISA project's test sentences for 14 countries' phones, ids, cards, emails |
+| recognizers-text-sequence | microsoft/Recognizers-Text @ 90e968e | MIT | Specs/Sequence: phones, IPs, URLs, emails in sentences of 12 languages |
+| datafog-python | DataFog/datafog-python @ b34c04c | MIT | its tests' corpus and templated sentences (emails, phones, SSNs, cards, IPs) |
+| scrubadub | LeapBeyond/scrubadub @ 53772cb | Apache-2.0 | its detector tests (emails, phones, URLs, cards, SSNs) |
+| redact-pii | solvvy/redact-pii @ 392a69a | MIT | its redactor tests (URLs, cards, phones, IPs, names) |
+
+The last four are test suites: each test's sentence and the matches it expects, with the
+types the suite labels.
 
 A record is {id, source, text, spans: [(start, end, type)], judged: frozenset of types}. A
 detector's finding of a type outside `judged` cannot be scored in that record (the source does
@@ -133,8 +142,10 @@ def piisa(root: Path) -> Iterator[Record]:
             if spans is None:
                 continue
             rel = path.relative_to(root / "test/unit/B_modules")
+            ssn_file = judged == {"us_ssn"}  # its GOV_ID tags are US social security numbers
             yield Record(f"{rel}:{n}", "piisa", text,
-                         tuple((s, e, _PIISA_TYPES.get(t, "other")) for s, e, t in spans),
+                         tuple((s, e, "us_ssn" if ssn_file and t == "GOV_ID"
+                                else _PIISA_TYPES.get(t, "other")) for s, e, t in spans),
                          judged)  # fmt: skip
 
 
@@ -172,13 +183,34 @@ def _untag(text: str, expected: str) -> list[Span] | None:
     return spans if "".join(plain) == text else None
 
 
-SOURCES = {"meddocan": meddocan, "pl-pii-bench": pl_pii_bench, "piisa": piisa}
+# --- peers' test suites, re-expressed as cases.jsonl (text, spans, labelled_types) ----------
 
 
-def load(root: Path, names: list[str] | None = None) -> list[Record]:
-    """Every record of the sources found under `root` (bench-data/eval-sources)."""
+def cases(root: Path) -> Iterator[Record]:
+    """A test suite's cases, written out by the builder script kept next to them
+    (`build_cases.py`: the test's own sentences and the spans it expects)."""
+    for line in (root / "cases.jsonl").read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        text = case["text"]
+        spans = []
+        for span in case["spans"]:
+            assert text[span["start"] : span["end"]] == span["value"], case["id"]
+            spans.append((span["start"], span["end"], span["type"]))
+        yield Record(case["id"], root.name, text, tuple(spans), frozenset(case["labelled_types"]))
+
+
+CORPORA = {"meddocan": meddocan, "pl-pii-bench": pl_pii_bench, "piisa": piisa}
+SUITES = ("recognizers-text-sequence", "datafog-python", "scrubadub", "redact-pii")
+SUITES_DIR = Path(__file__).resolve().parent / "data" / "eval"
+
+
+def load(root: Path) -> list[Record]:
+    """Every record: the test suites in benchmarks/data/eval, and the corpora found under
+    `root` (bench-data/eval-sources, filled by fetch_eval_sources.py)."""
     out: list[Record] = []
-    for name, reader in SOURCES.items():
-        if (names is None or name in names) and (root / name).is_dir():
+    for name, reader in CORPORA.items():
+        if (root / name).is_dir():
             out.extend(reader(root / name))
+    for name in SUITES:
+        out.extend(cases(SUITES_DIR / name))
     return out

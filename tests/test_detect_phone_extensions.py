@@ -19,7 +19,15 @@ from expunge.detect import Detector
         ("+1 212 555 0199 xylophone", "+1 212 555 0199"),  # a word, not an extension
         ("+1 212 555 0199 x12345678", "+1 212 555 0199"),  # too long for an extension
         ("+1 212 555 0199 ext", "+1 212 555 0199"),
+        # glued to the number, as Microsoft Recognizers-Text's phone specs write them
+        ("My phone number is 269-541-4584x068.", "269-541-4584x068"),
+        ("tel 269.541.4584ext12", "269.541.4584ext12"),
     ],
 )
 def test_the_extension_belongs_to_the_number(text: str, phone: str) -> None:
     assert [text[f.start : f.end] for f in Detector(types=["phone"]).scan(text)] == [phone]
+
+
+@pytest.mark.parametrize("text", ["id 269-541-4584xyz", "size 1920x1080", "ref 2695414584x2"])
+def test_letters_glued_to_a_number_that_are_no_extension(text: str) -> None:
+    assert Detector(types=["phone"]).scan(text) == []

@@ -191,4 +191,8 @@ def test_context_snippets_mask_national_phones_of_the_find_region() -> None:
     masked = context_snippet(text, match, [match], show_values=False, phone_region="DE")
     assert "901820" not in masked and "jane@example.org" not in masked
     as_us = context_snippet(text, match, [match], show_values=False, phone_region="US")
-    assert "901820" in as_us  # the old behaviour: not a US number, left unmasked
+    # no US number, but a national one under a phone word ('ring'): masked all the same
+    assert "901820" not in as_us
+    without_word = text.replace("ring her flatmate on", "the code is")
+    as_us = context_snippet(without_word, match, [match], show_values=False, phone_region="US")
+    assert "901820" in as_us  # no phone word, not the region's number: left as written

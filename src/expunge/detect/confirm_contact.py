@@ -8,7 +8,13 @@ from expunge.detect import context as ctx
 from expunge.detect.context import ConfirmContext
 from expunge.detect.hits import Hit
 from expunge.detect.social import is_profile
-from expunge.detect.spans import IS_ALNUM, IS_ALPHA, escape_before, glued_left, strip_trailing
+from expunge.detect.spans import (
+    IS_ALPHA,
+    alnum_before,
+    escape_before,
+    glued_left,
+    strip_trailing,
+)
 from expunge.detect.url_kinds import is_technical_url, names_person
 
 # File extensions that look like TLDs in 'logo@2x.png' / 'icon@media.css' but are not TLDs.
@@ -34,9 +40,28 @@ def idn_to_ascii(domain: bytes) -> bytes | None:
 _DIGIT_LABEL = re.compile(rb"\d+(?:-[a-z0-9]+)?\Z", re.IGNORECASE)
 
 
-_LOCAL_BACK = re.compile(
-    rb"[a-z0-9._%+-]{1,64}", re.IGNORECASE
-)  # on the reversed bytes left of '@'
+_LOCAL_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+
+
+def _local_start(buf: bytes, at: int, lo: int) -> int:
+    """Where the local part before '@' at `at` starts: ASCII address characters and, as
+    internationalised addresses allow (RFC 6531), letters of two UTF-8 bytes ('garcía',
+    'peñ'); a Chinese or Japanese character before it separates ('邮箱test@...')."""
+    i = at
+    while i > lo and at - i < 64:
+        c = buf[i - 1]
+        if c < 0x80:
+            if c not in _LOCAL_CHARS:
+                break
+            i -= 1
+            continue
+        j = i - 1
+        while j > lo and 0x80 <= buf[j] < 0xC0 and i - j < 4:
+            j -= 1
+        if not 0xC2 <= buf[j] < 0xE0:
+            break
+        i = j
+    return i
 
 
 def email(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext) -> Hit | None:
@@ -48,10 +73,9 @@ def email(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmCon
     at = buf.rfind(b"@", max(lo, e - 256), e)
     if at <= lo:
         return None
-    m = _LOCAL_BACK.match(buf[max(lo, at - 64) : at][::-1])
-    if m is None:
+    s = _local_start(buf, at, lo)
+    if s == at:
         return None
-    s = at - m.end()
     # 'a%20jane@...': the escape ends a token (only looked for when a '%' is there)
     escaped = _ESCAPED_SEPARATOR.search(buf, s, at) if buf.find(b"%", s, at) >= 0 else None
     while escaped is not None:
@@ -126,19 +150,23 @@ def _is_social(host: bytes, rest: bytes) -> bool:
 
 
 _social_cache: dict[tuple[bytes, bytes], bool] = {}
+_WIDE_LEAD = re.compile(rb"[\xe0-\xf4]")
 
 
 def url(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext) -> Hit | None:
     """url: http(s):// or www. with a real-looking host, trailing punctuation stripped, that
     names a person (url_kinds.names_person); profile URLs on social networks become
     social_handle, Slack webhooks secret, other links url_technical."""
+    scheme = buf.find(b"://", s, s + 8) > 0  # 'https://', 'ftp://': a '.' may come before
     if (
         s > lo
-        and (IS_ALNUM[buf[s - 1]] or buf[s - 1] in b"./@-_")
+        and (alnum_before(buf, s, lo) or buf[s - 1] in (b"@-_" if scheme else b"./@-_"))
         and not escape_before(buf, s, lo)
     ):
         return None  # 'www.' inside a longer host, or the bare-domain pattern mid-URL
-    e = strip_trailing(buf, s, ends[-1])
+    e = ends[-1]
+    wide = _WIDE_LEAD.search(buf, s, e)  # Chinese or Japanese right after: '访问https://x.ai以获取'
+    e = strip_trailing(buf, s, wide.start() if wide else e)
     m = _URL_SPLIT.match(buf, s, e)
     if m is None:
         return None
@@ -152,7 +180,7 @@ def url(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmConte
         return ("secret", s, e, 0.95, "slack-webhook")
     if "social_handle" in run.types and _is_social(host, rest):
         return ("social_handle", s, e, 0.85, "profile-url")
-    if buf[s] not in b"hHwW":
+    if not scheme and buf[s] not in b"wW":
         return None  # a bare 'twitter.com/...' that is no profile is not reported as url
     if is_technical_url(host, rest):
         return ("url_technical", s, e, 0.6, "namespace") if "url_technical" in run.types else None

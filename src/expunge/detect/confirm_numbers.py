@@ -15,7 +15,17 @@ from expunge.detect import context as ctx
 from expunge.detect.context import ConfirmContext
 from expunge.detect.hits import Hit
 from expunge.detect.phone import country_code, is_valid_phone, national_layout_ok
-from expunge.detect.spans import IS_ALNUM, IS_DIGIT, IS_HEX, escape_before, glued_left, glued_right
+from expunge.detect.phone_region import record_regions
+from expunge.detect.spans import (
+    IS_ALNUM,
+    IS_DIGIT,
+    IS_HEX,
+    alnum_after,
+    alnum_before,
+    escape_before,
+    glued_left,
+    glued_right,
+)
 from expunge.detect.validators import LONG_PREFIX_HEADS, card_issuer, iban_ok, ipv4_octets, ssn_ok
 
 _MAX_CLUSTER = 64  # longer runs are tables / ids, never one phone, card or SSN
@@ -27,7 +37,7 @@ _DATE_START = re.compile(
 )
 # The phone shapes, also tried where a card or IPv4 shape that is no card or address starts.
 _PHONE_SHAPES = (
-    rb"(?P<phone>(?:\+|00 ?)[1-9][0-9 ./()-]*[0-9]"  # international: +44 20 7946 0958
+    rb"(?P<phone>(?:\+ ?|00 ?)[1-9][0-9 ./()-]*[0-9]"  # international: +44 20 7946 0958
     rb"|(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}"  # NANP
     rb"|\(?0\d{1,4}\)?(?:[ ./-]\d{2,8}){1,4})"  # national with trunk 0: 030 1234567
     # any other grouping: a phone only if it is one of the region's own layouts, checked in
@@ -47,6 +57,8 @@ SHAPES = re.compile(
     rb"(?<![0-9A-Za-z.])(?P<ip>\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?![0-9.])"
     rb"|(?<![0-9A-Za-z./-])(?:"  # not mid-token: "2023-02-25 02" holds no "02-25 02" phone
     rb"(?P<ssn>\d{3}(?P<ssep>[- ])\d{2}(?P=ssep)\d{4})"
+    # 26 digits: a Polish account number (NRB), the IBAN without its 'PL'
+    rb"|(?P<nrb>\d{26}(?![0-9])|\d\d \d{4} \d{4} \d{4} \d{4} \d{4} \d{4}(?![0-9]))"
     rb"|(?P<card>\d{4}(?P<csep>[ -])\d{4,6}(?P=csep)\d{4,5}(?:(?P=csep)\d{1,4}){0,3})"
     rb"|" + _PHONE_SHAPES +
     # 9-11: SSN/phone with context; 12+: card issuers, or a phone with its trunk 0 and context
@@ -78,8 +90,11 @@ def cluster(
     e = ends[-1]
     while e > s and not IS_DIGIT[buf[e - 1]]:
         e -= 1
-    if e - s > _MAX_CLUSTER or (e < hi and IS_ALNUM[buf[e]]):
-        return None
+    if e - s > _MAX_CLUSTER or (
+        alnum_after(buf, e, hi) and not _GLUED_EXTENSION.match(buf, e, min(hi, e + 14))
+    ):
+        return None  # glued to letters, unless an extension: '269-541-4584x068'
+
     escape = s - 1 if s > lo and buf[s - 1] == 0x25 else None  # '%' right before, or one
     if escape is None and s - 1 > lo and buf[s - 2] == 0x25:  # before a hex letter ('%2C')
         escape = s - 2
@@ -96,7 +111,12 @@ def cluster(
         s -= 1
         if buf[s] == 0x28 and s > lo and buf[s - 1] == 0x2B:
             s -= 1
-    glued = s > lo and (IS_ALNUM[buf[s - 1]] or buf[s - 1] in _BAD_BEFORE)
+    elif s - 1 > lo and buf[s - 1] == 0x20 and buf[s - 2] == 0x2B:  # "+ 34 93 693 29 05"
+        s -= 2
+    if buf[s] == 0x2B:  # '+': only a digit before makes it a sum ('Tfno.+34 ...' is fine)
+        glued = s > lo and IS_DIGIT[buf[s - 1]] == 1
+    else:
+        glued = s > lo and (alnum_before(buf, s, lo) or buf[s - 1] in _BAD_BEFORE)
     if glued and not escape_before(buf, s, lo):
         return None
     text = buf[s:e]
@@ -136,6 +156,8 @@ def cluster(
                 hit = _phone_shape(buf, a, lo, hi, run, text, m, follows)
                 if hit is None and kind == "layout":  # 'OH 45778 214.775.8739': a layout
                     hit = _nanp_inside(buf, s, lo, hi, run, text, m)  # that is none
+        elif kind == "nrb":
+            hit = _nrb(a, b, lo, hi, run, m.group()) if "iban" in types else None
         else:
             hit = _bare_run(buf, a, b, lo, hi, run, m.group())
         if hit is not None:
@@ -143,6 +165,7 @@ def cluster(
     return found or None
 
 
+_GLUED_EXTENSION = re.compile(rb"(?:x|ext\.?|extn\.?)\d{1,6}(?![0-9A-Za-z])", re.IGNORECASE)
 # An extension after a phone number is part of it: 'x4587', 'ext. 12', 'extension 301', '#22'
 _EXTENSION = re.compile(rb"[ ,]{0,2}(?:x|ext\.?|extn\.?|extension|#|Durchwahl|poste|int\.)[ .:]{0,2}\d{1,6}(?![0-9A-Za-z])",
                         re.IGNORECASE)  # fmt: skip
@@ -332,13 +355,27 @@ def _bare_run(
             return ("us_ssn", s, e, 0.8, "ssn-rules+context")
     if (
         "phone" in run.types
-        and run.near(ctx.PHONE, s, e, lo, hi, 32, 16)
+        and run.near(ctx.PHONE, s, e, lo, hi, 48, 16)
         and not run.near(ctx.PHONE_NEGATIVE, s, e, lo, hi, 24, 0)
-        and is_valid_phone(digits, run.region)
-        and national_layout_ok(digits, run.region)
     ):
-        return ("phone", s, e, 0.75, "phonenumbers+context")
+        if is_valid_phone(digits, run.region) and national_layout_ok(digits, run.region):
+            return ("phone", s, e, 0.75, "phonenumbers+context")
+        found = _from_context(digits, lo, hi, run, False, nanp=n == 10 and digits[:1] != b"0")
+        if found is not None:
+            return ("phone", s, e, found[0], found[1])
     return None
+
+
+def _nrb(s: int, e: int, lo: int, hi: int, run: ConfirmContext, raw: bytes) -> Hit | None:
+    """iban: a Polish account number (NRB) is its IBAN without 'PL'; next to an account word
+    ('rachunku', 'konto', 'account', 'IBAN') and valid as 'PL' + its digits."""
+    if not run.near(ctx.ACCOUNT, s, e, lo, hi, 48, 8):
+        return None
+    return (
+        ("iban", s, e, 0.9, "iban-mod97-nrb")
+        if iban_ok("PL" + raw.replace(b" ", b"").decode())
+        else None
+    )
 
 
 # --- US SSN ----------------------------------------------------------------------------------
@@ -510,6 +547,30 @@ def _phone_shape(
     return _phone(buf, a, lo, hi, run, raw, trim=rest == 0, layout=m.lastgroup == "layout")
 
 
+def _from_context(
+    raw: bytes, lo: int, hi: int, run: ConfirmContext, layout: bool, nanp: bool
+) -> tuple[float, str] | None:
+    """(score, how) when `raw`, a number under a phone word that is none of the scan
+    region's, is valid in a region its record points to (phone_region: another number's
+    country code, a country's domain or name, the language); else in one of the commonest
+    regions, with a lower score when several would take it. Never a number written the
+    North American way ('(012) 345-6789'): that is an invalid one, not a foreign one."""
+    if nanp:
+        return None  # '(012) 345-6789' is an invalid North American number, not a German one
+    cues = run.cues.get(lo)
+    if cues is None:
+        cues = run.cues[lo] = record_regions(run.buf, lo, hi)
+    for region, how in cues:  # the record names the region: any of its layouts will do
+        if region != run.region and _valid(raw, region, layout):
+            return (0.7 if how == "language" else 0.75), f"phonenumbers-{region}-from-{how}"
+    if not (layout or raw[:1] in (b"0", b"(")):
+        return None  # a guess needs the trunk 0 or one of a region's own layouts
+    valid = [r for r in _FALLBACK_REGIONS if r != run.region and _valid(raw, r, layout, True)]
+    if not valid:
+        return None
+    return (0.7 if len(valid) == 1 else 0.6), f"phonenumbers-{valid[0]}-guessed"
+
+
 def _valid(raw: bytes, region: str, layout: bool, guessed: bool = False) -> bool:
     """Valid in `region`; other groupings (`layout`) also written the region's way. A number
     in the NANP or trunk-0 shapes without its trunk 0 (or +) is checked against the region's
@@ -546,17 +607,15 @@ def _phone(
         if not layout and country_code(run.region) != 1 and _nanp_written(raw):
             # written the North American way: judged as a North American number
             if is_valid_phone(raw, "US"):
-                score, how = 0.7, "phonenumbers-other-region"
+                score, how = 0.7, "phonenumbers-US-written"
                 break
-        elif (
-            attempt == 0  # a trimmed number must be valid where the text is from
-            and (raw[:1] == b"0" or layout)
-            and not _nanp_shaped(raw)
-            and run.near(ctx.PHONE, s, e, lo, hi, 32, 0)
-            and any(_valid(raw, r, layout, guessed=True) for r in _FALLBACK_REGIONS)
-        ):
-            score, how = 0.7, "phonenumbers-other-region"  # a national number from abroad
-            break
+        elif attempt == 0 and run.near(ctx.PHONE, s, e, lo, hi, 48, 0):
+            # a national number from abroad under a phone word; a trimmed number must be
+            # valid where the text is from
+            found = _from_context(raw, lo, hi, run, layout, nanp=_nanp_shaped(raw))
+            if found is not None:
+                score, how = found
+                break
         # One short trailing group may be something else ("212 555 0123 2 times"); more
         # than that and the phone-like start is just part of a bigger number.
         cut = max(raw.rfind(b" "), raw.rfind(b"-"), raw.rfind(b"."))
@@ -565,7 +624,7 @@ def _phone(
         raw = raw[:cut].rstrip(b" .-/(")
     else:
         return None
-    if run.near(ctx.PHONE, s, e, lo, hi, 32, 0):
+    if run.near(ctx.PHONE, s, e, lo, hi, 32, 16):  # 'Tel.: ...', '... is my cell'
         score = min(1.0, score + 0.1)
     elif run.near(ctx.PHONE_NEGATIVE, s, e, lo, hi, 24, 0):
         score -= 0.4
@@ -590,8 +649,10 @@ def ipv6(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmCont
     if text.count(":") < 2:
         return None
     groups = [g for g in text.split(":") if g]
-    if len(groups) < 2 or sum(len(g) for g in groups if "." not in g) < 4:
-        return None
+    if (len(groups) < 2 or sum(len(g) for g in groups if "." not in g) < 4) and not (
+        "::" in text and run.near(ctx.IP_POSITIVE, s, e, lo, hi, 40, 8)
+    ):
+        return None  # '12:30', 'std::x'; a short '::1' or '12::1' only next to an IP word
     if "::" not in text and len(groups) < 6 and not any(c in "abcdefABCDEF" for c in text):
         return None
     try:
@@ -642,13 +703,14 @@ def technical_ipv6(address: ipaddress.IPv6Address) -> str | None:
 
 
 def iban(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext) -> Hit | None:
-    """iban: country length table AND ISO 13616 mod-97 == 1, with or without 4-groups."""
+    """iban: country length table AND ISO 13616 mod-97 == 1, with or without 4-groups
+    (spaces, or hyphens as some forms print them: 'PL50-1020-5558-...')."""
     if glued_left(buf, s, lo):
         return None
     for e in reversed(ends):
-        while buf[e - 1] == 0x20:
+        while buf[e - 1] in b" -":
             e -= 1
-        compact = buf[s:e].replace(b" ", b"").decode("ascii")
+        compact = buf[s:e].replace(b" ", b"").replace(b"-", b"").decode("ascii")
         if iban_ok(compact):
             return ("iban", s, e, 1.0, "iban-mod97")
     return None

@@ -10,7 +10,8 @@ are clamped to the candidate's record, so a word in a neighbouring record never 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from expunge.detect.spans import IS_ALNUM
 
@@ -18,6 +19,7 @@ from expunge.detect.spans import IS_ALNUM
 PHONE, PHONE_NEGATIVE, CARD_POSITIVE, CARD_NEGATIVE, SSN, IP_POSITIVE, VERSION, SOCIAL, SOCIAL_X = (
     range(9)
 )
+ACCOUNT = 9
 
 
 def _words(text: str) -> frozenset[bytes]:
@@ -29,7 +31,15 @@ _KIND_WORDS: tuple[frozenset[bytes], ...] = (
     _words(
         "tel phone phones telephone call calls called calling mobile cell cellphone fax "
         "whatsapp contact contacts contacting hotline sms text texting telefon telefono "
-        "téléphone tél handy dial ring reach"
+        "téléphone tél handy dial ring reach "
+        # es, pt, fr, de, it, nl, pl, sv/da/no, ru/uk, tr: labels and 'call me' verbs
+        "teléfono teléfonos telefonos tfno tfn telf telfs tlf tlfs tf telef móvil movil "
+        "celular cel llamar llame llamé llamada llámame llamanos telefone telefones ligue "
+        "ligar téléphones tel portable appeler appelez appelle telefonnummer mobil "
+        "mobilnummer anrufen rufnummer festnetz telefax cellulare chiamare chiamami "
+        "telefoon telefoonnummer mobiel bellen gsm telefonu telefonów telefonie komórka "
+        "komórkowy kom zadzwoń faks telefonnr mobilnr телефон телефона тел моб тлф "
+        "телефону cep هاتف الهاتف جوال טלפון τηλέφωνο τηλ"
     ),
     _words("isbn order invoice serial tracking ref sku"),
     _words(
@@ -44,9 +54,10 @@ _KIND_WORDS: tuple[frozenset[bytes], ...] = (
     ),
     _words("ssn ssns ss# social taxpayer"),
     _words(
-        "ip ips ipv4 address addr server servers host hosts hostname ping connect connected "
-        "connecting connection gateway dns subnet router proxy nameserver client clients login "
-        "logged"
+        "ip ips ipv4 ipv6 v6 address addr server servers host hosts hostname ping connect "
+        "connected connecting connection gateway dns subnet router proxy nameserver client "
+        "clients login logged route routes routing netmask broadcast firewall endereço "
+        "dirección direccion adresse indirizzo adres adresa"
     ),
     _words(
         "v ver version versions release released releases build builds update updated updates "
@@ -62,8 +73,18 @@ _KIND_WORDS: tuple[frozenset[bytes], ...] = (
     # X (the network) only right next to the handle: 'on X @jdoe', '@jdoe on X'; further
     # away an x is a variable, a size, a letter ('"@MMK_R_XGroup" : ["X"]')
     _words("x"),
+    # a bank account, for account numbers written without their IBAN country code
+    _words("account iban nrb rachunek rachunku rachunkiem konto konta bankowy bankowego"),
 )
-_PHONE_SIGNS = ("\u260e".encode(), "\U0001f4de".encode(), "\U0001f4f1".encode())
+# Found inside a window as they are (no spaces around them in Chinese and Japanese text):
+# telephone signs and the words for phone, mobile and fax.
+_PHONE_SIGNS = tuple(
+    s.encode()
+    for s in ("\u260e", "\U0001f4de", "\U0001f4f1", "电话", "電話", "手机", "手機", "传真",
+              "傳真", "携帯", "전화", "휴대폰", "팩스", "फ़ोन", "फोन", "मोबाइल", "โทร")
+)  # fmt: skip
+# A character of three or four UTF-8 bytes: in a window, a word break ('我电脑IP是' -> ' IP ')
+_WIDE_CHAR = re.compile(rb"[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 # A-Z -> a-z, keep a-z 0-9 # and bytes >= 0x80, everything else becomes a word break.
 _FOLD = bytes(
@@ -83,6 +104,8 @@ class ConfirmContext:
     region: str  # phonenumbers region hint for numbers written without '+'
     types: frozenset[str]  # entity types the caller asked for
     buf: bytes = b""  # the batch buffer this scan call is confirming
+    # record start -> the regions its text points to (phone_region), read when first needed
+    cues: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     def near(
         self, kind: int, start: int, end: int, lo: int, hi: int, left: int = 40, right: int = 24
@@ -94,18 +117,20 @@ class ConfirmContext:
         # Whole words only: a window cut inside 'server' must not read as 'ver', nor 'v6' as 'v'
         first = max(lo, start - left)
         if first > lo and IS_ALNUM[buf[first - 1]]:
-            while first < start and IS_ALNUM[buf[first]]:
+            while first < start and IS_ALNUM[buf[first]] and buf[first] < 0x80:
                 first += 1
         window = buf[first:start]
         if right:
             stop = min(hi, end + right)
             if stop < hi and IS_ALNUM[buf[stop]]:
-                while stop > end and IS_ALNUM[buf[stop - 1]]:
+                while stop > end and IS_ALNUM[buf[stop - 1]] and buf[stop - 1] < 0x80:
                     stop -= 1
             window += b" " + buf[end:stop]
-        if not words.isdisjoint(window.translate(_FOLD).split()):
+        if kind == PHONE and any(sign in window for sign in _PHONE_SIGNS):
             return True
-        return kind == PHONE and any(sign in window for sign in _PHONE_SIGNS)
+        if max(window, default=0) >= 0xE0:  # Chinese, Japanese: words without spaces
+            window = _WIDE_CHAR.sub(b" ", window)
+        return not words.isdisjoint(window.translate(_FOLD).split())
 
     def near_words(self, words: frozenset[bytes], start: int, end: int, lo: int, hi: int) -> bool:
         """`near` for a custom type's own words (context_word forms), same window."""

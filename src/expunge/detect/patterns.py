@@ -67,7 +67,7 @@ PATTERNS: tuple[PatternSpec, ...] = (
     # Domains may be internationalised: Unicode labels (UTF-8 bytes) or their punycode, and
     # a punycode ('xn--p1ai') or Unicode ('рф') TLD; the confirmer checks the punycode form.
     PatternSpec("email", ("email",),
-                rb"[a-z0-9_%+-]@[a-z0-9\x80-\xff-]+(?:\.[a-z0-9\x80-\xff-]+)*"
+                rb"[a-z0-9_%+\x80-\xff-]@[a-z0-9\x80-\xff-]+(?:\.[a-z0-9\x80-\xff-]+)*"
                 rb"\.(?:[a-z]{2,24}|xn--[a-z0-9-]{2,59}|[\x80-\xff]{4,64})"
                 rb"(?:[^a-z0-9_.\x80-\xff-]|\.[^a-z0-9\x80-\xff])",
                 contact.email, caseless=True, som=False),
@@ -78,10 +78,10 @@ PATTERNS: tuple[PatternSpec, ...] = (
     PatternSpec("ipv6", ("ip_address", "ip_technical"),
                 rb"[0-9a-f]{0,4}(?:(?::[0-9a-f]{0,4}){3,7}|::[0-9a-f]{1,4})(?:\.\d{1,3}){0,3}"
                 rb"[^0-9a-z:]", num.ipv6, caseless=True, multi_end=True),
-    PatternSpec("iban", ("iban",), rb"[A-Z]{2}\d{2}[A-Z0-9 ]{11,40}[^A-Za-z0-9]", num.iban,
+    PatternSpec("iban", ("iban",), rb"[A-Z]{2}\d{2}[A-Z0-9 -]{11,46}[^A-Za-z0-9]", num.iban,
                 multi_end=True),
     PatternSpec("url", ("url", "social_handle", "secret", "url_technical"),
-                rb"(?:https?://|www\.|(?:" + _SOCIAL_HOSTS + rb")\.com/)" + _URL_CHARS + rb"+"
+                rb"(?:https?://|s?ftps?://|www\.|(?:" + _SOCIAL_HOSTS + rb")\.com/)" + _URL_CHARS + rb"+"
                 + _URL_END, contact.url, caseless=True),
     PatternSpec("handle", ("social_handle",),
                 rb"[^a-z0-9_@.\x00/]@[a-z0-9_][a-z0-9_.]{0,40}[^a-z0-9_.]", contact.handle,

@@ -1,0 +1,147 @@
+"""Text from other countries (issue 18): numbers written the national way under a label in
+another language, scripts without spaces, internationalised addresses, account numbers
+without their IBAN country code. The sentences are shaped like those of the labelled sets
+in benchmarks/eval_sets.py: MEDDOCAN (Spanish case reports), pl-pii-bench (Polish forms),
+PIISA's and Microsoft Recognizers-Text's test sentences; the values are ours."""
+
+from __future__ import annotations
+
+import pytest
+
+from expunge.detect import Detector
+from expunge.detect.phone_region import record_regions
+
+
+def _found(text: str, types: list[str] | None = None) -> list[tuple[str, str, str]]:
+    return [(f.type, text[f.start : f.end], f.validator) for f in Detector(types=types).scan(text)]
+
+
+@pytest.mark.parametrize(
+    "text, number, region, cue",
+    [
+        # MEDDOCAN-style footers: the email's domain says Spain
+        (
+            "Servicio de Urología. Madrid. Tfno: 913 368 000 E-mail: lgarcia@salud.es",
+            "913 368 000",
+            "ES",
+            "domain",
+        ),
+        (
+            "Hospital Clínico. Tel.: 963 86 25 00. Correo: autor@uv.es",
+            "963 86 25 00",
+            "ES",
+            "domain",
+        ),
+        # another number of the record carries the country code
+        ("Telf: 976 765553 Fax: +34 976 379891", "976 765553", "ES", "code"),
+        # the country is named
+        (
+            "Hospital de Cruces, Barakaldo (España). Teléfono: 946006000",
+            "946006000",
+            "ES",
+            "country",
+        ),
+        # the language: Polish function words, a Polish label
+        (
+            "Strony potwierdzają, że numer telefonu kontaktowego jest na liście: 510-070-889.",
+            "510-070-889",
+            "PL",
+            "language",
+        ),
+        (
+            "Los teléfonos de la consulta y del centro son 983 45 65 72 y 635 576 281",
+            "983 45 65 72",
+            "ES",
+            "language",
+        ),
+    ],
+)
+def test_national_numbers_under_a_label_take_the_records_region(
+    text: str, number: str, region: str, cue: str
+) -> None:
+    phones = [(v, how) for t, v, how in _found(text) if t == "phone"]
+    assert (number, f"phonenumbers-{region}-from-{cue}") in phones
+
+
+def test_the_cues_of_a_record_strongest_first() -> None:
+    text = "Llame al +34 93 693 29 05 o escriba a info@clinica.pt; está en España y es la sede"
+    cues = record_regions(text.encode(), 0, len(text.encode()))
+    assert cues[:3] == (("ES", "code"), ("PT", "domain"), ("MX", "language"))
+    assert [r for r, how in cues if how == "language"][:3] == ["MX", "CO", "AR"]  # ES is taken
+
+
+def test_a_guess_is_scored_lower_when_several_regions_take_the_number() -> None:
+    (phone,) = Detector().scan("Tel: 030 12345678")  # Berlin, and valid in the UK too
+    assert phone.validator.endswith("-guessed") and phone.score < 0.75
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call (012) 345-6789 or mail us at info@firma.de",  # North American way: invalid
+        "Bestellnummer 913368000 vom Lager",  # no phone word
+        "teléfono 123456789",  # no region's number
+    ],
+)
+def test_no_region_is_guessed_without_a_label_or_a_valid_number(text: str) -> None:
+    assert [v for t, v, _ in _found(text) if t == "phone"] == []
+
+
+def test_plus_then_space_and_a_label_glued_to_the_plus() -> None:
+    text = "Barcelona (España). Tel.: + 34 93 693 29 05. Fax: + 34 93 567 22 28. Tfno.+34 945007000"
+    phones = [v for t, v, _ in _found(text) if t == "phone"]
+    assert phones == ["+ 34 93 693 29 05", "+ 34 93 567 22 28", "+34 945007000"]
+
+
+@pytest.mark.parametrize(
+    "text, kind, value",
+    [
+        ("我的电话号是+4916012345678。", "phone", "+4916012345678"),  # Recognizers-Text shape
+        ("电话：030 12345678", "phone", "030 12345678"),
+        ("我电脑IP是81.2.69.160", "ip_address", "81.2.69.160"),
+        ("a邮箱地址test@example.com", "email", "test@example.com"),
+        ("请访问https://jdoe.github.io/以获取更多信息", "url", "https://jdoe.github.io/"),
+    ],
+)
+def test_scripts_without_spaces_do_not_glue(text: str, kind: str, value: str) -> None:
+    assert (kind, value) in [(t, v) for t, v, _ in _found(text)]
+
+
+def test_latin_letters_still_glue() -> None:
+    assert _found("abc81.2.69.160 and x4916012345678") == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["pedro.martinez.garcía@juntadeandalucia.es", "mijipeñ@hotmail.com",
+     "urología.saneloy@hsel.example.net"],
+)  # fmt: skip
+def test_internationalised_local_parts(address: str) -> None:
+    assert _found(f"E-mail: {address} ") == [("email", address, "syntax")]
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        (
+            "numer rachunku bankowego: PL61-1090-1014-0000-0712-1981-2874. Pole",
+            "PL61-1090-1014-0000-0712-1981-2874",
+        ),
+        ("prosimy podać numer rachunku: 61109010140000071219812874.", "61109010140000071219812874"),
+        ("konto 61 1090 1014 0000 0712 1981 2874 ok", "61 1090 1014 0000 0712 1981 2874"),
+    ],
+)
+def test_polish_accounts_with_hyphens_or_without_pl(text: str, value: str) -> None:
+    assert ("iban", value) in [(t, v) for t, v, _ in _found(text)]
+
+
+def test_an_account_number_needs_its_word_and_its_checksum() -> None:
+    assert _found("id 61109010140000071219812874") == []
+    assert _found("konto 61109010140000071219812875") == []  # one digit off
+
+
+def test_short_ipv6_next_to_an_ip_word_and_other_schemes() -> None:
+    assert ("ip_address", "12::1") in [(t, v) for t, v, _ in _found("My PC IPv6 address is 12::1")]
+    assert _found("std::vector<int>::iterator at 12:30:45") == []
+    found = _found("files at sftp://files.example.org/pub and ftp://jdoe.neocities.org/")
+    assert [(t, v) for t, v, _ in found] == [("url", "ftp://jdoe.neocities.org/")]
