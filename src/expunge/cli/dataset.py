@@ -103,7 +103,6 @@ def scan(
     patterns: PatternsOpt = None,
 ) -> None:
     """Scan a dataset for personal data: counts per type, exact locations, HTML report."""
-    from expunge.detect import load_patterns
     from expunge.records import FieldSpec
     from expunge.scan import ScanConfig
 
@@ -115,7 +114,11 @@ def scan(
         raise ExpungeError(
             f"--phone-region {phone_region!r} is not a region code", "use e.g. US, GB, DE"
         )
-    custom = load_patterns(patterns) if patterns else ()
+    custom: tuple[EntityType, ...] = ()
+    if patterns:
+        from expunge.detect import load_patterns  # YAML is read only for --patterns
+
+        custom = load_patterns(patterns)
     if all_types and types:
         raise ExpungeError("give --types or --all, not both", "--all is every type there is")
     if all_types:

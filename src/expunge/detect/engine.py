@@ -74,8 +74,11 @@ def compiled_for(types: frozenset[str], custom: tuple[EntityType, ...] = ()) -> 
                 specs += (spec,)
                 flags.append(spec_flags)
             try:
-                # the patterns hold no one's data: no need for the opt-in disk cache
-                database = compiled([p.expression for p in specs], flags, disk_cache=False)
+                # the built-in patterns hold no one's data: cached on disk by default; a
+                # user's own types (word lists) are not written anywhere
+                database = compiled(
+                    [p.expression for p in specs], flags, disk_cache=not custom, holds_no_one=True
+                )
             except hyperscan.error as error:  # each custom type compiled alone when declared
                 names = ", ".join(c.name for c in custom)
                 raise ExpungeError(

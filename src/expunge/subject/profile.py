@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from expunge.errors import ExpungeError
 from expunge.subject import normalize
 
@@ -90,6 +88,12 @@ def _read(path: Path) -> Any:
             f"cannot read {path}: {error.strerror}", "check its permissions"
         ) from None
     suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        import yaml  # loaded only for profiles written in YAML
+
+        errors: tuple[type[Exception], ...] = (yaml.YAMLError, UnicodeDecodeError)
+    else:
+        errors = (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError)
     try:
         if suffix == ".toml":
             return tomllib.loads(raw.decode("utf-8"))
@@ -97,12 +101,7 @@ def _read(path: Path) -> Any:
             return json.loads(raw)
         if suffix in (".yaml", ".yml"):
             return yaml.safe_load(raw)
-    except (
-        tomllib.TOMLDecodeError,
-        json.JSONDecodeError,
-        yaml.YAMLError,
-        UnicodeDecodeError,
-    ) as error:
+    except errors as error:
         kind = suffix[1:].upper()
         raise ExpungeError(f"{path}: not valid {kind}: {error}", "fix the syntax") from None
     raise ExpungeError(f"{path}: unknown profile format {suffix!r}", "use .toml, .json or .yaml")
