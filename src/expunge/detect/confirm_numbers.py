@@ -557,6 +557,9 @@ def _from_context(
     North American way ('(012) 345-6789'): that is an invalid one, not a foreign one."""
     if nanp:
         return None  # '(012) 345-6789' is an invalid North American number, not a German one
+    digits = raw.translate(None, _SEPARATORS)
+    if raw.lstrip(b"( ")[:1] == b"+" or digits[:2] == b"00" or not 6 <= len(digits) <= 14:
+        return None  # the country is written ('+1 154 ...'), or no national number's length
     cues = run.cues.get(lo)
     if cues is None:
         cues = run.cues[lo] = record_regions(run.buf, lo, hi)
