@@ -4,13 +4,8 @@ calls the library. Nothing outside this package imports it (tests/test_architect
 from __future__ import annotations
 
 import errno
-import os
 import sys
 from typing import Annotated
-
-# typer coerces options through pydantic, whose plugin loader reads every installed package's
-# entry points (~10 ms a start); the CLI uses no pydantic plugin.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
 from rich.console import Console
