@@ -211,6 +211,19 @@ def test_many_subjects_in_one_pass_find_each_ones_records() -> None:
     assert results == [reference(matcher, t) for t in texts]
 
 
+def _count_compiles(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one each time a hyperscan database is compiled."""
+    compiled: list[int] = []
+    real = hsdb.hyperscan.Database
+
+    def counting(*args: object, **kwargs: object) -> object:
+        compiled.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hsdb.hyperscan, "Database", counting)
+    return compiled
+
+
 def test_compiled_databases_are_cached_on_disk_when_asked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -225,14 +238,7 @@ def test_compiled_databases_are_cached_on_disk_when_asked(
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
     # A fresh process (no in-memory databases) loads them instead of compiling.
     monkeypatch.setattr(hsdb, "_held", {})
-    compiled = []
-    real = hsdb.hyperscan.Database
-
-    def counting(*args: object, **kwargs: object) -> object:
-        compiled.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(hsdb.hyperscan, "Database", counting)
+    compiled = _count_compiles(monkeypatch)
     assert SubjectMatcher([ANA, JOAO]).match_batch(texts) == expected
     assert not compiled
     # A damaged file is compiled again and replaced.
@@ -295,8 +301,7 @@ def test_the_detectors_own_database_is_cached_and_nothing_with_anyones_data(
 ) -> None:
     """The built-in patterns hold no one's data: cached in the user's cache folder by default
     (a one-record scan starts ~0.1 s sooner); find's databases and a user's own types never."""
-    from expunge.detect import Detector, EntityType
-    from expunge.detect import engine
+    from expunge.detect import Detector, EntityType, engine
 
     monkeypatch.delenv(hsdb.CACHE_ENV, raising=False)
     monkeypatch.delenv(hsdb.NO_CACHE_ENV, raising=False)
@@ -313,14 +318,7 @@ def test_the_detectors_own_database_is_cached_and_nothing_with_anyones_data(
     # a fresh process loads it instead of compiling
     monkeypatch.setattr(hsdb, "_held", {})
     monkeypatch.setattr(engine, "_compiled", {})
-    compiled = []
-    real = hsdb.hyperscan.Database
-
-    def counting(*args: object, **kwargs: object) -> object:
-        compiled.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(hsdb.hyperscan, "Database", counting)
+    compiled = _count_compiles(monkeypatch)
     assert [f.type for f in Detector().scan("mail jane@example.org")] == ["email"]
     assert not compiled
     # EXPUNGE_NO_CACHE: compiled, nothing read or written

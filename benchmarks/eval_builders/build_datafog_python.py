@@ -1,22 +1,18 @@
 """Build cases.jsonl from DataFog/datafog-python tests.
-Usage: python3 benchmarks/eval_builders/build_datafog_python.py <git-dir of fetched snapshot> [outdir]   (helper: cases_common.py next to this script)"""
+Usage: python3 benchmarks/eval_builders/build_datafog_python.py <git-dir of fetched snapshot> [outdir]   (cases_common.py is next to it)"""
 
 import ast
 import json
 import re
-import subprocess
 import sys
 
-sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(__file__)))
-from cases_common import mkspan, write
+from cases_common import git_show, mkspan, write
 
 GIT = sys.argv[1]
 
 
 def show(p):
-    return subprocess.run(
-        ["git", "--git-dir", GIT, "show", "HEAD:" + p], capture_output=True, check=True
-    ).stdout.decode("utf-8")
+    return git_show(GIT, p)
 
 
 TYPEMAP = {

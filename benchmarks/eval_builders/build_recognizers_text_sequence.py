@@ -1,11 +1,10 @@
 """Build cases.jsonl from microsoft/Recognizers-Text Specs/Sequence/*/{IpAddress,URL,Email,PhoneNumber}Model.json.
-Usage: python3 benchmarks/eval_builders/build_recognizers_text_sequence.py <git-dir of fetched snapshot>   (helper: cases_common.py next to this script)"""
+Usage: python3 benchmarks/eval_builders/build_recognizers_text_sequence.py <git-dir of fetched snapshot>   (cases_common.py is next to it)"""
 
 import json
 import subprocess
 import sys
 
-sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(__file__)))
 from cases_common import find_seq, mkspan, write
 
 GIT = sys.argv[1]

@@ -1,21 +1,17 @@
 """Build cases.jsonl from solvvy/redact-pii test/redactor.test.ts and test/customRedactor.test.ts
 (TestCase(description, [[input, syncOutput, googleDLPOutput?], ...]) tables; the SyncRedactor output is used).
-Usage: python3 benchmarks/eval_builders/build_redact_pii.py <git-dir of fetched snapshot> [outdir]   (helper: cases_common.py next to this script)"""
+Usage: python3 benchmarks/eval_builders/build_redact_pii.py <git-dir of fetched snapshot> [outdir]   (cases_common.py is next to it)"""
 
 import re
-import subprocess
 import sys
 
-sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(__file__)))
-from cases_common import mkspan, write
+from cases_common import git_show, mkspan, write
 
 GIT = sys.argv[1]
 
 
 def show(p):
-    return subprocess.run(
-        ["git", "--git-dir", GIT, "show", "HEAD:" + p], capture_output=True, check=True
-    ).stdout.decode("utf-8")
+    return git_show(GIT, p)
 
 
 ESC = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "0": "\0"}

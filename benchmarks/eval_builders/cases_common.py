@@ -1,6 +1,9 @@
+"""What the builders share: spans checked against their text, the git reader, the writer."""
+
 import collections
 import json
 import os
+import subprocess
 
 TYPES = {
     "email",
@@ -99,3 +102,10 @@ def iban_ok(v):
         return False
     r = v[4:] + v[:4]
     return int("".join(str(int(c, 36)) for c in r)) % 97 == 1
+
+
+def git_show(git_dir, path):
+    """A file of the repository snapshot at HEAD, as text."""
+    return subprocess.run(
+        ["git", "--git-dir", git_dir, "show", "HEAD:" + path], capture_output=True, check=True
+    ).stdout.decode("utf-8")

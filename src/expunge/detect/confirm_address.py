@@ -252,3 +252,145 @@ def dob(buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmConte
     if IS_ALNUM[buf[m.start() - 1]] or not _date_ok(m):
         return None
     return ("date_of_birth", m.start(), m.end(), 0.85, "context+date")
+
+
+# --- streets whose type comes first: Spain, Portugal, Latin America, Italy, Poland; France ---
+
+# 'Calle Mayor, 3', 'C/ José Mª Haro, 51-13', 'Avda. de la Constitución 12, 3º B', 'Rua
+# Augusta, 100', 'Via Roma 12', 'ul. Marszałkowska 10/12'. The type word, a name of up to six
+# words (capitalised, or particles such as 'de la', 'dos', 'di'), then a house number or 's/n';
+# read on the decoded window with Unicode letters.
+_PARTICLES = r"(?:de|del|la|las|los|el|da|do|dos|das|di|della|delle|dei|y|i|e|d'|l'|en|of)"
+_NAME_WORD = r"(?:[A-ZÁÉÍÓÚÑÇÀÈÌÒÙÜÂÊÔÃÕŁŚŻŹĆŃÓ0-9][\w'’.ºª-]*)"
+_LOWER_WORD = r"(?:[^\W\d_][\w'’.ºª-]*)"  # 'calle monforte de lemos 141' (after a capital type)
+_HOUSE = (
+    r"(?P<num>(?:n[ºo°]\.?\s?)?\d{1,4}[A-Za-z]?(?:\s?[-/]\s?\d{1,4}[A-Za-z]?)?|s/n|S/N"
+    r"|[Kk]m\.?\s?\d{1,4}(?:[,.]\d{1,3})?)"  # 'Ctra. de Colmenar, km. 9,100'
+    r"(?P<rest>(?:,?\s?(?:\d{1,2}\s?(?:[ºª°]|\.?º|\.o)?\s?-?\s?[A-Z](?![\w])|\d{1,2}\s?[ºª°]"
+    r"|\d{1,2}(?![\w-])|[A-Z](?![\w])|(?:piso|planta|puerta|esc|bajo|izq|izda|dcha|der|dto"
+    r"|andar|esq)\.?(?![\w])))*)(?![\w/])"
+)
+
+
+def _lead_street(word: str) -> re.Pattern[str]:
+    return re.compile(
+        r"(?P<name>(?:" + _PARTICLES + r"\s)*" + word + r"(?:\s(?:" + _PARTICLES + r"|" + word
+        + r")){0,6}?)(?:,\s?|\s)" + _HOUSE
+    )  # fmt: skip
+
+
+_LEAD_STREET = _lead_street(_NAME_WORD)
+_LEAD_STREET_ANY_CASE = _lead_street(r"(?:" + _NAME_WORD + r"|" + _LOWER_WORD + r")")
+# Where the address goes on: a postcode and a place ('28034 Madrid', '4450-117 Matosinhos',
+# '00-950 Warszawa', '20121 Milano').
+_POSTCODE_PLACE = re.compile(r"[.,]?\s?(?:-\s)?(?:\d{5}|\d{4}-\d{3}|\d{2}-\d{3})\s[A-ZÁÉÍÓÚÑŁŚŻ]")
+
+
+def street_lead(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> Hit | None:
+    """street_address with the street type first ('Calle', 'C/', 'Avda.', 'Rua', 'Via',
+    'ul.'): a name and a house number (or 's/n'); 0.85 with a postcode and place after it."""
+    if s > lo and IS_ALNUM[buf[s - 1]]:
+        return None
+    if buf.startswith(b"al.", s) and buf[max(lo, s - 4) : s].lower() in (b" et ", b"\net "):
+        return None  # 'et al. 2019': the Polish 'al.' (aleja) is also the Latin abbreviation
+    type_end = ends[-1]
+    stop = min(hi, type_end + 160)
+    window = buf[type_end:stop].decode("utf-8", "ignore")
+    capital = buf[s] < 0x61  # 'Calle vitrubio 3': after a capitalised type, any name
+    m = (_LEAD_STREET_ANY_CASE if capital else _LEAD_STREET).match(window.lstrip(" "))
+    if m is None or not m.group("name").strip(" ,") or not (capital or _named(m.group("name"))):
+        return None
+    skipped = len(window) - len(window.lstrip(" "))
+    end_chars = skipped + m.end()
+    while end_chars > 0 and window[end_chars - 1] in " ,.-":
+        end_chars -= 1
+    e = type_end + len(window[:end_chars].encode("utf-8"))
+    place = _POSTCODE_PLACE.match(window, skipped + m.end())
+    kind = buf[s:type_end].decode("utf-8", "ignore").strip().lower()
+    if kind in _WORDS_IN_ENGLISH_TOO and not place and "," not in m.group(0)[: m.start("num")]:
+        return None  # 'Via Twitter 2 weeks ago': these need 'Via Roma, 12' or a postcode
+    return ("street_address", s, e, 0.85 if place else 0.7, "pattern-lead")
+
+
+# Street types that are also English words or names: only with a comma before the number or
+# a postcode after it.
+_WORDS_IN_ENGLISH_TOO = frozenset(
+    [
+        "via",
+        "viale",
+        "piazza",
+        "corso",
+        "largo",
+        "plaza",
+        "ronda",
+        "camino",
+        "glorieta",
+        "plac",
+        "al.",
+        "ulica",
+        "aleja",
+    ]
+)
+
+
+def _named(name: str) -> bool:
+    """A street name has a capitalised word, not only particles or digits."""
+    return any(w[:1].isupper() for w in name.replace(",", " ").split())
+
+
+# '12 rue de la Paix', '3, avenue Foch', '27 bis boulevard Haussmann': France and Belgium
+# write the number first.
+_FR_STREET = re.compile(
+    r"(?<![\w,.-])(?P<num>\d{1,4}(?:\s?(?:bis|ter|[A-Z]))?),?\s"
+    r"(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours|square)"
+    r"\s(?:(?:de|du|des|de la|d'|l'|la|le)\s?)?"
+    + _NAME_WORD
+    + r"(?:[\s-](?:"
+    + _PARTICLES
+    + r"|"
+    + _NAME_WORD
+    + r")){0,5}"
+)
+
+
+def street_fr(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> Hit | None:
+    """street_address (France, Belgium): number, street type, name."""
+    e = ends[-1]
+    start = max(lo, e - 24)
+    window = buf[start : min(hi, e + 120)].decode("utf-8", "ignore")
+    head = len(buf[start:e].decode("utf-8", "ignore"))
+    for m in _FR_STREET.finditer(window):
+        if m.start() <= head <= m.end():
+            s_byte = start + len(window[: m.start()].encode("utf-8"))
+            e_byte = start + len(window[: m.end()].encode("utf-8"))
+            place = _POSTCODE_PLACE.match(window, m.end())
+            return ("street_address", s_byte, e_byte, 0.85 if place else 0.7, "pattern-fr")
+    return None
+
+
+# 'Domicilio: Serrano 34', 'Dirección: Los Alisos, 10': after a label for a home address, a
+# name and a house number are a street even without a street type.
+_LABELLED = _lead_street(r"(?:" + _NAME_WORD + r"|" + _LOWER_WORD + r")")
+
+
+def street_labelled(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> Hit | None:
+    """street_address after an address label ('Domicilio:', 'Address:', 'Anschrift:')."""
+    start = ends[-1]
+    while start < hi and buf[start] == 0x20:
+        start += 1
+    window = buf[start : min(hi, start + 160)].decode("utf-8", "ignore")
+    m = _LABELLED.match(window)
+    if m is None or not window[:1].isupper():  # a name, not '81.2.69.160 port 22'
+        return None
+    end_chars = m.end()
+    while end_chars > 0 and window[end_chars - 1] in " ,.-":
+        end_chars -= 1
+    place = _POSTCODE_PLACE.match(window, m.end())
+    e = start + len(window[:end_chars].encode("utf-8"))
+    return ("street_address", start, e, 0.85 if place else 0.75, "pattern-label")

@@ -99,6 +99,25 @@ PATTERNS: tuple[PatternSpec, ...] = (
                 rb"[a-z](?:stra\xc3\x9fe|strasse) ?\d|[Ss]tra\xc3\x9fe \d|[Ss]tr\. ?\d"
                 rb"|(?:weg|allee|platz|gasse|damm|ufer|ring) \d"
                 rb"|-(?:Weg|Allee|Platz|Gasse|Damm|Ufer|Ring) \d", addr.street_de, som=False, term=0),
+    # Spain, Portugal, Latin America, Italy, Poland: the street type first ('Calle Mayor, 3')
+    PatternSpec("street_lead", ("street_address",),
+                rb"(?:Calle|CALLE|calle|C/\.?|Avenida|AVENIDA|avenida|Avda\.?|AVDA\.?|Av\.|AV\.|Av/"
+                rb"|Paseo|paseo|P\xc2\xba|Plaza|plaza|Pza\.|Ctra\.|Carretera|carretera|Ronda"
+                rb"|Glorieta|Traves\xc3\xada|Camino|Carrer|carrer|Passeig|Pla\xc3\xa7a|Avinguda"
+                rb"|R\xc3\xbaa|Rua|rua|Pra\xc3\xa7a|Praza|Travessa|Largo|Via|Viale|Piazza|Corso"
+                rb"|Urb\.|Urbanizaci\xc3\xb3n|Pasaje|Rambla|Bulevar"
+                rb"|ul\.|ulica|aleja|al\.|plac)(?: ?[A-Za-z0-9\xc3\xc5\xc4]"
+                rb"|(?: (?:de|del|da|do|dos|das|di|la|las|los|el|d')){1,2}[ ']?[A-Z\xc3])",
+                addr.street_lead),
+    # a home address after its label, with or without a street type ('Domicilio: Serrano 34')
+    PatternSpec("street_label", ("street_address",),
+                rb"(?:domicilio|direcci\xc3\xb3n|direccion|adresse|indirizzo|endere\xc3\xa7o|morada"
+                rb"|adres|anschrift|home address|postal address) ?: ?",
+                addr.street_labelled, caseless=True, som=False, term=0),
+    # France and Belgium: the number first ('12 rue de la Paix')
+    PatternSpec("street_fr", ("street_address",),
+                rb"\d,? (?:rue|avenue|av\.|boulevard|bd|place|chemin|all\xc3\xa9e|impasse|quai"
+                rb"|route|cours|square) ", addr.street_fr, som=False, term=0),
     PatternSpec("dob", ("date_of_birth",),
                 rb"(?:born|birth(?:day|date)?|dob|d\.o\.b|geboren|geb\.|geburtsdatum|geburtstag)[^a-z\x80-\xff]", addr.dob,
                 caseless=True, som=False),
