@@ -145,3 +145,20 @@ def test_short_ipv6_next_to_an_ip_word_and_other_schemes() -> None:
     assert _found("std::vector<int>::iterator at 12:30:45") == []
     found = _found("files at sftp://files.example.org/pub and ftp://jdoe.neocities.org/")
     assert [(t, v) for t, v, _ in found] == [("url", "ftp://jdoe.neocities.org/")]
+
+
+@pytest.mark.parametrize(
+    "text, number, region",
+    [
+        ("Pontevedra Tfno. 34-607819141 E-mail", "34-607819141", "ES"),  # MEDDOCAN shape
+        ("My phone number is 971-50-123-4567.", "971-50-123-4567", "AE"),  # Recognizers-Text
+        ("My phone number is 31612234567.", "31612234567", "NL"),
+    ],
+)
+def test_a_country_code_that_lost_its_plus(text: str, number: str, region: str) -> None:
+    phones = [(v, how) for t, v, how in _found(text) if t == "phone"]
+    assert phones == [(number, f"phonenumbers-{region}-code-without-plus")]
+
+
+def test_no_country_code_is_read_into_digits_without_a_phone_word() -> None:
+    assert _found("order 4915112345678 shipped") == []

@@ -11,6 +11,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
+import phonenumbers
+
 from expunge.detect import context as ctx
 from expunge.detect.context import ConfirmContext
 from expunge.detect.hits import Hit
@@ -566,12 +568,29 @@ def _from_context(
     for region, how in cues:  # the record names the region: any of its layouts will do
         if region != run.region and _valid(raw, region, layout):
             return (0.7 if how == "language" else 0.75), f"phonenumbers-{region}-from-{how}"
+    written = _country_code_without_plus(digits)
+    if written is not None:  # 'Tfno. 34-607819141', 'phone 31612234567'
+        return 0.6, f"phonenumbers-{written}-code-without-plus"
     if not (layout or raw[:1] in (b"0", b"(")):
         return None  # a guess needs the trunk 0 or one of a region's own layouts
     valid = [r for r in _FALLBACK_REGIONS if r != run.region and _valid(raw, r, layout, True)]
     if not valid:
         return None
     return (0.7 if len(valid) == 1 else 0.6), f"phonenumbers-{valid[0]}-guessed"
+
+
+def _country_code_without_plus(digits: bytes) -> str | None:
+    """The region of a number that starts with its country code but lost its '+' (at least
+    10 digits, so a national number is not read as one), or None."""
+    if len(digits) < 10 or digits[:1] == b"0":
+        return None
+    try:
+        number = phonenumbers.parse("+" + digits.decode("ascii"))
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.region_code_for_number(number)
 
 
 def _valid(raw: bytes, region: str, layout: bool, guessed: bool = False) -> bool:
