@@ -316,23 +316,10 @@ def street_lead(
 
 # Street types that are also English words or names: only with a comma before the number or
 # a postcode after it.
-_WORDS_IN_ENGLISH_TOO = frozenset(
-    [
-        "via",
-        "viale",
-        "piazza",
-        "corso",
-        "largo",
-        "plaza",
-        "ronda",
-        "camino",
-        "glorieta",
-        "plac",
-        "al.",
-        "ulica",
-        "aleja",
-    ]
-)
+_WORDS_IN_ENGLISH_TOO = frozenset((
+    "via", "viale", "piazza", "corso", "largo", "plaza", "ronda", "camino", "glorieta", "plac",
+    "al.", "ulica", "aleja",
+))  # fmt: skip
 
 
 def _named(name: str) -> bool:
