@@ -162,3 +162,8 @@ def test_a_country_code_that_lost_its_plus(text: str, number: str, region: str) 
 
 def test_no_country_code_is_read_into_digits_without_a_phone_word() -> None:
     assert _found("order 4915112345678 shipped") == []
+
+
+def test_a_chinese_mobile_in_its_own_layout_under_a_phone_word() -> None:
+    text = "我的电话号是189-1111-1111."  # Recognizers-Text's Chinese phone specs
+    assert _found(text) == [("phone", "189-1111-1111", "phonenumbers-CN-guessed")]

@@ -492,7 +492,7 @@ def _card_grouped(
 
 # --- phones ----------------------------------------------------------------------------------
 
-_FALLBACK_REGIONS = ("GB", "DE", "FR", "IT", "ES", "NL", "AU", "IN", "BR", "MX", "JP", "CA")
+_FALLBACK_REGIONS = ("GB", "DE", "FR", "IT", "ES", "NL", "AU", "IN", "BR", "MX", "JP", "CA", "CN")
 _NON_DIGITS = re.compile(rb"\D+")
 
 
