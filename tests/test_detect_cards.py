@@ -69,3 +69,19 @@ def test_luhn_stays_mandatory_and_lengths_are_checked() -> None:
     assert card_issuer(_card("5019", 15)) is None or card_issuer(_card("5019", 15))[0] != "dankort"
     assert card_issuer(_card("2200", 15)) is None  # Mir: 16-19 digits
     assert card_issuer(_card("1", 16)) is None  # UATP: 15 digits
+
+
+def test_a_card_after_a_bank_word_is_reported_less_certain() -> None:
+    """DataFog's 'Apple Bank account 5500000000000004' (benchmarks/data/eval): 16 digits that
+    pass Luhn in Mastercard's block may be either; 18-digit account numbers grouped by four
+    ('account 4144 2469 7293 9084 82') hold a card-shaped start and are not cards."""
+    text = "Wire beneficiary Apple Bank account 5500000000000004 due 2024-11-01."
+    ((card,),) = [Detector().scan(text)]
+    assert (card.type, text[card.start : card.end], card.score) == (
+        "credit_card",
+        "5500000000000004",
+        0.6,
+    )
+    assert Detector().scan("account 4144 2469 7293 9084 82") == []
+    assert Detector().scan("Konto 5500000000000004 48") == []  # a longer number
+    assert Detector().scan("Konto 5500000000000004") != []

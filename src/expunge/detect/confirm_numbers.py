@@ -410,6 +410,13 @@ def _card_score(
         return 0.98
     if run.near(ctx.CARD_NEGATIVE, s, e, lo, hi, 48, 16):
         return 0.45
+    if run.near(ctx.ACCOUNT, s, e, lo, hi, 48, 16):
+        # a bank account's digits pass Luhn and an IIN by chance; at a card's usual 16 digits
+        # ('Bank account 5500000000000004') it may be either: reported, with less certainty
+        buf = run.buf
+        sixteen = len(buf[s:e].translate(None, _SEPARATORS)) == 16
+        more = e + 1 < hi and buf[e] in b" -" and IS_DIGIT[buf[e + 1]]  # '… 9084 82': longer
+        return 0.6 if sixteen and not more and not IS_DIGIT[buf[e]] else 0.45
     return 0.9
 
 

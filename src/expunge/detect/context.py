@@ -49,8 +49,7 @@ _KIND_WORDS: tuple[frozenset[bytes], ...] = (
     ),
     _words(
         "isbn tracking track order invoice serial ref reference ups fedex usps dhl shipment "
-        "parcel barcode sku upc ean imei receipt ticket account acct konto kontonummer iban "
-        "blz bic swift routing"
+        "parcel barcode sku upc ean imei receipt ticket"
     ),
     _words("ssn ssns ss# social taxpayer"),
     _words(
@@ -74,7 +73,10 @@ _KIND_WORDS: tuple[frozenset[bytes], ...] = (
     # away an x is a variable, a size, a letter ('"@MMK_R_XGroup" : ["X"]')
     _words("x"),
     # a bank account, for account numbers written without their IBAN country code
-    _words("account iban nrb rachunek rachunku rachunkiem konto konta bankowy bankowego"),
+    _words(
+        "account acct iban nrb blz bic swift routing kontonummer rachunek rachunku rachunkiem "
+        "konto konta bankowy bankowego"
+    ),
 )
 # Found inside a window as they are (no spaces around them in Chinese and Japanese text):
 # telephone signs and the words for phone, mobile and fax.
