@@ -575,7 +575,7 @@ def _from_context(
     for region, how in cues:  # the record names the region: any of its layouts will do
         if region != run.region and _valid(raw, region, layout):
             return (0.7 if how == "language" else 0.75), f"phonenumbers-{region}-from-{how}"
-    written = _country_code_without_plus(digits)
+    written = _country_code_without_plus(raw, digits)
     if written is not None:  # 'Tfno. 34-607819141', 'phone 31612234567'
         return 0.6, f"phonenumbers-{written}-code-without-plus"
     if not (layout or raw[:1] in (b"0", b"(")):
@@ -586,9 +586,10 @@ def _from_context(
     return (0.7 if len(valid) == 1 else 0.6), f"phonenumbers-{valid[0]}-guessed"
 
 
-def _country_code_without_plus(digits: bytes) -> str | None:
+def _country_code_without_plus(raw: bytes, digits: bytes) -> str | None:
     """The region of a number that starts with its country code but lost its '+' (at least
-    10 digits, so a national number is not read as one), or None."""
+    10 digits, so a national number is not read as one; written in groups, the first group
+    is the code: '34-607819141', not the price '78 045 995 162,13'), or None."""
     if len(digits) < 10 or digits[:1] == b"0":
         return None
     try:
@@ -596,6 +597,9 @@ def _country_code_without_plus(digits: bytes) -> str | None:
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):
+        return None
+    groups = _NON_DIGITS.split(raw.strip(b"()"))
+    if len(groups) > 1 and groups[0] != str(number.country_code).encode():
         return None
     return phonenumbers.region_code_for_number(number)
 
