@@ -411,3 +411,13 @@ def test_cli_patterns_add_custom_types_that_round_trip(tmp_path: Path) -> None:
     assert code == 1 and "codename" in err.split("choose from:")[1]
     code, _, err = run("--restore", "--vault", str(vault), "--patterns", str(types), str(answer))
     assert code == 1 and "--restore takes only --vault and --out" in err
+
+
+def test_a_link_to_a_persons_page_is_redacted_a_link_to_docs_stays() -> None:
+    """Since a `url` is only a link that names a person (issue 18), redact replaces it by
+    default; documentation links are url_technical and a chatbot keeps them."""
+    text = (
+        "My homepage is https://www.cs.example.edu/~jdoe/ and the docs: https://docs.python.org/3/."
+    )
+    result = redact(text)
+    assert result.text == "My homepage is [URL_1] and the docs: https://docs.python.org/3/."

@@ -31,11 +31,10 @@ if TYPE_CHECKING:
 from expunge.subject import SubjectProfile
 from expunge.subject.normalize import fold, handle_key, phone_key, url_keys
 
-# Generic URLs (documentation links, code hosts) are rarely personal and a chatbot needs them:
-# not redacted unless asked for with --types. Profile URLs are social_handle, redacted.
-DEFAULT_TYPES: tuple[str, ...] = tuple(
-    t for t in PATTERN_TYPES if t != "url" and t not in TECHNICAL_TYPES
-)
+# Every personal type: a `url` is a link that names a person (a home page, a profile page);
+# links that name no one (documentation, code hosts) are url_technical and stay, as a chatbot
+# needs them.
+DEFAULT_TYPES: tuple[str, ...] = tuple(t for t in PATTERN_TYPES if t not in TECHNICAL_TYPES)
 _CANDIDATES = ("email", "phone", "social_handle")  # what the subject matcher looks up
 
 # Placeholder label per detector type and per subject identifier kind.
@@ -115,7 +114,7 @@ def names_available() -> bool:
 
 
 def default_types(custom: Sequence[EntityType] = ()) -> tuple[str, ...]:
-    """What `redact` replaces when no types are given: every pattern type but url, the custom
+    """What `redact` replaces when no types are given: every personal pattern type, the custom
     types, and `person` (names) when a name detector is installed."""
     names = tuple(t.name for t in custom)
     return (*DEFAULT_TYPES, *names, *(("person",) if names_available() else ()))
