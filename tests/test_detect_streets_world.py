@@ -62,3 +62,27 @@ def test_streets_with_the_type_first(text: str, street: str, with_place: bool) -
 )
 def test_words_that_look_like_a_street_type(text: str) -> None:
     assert _streets(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, street",
+    [
+        ("Dr. Jorge Ortega Carnicer. Los Alisos, 10. 13002 Ciudad Real.", "Los Alisos, 10"),
+        ("Instituto Oncológico. Aldaconea, 44 E-20012 San Sebastián", "Aldaconea, 44"),
+        ("Universitario Ramón Puga, 52. 32005 Ourense. España", "Universitario Ramón Puga, 52"),
+    ],
+)
+def test_a_name_and_number_before_a_postcode_and_place(text: str, street: str) -> None:
+    assert _streets(text) == [(street, 0.75)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Invoice 1187608 GPS: 40.1, -3.2",
+        "Tel. 91 336 87 85 - 28034 Madrid",
+        "en 2019, 28034 Madrid",
+    ],
+)
+def test_no_street_before_a_postcode_without_a_name_and_number(text: str) -> None:
+    assert _streets(text) == []

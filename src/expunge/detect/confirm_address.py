@@ -381,3 +381,32 @@ def street_labelled(
     place = _POSTCODE_PLACE.match(window, m.end())
     e = start + len(window[:end_chars].encode("utf-8"))
     return ("street_address", start, e, 0.85 if place else 0.75, "pattern-label")
+
+
+# 'Los Alisos, 10. 13002 Ciudad Real', 'Hermanos Falcó, s/n - 02006 Albacete': a name and a
+# house number right before a postcode and its place are a street, with or without a type.
+_CAP_WORD = r"(?:[A-ZÁÉÍÓÚÑÇÀÈÌÒÙÜÂÊÔÃÕŁŚŻŹĆŃ][\w'’ºª-]*)"  # no '.': 'Carnicer. Los Alisos'
+_BEFORE_POSTCODE = re.compile(
+    r"(?P<street>" + _CAP_WORD + r"(?:\s(?:" + _PARTICLES + r"|" + _CAP_WORD + r")){0,3}"
+    r",?\s(?:n[ºo°]\.?\s?)?(?:\d{1,4}[A-Za-z]?(?:-\d{1,4})?|s/n|S/N))[.,]?\s?(?:-\s)?(?:E-)?\Z"
+)
+
+
+def street_located_eu(
+    buf: bytes, s: int, ends: list[int], lo: int, hi: int, run: ConfirmContext
+) -> Hit | None:
+    """street_address: a name and a house number right before a five-digit postcode and a
+    capitalised place (Spain, France, Italy, Germany write their postcodes so)."""
+    e = ends[-1]  # just after the postcode's first letter of the place
+    code = e - 7  # 'NNNNN X': the postcode starts 7 bytes before the end
+    if code <= lo or not buf[code : code + 5].isdigit() or IS_ALNUM[buf[code - 1]]:
+        return None  # 'Invoice 1187608 GPS': the postcode is no run's tail
+    start = max(lo, code - 90)
+    window = buf[start:code].decode("utf-8", "ignore")
+    m = _BEFORE_POSTCODE.search(window)
+    if m is None:
+        return None
+    street = m.group("street")
+    s_byte = code - len(window[m.start("street") :].encode("utf-8"))
+    e_byte = s_byte + len(street.encode("utf-8"))
+    return ("street_address", s_byte, e_byte, 0.75, "pattern+postcode")

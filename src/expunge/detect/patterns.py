@@ -114,6 +114,10 @@ PATTERNS: tuple[PatternSpec, ...] = (
                 rb"(?:domicilio|direcci\xc3\xb3n|direccion|adresse|indirizzo|endere\xc3\xa7o|morada"
                 rb"|adres|anschrift|home address|postal address) ?: ?",
                 addr.street_labelled, caseless=True, som=False, term=0),
+    # a name and a house number before a postcode and its place ('Los Alisos, 10. 13002 Ciudad')
+    PatternSpec("street_located_eu", ("street_address",),
+                rb"(?:\d|s/n|S/N)(?:[.,] ?| - | )(?:E-)?\d{5} [A-Z\xc3\xc5]",
+                addr.street_located_eu, som=False, term=0),
     # France and Belgium: the number first ('12 rue de la Paix')
     PatternSpec("street_fr", ("street_address",),
                 rb"\d,? (?:rue|avenue|av\.|boulevard|bd|place|chemin|all\xc3\xa9e|impasse|quai"
