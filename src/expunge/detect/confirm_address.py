@@ -291,8 +291,7 @@ def street_lead(
 ) -> Hit | None:
     """street_address with the street type first ('Calle', 'C/', 'Avda.', 'Rua', 'Via',
     'ul.'): a name and a house number (or 's/n'); 0.85 with a postcode and place after it."""
-    if s > lo and IS_ALNUM[buf[s - 1]]:
-        return None
+    s += 1  # the pattern's leading word boundary
     if buf.startswith(b"al.", s) and buf[max(lo, s - 4) : s].lower() in (b" et ", b"\net "):
         return None  # 'et al. 2019': the Polish 'al.' (aleja) is also the Latin abbreviation
     type_end = ends[-1]

@@ -101,13 +101,15 @@ PATTERNS: tuple[PatternSpec, ...] = (
                 rb"|-(?:Weg|Allee|Platz|Gasse|Damm|Ufer|Ring) \d", addr.street_de, som=False, term=0),
     # Spain, Portugal, Latin America, Italy, Poland: the street type first ('Calle Mayor, 3')
     PatternSpec("street_lead", ("street_address",),
-                rb"(?:Calle|CALLE|calle|C/\.?|Avenida|AVENIDA|avenida|Avda\.?|AVDA\.?|Av\.|AV\.|Av/"
-                rb"|Paseo|paseo|P\xc2\xba|Plaza|plaza|Pza\.|Ctra\.|Carretera|carretera|Ronda"
-                rb"|Glorieta|Traves\xc3\xada|Camino|Carrer|carrer|Passeig|Pla\xc3\xa7a|Avinguda"
-                rb"|R\xc3\xbaa|Rua|rua|Pra\xc3\xa7a|Praza|Travessa|Largo|Via|Viale|Piazza|Corso"
-                rb"|Urb\.|Urbanizaci\xc3\xb3n|Pasaje|Rambla|Bulevar"
-                rb"|ul\.|ulica|aleja|al\.|plac)(?: ?[A-Za-z0-9\xc3\xc5\xc4]"
-                rb"|(?: (?:de|del|da|do|dos|das|di|la|las|los|el|d')){1,2}[ ']?[A-Z\xc3])",
+                # a word boundary first (the confirmer skips that byte); word types need a
+                # space after them, abbreviations ('C/', 'Avda.', 'ul.') may run on
+                rb"[^A-Za-z0-9\x80-\xff](?:(?:Calle|CALLE|calle|Avenida|AVENIDA|avenida|Paseo|paseo"
+                rb"|Plaza|plaza|Carretera|carretera|Ronda|Glorieta|Traves\xc3\xada|Camino|Carrer"
+                rb"|carrer|Passeig|Pla\xc3\xa7a|Avinguda|R\xc3\xbaa|Rua|rua|Pra\xc3\xa7a|Praza|Travessa"
+                rb"|Largo|Via|Viale|Piazza|Corso|Urbanizaci\xc3\xb3n|Pasaje|Rambla|Bulevar|ulica"
+                rb"|aleja|plac) |(?:C/\.?|Avda\.?|AVDA\.?|Av\.|AV\.|Av/|P\xc2\xba|Pza\.|Ctra\.|Urb\."
+                rb"|ul\.|al\.) ?)(?:[A-Za-z0-9\xc3\xc5\xc4]"
+                rb"|(?:(?:de|del|da|do|dos|das|di|la|las|los|el|d') ){1,2}[A-Z\xc3])",
                 addr.street_lead),
     # a home address after its label, with or without a street type ('Domicilio: Serrano 34')
     PatternSpec("street_label", ("street_address",),
