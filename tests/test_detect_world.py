@@ -167,3 +167,11 @@ def test_no_country_code_is_read_into_digits_without_a_phone_word() -> None:
 def test_a_chinese_mobile_in_its_own_layout_under_a_phone_word() -> None:
     text = "我的电话号是189-1111-1111."  # Recognizers-Text's Chinese phone specs
     assert _found(text) == [("phone", "189-1111-1111", "phonenumbers-CN-guessed")]
+
+
+@pytest.mark.parametrize(
+    "text, region",
+    [("Llame al +34936932905 hoy", "ES"), ("+(49) 30 901820", "DE"), ("+44 (0)20 7946 0958", "GB")],
+)
+def test_the_country_code_of_another_number_however_it_is_written(text: str, region: str) -> None:
+    assert record_regions(text.encode(), 0, len(text.encode()))[0] == (region, "code")

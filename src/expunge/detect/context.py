@@ -130,7 +130,7 @@ class ConfirmContext:
             window += b" " + buf[end:stop]
         if kind == PHONE and any(sign in window for sign in _PHONE_SIGNS):
             return True
-        if max(window, default=0) >= 0xE0:  # Chinese, Japanese: words without spaces
+        if not window.isascii():  # Chinese, Japanese: words without spaces
             window = _WIDE_CHAR.sub(b" ", window)
         return not words.isdisjoint(window.translate(_FOLD).split())
 

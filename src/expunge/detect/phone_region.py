@@ -52,7 +52,7 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     }.items()
 }
 _WORD = re.compile(r"[^\W\d_]+")
-_CODE = re.compile(rb"(?<![0-9A-Za-z])\+ ?([1-9]\d{0,2})[ .-]?\(?\d")
+_CODE = re.compile(rb"(?<![0-9A-Za-z])\+ ?\(?([1-9](?:[ .()-]{0,2}\d){3,})")
 _TLD = re.compile(rb"(?:@|://|www\.)[A-Za-z0-9.-]+\.([A-Za-z]{2})(?![A-Za-z0-9-])")
 _MOST_WORDS = 400  # function words are counted in the first 400 words
 
@@ -87,10 +87,9 @@ def record_regions(buf: bytes, lo: int, hi: int) -> tuple[Cue, ...]:
     text = buf[lo:hi]
     found: list[Cue] = []
     for m in _CODE.finditer(text):
-        for region in phonenumbers.region_codes_for_country_code(int(m.group(1))):
-            if region != "001":
-                found.append((region, "code"))
-                break
+        region = _code_region(m.group(1))
+        if region is not None:
+            found.append((region, "code"))
     for m in _TLD.finditer(text):
         tld = m.group(1).decode("ascii").upper()
         region = "GB" if tld == "UK" else tld
@@ -106,8 +105,21 @@ def record_regions(buf: bytes, lo: int, hi: int) -> tuple[Cue, ...]:
     lang = _language(words[:_MOST_WORDS])
     if lang is not None and lang != "en":  # English is written everywhere: no clue where
         found.extend((r, "language") for r in languages.get(lang, ()))
-    seen: set[str] = set()
-    return tuple(c for c in found if not (c[0] in seen or seen.add(c[0])))  # type: ignore[func-returns-value]
+    first: dict[str, str] = {}
+    for region, how in found:
+        first.setdefault(region, how)
+    return tuple(first.items())
+
+
+def _code_region(number: bytes) -> str | None:
+    """The main region of the country code a number written after '+' starts with (country
+    codes are prefix-free: the first of 1, 2 or 3 digits that is one is it)."""
+    digits = number.translate(None, b" .()-")
+    for n in (1, 2, 3):
+        for region in phonenumbers.region_codes_for_country_code(int(digits[:n])):
+            if region != "001":
+                return region
+    return None
 
 
 def _language(words: list[str]) -> str | None:
