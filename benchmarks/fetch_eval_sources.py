@@ -66,7 +66,12 @@ def main(argv: list[str] | None = None) -> int:
         if name not in CORPORA:
             print(f"unknown corpus {name!r}: one of {', '.join(CORPORA)}", file=sys.stderr)
             return 2
-        fetch(name, args.origin, args.out)
+        try:
+            fetch(name, args.origin, args.out)
+        except subprocess.CalledProcessError as error:
+            why = (error.stderr or "").strip().splitlines()[-1:] or ["git failed"]
+            print(f"{name}: cannot fetch from {args.origin}: {why[0]}", file=sys.stderr)
+            return 1
     return 0
 
 
