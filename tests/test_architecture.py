@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import typer
+import typer.testing
 
 from expunge.cli import app
 
@@ -39,6 +40,47 @@ def test_no_library_module_imports_the_command_line() -> None:
         names = [n for n in _imports(path) if n == "expunge.cli" or n.startswith("expunge.cli.")]
         offenders += [f"{path.relative_to(SRC)}: {n}" for n in names]
     assert not offenders, offenders
+
+
+_SCAN_IMPORTS = """
+import sys
+from pathlib import Path
+from expunge.cli import main
+data = Path(sys.argv[1])
+data.write_text('{"id": "1", "text": "mail jo@example.org"}\\n', encoding="utf-8")
+sys.argv = ["expunge", "scan", str(data)]
+try:
+    main()
+except SystemExit:
+    pass
+print(" ".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def test_a_scan_imports_only_what_a_scan_needs(tmp_path: Path) -> None:
+    """Start-up under 0.3 s (issue 18): the other commands' modules stay unimported, and so
+    does pydantic, which typer >= 0.29 would import to build a validator for every option."""
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", _SCAN_IMPORTS, str(tmp_path / "one.jsonl")],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 0 and "1 of 1 records" in run.stdout, run
+    loaded = set(run.stderr.split())
+    assert "expunge.cli.dataset" in loaded and "expunge.detect" in loaded
+    for module in ("expunge.cli.audit", "expunge.cli.unlearn", "expunge.cli.images",
+                   "expunge.cli.rights", "expunge.cli.serve", "pydantic", "torch"):  # fmt: skip
+        assert module not in loaded, module
+
+
+def test_help_lists_every_mounted_command_in_order() -> None:
+    from expunge import cli
+
+    listed = typer.testing.CliRunner().invoke(app, ["--help"]).output
+    names = re.findall(r"(?m)^  ([a-z]+)\s{2,}", listed.split("Commands:", 1)[1])
+    assert names == list(cli._MOUNTS), names
 
 
 def test_benchmarks_use_the_library_not_private_cli_functions() -> None:

@@ -6,7 +6,6 @@ import json
 import os
 import sqlite3
 import stat
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -445,39 +444,9 @@ def test_export_csv_and_json(tracker: Tracker) -> None:
 # --------------------------------------------------------------------------- CLI
 
 
-def _track_mounted() -> bool:
-    from expunge import cli
-
-    for group in cli.app.registered_groups:
-        if group.name == "rights" and group.typer_instance is not None:
-            return any(g.name == "track" for g in group.typer_instance.registered_groups)
-    return False
-
-
-_THROWAWAY = """
-import typer
-from expunge import cli
-from expunge.cli.track import track_app
-rights = typer.Typer()
-rights.add_typer(track_app, name="track")
-cli.app.registered_groups = [g for g in cli.app.registered_groups if g.name != "rights"]
-cli.app.add_typer(rights, name="rights")
-cli.main()
-"""
-
-
 def track(*args: str) -> CliResult:
-    """`expunge rights track ...` as a user runs it (a throwaway mount until cli.py has it)."""
-    if _track_mounted():
-        return run_cli("rights", "track", *args)
-    proc = subprocess.run(
-        [sys.executable, "-c", _THROWAWAY, "rights", "track", *args],
-        capture_output=True,
-        check=False,
-        text=True,
-        timeout=600,
-    )
-    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+    """`expunge rights track ...` as a user runs it."""
+    return run_cli("rights", "track", *args)
 
 
 def _one_line_error(result: CliResult, text: str) -> None:

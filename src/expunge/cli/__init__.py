@@ -4,33 +4,103 @@ calls the library. Nothing outside this package imports it (tests/test_architect
 from __future__ import annotations
 
 import errno
+import importlib
 import sys
-from typing import Annotated
+from collections.abc import Iterator, MutableMapping
+from functools import cache
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperGroup
 
 from expunge import __version__
-from expunge.cli.audit import audit_app
-from expunge.cli.dataset import dataset_app
-from expunge.cli.images import images_app
-from expunge.cli.optout import optout_app
-from expunge.cli.policy import policy_app
-from expunge.cli.protect import protect_app
-from expunge.cli.rights import guide_cmd, rights_app
-from expunge.cli.serve import serve_cmd
-from expunge.cli.sisa import sisa_train_cmd, sisa_unlearn_cmd
-from expunge.cli.unlearn import demo_app, train_app, unlearn_app
 from expunge.errors import ExpungeError
+
+# Where each top-level command lives: (module, its Typer, whether that Typer's commands sit at
+# the top level). The order is the order of `expunge --help`. A module is imported, and its
+# options built, only when one of its commands runs or help lists them: `expunge scan` starts
+# without the model, image, rights and web commands.
+_MOUNTS: dict[str, tuple[str, str, bool]] = {
+    **{
+        name: ("dataset", "dataset_app", True)
+        for name in ("scan", "find", "forget", "verify", "index", "subject")
+    },
+    "strip": ("protect", "protect_app", True),
+    "redact": ("protect", "protect_app", True),
+    "images": ("images", "images_app", False),
+    "optout": ("optout", "optout_app", False),
+    "rights": ("rights", "rights_app", False),
+    "audit": ("audit", "audit_app", False),
+    "policy": ("policy", "policy_app", False),
+    "unlearn": ("unlearn", "unlearn_app", False),
+    "train": ("unlearn", "train_app", False),
+    "demo": ("unlearn", "demo_app", False),
+    "serve": ("serve", "serve_app", True),
+}
+_SETTINGS: dict[str, Any] = {
+    "add_completion": False,
+    "pretty_exceptions_enable": False,
+    "rich_markup_mode": None,
+}
+
+
+@cache
+def _built(module: str, attribute: str, mount: str | None) -> Any:
+    """The click group holding one module's commands, built as the root would build it."""
+    commands = getattr(importlib.import_module(f"expunge.cli.{module}"), attribute)
+    holder = typer.Typer(**_SETTINGS)
+    if mount is None:
+        holder.add_typer(commands)
+    else:
+        holder.add_typer(commands, name=mount)
+    return typer.main.get_command(holder)
+
+
+class _LazyCommands(MutableMapping[str, Any]):
+    """The root's commands, each built on first use (click reads `group.commands`)."""
+
+    def __init__(self) -> None:
+        self._names = list(_MOUNTS)
+        self._added: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._added:
+            return self._added[name]
+        if name not in _MOUNTS:
+            raise KeyError(name)
+        module, attribute, merged = _MOUNTS[name]
+        return _built(module, attribute, None if merged else name).commands[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._added[name] = command
+        if name not in self._names:
+            self._names.append(name)
+
+    def __delitem__(self, name: str) -> None:
+        self._names.remove(name)
+        self._added.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._names))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+class _LazyGroup(TyperGroup):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _LazyCommands()
+
 
 app = typer.Typer(
     name="expunge",
     help="Find a person's data in AI training datasets and models, remove it, prove it.",
     no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
+    cls=_LazyGroup,
+    **_SETTINGS,
 )
 err_console = Console(stderr=True, highlight=False)
 
@@ -48,32 +118,6 @@ def _root(
     ] = False,
 ) -> None:
     pass
-
-
-# Every group, mounted in one place: the order is the order of `expunge --help`.
-app.add_typer(dataset_app)  # scan, find, forget, verify; index, subject
-app.add_typer(protect_app)  # strip, redact
-app.add_typer(images_app, name="images")
-optout_app.command("guide", epilog="Example: expunge optout guide --platform linkedin")(guide_cmd)
-app.add_typer(optout_app, name="optout")
-app.add_typer(rights_app, name="rights")
-app.add_typer(audit_app, name="audit")
-app.add_typer(policy_app, name="policy")
-app.add_typer(unlearn_app, name="unlearn")
-train_app.command(
-    "sisa",
-    epilog="Example: expunge train sisa --data corpus.jsonl --shards 4 --slices 4 --out sisa-model",
-)(sisa_train_cmd)
-unlearn_app.command(
-    "sisa", epilog="Example: expunge unlearn sisa sisa-model --forget forget.jsonl"
-)(sisa_unlearn_cmd)
-app.add_typer(train_app, name="train")
-app.add_typer(demo_app, name="demo")
-app.command(
-    "serve",
-    epilog="Example: expunge serve --demo   (or: expunge serve --index demo-index "
-    "--dataset demo-data/dataset)",
-)(serve_cmd)
 
 
 def main() -> None:

@@ -314,3 +314,15 @@ def read_site_file(path: Path) -> str:
     if b"\x00" in data[:4096]:
         raise ExpungeError(f"{path} is not a text file", "pass the robots.txt your site serves")
     return data.decode("utf-8", "replace")
+
+
+# The guide lives with the rights commands (it is about asking people), listed under optout.
+def _mount_guide() -> None:
+    from expunge.cli.rights import guide_cmd
+
+    optout_app.command("guide", epilog="Example: expunge optout guide --platform linkedin")(
+        guide_cmd
+    )
+
+
+_mount_guide()

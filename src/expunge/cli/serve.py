@@ -169,3 +169,11 @@ def _demo(index: Path | None, state: Path) -> tuple[Path, str, Path | None, str 
 
 def _demo_hint() -> str:
     return "ines.kbrandao@example.org"
+
+
+serve_app = typer.Typer()  # its one command is mounted at the top level
+serve_app.command(
+    "serve",
+    epilog="Example: expunge serve --demo   (or: expunge serve --index demo-index "
+    "--dataset demo-data/dataset)",
+)(serve_cmd)

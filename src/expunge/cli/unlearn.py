@@ -239,3 +239,19 @@ def demo_model_cmd(
         write_demo_dataset(data)
     console = Console(highlight=False)
     run_model_demo(data, out, lambda line: console.print(line, soft_wrap=True))
+
+
+def _mount_sisa() -> None:
+    from expunge.cli.sisa import sisa_train_cmd, sisa_unlearn_cmd
+
+    train_app.command(
+        "sisa",
+        epilog="Example: expunge train sisa --data corpus.jsonl --shards 4 --slices 4 "
+        "--out sisa-model",
+    )(sisa_train_cmd)
+    unlearn_app.command(
+        "sisa", epilog="Example: expunge unlearn sisa sisa-model --forget forget.jsonl"
+    )(sisa_unlearn_cmd)
+
+
+_mount_sisa()
