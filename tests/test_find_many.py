@@ -309,12 +309,21 @@ def test_the_detectors_own_database_is_cached_and_nothing_with_anyones_data(
     monkeypatch.setattr(hsdb, "_held", {})
     monkeypatch.setattr(engine, "_compiled", {})
     Detector().scan("mail jane@example.org")
-    SubjectMatcher([ANA]).match_batch(TEXTS)
-    Detector(custom=[EntityType("codename", literals=("Bluebird",))]).scan("Bluebird")
     folder = tmp_path / "expunge" / "hyperscan"
     files = sorted(folder.iterdir())
     assert [f.name.split("-")[0] for f in files] == ["detect"]
     assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
+    # find's own databases (the subjects' identifiers) and a user's types are never written;
+    # the detectors find builds for its context are (built-in patterns and link markers)
+    SubjectMatcher([ANA]).match_batch(TEXTS)
+    Detector(custom=[EntityType("codename", literals=("Bluebird",))]).scan("Bluebird")
+    written = sorted(folder.iterdir())
+    assert all(f.name.startswith("detect-") for f in written), written
+    for found in written:
+        data = found.read_bytes().lower()
+        assert b"bluebird" not in data and b"analima" not in data and b"ana.lima" not in data
+        if found != files[0]:
+            found.unlink()
     # a fresh process loads it instead of compiling
     monkeypatch.setattr(hsdb, "_held", {})
     monkeypatch.setattr(engine, "_compiled", {})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ import hyperscan
 
 from expunge.detect.context import ConfirmContext
 from expunge.detect.hits import Hit
+from expunge.detect.markers import Markers
 from expunge.detect.patterns import PatternSpec, patterns_for
 from expunge.errors import ExpungeError
 from expunge.hsdb import Compiled, compiled
@@ -101,7 +103,12 @@ def _prefilter(
     """The (start, end) items in whose bytes `spec.prefilter` finds something: one regex run
     over all of them joined, instead of one Python call per candidate. `end` excludes the
     terminator; `start` is -1 for patterns without start of match."""
-    assert spec.prefilter is not None
+    prefilter = spec.prefilter
+    assert prefilter is not None
+    if isinstance(prefilter, Markers):
+        parts = [buf[s:e] for s, e in items]
+        offsets = list(accumulate(len(p) + 1 for p in parts))
+        return _kept(items, offsets, prefilter.ends(b"\n".join(parts) + b"\n"))
     if spec.som:
         # From 3 bytes before the start (a '(+' prefix, or the '%2C' of a URL escape the
         # shapes look behind for) to the last digit.
@@ -114,22 +121,31 @@ def _prefilter(
     joined = (
         spec.prefilter_prepare(b"\n".join(parts)) if spec.prefilter_prepare else b"\n".join(parts)
     )
+    return _kept(items, offsets, (m.start() for m in prefilter.finditer(joined)))
+
+
+def _kept(
+    items: list[tuple[int, int]], offsets: list[int], positions: Iterable[int]
+) -> list[tuple[int, int]]:
+    """The items whose part of the joined bytes holds one of `positions` (in order)."""
     keep: list[tuple[int, int]] = []
     last = -1
-    for m in spec.prefilter.finditer(joined):
-        k = bisect_right(offsets, m.start())
+    for position in positions:
+        k = bisect_right(offsets, position)
         if k != last:
             keep.append(items[k])
             last = k
     return keep
 
 
-def _mode(spec: PatternSpec, custom: bool) -> int:
+def _mode(spec: PatternSpec, custom: bool, types: frozenset[str]) -> int:
     if custom:
         return _CUSTOM
     if spec.multi_end:
         return _MULTI_END
-    return _PREFILTERED if spec.prefilter is not None else _PLAIN
+    if spec.prefilter is None or spec.prefilter_off_for in types:
+        return _PLAIN
+    return _PREFILTERED
 
 
 def _collect(pid: int, start: int, end: int, flags: int, hits: list[tuple[int, int, int]]) -> None:
@@ -147,7 +163,7 @@ class Engine:
         self._region = region
         # Per pattern id: (spec, grouping mode, terminator bytes, start-of-match reported).
         self._plan: tuple[tuple[PatternSpec, int, int, bool], ...] = tuple(
-            (p, _mode(p, pid in self._set.custom), p.term, p.som)
+            (p, _mode(p, pid in self._set.custom, types), p.term, p.som)
             for pid, p in enumerate(self._set.specs)
         )
 

@@ -27,6 +27,7 @@ from expunge.detect import confirm_contact as contact
 from expunge.detect import confirm_numbers as num
 from expunge.detect import confirm_secret as sec
 from expunge.detect.hits import Confirm
+from expunge.detect.markers import Markers
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +43,15 @@ class PatternSpec:
     # 3 bytes before the start to the last digit; others: `prefilter_window` bytes up to the
     # end) and runs this regex once over the lot; only candidates it matches inside go to
     # `confirm`. It must match wherever `confirm` could succeed.
-    prefilter: re.Pattern[bytes] | None = None
+    # Markers instead of a regex: the candidate's own bytes (start to end), each followed by
+    # '\n', scanned by hyperscan (detect/markers.py).
+    prefilter: re.Pattern[bytes] | Markers | None = None
     prefilter_window: int = 0
     # Applied to the joined bytes before the prefilter runs (the same length kept)
     prefilter_prepare: Callable[[bytes], bytes] | None = None
+    # A type that, when asked for, makes every candidate reportable: no prefilter then
+    # (links: `url_technical` reports the links that name no one).
+    prefilter_off_for: str | None = None
     multi_end: bool = False  # som pattern whose candidates can end at several places
 
 
@@ -82,7 +88,8 @@ PATTERNS: tuple[PatternSpec, ...] = (
                 multi_end=True),
     PatternSpec("url", ("url", "social_handle", "secret", "url_technical"),
                 rb"(?:https?://|s?ftps?://|www\.|(?:" + _SOCIAL_HOSTS + rb")\.com/)" + _URL_CHARS + rb"+"
-                + _URL_END, contact.url, caseless=True),
+                + _URL_END, contact.url, caseless=True, prefilter=contact.URL_MARKERS,
+                prefilter_off_for="url_technical"),
     PatternSpec("handle", ("social_handle",),
                 rb"[^a-z0-9_@.\x00/]@[a-z0-9_][a-z0-9_.]{0,40}[^a-z0-9_.]", contact.handle,
                 caseless=True),

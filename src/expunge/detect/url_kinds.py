@@ -11,6 +11,8 @@ Social networks' profile URLs are decided in `social.is_profile` and reported as
 
 from __future__ import annotations
 
+import re
+
 # Hosts whose URLs name standards, not people: XML namespaces and schemas, W3C / IETF / IANA
 # documents. Any path under them is technical.
 _TECHNICAL_HOSTS = frozenset(
@@ -34,13 +36,18 @@ _TECHNICAL_PATHS = (
 )  # fmt: skip
 
 
+_TECHNICAL_PATHS_BY_HOST = {
+    host: tuple(p for h, p in _TECHNICAL_PATHS if h == host) for host, _ in _TECHNICAL_PATHS
+}
+
+
 def is_technical_url(host: bytes, rest: bytes) -> bool:
     """A namespace, schema, standard or licence URL (names no one), by host and path."""
     host = host.lower()
     if host in _TECHNICAL_HOSTS:
         return True
-    path = rest.lower()
-    return any(host == h and path.startswith(p) for h, p in _TECHNICAL_PATHS)
+    paths = _TECHNICAL_PATHS_BY_HOST.get(host)
+    return paths is not None and rest.lower().startswith(paths)
 
 
 # Personal sites on hosting services: the first label of the host is the person's name.
@@ -100,6 +107,8 @@ _PERSONAL_PAGES = frozenset(b"about about.html cv resume contact blog posts post
 def names_person(host: bytes, rest: bytes) -> bool:
     """True when a link points at one person's page or account (host lower case; `rest` is
     everything after the host and port)."""
+    if host in _CODE_HOSTS:
+        return False
     path, _, query = rest.partition(b"?")
     query = query.split(b"#", 1)[0].lower()
     parts = [p for p in path.split(b"#", 1)[0].lower().split(b"/") if p]
@@ -111,8 +120,6 @@ def names_person(host: bytes, rest: bytes) -> bool:
         return True
     if host in _PERSON_PATH_HOSTS:
         return bool(parts) and parts[0] not in _NOT_A_PERSON
-    if host in _CODE_HOSTS:
-        return False
     if parts and len(parts[0]) > 1 and parts[0][:1] in (b"~", b"@"):
         return True  # a home directory, '/@jdoe'
     for i, part in enumerate(parts[:-1]):
@@ -134,3 +141,25 @@ def _query_keys(query: bytes) -> set[bytes]:
         if eq and value:
             keys.add(key)
     return keys
+
+
+# Bytes without which `names_person` is False: one of them is in every link it accepts (a
+# host, a path segment or a query key it looks for; 'u' only as the segment '/u/'). The
+# engine's prefilter (detect/markers.py) sends a link to the confirmer only when it holds
+# one, unless url_technical is asked for. Built from the sets above, so it follows them.
+PERSON_MARKERS: tuple[bytes, ...] = tuple(
+    re.escape(marker)
+    for marker in sorted(
+        {
+            *_PERSONAL_SITE_SUFFIXES,
+            *_PERSON_PATH_HOSTS,
+            *_PEOPLE_DIRS,
+            *(d for d in _LEADING_PEOPLE_DIRS if len(d) > 1),
+            b"/u/",
+            *_PERSON_QUERY_KEYS,
+            *_PROFILE_PAGES,
+            b"~",
+            b"/@",
+        }
+    )
+)

@@ -106,10 +106,21 @@ _IIN_TABLE: tuple[tuple[str, int, int, tuple[int, ...], bool], ...] = (
     ("visa", 4, 4, (13, 16, 19), False),
     ("uatp", 1, 1, (15,), True),  # airline cards
 )
-_IIN_BY_WIDTH = tuple(
-    (len(str(first)), network, first, last, frozenset(lengths), context)
-    for network, first, last, lengths, context in _IIN_TABLE
-)
+
+
+def _iin_by_prefix() -> dict[str, tuple[tuple[int, str, frozenset[int], bool], ...]]:
+    """Every prefix the table covers -> its rows (table position, network, lengths, needs
+    context), in table order: one dict lookup per prefix width instead of a table walk."""
+    rows: dict[str, list[tuple[int, str, frozenset[int], bool]]] = {}
+    for order, (network, first, last, lengths, context) in enumerate(_IIN_TABLE):
+        width = len(str(first))
+        for prefix in range(first, min(last, 10**width - 1) + 1):
+            rows.setdefault(str(prefix), []).append((order, network, frozenset(lengths), context))
+    return {prefix: tuple(found) for prefix, found in rows.items()}
+
+
+_IIN_BY_PREFIX = _iin_by_prefix()
+_IIN_WIDTHS = tuple(sorted({len(str(first)) for _, first, _, _, _ in _IIN_TABLE}))
 # First four digits shared by a longer prefix: the verdict there depends on more digits.
 LONG_PREFIX_HEADS = frozenset(
     str(first)[:4] for _, first, _, _, _ in _IIN_TABLE if len(str(first)) > 4
@@ -119,10 +130,16 @@ LONG_PREFIX_HEADS = frozenset(
 def card_issuer(digits: str) -> tuple[str, bool] | None:
     """(network, needs_card_context) when the IIN prefix and length fit a card network."""
     n = len(digits)
-    for width, network, first, last, lengths, context in _IIN_BY_WIDTH:
-        if n in lengths and first <= int(digits[:width]) <= last:
-            return network, context
-    return None
+    best: tuple[int, str, bool] | None = None  # the first row of the table that fits
+    for width in _IIN_WIDTHS:
+        if width > n:
+            break
+        for order, network, lengths, context in _IIN_BY_PREFIX.get(digits[:width], ()):
+            if n in lengths:
+                if best is None or order < best[0]:
+                    best = (order, network, context)
+                break
+    return None if best is None else (best[1], best[2])
 
 
 # --- IBAN ------------------------------------------------------------------------------------

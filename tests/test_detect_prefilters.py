@@ -1,0 +1,89 @@
+"""The engine's bulk prefilters drop candidates before any Python call (issue 18, speed). A
+prefilter may only drop what its confirmer would reject: these tests compare the findings
+with the prefilter on and off, over links and card numbers built to sit on its edges."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from expunge.detect import Detector
+from expunge.detect.entities import DEFAULT_TYPES
+from expunge.detect.validators import _IIN_TABLE, card_issuer
+
+HOSTS = [
+    "github.com", "www.github.com", "GitHub.com", "github.com:443", "m.instagram.com",
+    "instagram.com", "gist.github.com", "jdoe.github.io", "docs.github.io", "twitter.com",
+    "x.com", "mobile.twitter.com", "www.facebook.com", "linkedin.com", "old.reddit.com",
+    "www.youtube.com", "flickr.com", "live.staticflickr.com", "orcid.org", "about.me",
+    "mastodon.social", "jdoe.substack.com", "hooks.slack.com", "nodejs.org",
+    "developer.mozilla.org", "www.w3.org", "example.org", "www.apache.org", "box.com",
+]  # fmt: skip
+PATHS = [
+    "", "/", "/jdoe", "/jdoe/", "/jdoe/)", "/jdoe).", "/jdoe/repo", "/jdoe/-", "/jdoe?tab=repos",
+    "/jdoe#readme", "//jdoe", "/jdoe/repo/blob/main/README.md", "/@jdoe", "/~jdoe/",
+    "/users/jdoe", "/u/jdoe", "/user/jdoe", "/en/latest/user/guide.html", "/people/",
+    "/profile.php?id=42", "/in/jane-roe", "/jdoe/status/123", "/channel/UC123",
+    "/services/T0123ABCD/B0123ABCD/abcdefghijklmnopqrstuvwx", "/65535/12345678_abcdef12_b.jpg",
+    "/search?user=jdoe", "/index.html?uid=3", "/jdoe/访问", "/访问", "/docs/api/fs.html",
+    "/0000-0002-1825-0097", "/photos/jdoe/123", "/TEAM/jane",
+]  # fmt: skip
+SCHEMES = ["https://", "http://", "www.", ""]
+
+
+def _links() -> list[str]:
+    links = []
+    for scheme, host, path in itertools.product(SCHEMES, HOSTS, PATHS):
+        if scheme == "www." and host.startswith(("www.", "m.", "mobile.")):
+            continue
+        links.append(f"{scheme}{host}{path}")
+    return links
+
+
+def _reportable(detector: Detector, text: str) -> list[tuple[str, int, int]]:
+    return [(f.type, f.start, f.end) for f in detector.scan(text) if f.type != "url_technical"]
+
+
+def test_the_link_prefilter_drops_no_link_the_confirmer_would_report() -> None:
+    prefiltered = Detector()  # url_technical not asked for: the prefilter is on
+    unfiltered = Detector(types=[*DEFAULT_TYPES, "url_technical"])  # every link confirmed
+    links = _links()
+    assert len(links) > 3000
+    reported = 0
+    for start in range(0, len(links), 200):  # many links per record, as on real pages
+        text = "see " + " and ".join(f"{link}." for link in links[start : start + 200])
+        expected = _reportable(unfiltered, text)
+        assert _reportable(prefiltered, text) == expected
+        reported += len(expected)
+    assert reported > 500  # the set holds many people's links, not only technical ones
+
+
+def test_the_link_prefilter_keeps_one_segment_profiles_and_drops_repositories() -> None:
+    text = "https://github.com/jdoe/ and https://github.com/jdoe/repo and 访问https://github.com/jroe/访问"
+    found = Detector().scan(text)
+    assert [(f.type, text[f.start : f.end]) for f in found] == [
+        ("social_handle", "https://github.com/jdoe/"),
+        ("social_handle", "https://github.com/jroe/"),
+    ]
+
+
+def _table_walk(digits: str) -> tuple[str, bool] | None:
+    """The issuer table read row by row, as it is written (the reference)."""
+    for network, first, last, lengths, context in _IIN_TABLE:
+        width = len(str(first))
+        if len(digits) in lengths and first <= int(digits[:width]) <= last:
+            return network, context
+    return None
+
+
+def test_the_issuer_lookup_gives_the_table_walks_answer() -> None:
+    rng = random.Random(18)
+    heads = [str(row[i]) for row in _IIN_TABLE for i in (1, 2)]
+    heads += [str(rng.randrange(10**6)).zfill(rng.choice((1, 6))) for _ in range(20_000)]
+    checked = 0
+    for head in heads:
+        for n in range(12, 20):
+            digits = (head + "".join(rng.choice("0123456789") for _ in range(20)))[:n]
+            assert card_issuer(digits) == _table_walk(digits), digits
+            checked += 1
+    assert checked > 150_000
