@@ -1,6 +1,8 @@
-"""The engine's bulk prefilters drop candidates before any Python call (issue 18, speed). A
-prefilter may only drop what its confirmer would reject: these tests compare the findings
-with the prefilter on and off, over links and card numbers built to sit on its edges."""
+"""Candidates dropped before any Python call (issue 18, speed) must be ones their confirmer
+would reject. Without url_technical, the link pattern matches only links that can name
+someone (patterns._PERSON_LINK); these tests compare its findings with those of the pattern
+for every link, over links built to sit on its edges, and the issuer lookup by prefix with
+the table walk it replaced."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ HOSTS = [
     "www.youtube.com", "flickr.com", "live.staticflickr.com", "orcid.org", "about.me",
     "mastodon.social", "jdoe.substack.com", "hooks.slack.com", "nodejs.org",
     "developer.mozilla.org", "www.w3.org", "example.org", "www.apache.org", "box.com",
+    "jdoe@github.com", "touch.github.com", "github.com.example.org", "example.org/github.com",
+    "example.org/x.com", "www.paypal.me", "en.gravatar.com",
 ]  # fmt: skip
 PATHS = [
     "", "/", "/jdoe", "/jdoe/", "/jdoe/)", "/jdoe).", "/jdoe/repo", "/jdoe/-", "/jdoe?tab=repos",
@@ -44,8 +48,8 @@ def _reportable(detector: Detector, text: str) -> list[tuple[str, int, int]]:
     return [(f.type, f.start, f.end) for f in detector.scan(text) if f.type != "url_technical"]
 
 
-def test_the_link_prefilter_drops_no_link_the_confirmer_would_report() -> None:
-    prefiltered = Detector()  # url_technical not asked for: the prefilter is on
+def test_the_person_link_pattern_drops_no_link_the_confirmer_would_report() -> None:
+    prefiltered = Detector()  # url_technical not asked for: links with a marker only
     unfiltered = Detector(types=[*DEFAULT_TYPES, "url_technical"])  # every link confirmed
     links = _links()
     assert len(links) > 3000
@@ -58,7 +62,7 @@ def test_the_link_prefilter_drops_no_link_the_confirmer_would_report() -> None:
     assert reported > 500  # the set holds many people's links, not only technical ones
 
 
-def test_the_link_prefilter_keeps_one_segment_profiles_and_drops_repositories() -> None:
+def test_one_segment_profiles_are_kept_and_repositories_dropped() -> None:
     text = "https://github.com/jdoe/ and https://github.com/jdoe/repo and 访问https://github.com/jroe/访问"
     found = Detector().scan(text)
     assert [(f.type, text[f.start : f.end]) for f in found] == [

@@ -7,7 +7,6 @@ import re
 from expunge.detect import context as ctx
 from expunge.detect.context import ConfirmContext
 from expunge.detect.hits import Hit
-from expunge.detect.markers import Markers
 from expunge.detect.social import is_profile
 from expunge.detect.spans import (
     IS_ALPHA,
@@ -16,7 +15,7 @@ from expunge.detect.spans import (
     glued_left,
     strip_trailing,
 )
-from expunge.detect.url_kinds import PERSON_MARKERS, is_technical_url, names_person
+from expunge.detect.url_kinds import is_technical_url, names_person
 
 # File extensions that look like TLDs in 'logo@2x.png' / 'icon@media.css' but are not TLDs.
 _NOT_TLDS = frozenset(
@@ -120,15 +119,15 @@ _SOCIAL_SITES = frozenset(
     b"twitter.com x.com instagram.com facebook.com fb.com linkedin.com tiktok.com github.com "
     b"flickr.com reddit.com old.reddit.com youtube.com".split()
 )
-_HOST_PREFIXES = (b"www.", b"m.", b"mobile.", b"mbasic.", b"web.", b"touch.")
+HOST_PREFIXES = (b"www.", b"m.", b"mobile.", b"mbasic.", b"web.", b"touch.")
 # The platforms' hosts with at most one of those prefixes: one set lookup per link.
-_SOCIAL_HOSTS = frozenset(p + site for site in _SOCIAL_SITES for p in (b"", *_HOST_PREFIXES))
+_SOCIAL_HOSTS = frozenset(p + site for site in _SOCIAL_SITES for p in (b"", *HOST_PREFIXES))
 
 
 # Platforms whose profile pages are one path segment ('github.com/jdoe'): a longer path is a
 # repository's page or a post, decided here without decoding the link.
 _ONE_SEGMENT_HOSTS = frozenset(
-    p + site for site in (b"github.com", b"instagram.com") for p in (b"", *_HOST_PREFIXES)
+    p + site for site in (b"github.com", b"instagram.com") for p in (b"", *HOST_PREFIXES)
 )
 
 
@@ -157,26 +156,6 @@ def _is_social(host: bytes, rest: bytes) -> bool:
 
 
 _social_cache: dict[tuple[bytes, bytes], bool] = {}
-
-# github.com or instagram.com, then no path, or one segment and what strip_trailing drops
-_ONE_SEGMENT_PATH = (
-    rb"(?:github|instagram)\.com(?::\d*)?(?:[?#\n\x80-\xff]|/+[^/?#\n\x80-\xff]*"
-    rb"(?:[?#\n\x80-\xff]|/+[^a-z0-9/?#\n\x80-\xff]*[/?#\n\x80-\xff]))"
-)
-# The links `url` can report without url_technical (see url_kinds.PERSON_MARKERS): a
-# person's page, a platform's host (github.com and instagram.com only with a path of at most
-# one segment, trailing punctuation aside, or cut by Chinese or Japanese text), a Flickr
-# photo's file, a Slack webhook.
-URL_MARKERS = Markers(
-    (
-        *PERSON_MARKERS,
-        *(re.escape(site) for site in sorted(_SOCIAL_SITES - {b"github.com", b"instagram.com"})),
-        _ONE_SEGMENT_PATH,
-        rb"staticflickr\.com",
-        rb"static\.flickr\.com",
-        rb"hooks\.slack\.com",
-    )
-)
 _WIDE_LEAD = re.compile(rb"[\xe0-\xf4]")
 
 

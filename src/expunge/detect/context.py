@@ -128,9 +128,9 @@ class ConfirmContext:
                 while stop > end and IS_ALNUM[buf[stop - 1]] and buf[stop - 1] < 0x80:
                     stop -= 1
             window += b" " + buf[end:stop]
-        if kind == PHONE and any(sign in window for sign in _PHONE_SIGNS):
-            return True
         if not window.isascii():  # Chinese, Japanese: words without spaces
+            if kind == PHONE and any(sign in window for sign in _PHONE_SIGNS):
+                return True  # the signs are all non-ASCII
             window = _WIDE_CHAR.sub(b" ", window)
         return not words.isdisjoint(window.translate(_FOLD).split())
 

@@ -18,7 +18,6 @@ import hyperscan
 
 from expunge.detect.context import ConfirmContext
 from expunge.detect.hits import Hit
-from expunge.detect.markers import Markers
 from expunge.detect.patterns import PatternSpec, patterns_for
 from expunge.errors import ExpungeError
 from expunge.hsdb import Compiled, compiled
@@ -105,10 +104,6 @@ def _prefilter(
     terminator; `start` is -1 for patterns without start of match."""
     prefilter = spec.prefilter
     assert prefilter is not None
-    if isinstance(prefilter, Markers):
-        parts = [buf[s:e] for s, e in items]
-        offsets = list(accumulate(len(p) + 1 for p in parts))
-        return _kept(items, offsets, prefilter.ends(b"\n".join(parts) + b"\n"))
     if spec.som:
         # From 3 bytes before the start (a '(+' prefix, or the '%2C' of a URL escape the
         # shapes look behind for) to the last digit.
@@ -138,14 +133,12 @@ def _kept(
     return keep
 
 
-def _mode(spec: PatternSpec, custom: bool, types: frozenset[str]) -> int:
+def _mode(spec: PatternSpec, custom: bool) -> int:
     if custom:
         return _CUSTOM
     if spec.multi_end:
         return _MULTI_END
-    if spec.prefilter is None or spec.prefilter_off_for in types:
-        return _PLAIN
-    return _PREFILTERED
+    return _PREFILTERED if spec.prefilter is not None else _PLAIN
 
 
 def _collect(pid: int, start: int, end: int, flags: int, hits: list[tuple[int, int, int]]) -> None:
@@ -163,7 +156,7 @@ class Engine:
         self._region = region
         # Per pattern id: (spec, grouping mode, terminator bytes, start-of-match reported).
         self._plan: tuple[tuple[PatternSpec, int, int, bool], ...] = tuple(
-            (p, _mode(p, pid in self._set.custom, types), p.term, p.som)
+            (p, _mode(p, pid in self._set.custom), p.term, p.som)
             for pid, p in enumerate(self._set.specs)
         )
 

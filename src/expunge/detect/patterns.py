@@ -27,7 +27,7 @@ from expunge.detect import confirm_contact as contact
 from expunge.detect import confirm_numbers as num
 from expunge.detect import confirm_secret as sec
 from expunge.detect.hits import Confirm
-from expunge.detect.markers import Markers
+from expunge.detect.url_kinds import PERSON_MARKERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,15 +43,12 @@ class PatternSpec:
     # 3 bytes before the start to the last digit; others: `prefilter_window` bytes up to the
     # end) and runs this regex once over the lot; only candidates it matches inside go to
     # `confirm`. It must match wherever `confirm` could succeed.
-    # Markers instead of a regex: the candidate's own bytes (start to end), each followed by
-    # '\n', scanned by hyperscan (detect/markers.py).
-    prefilter: re.Pattern[bytes] | Markers | None = None
+    prefilter: re.Pattern[bytes] | None = None
     prefilter_window: int = 0
     # Applied to the joined bytes before the prefilter runs (the same length kept)
     prefilter_prepare: Callable[[bytes], bytes] | None = None
-    # A type that, when asked for, makes every candidate reportable: no prefilter then
-    # (links: `url_technical` reports the links that name no one).
-    prefilter_off_for: str | None = None
+    # Left out when this type is asked for: another pattern then finds a superset (links)
+    unless: str | None = None
     multi_end: bool = False  # som pattern whose candidates can end at several places
 
 
@@ -65,6 +62,38 @@ _STREET_SUFFIXES = (
     rb"|Aly|Crescent|Cres|Close|Gardens|Gdns|Grove|Mews|Row|Walk|Hill|Green|Loop|Run|Pike"
     rb"|Expressway|Expy|Freeway|Fwy|Turnpike|Tpke|Cove|Cv|Crossing|Xing|Point"
 )
+# A link that `contact.url` can report without url_technical: it holds a marker of a
+# person's page (url_kinds.PERSON_MARKERS) or a platform's host, or is a one-segment page on
+# github.com / instagram.com (the rest there is repositories and posts; trailing punctuation
+# and Chinese or Japanese text right after are cut by the confirmer, so they may follow).
+# Each alternative starts where `url` would (a scheme, 'www.', a platform's host) and ends at
+# the same byte, so hyperscan's leftmost start is the same. (The one-segment rule is tried
+# only where the platform is the host, all _is_social reads: github.com anywhere in a link
+# costs hyperscan a fifth more time.)
+_NOT_URL = rb"\s<>\"'`|\\\x00"
+_OTHER_PLATFORMS = rb"twitter|x|facebook|fb|linkedin|tiktok|flickr|reddit|youtube"
+_AFTER = rb"(?:" + _URL_END + rb"|[?#\x80-\xff]" + _URL_CHARS + rb"*" + _URL_END + rb")"
+_ONE_SEGMENT = b"".join(  # after the host: a segment, then only slashes and punctuation
+    (rb"/+[^/?#\x80-\xff", _NOT_URL, rb"]{SEG}(?:", _AFTER, rb"|/+[^a-z0-9/?#\x80-\xff", _NOT_URL,
+     rb"]*(?:", _URL_END, rb"|[/?#\x80-\xff]", _URL_CHARS, rb"*", _URL_END, rb"))")
+)  # fmt: skip
+_LINK_MARKERS = b"|".join(
+    (*PERSON_MARKERS, rb"(?:" + _OTHER_PLATFORMS + rb")\.com", rb"static\.?flickr\.com",
+     rb"hooks\.slack\.com")
+)  # fmt: skip
+_PLATFORM_HOST = b"".join(  # as confirm_contact reads the host: after a userinfo, a 'www.'
+    (rb"(?:(?:https?://|s?ftps?://)(?:[^/?#@", _NOT_URL, rb"]*@)?(?:",
+     b"|".join(re.escape(p) for p in contact.HOST_PREFIXES), rb")?|www\.)")
+)  # fmt: skip
+_PERSON_LINK = b"".join(
+    (rb"(?:https?://|s?ftps?://|www\.)", _URL_CHARS, rb"*?(?:", _LINK_MARKERS, rb")", _URL_CHARS,
+     rb"*", _URL_END,
+     # the platform as the host: its path may be a profile
+     rb"|", _PLATFORM_HOST, rb"(?:github|instagram)\.com(?::\d*)?(?:", _AFTER, rb"|",
+     _ONE_SEGMENT.replace(rb"{SEG}", rb"*"), rb")",
+     rb"|(?:", _OTHER_PLATFORMS, rb")\.com/", _URL_CHARS, rb"+", _URL_END,
+     rb"|(?:github|instagram)\.com", _ONE_SEGMENT.replace(rb"{SEG}", rb"+"))
+)  # fmt: skip
 # A digit cluster ends where no digit follows within two separator bytes.
 _CLUSTER_END = rb"(?:[^0-9 ./()-]|[ ./()-][^0-9 ./()-]|[ ./()-]{2}[^0-9])"
 _B58 = rb"[1-9A-HJ-NP-Za-km-z]"
@@ -86,10 +115,10 @@ PATTERNS: tuple[PatternSpec, ...] = (
                 rb"[^0-9a-z:]", num.ipv6, caseless=True, multi_end=True),
     PatternSpec("iban", ("iban",), rb"[A-Z]{2}\d{2}[A-Z0-9 -]{11,46}[^A-Za-z0-9]", num.iban,
                 multi_end=True),
-    PatternSpec("url", ("url", "social_handle", "secret", "url_technical"),
+    # every link: when url_technical is asked for (the links that name no one)
+    PatternSpec("url", ("url_technical",),
                 rb"(?:https?://|s?ftps?://|www\.|(?:" + _SOCIAL_HOSTS + rb")\.com/)" + _URL_CHARS + rb"+"
-                + _URL_END, contact.url, caseless=True, prefilter=contact.URL_MARKERS,
-                prefilter_off_for="url_technical"),
+                + _URL_END, contact.url, caseless=True),
     PatternSpec("handle", ("social_handle",),
                 rb"[^a-z0-9_@.\x00/]@[a-z0-9_][a-z0-9_.]{0,40}[^a-z0-9_.]", contact.handle,
                 caseless=True),
@@ -164,9 +193,13 @@ PATTERNS: tuple[PatternSpec, ...] = (
     # appended, so the ids of the patterns above do not move
     PatternSpec("flickr_nsid", ("social_handle",),
                 rb"[^0-9A-Za-z_/@.+%-]\d{5,12}@[Nn]\d\d[^0-9A-Za-z_]", contact.flickr_nsid),
+    # only the links that can name someone (_PERSON_LINK): the same candidates `url` gives
+    # for them, and none for the 97 % of links in documentation that name no one
+    PatternSpec("url_person", ("url", "social_handle", "secret"), _PERSON_LINK, contact.url,
+                caseless=True, unless="url_technical"),
 )  # fmt: skip
 
 
 def patterns_for(types: frozenset[str]) -> tuple[PatternSpec, ...]:
     """The patterns whose confirmers can emit at least one of `types`."""
-    return tuple(p for p in PATTERNS if types.intersection(p.types))
+    return tuple(p for p in PATTERNS if types.intersection(p.types) and p.unless not in types)

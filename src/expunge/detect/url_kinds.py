@@ -144,22 +144,26 @@ def _query_keys(query: bytes) -> set[bytes]:
 
 
 # Bytes without which `names_person` is False: one of them is in every link it accepts (a
-# host, a path segment or a query key it looks for; 'u' only as the segment '/u/'). The
-# engine's prefilter (detect/markers.py) sends a link to the confirmer only when it holds
-# one, unless url_technical is asked for. Built from the sets above, so it follows them.
+# host, a path segment or a query key it looks for; 'u' only as the segment '/u/'; hosts
+# without 'www.', which a link's 'www.' prefix has taken). The link pattern used without
+# url_technical (patterns.py) needs one, so links that name no one never reach Python.
+# Built from the sets above, so it follows them.
 PERSON_MARKERS: tuple[bytes, ...] = tuple(
     re.escape(marker)
     for marker in sorted(
         {
-            *_PERSONAL_SITE_SUFFIXES,
-            *_PERSON_PATH_HOSTS,
-            *_PEOPLE_DIRS,
-            *(d for d in _LEADING_PEOPLE_DIRS if len(d) > 1),
-            b"/u/",
-            *_PERSON_QUERY_KEYS,
-            *_PROFILE_PAGES,
-            b"~",
-            b"/@",
+            marker.removeprefix(b"www.")
+            for marker in (
+                *_PERSONAL_SITE_SUFFIXES,
+                *_PERSON_PATH_HOSTS,
+                *_PEOPLE_DIRS,
+                *(d for d in _LEADING_PEOPLE_DIRS if len(d) > 1),
+                b"/u/",
+                *_PERSON_QUERY_KEYS,
+                *_PROFILE_PAGES,
+                b"~",
+                b"/@",
+            )
         }
     )
 )
