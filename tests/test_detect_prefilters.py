@@ -2,14 +2,17 @@
 would reject. Without url_technical, the link pattern matches only links that can name
 someone (patterns._PERSON_LINK); these tests compare its findings with those of the pattern
 for every link, over links built to sit on its edges, and the issuer lookup by prefix with
-the table walk it replaced."""
+the table walk it replaced, and the digit clusters with and without the bare-decimal rule."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 
-from expunge.detect import Detector
+import pytest
+
+from expunge.detect import Detector, engine, patterns
 from expunge.detect.entities import DEFAULT_TYPES
 from expunge.detect.validators import _IIN_TABLE, card_issuer
 
@@ -91,3 +94,35 @@ def test_the_issuer_lookup_gives_the_table_walks_answer() -> None:
             assert card_issuer(digits) == _table_walk(digits), digits
             checked += 1
     assert checked > 150_000
+
+
+BEFORE = [
+    "", "weights (", "Tel. ", "Tél : ", "phone ", "TEL ", "call me, ", "电话", "☎ ", "hotel ",
+    "string ", "x" * 40 + " tel ", "tel " + "x" * 40 + " ", "%2", "%20", "+", "(", "12 ", "a",
+    "teléfono: ", "Telefon ", "fax\n", "mobile:", "reach us at ", "numer telefonu ",
+]  # fmt: skip
+DECIMALS = [
+    "0.19860906",
+    "0.612345678",
+    "0.2079460958",
+    "0.20794609581",
+    "0.1986090",
+    "00.612345678",
+]
+AFTER = ["", ")", "),", " (Paris)", ".", " 12", "-4", "x12", "abc", " ext. 12"]
+
+
+def test_bare_decimals_are_dropped_only_where_cluster_finds_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = [b + d + a for b, d, a in itertools.product(BEFORE, DECIMALS, AFTER)]
+    with_rule = [[(f.type, f.start, f.end, f.validator) for f in Detector().scan(t)] for t in texts]
+    digits = next(p for p in patterns.PATTERNS if p.name == "digits")
+    plain = dataclasses.replace(digits, prefilter_after=None)
+    monkeypatch.setattr(
+        patterns, "PATTERNS", tuple(plain if p is digits else p for p in patterns.PATTERNS)
+    )
+    monkeypatch.setattr(engine, "_compiled", {})
+    without = [[(f.type, f.start, f.end, f.validator) for f in Detector().scan(t)] for t in texts]
+    assert with_rule == without
+    assert sum(1 for found in without if any(f[0] == "phone" for f in found)) > 100

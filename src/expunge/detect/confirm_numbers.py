@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
+import hyperscan
 import phonenumbers
 
 from expunge.detect import context as ctx
@@ -29,6 +32,7 @@ from expunge.detect.spans import (
     glued_right,
 )
 from expunge.detect.validators import LONG_PREFIX_HEADS, card_issuer, iban_ok, ipv4_octets, ssn_ok
+from expunge.hsdb import compiled
 
 _MAX_CLUSTER = 64  # longer runs are tables / ids, never one phone, card or SSN
 _SEPARATORS = b" ./()-+"
@@ -70,6 +74,37 @@ SHAPES = re.compile(
     rb")(?![0-9])"
 )
 _URL_ESCAPE = re.compile(rb"%[0-9A-Fa-f]{2}")
+# '0.19860906': the only shape it has is a lone trunk 0 and a group (SHAPES' layout), and
+# `_phone_shape` takes a number with one dot only next to a phone word. Data files hold them
+# by the thousand (half the digit clusters of documentation text).
+_BARE_DECIMAL = re.compile(rb"0\.\d{8,10}")
+_NOT_DIGITS = bytes(c for c in range(256) if not 48 <= c <= 57)
+
+
+def without_bare_decimals(buf: bytes, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The digit clusters (start, end before the terminator) less the bare decimals with no
+    phone word or sign in the 32 bytes before: `cluster` finds nothing in those. The words
+    are looked for as plain bytes, a superset of `near`'s whole words, by hyperscan over all
+    the windows joined."""
+    decimals = [
+        i
+        for i, (s, e) in enumerate(items)
+        if buf[s] == 0x30
+        and buf[s - 1] != 0x25  # a URL escape before: cluster reads it its own way
+        and _BARE_DECIMAL.fullmatch(buf[s : e + 1].rstrip(_NOT_DIGITS))
+    ]
+    if not decimals:
+        return items
+    windows = [buf[max(0, items[i][0] - 32) : items[i][0]] for i in decimals]
+    offsets = list(accumulate(len(w) + 1 for w in windows))
+    words = compiled(
+        ctx.phone_signals(), hyperscan.HS_FLAG_CASELESS, literal=True, holds_no_one=True
+    )
+    worded = {
+        decimals[bisect_right(offsets, end - 1)] for _, _, end in words.scan(b"\n".join(windows))
+    }
+    dropped = set(decimals) - worded
+    return [item for i, item in enumerate(items) if i not in dropped]
 
 
 def blank_escapes(joined: bytes) -> bytes:

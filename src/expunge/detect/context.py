@@ -147,6 +147,11 @@ def context_word(word: str) -> bytes | None:
     return folded[0] if len(folded) == 1 and folded[0] == word.lower().encode("utf-8") else None
 
 
+def phone_signals() -> tuple[bytes, ...]:
+    """Every phone word and sign `near(PHONE, ...)` can find, as the bytes it looks for."""
+    return tuple(sorted(_KIND_WORDS[PHONE] | frozenset(_PHONE_SIGNS)))
+
+
 def version_words() -> frozenset[bytes]:
     """The words that make a dotted number a version ('version', 'release', 'v', ...)."""
     return _KIND_WORDS[VERSION]

@@ -116,7 +116,8 @@ def _prefilter(
     joined = (
         spec.prefilter_prepare(b"\n".join(parts)) if spec.prefilter_prepare else b"\n".join(parts)
     )
-    return _kept(items, offsets, (m.start() for m in prefilter.finditer(joined)))
+    kept = _kept(items, offsets, (m.start() for m in prefilter.finditer(joined)))
+    return spec.prefilter_after(buf, kept) if spec.prefilter_after else kept
 
 
 def _kept(

@@ -47,6 +47,8 @@ class PatternSpec:
     prefilter_window: int = 0
     # Applied to the joined bytes before the prefilter runs (the same length kept)
     prefilter_prepare: Callable[[bytes], bytes] | None = None
+    # Applied to what the prefilter kept: candidates dropped by another bulk rule
+    prefilter_after: Callable[[bytes, list[tuple[int, int]]], list[tuple[int, int]]] | None = None
     # Left out when this type is asked for: another pattern then finds a superset (links)
     unless: str | None = None
     multi_end: bool = False  # som pattern whose candidates can end at several places
@@ -109,7 +111,8 @@ PATTERNS: tuple[PatternSpec, ...] = (
     PatternSpec("digits", ("phone", "us_ssn", "credit_card", "ip_address", "ip_technical"),
                 rb"(?:\d(?:[ ./()-]{0,2}\d){8,}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?:/\d{1,2})?)"
                 + _CLUSTER_END,
-                num.cluster, prefilter=num.SHAPES, prefilter_prepare=num.blank_escapes),
+                num.cluster, prefilter=num.SHAPES, prefilter_prepare=num.blank_escapes,
+                prefilter_after=num.without_bare_decimals),
     PatternSpec("ipv6", ("ip_address", "ip_technical"),
                 rb"[0-9a-f]{0,4}(?:(?::[0-9a-f]{0,4}){3,7}|::[0-9a-f]{1,4})(?:\.\d{1,3}){0,3}"
                 rb"[^0-9a-z:]", num.ipv6, caseless=True, multi_end=True),
