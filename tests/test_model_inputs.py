@@ -128,7 +128,7 @@ def test_changed_dataset_file_is_refused(leaky_model: LeakyModel, tmp_path: Path
     shard.write_bytes(original.replace(b"Club notes", b"Club Notes"))
     assert shard.stat().st_size == len(original)
     with pytest.raises(
-        ExpungeError, match="b.jsonl: changed since the find report .* \\(its sha256 differs"
+        ExpungeError, match="b.jsonl: changed since the find report .* \\(its content differs"
     ) as caught:
         load_forget_set(str(report), None)
     assert "re-run expunge find" in caught.value.fix

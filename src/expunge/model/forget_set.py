@@ -22,7 +22,7 @@ from expunge.model.texts import read_texts
 from expunge.pipeline import detector_for
 from expunge.records import FieldSpec, Shard
 from expunge.scan.state import STATE_DIR
-from expunge.scan.task import file_checksum
+from expunge.scan.task import content_digest
 from expunge.subject import SubjectProfile
 
 Span = tuple[int, int]
@@ -199,7 +199,7 @@ def _locate_dataset(
 
 
 def _state(report: Path, dataset: str) -> dict[str, dict[str, Any]]:
-    """Per shard: size and sha256 of the file when find read it (its incremental state)."""
+    """Per shard: size and digest of the file when find read it (its incremental state)."""
     try:
         state = json.loads((report / STATE_DIR / "state.json").read_text("utf-8"))
     except (OSError, ValueError):
@@ -217,8 +217,8 @@ def _changed(path: Path, recorded: dict[str, Any]) -> str | None:
     size, checksum = recorded.get("size"), recorded.get("checksum")
     if isinstance(size, int) and path.stat().st_size != size:
         return f"it has {path.stat().st_size:,} bytes, {size:,} when find read it"
-    if isinstance(checksum, str) and file_checksum(str(path)) != checksum:
-        return "its sha256 differs from the one find recorded"
+    if isinstance(checksum, str) and content_digest(str(path)) != checksum:
+        return "its content differs from what find read"
     return None
 
 

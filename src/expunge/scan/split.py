@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from expunge.executors import Executor, ProgressFn
 from expunge.scan.stats import ShardResult, merge_parts
-from expunge.scan.task import ShardJob, file_checksum
+from expunge.scan.task import ShardJob, content_digest
 
 # A part is at least this big: below it, a task's start-up outweighs what splitting gains.
 MIN_PART_BYTES = 32 << 20
@@ -44,7 +44,7 @@ class SplittingExecutor:
                 planned.append(job)
                 continue
             if job.incremental:  # one hash of the whole file, here, not one per part
-                checksum = file_checksum(job.shard.path)
+                checksum = content_digest(job.shard.path)
                 if checksum == job.previous_checksum:
                     ready.append(_reused(job, checksum))
                     continue

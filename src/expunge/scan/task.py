@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
+import xxhash
+
 from expunge.errors import ErrorPolicy, OnError
 from expunge.executors import ProgressFn
 from expunge.pipeline import DetectPII, Step, run_steps
@@ -131,8 +133,23 @@ class ShardJob:
 
 
 def file_checksum(path: str) -> str:
+    """SHA-256 of a file: what manifests and indexes record (a proof of the bytes)."""
     with open(path, "rb") as handle:
         return "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def content_digest(path: str) -> str:
+    """What scan and find record to tell, on a re-run, that a file has not changed: XXH3-128,
+    ten times SHA-256's speed (the digest cost 7 % of a one-worker scan). A change check,
+    not a proof: manifests keep SHA-256 (`file_checksum`). Digests of older runs
+    ('sha256:...') never equal these, so their shards are read again once."""
+    digest = xxhash.xxh3_128()
+    chunk = bytearray(1 << 20)
+    view = memoryview(chunk)
+    with open(path, "rb", buffering=0) as handle:
+        while size := handle.readinto(chunk):
+            digest.update(view[:size])
+    return "xxh3-128:" + digest.hexdigest()
 
 
 def scan_shard(
@@ -154,7 +171,7 @@ def scan_shard(
     if shard.byte_range is not None:
         result.part = first_byte = shard.byte_range[0]
     if incremental:
-        result.checksum = file_checksum(shard.path)
+        result.checksum = content_digest(shard.path)
         if previous_checksum is not None and result.checksum == previous_checksum:
             result.reused = True
             return result
