@@ -126,3 +126,32 @@ def test_bare_decimals_are_dropped_only_where_cluster_finds_nothing(
     without = [[(f.type, f.start, f.end, f.validator) for f in Detector().scan(t)] for t in texts]
     assert with_rule == without
     assert sum(1 for found in without if any(f[0] == "phone" for f in found)) > 100
+
+
+LEFT = [
+    "", "follow me on twitter ", "Twitter: ", "IG ", "ig:", "on X ", "x.com ", "#twitter ",
+    "我的推特", "推特twitter", "twitter\n", "insta" + "a" * 50 + " ", "DM me ", "(fb) ",
+    "mastodon – ", "éfb ", "a" * 60, "@property\ndef f(self):\n    ", "reddit/",
+]  # fmt: skip
+NAMES = ["@jdoe", "@jane_roe.", "@j.doe..", "@media", "@property", "@nodejs", "@3.12", "@x"]
+RIGHT = [
+    "", " on twitter", "@mastodon.social", "@example.com.", " (IG)", "\ntwitter", ",X",
+    "#fb", "éfb", "推特", " " + "b" * 40 + " twitter", "(", "/team",
+]  # fmt: skip
+
+
+def test_handles_are_dropped_only_where_handle_finds_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = [f"{a}{n}{b}" for a, n, b in itertools.product(LEFT, NAMES, RIGHT)]
+    with_rule = [[(f.type, f.start, f.end, f.validator) for f in Detector().scan(t)] for t in texts]
+    spec = next(p for p in patterns.PATTERNS if p.name == "handle")
+    plain = dataclasses.replace(spec, prefilter_after=None)
+    monkeypatch.setattr(
+        patterns, "PATTERNS", tuple(plain if p is spec else p for p in patterns.PATTERNS)
+    )
+    monkeypatch.setattr(engine, "_compiled", {})
+    without = [[(f.type, f.start, f.end, f.validator) for f in Detector().scan(t)] for t in texts]
+    assert with_rule == without
+    handles = sum(1 for found in without if any(f[0] == "social_handle" for f in found))
+    assert 300 < handles < len(texts)  # both kinds of case are there

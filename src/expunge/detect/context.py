@@ -152,6 +152,11 @@ def phone_signals() -> tuple[bytes, ...]:
     return tuple(sorted(_KIND_WORDS[PHONE] | frozenset(_PHONE_SIGNS)))
 
 
+def platform_words() -> frozenset[bytes]:
+    """The words `near(SOCIAL, ...)` and `near(SOCIAL_X, ...)` look for (ASCII, lower case)."""
+    return _KIND_WORDS[SOCIAL] | _KIND_WORDS[SOCIAL_X]
+
+
 def version_words() -> frozenset[bytes]:
     """The words that make a dotted number a version ('version', 'release', 'v', ...)."""
     return _KIND_WORDS[VERSION]

@@ -103,7 +103,9 @@ def _prefilter(
     over all of them joined, instead of one Python call per candidate. `end` excludes the
     terminator; `start` is -1 for patterns without start of match."""
     prefilter = spec.prefilter
-    assert prefilter is not None
+    if prefilter is None:
+        assert spec.prefilter_after is not None
+        return spec.prefilter_after(buf, items)
     if spec.som:
         # From 3 bytes before the start (a '(+' prefix, or the '%2C' of a URL escape the
         # shapes look behind for) to the last digit.
@@ -139,7 +141,8 @@ def _mode(spec: PatternSpec, custom: bool) -> int:
         return _CUSTOM
     if spec.multi_end:
         return _MULTI_END
-    return _PREFILTERED if spec.prefilter is not None else _PLAIN
+    bulk = spec.prefilter is not None or spec.prefilter_after is not None
+    return _PREFILTERED if bulk else _PLAIN
 
 
 def _collect(pid: int, start: int, end: int, flags: int, hits: list[tuple[int, int, int]]) -> None:

@@ -47,7 +47,8 @@ class PatternSpec:
     prefilter_window: int = 0
     # Applied to the joined bytes before the prefilter runs (the same length kept)
     prefilter_prepare: Callable[[bytes], bytes] | None = None
-    # Applied to what the prefilter kept: candidates dropped by another bulk rule
+    # Applied to what the prefilter kept (to all candidates without one): a bulk rule in
+    # Python that drops candidates the confirmer would reject
     prefilter_after: Callable[[bytes, list[tuple[int, int]]], list[tuple[int, int]]] | None = None
     # Left out when this type is asked for: another pattern then finds a superset (links)
     unless: str | None = None
@@ -124,7 +125,7 @@ PATTERNS: tuple[PatternSpec, ...] = (
                 + _URL_END, contact.url, caseless=True),
     PatternSpec("handle", ("social_handle",),
                 rb"[^a-z0-9_@.\x00/]@[a-z0-9_][a-z0-9_.]{0,40}[^a-z0-9_.]", contact.handle,
-                caseless=True),
+                caseless=True, prefilter_after=contact.handles_that_may_be_people),
     PatternSpec("street_us", ("street_address",),
                 rb"[A-Za-z0-9]\.? (?:" + _STREET_SUFFIXES + rb")[^A-Za-z0-9\x80-\xff]",
                 addr.street_us, som=False, prefilter=addr.STREET_PREFILTER,
