@@ -118,7 +118,7 @@ def test_bare_decimals_are_dropped_only_where_cluster_finds_nothing(
     texts = [b + d + a for b, d, a in itertools.product(BEFORE, DECIMALS, AFTER)]
     with_rule = [[(f.type, f.start, f.end, f.validator) for f in Detector().scan(t)] for t in texts]
     digits = next(p for p in patterns.PATTERNS if p.name == "digits")
-    plain = dataclasses.replace(digits, prefilter_after=None)
+    plain = dataclasses.replace(digits, bulk_rule=None)
     monkeypatch.setattr(
         patterns, "PATTERNS", tuple(plain if p is digits else p for p in patterns.PATTERNS)
     )
@@ -146,7 +146,7 @@ def test_handles_are_dropped_only_where_handle_finds_nothing(
     texts = [f"{a}{n}{b}" for a, n, b in itertools.product(LEFT, NAMES, RIGHT)]
     with_rule = [[(f.type, f.start, f.end, f.validator) for f in Detector().scan(t)] for t in texts]
     spec = next(p for p in patterns.PATTERNS if p.name == "handle")
-    plain = dataclasses.replace(spec, prefilter_after=None)
+    plain = dataclasses.replace(spec, bulk_rule=None)
     monkeypatch.setattr(
         patterns, "PATTERNS", tuple(plain if p is spec else p for p in patterns.PATTERNS)
     )

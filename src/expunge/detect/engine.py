@@ -99,13 +99,15 @@ _NON_DIGITS = bytes(c for c in range(256) if not 48 <= c <= 57)
 def _prefilter(
     spec: PatternSpec, buf: bytes, items: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
-    """The (start, end) items in whose bytes `spec.prefilter` finds something: one regex run
-    over all of them joined, instead of one Python call per candidate. `end` excludes the
-    terminator; `start` is -1 for patterns without start of match."""
+    """The (start, end) items that pass `spec.bulk_rule`, then in whose bytes
+    `spec.prefilter` finds something: one regex run over all of them joined, instead of one
+    Python call per candidate. `end` excludes the terminator; `start` is -1 for patterns
+    without start of match."""
+    if spec.bulk_rule is not None:
+        items = spec.bulk_rule(buf, items)
     prefilter = spec.prefilter
-    if prefilter is None:
-        assert spec.prefilter_after is not None
-        return spec.prefilter_after(buf, items)
+    if prefilter is None or not items:
+        return items
     if spec.som:
         # From 3 bytes before the start (a '(+' prefix, or the '%2C' of a URL escape the
         # shapes look behind for) to the last digit.
@@ -118,8 +120,7 @@ def _prefilter(
     joined = (
         spec.prefilter_prepare(b"\n".join(parts)) if spec.prefilter_prepare else b"\n".join(parts)
     )
-    kept = _kept(items, offsets, (m.start() for m in prefilter.finditer(joined)))
-    return spec.prefilter_after(buf, kept) if spec.prefilter_after else kept
+    return _kept(items, offsets, (m.start() for m in prefilter.finditer(joined)))
 
 
 def _kept(
@@ -141,7 +142,7 @@ def _mode(spec: PatternSpec, custom: bool) -> int:
         return _CUSTOM
     if spec.multi_end:
         return _MULTI_END
-    bulk = spec.prefilter is not None or spec.prefilter_after is not None
+    bulk = spec.prefilter is not None or spec.bulk_rule is not None
     return _PREFILTERED if bulk else _PLAIN
 
 

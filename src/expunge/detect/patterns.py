@@ -47,9 +47,9 @@ class PatternSpec:
     prefilter_window: int = 0
     # Applied to the joined bytes before the prefilter runs (the same length kept)
     prefilter_prepare: Callable[[bytes], bytes] | None = None
-    # Applied to what the prefilter kept (to all candidates without one): a bulk rule in
-    # Python that drops candidates the confirmer would reject
-    prefilter_after: Callable[[bytes, list[tuple[int, int]]], list[tuple[int, int]]] | None = None
+    # A rule over all of a batch's candidates at once, before the prefilter: drops candidates
+    # the confirmer would reject (bare decimals, code's '@' words)
+    bulk_rule: Callable[[bytes, list[tuple[int, int]]], list[tuple[int, int]]] | None = None
     # Left out when this type is asked for: another pattern then finds a superset (links)
     unless: str | None = None
     multi_end: bool = False  # som pattern whose candidates can end at several places
@@ -113,7 +113,7 @@ PATTERNS: tuple[PatternSpec, ...] = (
                 rb"(?:\d(?:[ ./()-]{0,2}\d){8,}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?:/\d{1,2})?)"
                 + _CLUSTER_END,
                 num.cluster, prefilter=num.SHAPES, prefilter_prepare=num.blank_escapes,
-                prefilter_after=num.without_bare_decimals),
+                bulk_rule=num.without_bare_decimals),
     PatternSpec("ipv6", ("ip_address", "ip_technical"),
                 rb"[0-9a-f]{0,4}(?:(?::[0-9a-f]{0,4}){3,7}|::[0-9a-f]{1,4})(?:\.\d{1,3}){0,3}"
                 rb"[^0-9a-z:]", num.ipv6, caseless=True, multi_end=True),
@@ -125,7 +125,7 @@ PATTERNS: tuple[PatternSpec, ...] = (
                 + _URL_END, contact.url, caseless=True),
     PatternSpec("handle", ("social_handle",),
                 rb"[^a-z0-9_@.\x00/]@[a-z0-9_][a-z0-9_.]{0,40}[^a-z0-9_.]", contact.handle,
-                caseless=True, prefilter_after=contact.handles_that_may_be_people),
+                caseless=True, bulk_rule=contact.handles_that_may_be_people),
     PatternSpec("street_us", ("street_address",),
                 rb"[A-Za-z0-9]\.? (?:" + _STREET_SUFFIXES + rb")[^A-Za-z0-9\x80-\xff]",
                 addr.street_us, som=False, prefilter=addr.STREET_PREFILTER,
