@@ -108,19 +108,26 @@ _IIN_TABLE: tuple[tuple[str, int, int, tuple[int, ...], bool], ...] = (
 )
 
 
-def _iin_by_prefix() -> dict[str, tuple[tuple[int, str, frozenset[int], bool], ...]]:
-    """Every prefix the table covers -> its rows (table position, network, lengths, needs
-    context), in table order: one dict lookup per prefix width instead of a table walk."""
-    rows: dict[str, list[tuple[int, str, frozenset[int], bool]]] = {}
+_IinRow = tuple[int, int, int, int, frozenset[int], str, bool]  # order, width, first, last, ...
+
+
+def _iin_by_head() -> dict[str, tuple[_IinRow, ...]]:
+    """The table's rows under each head of up to four digits a number in their block can
+    start with (longer blocks under their four-digit heads), in table order: a few dict
+    lookups per number instead of a walk of the whole table, and a small index to build."""
+    rows: dict[str, list[_IinRow]] = {}
     for order, (network, first, last, lengths, context) in enumerate(_IIN_TABLE):
         width = len(str(first))
-        for prefix in range(first, min(last, 10**width - 1) + 1):
-            rows.setdefault(str(prefix), []).append((order, network, frozenset(lengths), context))
-    return {prefix: tuple(found) for prefix, found in rows.items()}
+        cut = 10 ** max(0, width - 4)  # a block of six or eight digits: by its first four
+        last = min(last, 10**width - 1)
+        for head in range(first // cut, last // cut + 1):
+            row = (order, width, first, last, frozenset(lengths), network, context)
+            rows.setdefault(str(head), []).append(row)
+    return {head: tuple(found) for head, found in rows.items()}
 
 
-_IIN_BY_PREFIX = _iin_by_prefix()
-_IIN_WIDTHS = tuple(sorted({len(str(first)) for _, first, _, _, _ in _IIN_TABLE}))
+_IIN_BY_HEAD = _iin_by_head()
+_HEAD_WIDTHS = tuple(sorted({min(4, len(str(row[1]))) for row in _IIN_TABLE}))
 # First four digits shared by a longer prefix: the verdict there depends on more digits.
 LONG_PREFIX_HEADS = frozenset(
     str(first)[:4] for _, first, _, _, _ in _IIN_TABLE if len(str(first)) > 4
@@ -131,13 +138,14 @@ def card_issuer(digits: str) -> tuple[str, bool] | None:
     """(network, needs_card_context) when the IIN prefix and length fit a card network."""
     n = len(digits)
     best: tuple[int, str, bool] | None = None  # the first row of the table that fits
-    for width in _IIN_WIDTHS:
-        if width > n:
-            break
-        for order, network, lengths, context in _IIN_BY_PREFIX.get(digits[:width], ()):
-            if n in lengths:
-                if best is None or order < best[0]:
-                    best = (order, network, context)
+    for head in _HEAD_WIDTHS:
+        for order, width, first, last, lengths, network, context in _IIN_BY_HEAD.get(
+            digits[:head], ()
+        ):
+            if best is not None and order > best[0]:
+                break  # rows come in table order
+            if n in lengths and first <= int(digits[:width]) <= last:
+                best = (order, network, context)
                 break
     return None if best is None else (best[1], best[2])
 
