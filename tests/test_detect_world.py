@@ -175,3 +175,20 @@ def test_a_chinese_mobile_in_its_own_layout_under_a_phone_word() -> None:
 )
 def test_the_country_code_of_another_number_however_it_is_written(text: str, region: str) -> None:
     assert record_regions(text.encode(), 0, len(text.encode()))[0] == (region, "code")
+
+
+@pytest.mark.parametrize(
+    "text, number, how",
+    [  # MEDDOCAN's case reports write Madrid's and Barcelona's two-digit codes apart
+        ("28034 Madrid. Fax: 91 336 87 85. e-mail: lcreper@yahoo.es", "91 336 87 85", "ES-from-domain"),
+        ("Barcelona Tlf. 609 518571 / Fax 93 2607982 E-mail; x@yahoo.es", "93 2607982", "ES-from-domain"),
+        ("Tel.: 93 416 97 00", "93 416 97 00", "ES-guessed"),
+    ],
+)  # fmt: skip
+def test_spanish_two_digit_area_codes_written_apart(text: str, number: str, how: str) -> None:
+    assert ("phone", number, f"phonenumbers-{how}") in _found(text)
+
+
+def test_the_two_digit_layout_is_spains_own() -> None:
+    assert _found("order 91 336 87 85 shipped") == []  # no phone word
+    assert _found("Tel. 95 336 87 85") == []  # Seville's code has three digits: 953 36 87 85
