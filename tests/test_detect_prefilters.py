@@ -144,6 +144,8 @@ def test_handles_are_dropped_only_where_handle_finds_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     texts = [f"{a}{n}{b}" for a, n, b in itertools.product(LEFT, NAMES, RIGHT)]
+    # and dense ones, where the windows overlap and are read merged
+    texts += [" ".join(texts[i : i + 40]) for i in range(0, len(texts), 40)]
     with_rule = [[(f.type, f.start, f.end, f.validator) for f in Detector().scan(t)] for t in texts]
     spec = next(p for p in patterns.PATTERNS if p.name == "handle")
     plain = dataclasses.replace(spec, bulk_rule=None)

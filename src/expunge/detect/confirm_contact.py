@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
 import hyperscan
@@ -228,35 +228,56 @@ def _line(buf: bytes, s: int, e: int, lo: int, hi: int) -> tuple[int, int]:
 
 # A platform word as `near` cuts words, and more: bounded by any byte but a letter, a digit
 # or '#' (`near` also joins two-byte letters to a word; here they bound it).
-_PLATFORM_WORDS = tuple(
-    rb"[^a-z0-9#]" + re.escape(word) + rb"[^a-z0-9#]" for word in sorted(ctx.platform_words())
-)
+_WORDS = tuple(sorted(ctx.platform_words()))
+_PLATFORM_WORDS = tuple(rb"[^a-z0-9#]" + re.escape(word) + rb"[^a-z0-9#]" for word in _WORDS)
 
 
 def handles_that_may_be_people(buf: bytes, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The '@word' candidates `handle` can take: a fediverse address ('@user@host'), or a
     platform word in a window wider than the ones `handle` reads (48 bytes before, 32 after,
-    lines and records ignored), looked for by hyperscan over all the windows joined. Code's
-    decorators and at-rules ('@property', '@media': 27,000 in 180 MB of documentation) go no
-    further."""
+    lines and records ignored). Code's decorators and at-rules ('@property', '@media': 27,000
+    in 180 MB of documentation) go no further."""
     keep: set[int] = set()
-    windows: list[bytes] = []
-    at: list[int] = []
+    windows: list[tuple[int, int, int]] = []  # candidate, window start, window end in `buf`
     for i, (start, end) in enumerate(items):
         e = end
         while e > start + 2 and buf[e - 1] == 0x2E:  # as `handle` strips trailing dots
             e -= 1
         if buf[e : e + 1] == b"@":
             keep.add(i)
-            continue
-        windows.append(buf[max(0, start - 47) : end + 32])
-        at.append(i)
+        else:
+            windows.append((i, max(0, start - 47), end + 32))
     if windows:
-        offsets = list(accumulate(len(w) + 1 for w in windows))
-        words = compiled(_PLATFORM_WORDS, hyperscan.HS_FLAG_CASELESS, holds_no_one=True)
-        joined = b"\n" + b"\n".join(windows) + b"\n"  # every window bounded by '\n'
-        keep.update(at[bisect_right(offsets, end - 2)] for _, _, end in words.scan(joined))
+        words = _platform_words(buf, [(a, b) for _, a, b in windows])
+        starts = [p for p, _ in words]
+        for i, a, b in windows:
+            k = bisect_left(starts, a)  # words do not overlap: the first from `a` ends first
+            if k < len(words) and words[k][1] <= b:
+                keep.add(i)
     return [item for i, item in enumerate(items) if i in keep]
+
+
+def _platform_words(buf: bytes, windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(start, end) in `buf` of the platform words inside the windows, in order: the windows
+    merged where they overlap (dense '@' text reads each byte once), joined, and scanned by
+    hyperscan in one pass."""
+    merged: list[list[int]] = []
+    for a, b in sorted(windows):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    # each window bounded by '\n' in the joined bytes; where it starts there
+    places = list(accumulate((b - a + 1 for a, b in merged[:-1]), initial=1))
+    joined = b"\n" + b"\n".join(buf[a:b] for a, b in merged) + b"\n"
+    database = compiled(_PLATFORM_WORDS, hyperscan.HS_FLAG_CASELESS, holds_no_one=True)
+    found = set()
+    for word, _, end in database.scan(joined):
+        at = end - 1 - len(_WORDS[word])  # the word's first byte in `joined`
+        k = bisect_right(places, at) - 1
+        start = merged[k][0] + at - places[k]
+        found.add((start, start + len(_WORDS[word])))
+    return sorted(found)
 
 
 def handle(
