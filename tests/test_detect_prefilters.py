@@ -96,6 +96,28 @@ def test_the_issuer_lookup_gives_the_table_walks_answer() -> None:
     assert checked > 150_000
 
 
+Found = list[list[tuple[str, int, int, str]]]
+
+
+def _with_and_without_rule(
+    monkeypatch: pytest.MonkeyPatch, pattern: str, texts: list[str]
+) -> tuple[Found, Found]:
+    """Each text's findings with the pattern's bulk rule, then with the rule taken out."""
+
+    def scan_all() -> Found:
+        detector = Detector()
+        return [[(f.type, f.start, f.end, f.validator) for f in detector.scan(t)] for t in texts]
+
+    with_rule = scan_all()
+    spec = next(p for p in patterns.PATTERNS if p.name == pattern)
+    plain = dataclasses.replace(spec, bulk_rule=None)
+    monkeypatch.setattr(
+        patterns, "PATTERNS", tuple(plain if p is spec else p for p in patterns.PATTERNS)
+    )
+    monkeypatch.setattr(engine, "_compiled", {})
+    return with_rule, scan_all()
+
+
 BEFORE = [
     "", "weights (", "Tel. ", "Tél : ", "phone ", "TEL ", "call me, ", "电话", "☎ ", "hotel ",
     "string ", "x" * 40 + " tel ", "tel " + "x" * 40 + " ", "%2", "%20", "+", "(", "12 ", "a",
@@ -116,14 +138,7 @@ def test_bare_decimals_are_dropped_only_where_cluster_finds_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     texts = [b + d + a for b, d, a in itertools.product(BEFORE, DECIMALS, AFTER)]
-    with_rule = [[(f.type, f.start, f.end, f.validator) for f in Detector().scan(t)] for t in texts]
-    digits = next(p for p in patterns.PATTERNS if p.name == "digits")
-    plain = dataclasses.replace(digits, bulk_rule=None)
-    monkeypatch.setattr(
-        patterns, "PATTERNS", tuple(plain if p is digits else p for p in patterns.PATTERNS)
-    )
-    monkeypatch.setattr(engine, "_compiled", {})
-    without = [[(f.type, f.start, f.end, f.validator) for f in Detector().scan(t)] for t in texts]
+    with_rule, without = _with_and_without_rule(monkeypatch, "digits", texts)
     assert with_rule == without
     assert sum(1 for found in without if any(f[0] == "phone" for f in found)) > 100
 
@@ -146,14 +161,7 @@ def test_handles_are_dropped_only_where_handle_finds_nothing(
     texts = [f"{a}{n}{b}" for a, n, b in itertools.product(LEFT, NAMES, RIGHT)]
     # and dense ones, where the windows overlap and are read merged
     texts += [" ".join(texts[i : i + 40]) for i in range(0, len(texts), 40)]
-    with_rule = [[(f.type, f.start, f.end, f.validator) for f in Detector().scan(t)] for t in texts]
-    spec = next(p for p in patterns.PATTERNS if p.name == "handle")
-    plain = dataclasses.replace(spec, bulk_rule=None)
-    monkeypatch.setattr(
-        patterns, "PATTERNS", tuple(plain if p is spec else p for p in patterns.PATTERNS)
-    )
-    monkeypatch.setattr(engine, "_compiled", {})
-    without = [[(f.type, f.start, f.end, f.validator) for f in Detector().scan(t)] for t in texts]
+    with_rule, without = _with_and_without_rule(monkeypatch, "handle", texts)
     assert with_rule == without
     handles = sum(1 for found in without if any(f[0] == "social_handle" for f in found))
     assert 300 < handles < len(texts)  # both kinds of case are there
