@@ -6,13 +6,9 @@ import json
 import re
 import sys
 
-from cases_common import git_show, mkspan, write
+from cases_common import mkspan, snapshot_from_argv, write
 
-GIT = sys.argv[1]
-
-
-def show(p):
-    return git_show(GIT, p)
+GIT, show = snapshot_from_argv()
 
 
 TYPEMAP = {

@@ -2,38 +2,12 @@
 Usage: python3 benchmarks/eval_builders/build_recognizers_text_sequence.py <git-dir of fetched snapshot>   (cases_common.py is next to it)"""
 
 import json
-import subprocess
 import sys
 
-from cases_common import find_seq, mkspan, write
+from cases_common import find_seq, git_files, mkspan, snapshot_from_argv, write
 
-GIT = sys.argv[1]
-
-
-def show(p):
-    return subprocess.run(
-        ["git", "--git-dir", GIT, "show", "HEAD:" + p], capture_output=True, check=True
-    ).stdout.decode("utf-8-sig")
-
-
-files = [
-    p
-    for p in subprocess.run(
-        [
-            "git",
-            "--git-dir",
-            GIT,
-            "ls-tree",
-            "-r",
-            "HEAD",
-            "--name-only",
-            "Specs/Sequence",
-        ],
-        capture_output=True,
-        check=True,
-        text=True,
-    ).stdout.split()
-]
+GIT, show = snapshot_from_argv("utf-8-sig")
+files = git_files(GIT, "Specs/Sequence")
 MODEL = {
     "IpAddressModel.json": ("ip_address", "ip"),
     "URLModel.json": ("url", "url"),

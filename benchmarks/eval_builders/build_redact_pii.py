@@ -5,27 +5,27 @@ Usage: python3 benchmarks/eval_builders/build_redact_pii.py <git-dir of fetched 
 import re
 import sys
 
-from cases_common import git_show, mkspan, write
+from cases_common import mkspan, snapshot_from_argv, write
 
-GIT = sys.argv[1]
-
-
-def show(p):
-    return git_show(GIT, p)
+GIT, show = snapshot_from_argv()
 
 
 ESC = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "0": "\0"}
 
 
-def parse_value(s, i):
-    """Parse a JS array/string literal starting at s[i]; return (value, next_index). Skips // comments."""
+def skip_gaps(s, i):
+    """The index of the next value: past spaces, commas and // comments."""
     while True:
         while s[i].isspace() or s[i] == ",":
             i += 1
-        if s.startswith("//", i):
-            i = s.index("\n", i)
-            continue
-        break
+        if not s.startswith("//", i):
+            return i
+        i = s.index("\n", i)
+
+
+def parse_value(s, i):
+    """Parse a JS array/string literal starting at s[i]; return (value, next_index). Skips // comments."""
+    i = skip_gaps(s, i)
     c = s[i]
     if c in "'\"":
         out = []
@@ -42,11 +42,7 @@ def parse_value(s, i):
         items = []
         i += 1
         while True:
-            while s[i].isspace() or s[i] == ",":
-                i += 1
-            if s.startswith("//", i):
-                i = s.index("\n", i)
-                continue
+            i = skip_gaps(s, i)
             if s[i] == "]":
                 return items, i + 1
             v, i = parse_value(s, i)

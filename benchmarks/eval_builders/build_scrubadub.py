@@ -3,16 +3,11 @@ Usage: python3 benchmarks/eval_builders/build_scrubadub.py <git-dir of fetched s
 
 import ast
 import re
-import subprocess
 import sys
 
-from cases_common import git_show, mkspan, write
+from cases_common import git_files, mkspan, snapshot_from_argv, write
 
-GIT = sys.argv[1]
-
-
-def show(p):
-    return git_show(GIT, p)
+GIT, show = snapshot_from_argv()
 
 
 TYPEMAP = {
@@ -91,16 +86,7 @@ SKIP = {  # (file, test): reason
         "test_lower_names",
     ): "@unittest.skip in source (known failure)",
 }
-files = [
-    p
-    for p in subprocess.run(
-        ["git", "--git-dir", GIT, "ls-tree", "-r", "HEAD", "--name-only", "tests"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    if p.endswith(".py")
-]
+files = [p for p in git_files(GIT, "tests") if p.endswith(".py")]
 for p in sorted(files):
     tree = ast.parse(show(p))
     for cls in [n for n in tree.body if isinstance(n, ast.ClassDef)]:

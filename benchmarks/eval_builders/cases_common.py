@@ -4,6 +4,7 @@ import collections
 import json
 import os
 import subprocess
+import sys
 
 TYPES = {
     "email",
@@ -104,8 +105,25 @@ def iban_ok(v):
     return int("".join(str(int(c, 36)) for c in r)) % 97 == 1
 
 
-def git_show(git_dir, path):
+def git_show(git_dir, path, encoding="utf-8"):
     """A file of the repository snapshot at HEAD, as text."""
     return subprocess.run(
         ["git", "--git-dir", git_dir, "show", "HEAD:" + path], capture_output=True, check=True
-    ).stdout.decode("utf-8")
+    ).stdout.decode(encoding)
+
+
+def git_files(git_dir, folder):
+    """The paths of the files under `folder` in the snapshot at HEAD."""
+    listed = subprocess.run(
+        ["git", "--git-dir", git_dir, "ls-tree", "-r", "HEAD", "--name-only", folder],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return listed.stdout.split()
+
+
+def snapshot_from_argv(encoding="utf-8"):
+    """The snapshot named by the builder's first argument: (git dir, reader of its files)."""
+    git_dir = sys.argv[1]
+    return git_dir, lambda path: git_show(git_dir, path, encoding)
