@@ -34,8 +34,11 @@ def _ceiling(files: list[Path]) -> tuple[float, int]:
     text = 0
     for path in files:
         with path.open("rb") as handle:
-            for line in handle:
-                text += len(json.loads(line)["text"].encode("utf-8", "surrogatepass"))
+            for number, line in enumerate(handle, 1):
+                try:
+                    text += len(json.loads(line)["text"].encode("utf-8", "surrogatepass"))
+                except (ValueError, KeyError, TypeError, AttributeError):
+                    sys.exit(f"error: {path} line {number}: not a JSON record with a text field")
     return time.perf_counter() - started, text
 
 
@@ -46,10 +49,13 @@ def _scan(files: list[Path], expunge: str) -> float:
         for path in files:  # the scan reads exactly these files, as a dataset directory
             (view / path.name).symlink_to(path.resolve())
         started = time.perf_counter()
-        subprocess.run(
+        run = subprocess.run(
             [expunge, "scan", str(view), "--workers", "1", "--out", str(Path(tmp) / "out")],
-            check=True, capture_output=True,
+            check=False, capture_output=True, text=True,
         )  # fmt: skip
+        if run.returncode != 0:
+            last = (run.stderr.strip().splitlines() or ["no message"])[-1]
+            sys.exit(f"error: expunge scan failed on {files[0].parent}: {last}")
         return time.perf_counter() - started
 
 

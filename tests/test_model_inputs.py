@@ -17,6 +17,7 @@ from expunge.model.forget_set import ForgetItem, load_forget_set
 from expunge.model.load import load_model
 from expunge.model.texts import read_texts
 from expunge.model.unlearn import UnlearnSettings, forget_windows, unlearn
+from expunge.scan.task import file_checksum
 from expunge.subject import load_subject
 
 pytestmark = pytest.mark.slow  # trains or loads torch models
@@ -132,6 +133,17 @@ def test_changed_dataset_file_is_refused(leaky_model: LeakyModel, tmp_path: Path
     ) as caught:
         load_forget_set(str(report), None)
     assert "re-run expunge find" in caught.value.fix
+    # a report written before find recorded XXH3 (SHA-256): still checked, not refused
+    state_file = report / ".expunge" / "state.json"
+    state = json.loads(state_file.read_text())
+    entry = state["shards"]["b.jsonl"]
+    assert entry["checksum"].startswith("xxh3-128:")
+    entry["checksum"] = file_checksum(str(shard))
+    state_file.write_text(json.dumps(state))
+    assert len(load_forget_set(str(report), None)) == 3  # the changed file, as recorded
+    shard.write_bytes(original)
+    with pytest.raises(ExpungeError, match="b.jsonl: changed since .* \\(its content differs"):
+        load_forget_set(str(report), None)
     # a record put in front: every row number of the report now points at another record
     shard.write_bytes(b'{"text": "a new first record"}\n' + original)
     with pytest.raises(ExpungeError, match="b.jsonl: changed since the find report .* \\(it has"):

@@ -22,7 +22,7 @@ from expunge.model.texts import read_texts
 from expunge.pipeline import detector_for
 from expunge.records import FieldSpec, Shard
 from expunge.scan.state import STATE_DIR
-from expunge.scan.task import content_digest
+from expunge.scan.task import same_content
 from expunge.subject import SubjectProfile
 
 Span = tuple[int, int]
@@ -217,7 +217,7 @@ def _changed(path: Path, recorded: dict[str, Any]) -> str | None:
     size, checksum = recorded.get("size"), recorded.get("checksum")
     if isinstance(size, int) and path.stat().st_size != size:
         return f"it has {path.stat().st_size:,} bytes, {size:,} when find read it"
-    if isinstance(checksum, str) and content_digest(str(path)) != checksum:
+    if isinstance(checksum, str) and not same_content(str(path), checksum):
         return "its content differs from what find read"
     return None
 

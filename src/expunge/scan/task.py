@@ -138,6 +138,14 @@ def file_checksum(path: str) -> str:
         return "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+def same_content(path: str, recorded: str) -> bool:
+    """Whether the file still has the content a run recorded: by XXH3-128, or by SHA-256 for
+    what runs before XXH3 recorded (a find report made then stays usable)."""
+    if recorded.startswith("sha256:"):
+        return file_checksum(path) == recorded
+    return content_digest(path) == recorded
+
+
 def content_digest(path: str) -> str:
     """What scan and find record to tell, on a re-run, that a file has not changed: XXH3-128,
     ten times SHA-256's speed (the digest cost 7 % of a one-worker scan). A change check,
