@@ -189,6 +189,22 @@ def test_spanish_two_digit_area_codes_written_apart(text: str, number: str, how:
     assert ("phone", number, f"phonenumbers-{how}") in _found(text)
 
 
+@pytest.mark.parametrize(
+    "text, number",
+    [  # PIISA's Spanish test sentence; sent.dm's Spanish numbering guide writes both in threes
+        ("Tf. 913 444 111", "913 444 111"),
+        ("Mobile 612 345 678", "612 345 678"),
+    ],
+)
+def test_spanish_numbers_written_in_threes_under_a_phone_word(text: str, number: str) -> None:
+    assert _found(text) == [("phone", number, "phonenumbers-ES-guessed")]
+
+
+def test_numbers_in_threes_need_a_phone_word_and_a_spanish_plan() -> None:
+    assert _found("order 612 345 678 shipped") == []  # no phone word: a bigger number
+    assert _found("Tel. 512 345 678") == []  # no Spanish number starts with 5
+
+
 def test_the_two_digit_layout_is_spains_own() -> None:
     assert _found("order 91 336 87 85 shipped") == []  # no phone word
     assert _found("Tel. 95 336 87 85") == []  # Seville's code has three digits: 953 36 87 85

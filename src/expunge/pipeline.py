@@ -70,6 +70,13 @@ class DetectPII:
     def __call__(self, records: Iterator[Record]) -> Iterator[Record]:
         detector = detector_for(self.types, self.phone_region, self.min_score, self.custom)
         for batch in batched_by_size(records, self.batch_chars, self.batch_records):
-            for record, found in zip(batch, detector.scan_batch([r.text for r in batch])):
-                record.findings = found
+            sizes: list[int] = []
+            found = detector.scan_batch([r.text for r in batch], sizes)
+            if len(sizes) == len(batch):  # no engine (only 'person' asked for): none encoded
+                for record, findings, size in zip(batch, found, sizes, strict=True):
+                    record.findings = findings
+                    record.text_bytes = size
+            else:
+                for record, findings in zip(batch, found, strict=True):
+                    record.findings = findings
             yield from batch

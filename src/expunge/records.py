@@ -50,6 +50,9 @@ class Record:
     # Steps replace this with a list; the shared empty tuple saves an allocation per record.
     findings: Sequence[Finding] = ()
     _hash: str | None = field(default=None, repr=False)
+    # The text's UTF-8 size when a step already encoded it (-1: not known): counting a
+    # non-ASCII record's bytes again would encode it a second time.
+    text_bytes: int = field(default=-1, repr=False, compare=False)
 
     @property
     def content_hash(self) -> str:

@@ -147,12 +147,17 @@ class Detector:
         """Findings in one text, sorted by start, non-overlapping, score >= min_score."""
         return self.scan_batch([text])[0]
 
-    def scan_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
-        """scan() for many texts in one hyperscan call: the fast path for pipelines."""
+    def scan_batch(
+        self, texts: Sequence[str], sizes: list[int] | None = None
+    ) -> list[list[Finding]]:
+        """scan() for many texts in one hyperscan call: the fast path for pipelines. `sizes`,
+        when given, receives each text's UTF-8 size (the texts are encoded here anyway)."""
         results: list[list[Finding]] = [[] for _ in texts]
         if self._engine is None or not texts:
             return results
         encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+        if sizes is not None:
+            sizes.extend(map(len, encoded))
         buf = SEP + SEP.join(encoded) + SEP
         stops = list(accumulate((len(b) + _SEP_LEN for b in encoded), initial=_SEP_LEN))
         starts = stops[:-1]

@@ -414,9 +414,11 @@ def _layout_ok(raw: bytes, region: str, strict: bool) -> bool:
 # Layouts people write that libphonenumber's formats lack, per region: (leading digits of the
 # national number, groups). Spain: Madrid's and Barcelona's two-digit codes (91/81, 93/83)
 # written apart, '91 336 87 85' (Spanish numbering guides: "+34 91 XXX XX XX"; the MEDDOCAN
-# case reports, benchmarks/eval_sets.py). The formats alone have '913 36 87 85'.
+# case reports, benchmarks/eval_sets.py); landlines and mobiles in threes, '912 345 678',
+# '612 345 678' (sent.dm's Spanish numbering guide; PIISA's Spanish test 'Tf. 913 444 111').
+# The formats alone have '913 36 87 85' and '612 34 56 78'.
 _WRITTEN_LAYOUTS: dict[str, tuple[tuple[re.Pattern[str], tuple[int, ...]], ...]] = {
-    "ES": ((re.compile(r"[89][13]"), (2, 3, 2, 2)),),
+    "ES": ((re.compile(r"[89][13]"), (2, 3, 2, 2)), (re.compile(r"[6-9]"), (3, 3, 3))),
 }
 
 

@@ -95,10 +95,13 @@ class ShardCounter:
     def add(self, record: Record) -> int:
         """Count one record; returns its text size in bytes (for progress)."""
         result = self.result
-        # chars: the cheap stand-in for bytes, corrected for non-ASCII text
-        text_bytes = len(record.text)
-        if not record.text.isascii():
-            text_bytes = len(record.text.encode("utf-8", "surrogatepass"))
+        # the size the detector encoded; else chars, the cheap stand-in for bytes, corrected
+        # for non-ASCII text
+        text_bytes = record.text_bytes
+        if text_bytes < 0:
+            text_bytes = len(record.text)
+            if not record.text.isascii():
+                text_bytes = len(record.text.encode("utf-8", "surrogatepass"))
         result.records += 1
         result.bytes += text_bytes
         if record.findings:
