@@ -200,6 +200,18 @@ def test_spanish_numbers_written_in_threes_under_a_phone_word(text: str, number:
     assert _found(text) == [("phone", number, "phonenumbers-ES-guessed")]
 
 
+@pytest.mark.parametrize(
+    "text, number",
+    [  # MEDDOCAN writes 'Tlfno:' (S1139-76322015000500009-1); Portugal's 'telemóvel', 'tlm'
+        ("Email: jm@gmail.com Tlfno: 630 75 89 15. Hospital", "630 75 89 15"),
+        ("Telemóvel: 912 345 678", "912 345 678"),
+        ("tlm 912 345 678", "912 345 678"),
+    ],
+)
+def test_spanish_and_portuguese_phone_abbreviations(text: str, number: str) -> None:
+    assert [(t, n) for t, n, _ in _found(text) if t == "phone"] == [("phone", number)]
+
+
 def test_numbers_in_threes_need_a_phone_word_and_a_spanish_plan() -> None:
     assert _found("order 612 345 678 shipped") == []  # no phone word: a bigger number
     assert _found("Tel. 512 345 678") == []  # no Spanish number starts with 5

@@ -33,7 +33,8 @@ _KIND_WORDS: tuple[frozenset[bytes], ...] = (
         "whatsapp contact contacts contacting hotline sms text texting telefon telefono "
         "téléphone tél handy dial ring reach "
         # es, pt, fr, de, it, nl, pl, sv/da/no, ru/uk, tr: labels and 'call me' verbs
-        "teléfono teléfonos telefonos tfno tfn telf telfs tlf tlfs tf telef móvil movil "
+        "teléfono teléfonos telefonos tfno tfnos tfn telf telfs tlf tlfs tlfn tlfno tlfnos tf telef "
+        "móvil movil telemóvel telemovel tlm "
         "celular cel llamar llame llamé llamada llámame llamanos telefone telefones ligue "
         "ligar téléphones tel portable appeler appelez appelle telefonnummer mobil "
         "mobilnummer anrufen rufnummer festnetz telefax cellulare chiamare chiamami "
