@@ -70,13 +70,10 @@ class DetectPII:
     def __call__(self, records: Iterator[Record]) -> Iterator[Record]:
         detector = detector_for(self.types, self.phone_region, self.min_score, self.custom)
         for batch in batched_by_size(records, self.batch_chars, self.batch_records):
-            sizes: list[int] = []
+            sizes: list[int] = []  # stays empty when no pattern type is asked for
             found = detector.scan_batch([r.text for r in batch], sizes)
-            if len(sizes) == len(batch):  # no engine (only 'person' asked for): none encoded
-                for record, findings, size in zip(batch, found, sizes, strict=True):
-                    record.findings = findings
-                    record.text_bytes = size
-            else:
-                for record, findings in zip(batch, found, strict=True):
-                    record.findings = findings
+            for record, findings in zip(batch, found, strict=True):
+                record.findings = findings
+            for record, size in zip(batch, sizes):
+                record.text_bytes = size
             yield from batch
